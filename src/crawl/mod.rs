@@ -1,0 +1,190 @@
+//! Crawling: from seed URLs to [`Listing`]s, on tokio.
+//!
+//! One loop owns the frontier and the sets of what has been seen; fetches
+//! run as tasks, at most the profile's concurrency at once, and report back
+//! what they found. Because only the loop touches the frontier there is no
+//! lock to get wrong, and the canonical-URL set means a listing reached by
+//! ten links (tracking parameters, alternate paths) is fetched once.
+//!
+//! Finished listings go out on a bounded channel: when the analysis side is
+//! slower than the network, `send` waits and the crawl slows down instead of
+//! filling memory.
+
+pub mod fetch;
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::clock::Clock;
+use crate::config::SiteProfile;
+use crate::extract;
+use crate::model::{Failure, Listing, ListingImage};
+pub use fetch::{FetchError, Fetcher, HostRules};
+
+/// What the crawl did, for the summary.
+#[derive(Clone, Debug, Default)]
+pub struct CrawlStats {
+    /// Search and browse pages fetched.
+    pub pages: usize,
+    /// Listings fetched and sent on.
+    pub listings: usize,
+    pub images: usize,
+    /// Links to a listing already queued, skipped.
+    pub duplicates: usize,
+    /// Pages, listings and images that failed, with the reason.
+    pub failures: Vec<Failure>,
+}
+
+/// Something to fetch.
+#[derive(Debug)]
+enum Job {
+    Page { url: Url, depth: usize },
+    Listing { url: Url, canonical: String, item_id: String },
+}
+
+/// What a finished job hands back to the loop.
+enum Done {
+    Page { links: extract::Links, depth: usize },
+    Listing { images: usize },
+    Failed(Failure),
+}
+
+/// Observes crawl progress (the terminal's progress bar, or nothing).
+pub trait Progress: Send + Sync {
+    fn discovered(&self, _listings: usize) {}
+    fn fetched(&self) {}
+}
+
+impl Progress for () {}
+
+/// Crawls from `seeds`, sending each listing on `tx`. Returns when the
+/// frontier is empty, the page budget is spent, or the receiver is gone.
+pub async fn crawl(
+    site: Arc<SiteProfile>,
+    seeds: Vec<Url>,
+    tx: mpsc::Sender<Listing>,
+    clock: Clock,
+    progress: Arc<dyn Progress>,
+) -> Result<CrawlStats, FetchError> {
+    let fetcher = Fetcher::new(&site)?;
+    let mut stats = CrawlStats::default();
+    let mut frontier = VecDeque::new();
+    let mut seen_pages = HashSet::new();
+    let mut seen_listings = HashSet::new();
+    let mut budget = site.limits.max_pages;
+
+    let mut enqueue = |url: Url, depth: usize, frontier: &mut VecDeque<Job>, stats: &mut CrawlStats| {
+        let mut url = url;
+        url.set_fragment(None);
+        if let Some((canonical, item_id)) = site.canonical(&url) {
+            if seen_listings.insert(canonical.clone()) {
+                frontier.push_back(Job::Listing { url, canonical, item_id });
+                progress.discovered(seen_listings.len());
+            } else {
+                stats.duplicates += 1;
+            }
+        } else if depth <= site.limits.max_depth && seen_pages.insert(url.to_string()) {
+            frontier.push_back(Job::Page { url, depth });
+        }
+    };
+    for seed in seeds {
+        enqueue(seed, 0, &mut frontier, &mut stats);
+    }
+
+    let mut running = JoinSet::new();
+    loop {
+        while running.len() < site.limits.concurrency && budget > 0 {
+            let Some(job) = frontier.pop_front() else { break };
+            budget -= 1;
+            let (fetcher, site, tx) = (fetcher.clone(), site.clone(), tx.clone());
+            running.spawn(run_job(job, fetcher, site, tx, clock));
+        }
+        let Some(done) = running.join_next().await else { break };
+        progress.fetched();
+        match done {
+            Ok(Some(Done::Page { links, depth })) => {
+                stats.pages += 1;
+                for url in links.listings {
+                    enqueue(url, depth + 1, &mut frontier, &mut stats);
+                }
+                if let Some(next) = links.next {
+                    enqueue(next, depth + 1, &mut frontier, &mut stats);
+                }
+            }
+            Ok(Some(Done::Listing { images })) => {
+                stats.listings += 1;
+                stats.images += images;
+            }
+            Ok(Some(Done::Failed(f))) => {
+                tracing::warn!("{}: {}", f.url, f.reason);
+                stats.failures.push(f);
+            }
+            // The receiver is gone: the run is being torn down.
+            Ok(None) => {
+                running.abort_all();
+                break;
+            }
+            Err(e) if e.is_panic() => stats.failures.push(Failure { url: String::new(), reason: format!("crawl task panicked: {e}") }),
+            Err(_) => {}
+        }
+    }
+    if budget == 0 && !frontier.is_empty() {
+        tracing::warn!("page budget of {} spent; {} URLs left unvisited", site.limits.max_pages, frontier.len());
+    }
+    Ok(stats)
+}
+
+/// Fetches one job. `None` means the listing receiver has gone away.
+async fn run_job(job: Job, fetcher: Fetcher, site: Arc<SiteProfile>, tx: mpsc::Sender<Listing>, clock: Clock) -> Option<Done> {
+    let failed = |url: &Url, reason: String| Some(Done::Failed(Failure { url: url.to_string(), reason }));
+    match job {
+        Job::Page { url, depth } => {
+            let page = match fetcher.get(&url, site.limits.max_page_bytes).await {
+                Ok(p) => p,
+                Err(e) => return failed(&url, e.to_string()),
+            };
+            let html = String::from_utf8_lossy(&page.body);
+            Some(Done::Page { links: extract::links(&html, &page.url, &site), depth })
+        }
+        Job::Listing { url, canonical, item_id } => {
+            let page = match fetcher.get(&url, site.limits.max_page_bytes).await {
+                Ok(p) => p,
+                Err(e) => return failed(&url, e.to_string()),
+            };
+            let captured_at = clock.stamp();
+            let fields = match extract::listing(&String::from_utf8_lossy(&page.body), &page.url, &site) {
+                Ok(f) => f,
+                Err(e) => return failed(&url, e.to_string()),
+            };
+            let mut images = Vec::new();
+            let mut image_errors = Vec::new();
+            for img in fields.images.iter().take(site.limits.max_images_per_listing) {
+                match fetcher.get(img, site.limits.max_image_bytes).await {
+                    Ok(f) => images.push(ListingImage { url: img.to_string(), bytes: f.body.into() }),
+                    Err(e) => image_errors.push(Failure { url: img.to_string(), reason: e.to_string() }),
+                }
+            }
+            let n = images.len();
+            let listing = Listing {
+                url: url.to_string(),
+                canonical,
+                item_id,
+                platform: site.platform.clone(),
+                title: fields.title,
+                description: fields.description,
+                seller: fields.seller,
+                category: fields.category,
+                price: fields.price,
+                images,
+                image_errors,
+                captured_at,
+            };
+            tx.send(listing).await.ok()?;
+            Some(Done::Listing { images: n })
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! knockoff finds marketplace listings that infringe a brand's trademarks,
+//! copyrighted images and registered designs, and packs them into complaint
+//! drafts that a filing system can submit.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! crawl ──Listing──► text ─┐
+//!   (extract)             ├─► score ──Candidate──► batch ──Draft──► report
+//!          └─────► image ─┘                          │
+//!                                                  ledger
+//! ```
+//!
+//! [`pipeline`] wires the stages; [`config`] reads the registry of rights
+//! and the site profiles; [`fixture`] is the built-in marketplace that the
+//! tests and the default sweep crawl.
+
+pub mod batch;
+pub mod clock;
+pub mod config;
+pub mod crawl;
+pub mod eval;
+pub mod extract;
+pub mod fixture;
+pub mod image;
+pub mod ledger;
+pub mod model;
+pub mod pipeline;
+pub mod report;
+pub mod score;
+pub mod text;

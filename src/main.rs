@@ -1,0 +1,183 @@
+//! The `knockoff` command line: parses arguments and calls the library.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use knockoff::config::default_config_dir;
+use knockoff::fixture;
+use knockoff::pipeline::{self, SweepOptions, Target};
+use url::Url;
+
+/// Finds marketplace listings that infringe your trademarks, copyrighted
+/// images and registered designs, and packs them into complaint drafts.
+///
+/// Start with `knockoff sweep`: it serves the built-in fixture marketplace
+/// on a loopback port, crawls it with the registry in config/, and writes
+/// drafts to out/.
+#[derive(Parser)]
+#[command(name = "knockoff", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Crawl a marketplace and write complaint drafts.
+    ///
+    /// With no --site, sweeps the built-in fixture marketplace. Results go
+    /// to --out: drafts/*.json (one complaint each), candidates.ndjson,
+    /// summary.json and the ledger (ledger.sqlite), which remembers what
+    /// was drafted so a later sweep adds only what is new.
+    ///
+    /// Exit status: 0 when everything was crawled, 3 when the sweep
+    /// finished but some pages or images failed (listed in summary.json),
+    /// 1 on an error that stopped it.
+    Sweep(SweepArgs),
+    /// Serve a fixture catalogue over HTTP, to crawl it by hand.
+    ServeFixtures {
+        /// The catalogue directory (catalogue.json, truth.jsonl, stock/).
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
+    /// Work with the fixture catalogue.
+    #[command(subcommand)]
+    Fixtures(FixturesCommand),
+    /// Measure results against ground truth.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// The registry of rights (marks, works, designs).
+    #[arg(long, value_name = "PATH")]
+    registry: Option<PathBuf>,
+    /// A site profile (config/sites/NAME.toml) for a real marketplace.
+    #[arg(long, value_name = "PATH")]
+    site: Option<PathBuf>,
+    /// Start URL(s), instead of the profile's seeds. Repeatable.
+    #[arg(long = "start", value_name = "URL", requires = "site")]
+    starts: Vec<Url>,
+    /// The fixture catalogue to serve when no --site is given.
+    #[arg(long, value_name = "DIR", conflicts_with = "site")]
+    catalogue: Option<PathBuf>,
+    /// Where drafts, candidates and the summary go.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// The ledger file [default: OUT/ledger.sqlite].
+    #[arg(long, value_name = "PATH")]
+    ledger: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum FixturesCommand {
+    /// Regenerate the fixture catalogue and its ground truth.
+    Generate {
+        #[arg(long, default_value_t = fixture::DEFAULT_SEED)]
+        seed: u64,
+        #[arg(long, default_value_t = fixture::DEFAULT_COUNT)]
+        count: usize,
+        /// Output directory [default: the shipped catalogue].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[arg(long, value_name = "PATH")]
+        registry: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Precision and recall of a sweep's drafted candidates per kind of
+    /// right, against the fixture catalogue's ground truth.
+    Sweep {
+        /// The sweep's output directory (reads candidates.ndjson).
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// The catalogue directory whose truth.jsonl to use.
+        #[arg(long, value_name = "DIR")]
+        catalogue: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "knockoff=error".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    match cli.command {
+        Command::Sweep(a) => rt.block_on(sweep(a)),
+        Command::ServeFixtures { catalogue, addr } => rt.block_on(async {
+            let dir = catalogue.unwrap_or_else(fixture::default_catalogue_dir);
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+            eprintln!("serving {} on http://{}/ (Ctrl-C stops)", dir.display(), listener.local_addr()?);
+            tokio::select! {
+                r = fixture::serve(listener, dir) => r?,
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Fixtures(FixturesCommand::Generate { seed, count, out, registry }) => {
+            let registry = registry.unwrap_or_else(|| default_config_dir().join("registry.toml"));
+            let registry = knockoff::config::Registry::load(&registry)?;
+            let out = out.unwrap_or_else(fixture::default_catalogue_dir);
+            let generated = fixture::generate(&registry, seed, count);
+            fixture::write(&out, &generated)?;
+            eprintln!("wrote {} listings to {}", count, out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Sweep { out, catalogue }) => {
+            let dir = catalogue.unwrap_or_else(fixture::default_catalogue_dir);
+            let truth = fixture::load_truth(&dir)?;
+            let path = out.join("candidates.ndjson");
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let candidates = text
+                .lines()
+                .enumerate()
+                .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{}:{}", path.display(), i + 1)))
+                .collect::<Result<Vec<_>>>()?;
+            print!("{}", knockoff::eval::evaluate(&truth, &candidates).render());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn sweep(a: SweepArgs) -> Result<ExitCode> {
+    let mut opts = SweepOptions::fixture(a.out);
+    if let Some(r) = a.registry {
+        opts.registry = r;
+    }
+    opts.target = match (a.site, a.catalogue) {
+        (Some(profile), _) => Target::Site { profile, starts: a.starts },
+        (None, Some(catalogue)) => Target::Fixture { catalogue },
+        (None, None) => opts.target,
+    };
+    opts.ledger = a.ledger;
+    opts.progress = !a.quiet && std::io::stderr().is_terminal();
+    opts.handle_interrupt = true;
+    let summary = pipeline::sweep(opts).await?;
+    eprint!("{}", summary.render());
+    Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) })
+}

@@ -1,0 +1,394 @@
+//! Scoring: from a listing's text and image matches to one [`Candidate`].
+//!
+//! A wrongful complaint costs the rights holder as much as a missed one, so
+//! every rule here either needs evidence to raise a score or has a reason to
+//! lower it, and the candidate says which rules moved it:
+//!
+//! - A mark found as written or in a deliberate disguise (look-alike letters,
+//!   leet, spacing) is strong evidence: nobody writes `V3l0ra` by accident.
+//! - A near miss that is itself a dictionary word ("velour") is no evidence
+//!   on its own; only counterfeit words or a copied image can back it.
+//! - A mark that is an ordinary word ("kestrel") counts only in a category
+//!   whose goods the mark is registered for (its Nice classes).
+//! - Honest references ("strap for …") go to review as nominative use,
+//!   never straight into a complaint; counterfeit words ("replica", "1:1")
+//!   raise the score.
+//! - Listings by the holder's authorised sellers are not candidates.
+//! - A right that has expired cannot rest a complaint: its candidates go to
+//!   review.
+//!
+//! Of all the rights a listing touches, the strongest becomes the
+//! candidate's right (one complaint rests on one right); ties go to the
+//! trademark, whose evidence is quickest to check.
+
+use jiff::civil::Date;
+
+use crate::config::{Registry, SiteProfile};
+use crate::model::{Candidate, Cue, Disposition, Evidence, ImageReport, Listing, RightKind, TextField, TextMatch, VariantKind};
+
+/// At or above this a candidate goes into a draft (unless a rule sends it
+/// to review); below [`REVIEW_THRESHOLD`] it is dropped.
+pub const DRAFT_THRESHOLD: f32 = 0.7;
+/// Candidates between this and [`DRAFT_THRESHOLD`] go to review.
+pub const REVIEW_THRESHOLD: f32 = 0.45;
+
+/// What the scorer needs besides the listing: the rights and the site's
+/// category table, and today's date for expiry.
+pub struct Scorer<'a> {
+    pub registry: &'a Registry,
+    pub site: &'a SiteProfile,
+    pub today: Date,
+}
+
+/// Why a listing with matches produced no candidate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoCandidate {
+    /// Nothing matched.
+    Clean,
+    /// Sold by one of the holder's authorised sellers.
+    Authorised,
+    /// Matches were found but every one was explained away (ordinary
+    /// words, weak near misses).
+    Suppressed(String),
+}
+
+struct Scored {
+    right_id: String,
+    kind: RightKind,
+    holder: String,
+    score: f32,
+    review: Option<String>,
+    explanation: String,
+    text: Vec<TextMatch>,
+    images: Vec<crate::model::ImageMatch>,
+}
+
+impl Scorer<'_> {
+    /// Scores one listing. `counterfeit` holds the counterfeit words found
+    /// anywhere in it.
+    pub fn score(
+        &self,
+        listing: &Listing,
+        text: &[TextMatch],
+        images: &ImageReport,
+        counterfeit: &[String],
+    ) -> Result<Candidate, NoCandidate> {
+        if text.is_empty() && images.matches.is_empty() {
+            return Err(NoCandidate::Clean);
+        }
+        if self.registry.is_authorised_seller(&listing.seller) {
+            return Err(NoCandidate::Authorised);
+        }
+        let mut options = Vec::new();
+        let mut suppressed = Vec::new();
+        let mut mark_ids: Vec<&str> = text.iter().map(|m| m.mark_id.as_str()).collect();
+        mark_ids.sort_unstable();
+        mark_ids.dedup();
+        for id in mark_ids {
+            let matches: Vec<TextMatch> = text.iter().filter(|m| m.mark_id == id).cloned().collect();
+            match self.score_mark(id, matches, listing, images, counterfeit) {
+                Ok(s) => options.push(s),
+                Err(why) => suppressed.push(why),
+            }
+        }
+        let mut work_ids: Vec<&str> = images.matches.iter().map(|m| m.work_id.as_str()).collect();
+        work_ids.sort_unstable();
+        work_ids.dedup();
+        for id in work_ids {
+            let Some(work) = self.registry.work(id) else { continue };
+            let matches: Vec<_> = images.matches.iter().filter(|m| m.work_id == id).cloned().collect();
+            let best = matches.iter().min_by_key(|m| (m.distance * 1024) / m.bits.max(1)).expect("non-empty");
+            // The image stage reports only what it judged a copy; closeness
+            // ranks those, never below the drafting bar.
+            let closeness = 1.0 - best.distance as f32 / best.bits.max(1) as f32;
+            let score = closeness.clamp(DRAFT_THRESHOLD, 1.0);
+            let explanation = format!(
+                "Image {} matches the registered {} \"{}\" ({} {}) at Hamming distance {}/{}{}{}.",
+                best.image_url,
+                work.kind,
+                work.title,
+                work.id,
+                work.registration,
+                best.distance,
+                best.bits,
+                if best.mirrored { ", mirrored" } else { "" },
+                region_note(best),
+            );
+            options.push(Scored {
+                right_id: work.id.clone(),
+                kind: work.kind,
+                holder: work.holder.clone(),
+                score,
+                review: None,
+                explanation,
+                text: Vec::new(),
+                images: matches,
+            });
+        }
+        let Some(best) = options.into_iter().max_by(|a, b| {
+            a.score.total_cmp(&b.score).then_with(|| b.kind.cmp(&a.kind)).then_with(|| b.right_id.cmp(&a.right_id))
+        }) else {
+            return Err(NoCandidate::Suppressed(suppressed.join("; ")));
+        };
+        let mut review = best.review;
+        if !self.registry.in_force(&best.right_id, self.today) {
+            let until = self.registry.right(&best.right_id).and_then(|r| r.valid_until);
+            review = Some(format!(
+                "the right {} expired on {}",
+                best.right_id,
+                until.map(|d| d.to_string()).unwrap_or_default()
+            ));
+        }
+        if review.is_none() && best.score < DRAFT_THRESHOLD {
+            review = Some(format!("score {:.2} is under the drafting threshold {DRAFT_THRESHOLD}", best.score));
+        }
+        Ok(Candidate {
+            url: listing.canonical.clone(),
+            item_id: listing.item_id.clone(),
+            platform: listing.platform.clone(),
+            title: listing.title.clone(),
+            seller: listing.seller.clone(),
+            captured_at: listing.captured_at.clone(),
+            right_id: best.right_id,
+            right_kind: best.kind,
+            holder_id: best.holder,
+            score: (best.score * 1000.0).round() / 1000.0,
+            disposition: match review {
+                Some(r) => Disposition::Review(r),
+                None => Disposition::Draft,
+            },
+            explanation: best.explanation,
+            evidence: Evidence {
+                text: best.text,
+                images: best.images,
+                image_digests: images.digests.clone(),
+                counterfeit_words: counterfeit.to_vec(),
+            },
+        })
+    }
+
+    /// One mark's matches in a listing, scored; `Err` says why they do not
+    /// count.
+    fn score_mark(
+        &self,
+        id: &str,
+        matches: Vec<TextMatch>,
+        listing: &Listing,
+        images: &ImageReport,
+        counterfeit: &[String],
+    ) -> Result<Scored, String> {
+        let mark = self.registry.mark(id).ok_or_else(|| format!("unknown mark {id}"))?;
+        let classes = self.site.category_classes(&listing.category);
+        let in_class = classes.map(|c| c.iter().any(|c| mark.classes.contains(c)));
+        // Another right of the same holder seen in the images backs a weak
+        // text hit: the seller copied the brand's own pictures.
+        let image_backing = images.matches.iter().any(|m| self.registry.work(&m.work_id).is_some_and(|w| w.holder == mark.holder));
+        let backed = !counterfeit.is_empty() || image_backing;
+
+        let mut best: Option<(f32, &TextMatch, Vec<String>)> = None;
+        let mut reasons = Vec::new();
+        for m in &matches {
+            let mut notes = Vec::new();
+            let ordinary = m.cues.iter().any(|c| matches!(c, Cue::OrdinaryWord(_)));
+            let mut s = match m.variant {
+                VariantKind::Exact => 0.85,
+                // Disguises are deliberate: they are evidence of intent.
+                VariantKind::Styled | VariantKind::Diacritic | VariantKind::Homoglyph | VariantKind::Leet | VariantKind::Spaced => 0.9,
+                VariantKind::Joined => 0.8,
+                VariantKind::Typo => 0.45 + 0.4 * m.similarity.clamp(0.0, 1.0),
+            };
+            if ordinary {
+                if m.variant == VariantKind::Typo && !backed {
+                    reasons.push(format!("{:?} is an ordinary word near {}", m.matched, mark.text));
+                    continue;
+                }
+                if in_class != Some(true) && !backed {
+                    reasons.push(format!(
+                        "{:?} is an ordinary word and the category {:?} is outside the mark's classes",
+                        m.matched, listing.category
+                    ));
+                    continue;
+                }
+                notes.push("ordinary word, used for goods in the mark's classes".to_string());
+            }
+            match in_class {
+                Some(true) => s += 0.05,
+                Some(false) => {
+                    s -= 0.25;
+                    notes.push(format!("category {:?} is outside the mark's classes", listing.category));
+                }
+                None => {}
+            }
+            // Short marks collide with ordinary strings far more often.
+            if mark.text.chars().filter(|c| c.is_alphanumeric()).count() <= 4 && !backed && in_class != Some(true) {
+                s -= 0.15;
+                notes.push("short mark without supporting evidence".into());
+            }
+            s -= match m.field {
+                TextField::Title => 0.0,
+                TextField::Description => 0.05,
+                TextField::Seller => 0.1,
+            };
+            if !counterfeit.is_empty() {
+                s += 0.1;
+                notes.push(format!("counterfeit words: {}", counterfeit.join(", ")));
+            }
+            if image_backing {
+                s += 0.05;
+                notes.push("the holder's registered image appears too".into());
+            }
+            let s = s.clamp(0.0, 1.0);
+            if best.as_ref().is_none_or(|(b, _, _)| s > *b) {
+                best = Some((s, m, notes));
+            }
+        }
+        let (score, m, notes) = best.ok_or_else(|| reasons.join("; "))?;
+        let nominative = m.cues.iter().find_map(|c| match c {
+            Cue::Nominative(p) => Some(p.clone()),
+            _ => None,
+        });
+        let explanation = format!(
+            "{} {:?} is {} of the mark {} ({} {}){}.",
+            field_name(m.field),
+            m.matched,
+            variant_phrase(m.variant),
+            mark.text,
+            mark.registry,
+            mark.registration,
+            if notes.is_empty() { String::new() } else { format!("; {}", notes.join("; ")) }
+        );
+        let (score, review) = match nominative {
+            Some(p) => (score * 0.6, Some(format!("nominative use: {p:?} before the mark"))),
+            None if score < REVIEW_THRESHOLD => return Err(format!("score {score:.2} for {}", mark.text)),
+            None => (score, None),
+        };
+        Ok(Scored {
+            right_id: mark.id.clone(),
+            kind: RightKind::Trademark,
+            holder: mark.holder.clone(),
+            score,
+            review,
+            explanation,
+            text: matches,
+            images: Vec::new(),
+        })
+    }
+}
+
+fn field_name(f: TextField) -> &'static str {
+    match f {
+        TextField::Title => "Title text",
+        TextField::Description => "Description text",
+        TextField::Seller => "Seller name",
+    }
+}
+
+fn variant_phrase(v: VariantKind) -> &'static str {
+    match v {
+        VariantKind::Exact => "the registered form",
+        VariantKind::Styled => "a styled-letter (full-width or mathematical) form",
+        VariantKind::Diacritic => "an accented form",
+        VariantKind::Homoglyph => "a look-alike-letter (other script) form",
+        VariantKind::Leet => "a digit/symbol-for-letter form",
+        VariantKind::Spaced => "a spaced-out form",
+        VariantKind::Joined => "a joined-up form",
+        VariantKind::Typo => "a deliberate misspelling",
+    }
+}
+
+fn region_note(m: &crate::model::ImageMatch) -> String {
+    let r = m.region;
+    format!(", region {}×{} at ({}, {})", r.width, r.height, r.x, r.y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ImageMatch, Region};
+    use std::path::PathBuf;
+
+    fn registry() -> Registry {
+        Registry::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/registry.toml")).unwrap()
+    }
+
+    fn listing(category: &str, seller: &str) -> Listing {
+        Listing {
+            canonical: "http://m.example/item/1.html".into(),
+            item_id: "1".into(),
+            platform: "fixture-market".into(),
+            title: "t".into(),
+            seller: seller.into(),
+            category: category.into(),
+            ..Listing::default()
+        }
+    }
+
+    fn hit(mark: &str, variant: VariantKind, cues: Vec<Cue>) -> TextMatch {
+        TextMatch {
+            mark_id: mark.into(),
+            field: TextField::Title,
+            start: 0,
+            end: 6,
+            matched: "Velora".into(),
+            variant,
+            similarity: if variant == VariantKind::Typo { 0.83 } else { 1.0 },
+            cues,
+        }
+    }
+
+    fn run(l: &Listing, t: &[TextMatch], i: &ImageReport, cf: &[String]) -> Result<Candidate, NoCandidate> {
+        let (r, site) = (registry(), SiteProfile::fixture());
+        Scorer { registry: &r, site: &site, today: "2026-11-23".parse().unwrap() }.score(l, t, i, cf)
+    }
+
+    #[test]
+    fn disguised_mark_in_class_is_drafted_with_evidence() {
+        let c = run(&listing("Bags", "Shop"), &[hit("tm-velora", VariantKind::Leet, vec![])], &ImageReport::default(), &[]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+        assert_eq!(c.right_kind, RightKind::Trademark);
+        assert!(c.score >= DRAFT_THRESHOLD);
+        assert!(c.explanation.contains("Velora") && c.explanation.contains("018234567"), "{}", c.explanation);
+    }
+
+    #[test]
+    fn ordinary_word_near_miss_is_suppressed_unless_backed() {
+        let near = [hit("tm-velora", VariantKind::Typo, vec![Cue::OrdinaryWord("velour".into())])];
+        assert!(matches!(run(&listing("Clothing", "S"), &near, &ImageReport::default(), &[]), Err(NoCandidate::Suppressed(_))));
+        let c = run(&listing("Clothing", "S"), &near, &ImageReport::default(), &["replica".into()]).unwrap();
+        assert!(c.evidence.counterfeit_words.contains(&"replica".to_string()));
+    }
+
+    #[test]
+    fn nominative_use_goes_to_review_and_authorised_sellers_are_skipped() {
+        let nom = [hit("tm-velora", VariantKind::Exact, vec![Cue::Nominative("fits".into())])];
+        let c = run(&listing("Bags", "S"), &nom, &ImageReport::default(), &[]).unwrap();
+        assert!(matches!(c.disposition, Disposition::Review(ref r) if r.contains("nominative")));
+        let exact = [hit("tm-velora", VariantKind::Exact, vec![])];
+        assert_eq!(run(&listing("Bags", "Velora Official Store"), &exact, &ImageReport::default(), &[]), Err(NoCandidate::Authorised));
+    }
+
+    #[test]
+    fn expired_right_goes_to_review_and_image_match_can_win() {
+        let exact = [hit("tm-brightwell", VariantKind::Exact, vec![])];
+        let c = run(&listing("Posters", "S"), &exact, &ImageReport::default(), &[]).unwrap();
+        assert!(matches!(c.disposition, Disposition::Review(ref r) if r.contains("expired")));
+
+        let img = ImageReport {
+            matches: vec![ImageMatch {
+                work_id: "cr-rocket".into(),
+                image_url: "http://m.example/img/1/0.jpg".into(),
+                image_sha256: "ab".into(),
+                distance: 8,
+                bits: 256,
+                mirrored: true,
+                region: Region { x: 0, y: 0, width: 400, height: 300 },
+            }],
+            digests: vec!["ab".into()],
+            failures: vec![],
+        };
+        let c = run(&listing("Posters", "S"), &exact, &img, &[]).unwrap();
+        assert_eq!(c.right_id, "cr-rocket");
+        assert_eq!(c.disposition, Disposition::Draft);
+        assert!(c.explanation.contains("mirrored") && c.explanation.contains("8/256"));
+    }
+}
