@@ -3,9 +3,12 @@
 //! backoff and jitter on 429, 5xx and transport errors, honouring
 //! Retry-After.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use reqwest::{header, StatusCode};
 use url::Url;
@@ -108,6 +111,9 @@ pub struct Fetcher {
     client: reqwest::Client,
     rules: Arc<HostRules>,
     limits: CrawlLimits,
+    /// One semaphore per host: at most `limits.concurrency` requests in
+    /// flight to any one host, however many tasks want it.
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
 }
 
 impl Fetcher {
@@ -138,18 +144,30 @@ impl Fetcher {
             .redirect(policy)
             .build()
             .map_err(|e| FetchError::Client(e.to_string()))?;
-        Ok(Fetcher { client, rules, limits })
+        Ok(Fetcher { client, rules, limits, hosts: Arc::default() })
     }
 
     pub fn rules(&self) -> &HostRules {
         &self.rules
     }
 
+    fn host_slot(&self, url: &Url) -> Arc<Semaphore> {
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts.entry(host).or_insert_with(|| Arc::new(Semaphore::new(self.limits.concurrency))).clone()
+    }
+
     /// Fetches `url`, retrying transient failures with backoff.
     pub async fn get(&self, url: &Url, max_bytes: usize) -> Result<Fetched, FetchError> {
         let mut attempt = 0;
         loop {
-            match self.get_once(url, max_bytes).await {
+            // The permit is held for one attempt, not across the backoff
+            // sleep, so a host that asks us to wait does not starve others.
+            let slot = self.host_slot(url);
+            let permit = slot.acquire().await.expect("host semaphores are never closed");
+            let result = self.get_once(url, max_bytes).await;
+            drop(permit);
+            match result {
                 Ok(f) => return Ok(f),
                 Err((e, retry_after)) if e.is_transient() && attempt < self.limits.retries => {
                     let wait = retry_after.unwrap_or_else(|| backoff(self.limits.backoff, attempt, url));

@@ -1,7 +1,7 @@
 //! Crawling: from seed URLs to [`Listing`]s, on tokio.
 //!
 //! One loop owns the frontier and the sets of what has been seen; fetches
-//! run as tasks, at most the profile's concurrency at once, and report back
+//! run as tasks (the fetcher holds each host to the profile's concurrency) and report back
 //! what they found. Because only the loop touches the frontier there is no
 //! lock to get wrong, and the canonical-URL set means a listing reached by
 //! ten links (tracking parameters, alternate paths) is fetched once.
@@ -97,7 +97,9 @@ pub async fn crawl(
 
     let mut running = JoinSet::new();
     loop {
-        while running.len() < site.limits.concurrency && budget > 0 {
+        // Twice the per-host limit in tasks keeps every host's slots busy
+        // while some tasks are parsing; the fetcher enforces the limit.
+        while running.len() < site.limits.concurrency * 2 && budget > 0 {
             let Some(job) = frontier.pop_front() else { break };
             budget -= 1;
             let (fetcher, site, tx) = (fetcher.clone(), site.clone(), tx.clone());

@@ -1,0 +1,160 @@
+//! The crawler against a misbehaving marketplace on loopback: duplicate
+//! links, a 503 that clears, a 429 that does not, a redirect to a metadata
+//! address, an oversized page, and a page with no title.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use knockoff::clock::Clock;
+use knockoff::config::site::FIXTURE_PROFILE_TOML;
+use knockoff::config::SiteProfile;
+use knockoff::crawl::crawl;
+use tokio::sync::mpsc;
+use url::Url;
+
+#[derive(Default)]
+struct Hits {
+    by_path: Mutex<HashMap<String, usize>>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+impl Hits {
+    fn count(&self, path: &str) -> usize {
+        let mut m = self.by_path.lock().unwrap();
+        let n = m.entry(path.to_string()).or_default();
+        *n += 1;
+        *n
+    }
+
+    fn get(&self, path: &str) -> usize {
+        self.by_path.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+}
+
+fn listing_page(id: &str) -> String {
+    format!(
+        r#"<html><body><h1 class="title">Listing {id}</h1><div class="description">Plain goods</div>
+        <a class="seller">Shop {id}</a><span class="category">Home</span>
+        <div class="gallery"><img src="/img/{id}.jpg"></div></body></html>"#
+    )
+}
+
+async fn search() -> impl IntoResponse {
+    let links = [
+        "/item/1.html?spm=a.b&algo_pvid=1",
+        "/i/1?ref=browse",
+        "/item/1.html#reviews",
+        "/item/2.html",
+        "/item/3.html",
+        "/item/4.html",
+        "/item/5.html",
+        "/item/6.html",
+        "/item/7.html",
+        "/item/8.html",
+    ];
+    let body: String = links.iter().map(|l| format!(r#"<a class="listing-link" href="{l}">x</a>"#)).collect();
+    ([(header::CONTENT_TYPE, "text/html")], format!("<html><body>{body}</body></html>"))
+}
+
+async fn item(State(hits): State<Arc<Hits>>, Path(file): Path<String>) -> Response {
+    let id = file.trim_end_matches(".html").to_string();
+    let n = hits.count(&format!("/item/{file}"));
+    let now = hits.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    hits.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    hits.in_flight.fetch_sub(1, Ordering::SeqCst);
+    match id.as_str() {
+        "2" if n <= 2 => (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "0")], "busy").into_response(),
+        "3" => (StatusCode::FOUND, [(header::LOCATION, "http://169.254.169.254/latest/meta-data/")], "").into_response(),
+        "4" => "x".repeat(300_000).into_response(),
+        "5" => (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "0")], "slow down").into_response(),
+        "6" => "<html><body><p>layout changed</p></body></html>".into_response(),
+        _ => ([(header::CONTENT_TYPE, "text/html")], listing_page(&id)).into_response(),
+    }
+}
+
+async fn item_alias(State(hits): State<Arc<Hits>>, Path(id): Path<String>) -> Response {
+    item(State(hits), Path(format!("{id}.html"))).await
+}
+
+async fn image(State(hits): State<Arc<Hits>>, Path(file): Path<String>) -> Response {
+    hits.count(&format!("/img/{file}"));
+    if file == "7.jpg" {
+        return vec![0u8; 600_000].into_response();
+    }
+    vec![0xffu8, 0xd8, 0xff, 0xe0].into_response()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crawler_survives_a_misbehaving_marketplace() {
+    let hits = Arc::new(Hits::default());
+    let app = Router::new()
+        .route("/search", get(search))
+        .route("/item/{file}", get(item))
+        .route("/i/{id}", get(item_alias))
+        .route("/img/{file}", get(image))
+        .with_state(hits.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let profile = FIXTURE_PROFILE_TOML
+        .replace("concurrency = 8", "concurrency = 2")
+        .replace("max_page_bytes = 2_000_000", "max_page_bytes = 100_000")
+        .replace("max_image_bytes = 8_000_000", "max_image_bytes = 500_000")
+        .replace("backoff_ms = 100", "backoff_ms = 5");
+    let site = SiteProfile::parse(&profile, "test.toml").unwrap();
+    let base = Url::parse(&format!("http://{addr}/")).unwrap();
+    let site = Arc::new(site.with_base_url(base.clone()));
+    let seeds = vec![base.join("/search").unwrap()];
+
+    let (tx, mut rx) = mpsc::channel(4);
+    let collect = tokio::spawn(async move {
+        let mut got = Vec::new();
+        while let Some(l) = rx.recv().await {
+            got.push(l);
+        }
+        got
+    });
+    let stats = crawl(site, seeds, tx, Clock::System, Arc::new(())).await.unwrap();
+    let mut listings = collect.await.unwrap();
+    listings.sort_by(|a, b| a.item_id.cmp(&b.item_id));
+
+    // Listing 1 is reached by three links but fetched once.
+    let ids: Vec<_> = listings.iter().map(|l| l.item_id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "7", "8"]);
+    assert_eq!(hits.get("/item/1.html"), 1);
+    assert!(stats.duplicates >= 2);
+    assert_eq!(listings[0].canonical, format!("http://{addr}/item/1.html"));
+    assert_eq!(listings[0].title, "Listing 1");
+    assert_eq!(listings[0].images.len(), 1);
+    // The 503 cleared on the third try.
+    assert_eq!(hits.get("/item/2.html"), 3);
+    // The image over the limit is reported on its listing, the listing kept.
+    assert_eq!(listings[2].images.len(), 0);
+    assert!(listings[2].image_errors[0].reason.contains("limit"), "{:?}", listings[2].image_errors);
+
+    let reason = |id: &str| {
+        stats
+            .failures
+            .iter()
+            .find(|f| f.url.contains(&format!("/item/{id}.html")))
+            .map(|f| f.reason.clone())
+            .unwrap_or_else(|| panic!("no failure recorded for {id}: {:?}", stats.failures))
+    };
+    assert!(reason("3").contains("169.254.169.254"), "{}", reason("3"));
+    assert!(reason("4").contains("limit"), "{}", reason("4"));
+    assert!(reason("5").contains("429"), "{}", reason("5"));
+    assert!(reason("6").contains("no title"), "{}", reason("6"));
+    // Retries are bounded: first try plus three.
+    assert_eq!(hits.get("/item/5.html"), 4);
+    assert!(hits.max_in_flight.load(Ordering::SeqCst) <= 2, "per-host limit broken");
+}
