@@ -83,9 +83,9 @@ struct SweepArgs {
 enum FixturesCommand {
     /// Regenerate the fixture catalogue and its ground truth.
     Generate {
-        #[arg(long, default_value_t = fixture::DEFAULT_SEED)]
+        #[arg(long, default_value_t = fixture::SEED)]
         seed: u64,
-        #[arg(long, default_value_t = fixture::DEFAULT_COUNT)]
+        #[arg(long, default_value_t = fixture::COUNT)]
         count: usize,
         /// Output directory [default: the shipped catalogue].
         #[arg(long, value_name = "DIR")]
@@ -106,6 +106,15 @@ enum EvalCommand {
         /// The catalogue directory whose truth.jsonl to use.
         #[arg(long, value_name = "DIR")]
         catalogue: Option<PathBuf>,
+    },
+    /// Recall per disguise and false positives of the text matcher and
+    /// scorer on a labelled file of titles (JSONL: text, mark or null, kind,
+    /// optional category).
+    Text {
+        /// The labelled titles [default: the fixture catalogue's titles.jsonl].
+        file: Option<PathBuf>,
+        #[arg(long, value_name = "PATH")]
+        registry: Option<PathBuf>,
     },
 }
 
@@ -130,7 +139,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Sweep(a) => rt.block_on(sweep(a)),
         Command::ServeFixtures { catalogue, addr } => rt.block_on(async {
-            let dir = catalogue.unwrap_or_else(fixture::default_catalogue_dir);
+            let dir = catalogue.unwrap_or_else(fixture::default_dir);
             let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
             eprintln!("serving {} on http://{}/ (Ctrl-C stops)", dir.display(), listener.local_addr()?);
             tokio::select! {
@@ -142,26 +151,42 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Fixtures(FixturesCommand::Generate { seed, count, out, registry }) => {
             let registry = registry.unwrap_or_else(|| default_config_dir().join("registry.toml"));
             let registry = knockoff::config::Registry::load(&registry)?;
-            let out = out.unwrap_or_else(fixture::default_catalogue_dir);
+            let out = out.unwrap_or_else(fixture::default_dir);
             let generated = fixture::generate(&registry, seed, count);
             fixture::write(&out, &generated)?;
             eprintln!("wrote {} listings to {}", count, out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Sweep { out, catalogue }) => {
-            let dir = catalogue.unwrap_or_else(fixture::default_catalogue_dir);
+            let dir = catalogue.unwrap_or_else(fixture::default_dir);
             let truth = fixture::load_truth(&dir)?;
-            let path = out.join("candidates.ndjson");
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            let candidates = text
-                .lines()
-                .enumerate()
-                .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{}:{}", path.display(), i + 1)))
-                .collect::<Result<Vec<_>>>()?;
+            let candidates: Vec<knockoff::model::Candidate> = read_jsonl(&out.join("candidates.ndjson"))?;
             print!("{}", knockoff::eval::evaluate(&truth, &candidates).render());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Eval(EvalCommand::Text { file, registry }) => {
+            let registry = registry.unwrap_or_else(|| default_config_dir().join("registry.toml"));
+            let registry = knockoff::config::Registry::load(&registry)?;
+            let file = file.unwrap_or_else(|| fixture::default_dir().join("titles.jsonl"));
+            let lines = read_jsonl(&file)?;
+            let matcher = knockoff::text::TextMatcher::new(&registry.marks);
+            let site = knockoff::config::SiteProfile::fixture();
+            let today = knockoff::clock::Clock::System.today();
+            let e = knockoff::eval::text::evaluate_text(&lines, &registry, &site, &matcher, today);
+            print!("{}", e.render());
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Reads a JSON-lines file; an error names the file and the line.
+fn read_jsonl<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> Result<Vec<T>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{}:{}", path.display(), i + 1)))
+        .collect()
 }
 
 async fn sweep(a: SweepArgs) -> Result<ExitCode> {

@@ -53,7 +53,7 @@ async fn sweep_fixture_marketplace_end_to_end() {
     let first = sweep(opts.clone()).await.expect("first sweep");
     eprintln!("{}", first.render());
     assert!(first.failures.is_empty(), "fixture sweep failed on: {:?}", first.failures);
-    let catalogue = fixture::load_catalogue(&fixture::default_catalogue_dir()).unwrap();
+    let catalogue = fixture::load_catalogue(&fixture::default_dir()).unwrap();
     assert_eq!(first.listings_crawled, catalogue.listings.len(), "every listing crawled exactly once");
     assert_eq!(first.new_listings, first.listings_crawled);
 
@@ -82,7 +82,7 @@ async fn sweep_fixture_marketplace_end_to_end() {
     }
 
     // Against the ground truth.
-    let truth = fixture::load_truth(&fixture::default_catalogue_dir()).unwrap();
+    let truth = fixture::load_truth(&fixture::default_dir()).unwrap();
     let candidates = read_candidates(&out);
     let eval = evaluate(&truth, &candidates);
     eprintln!("{}", eval.render());

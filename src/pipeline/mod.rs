@@ -70,7 +70,7 @@ impl SweepOptions {
         let config = crate::config::default_config_dir();
         SweepOptions {
             registry: config.join("registry.toml"),
-            target: Target::Fixture { catalogue: fixture::default_catalogue_dir() },
+            target: Target::Fixture { catalogue: fixture::default_dir() },
             out,
             ledger: None,
             clock: Clock::System,

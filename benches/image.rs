@@ -1,0 +1,97 @@
+//! Throughput of the image stage on a typical gallery image: an 800×800
+//! baseline JPEG at quality 85, made at start from a registered work.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use knockoff::config::registry::Work;
+use knockoff::image::{hash_bytes, ImageLimits, WorkIndex};
+use knockoff::model::{ListingImage, RightKind};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn works() -> Vec<Work> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("config/works"))
+        .expect("config/works")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| Work {
+            id: stem(&path),
+            kind: RightKind::Copyright,
+            title: stem(&path),
+            holder: "h".into(),
+            registration: "1".into(),
+            images: vec![path],
+            valid_until: None,
+        })
+        .collect()
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The coffee work, stretched to 800×800 and saved as a q85 JPEG.
+fn listing_jpeg() -> Vec<u8> {
+    let work = image::open(root().join("config/works/coffee.png"))
+        .expect("coffee.png")
+        .to_rgb8();
+    let big = image::imageops::resize(&work, 800, 800, image::imageops::FilterType::Triangle);
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+        .encode_image(&big)
+        .expect("encode");
+    bytes
+}
+
+fn bench(c: &mut Criterion) {
+    let jpeg = listing_jpeg();
+    let limits = ImageLimits::default();
+    let index = WorkIndex::build(&works()).expect("index");
+    let listing = [ListingImage {
+        url: "bench".into(),
+        bytes: Arc::from(jpeg.clone()),
+    }];
+    // An unregistered picture: the usual case, where the partial-match
+    // search runs because the whole image matched nothing.
+    let stock = std::fs::read(root().join("fixtures/marketplace/stock/horse.jpg")).expect("horse.jpg");
+    let other = [ListingImage {
+        url: "stock".into(),
+        bytes: Arc::from(stock),
+    }];
+
+    let mut group = c.benchmark_group("image");
+    group.throughput(Throughput::Elements(1));
+    group.sample_size(20);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(4));
+
+    let naive = image_hasher::HasherConfig::new().to_hasher();
+    group.bench_function("naive: load_from_memory + image_hasher defaults", |b| {
+        b.iter(|| {
+            let img = image::load_from_memory(&jpeg).expect("decode");
+            naive.hash_image(&img)
+        })
+    });
+    group.bench_function("hash_bytes", |b| b.iter(|| hash_bytes(&jpeg, &limits).expect("hash")));
+    group.bench_function("compare vs 8 works (a match)", |b| {
+        b.iter(|| index.compare(&listing, &limits))
+    });
+    group.bench_function("compare vs 8 works (no match, full search)", |b| {
+        b.iter(|| index.compare(&other, &limits))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,120 @@
+//! `knockoff eval text`: the text matcher and scorer against labelled titles.
+//!
+//! Each line of the labelled file is a title, the mark it should be flagged
+//! for (or none) and its kind: a disguise ("leet", "homoglyph" …) for titles
+//! that infringe, or a reason it must not be flagged ("clean", "near_miss",
+//! "nominative", "ordinary_word" …). A title counts as flagged when scoring
+//! it as a listing's title, with no image evidence, yields a candidate bound
+//! for a draft. That is the decision that matters: a match the scorer sends
+//! to review files no complaint.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::ratio;
+use crate::config::{Registry, SiteProfile};
+use crate::model::{Disposition, ImageReport, Listing, TextMatch};
+use crate::score::Scorer;
+use crate::text::TextMatcher;
+
+/// One labelled title.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LabelledText {
+    pub text: String,
+    /// The mark id it should be flagged for; `None` when it must not be.
+    pub mark: Option<String>,
+    pub kind: String,
+    /// The listing's category, when known (decides ordinary-word use).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+}
+
+/// The result of [`evaluate_text`].
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct TextEval {
+    /// Per disguise kind: found, of.
+    pub recall: BTreeMap<String, (usize, usize)>,
+    /// Per must-not-flag kind: flagged, of.
+    pub flagged: BTreeMap<String, (usize, usize)>,
+    /// Titles flagged wrongly: the title, its kind, and the words matched.
+    pub wrong: Vec<(String, String, Vec<String>)>,
+}
+
+impl TextEval {
+    /// Recall over every infringing title.
+    pub fn overall_recall(&self) -> f64 {
+        let (found, of) = self.recall.values().fold((0, 0), |a, r| (a.0 + r.0, a.1 + r.1));
+        ratio(found, of)
+    }
+
+    /// Share of titles of `kind` that were flagged.
+    pub fn flagged_rate(&self, kind: &str) -> f64 {
+        self.flagged.get(kind).map_or(0.0, |(n, of)| if *of == 0 { 0.0 } else { *n as f64 / *of as f64 })
+    }
+
+    pub fn render(&self) -> String {
+        let mut s = String::from("disguise         recall (found/of)\n");
+        for (k, (n, of)) in &self.recall {
+            s += &format!("{k:<16} {:>6.3} ({n}/{of})\n", ratio(*n, *of));
+        }
+        s += &format!("{:<16} {:>6.3}\n\nmust not flag    flagged (n/of)\n", "all", self.overall_recall());
+        for (k, (n, of)) in &self.flagged {
+            s += &format!("{k:<16} {:>6.3} ({n}/{of})\n", self.flagged_rate(k));
+        }
+        if !self.wrong.is_empty() {
+            s += "\nwrongly flagged (kind: title [words]):\n";
+            for (title, kind, words) in &self.wrong {
+                s += &format!("  {kind}: {title} [{}]\n", words.join(", "));
+            }
+        }
+        s
+    }
+}
+
+/// Scores each labelled title with the matcher and the scorer.
+pub fn evaluate_text(
+    lines: &[LabelledText],
+    registry: &Registry,
+    site: &SiteProfile,
+    matcher: &TextMatcher,
+    today: jiff::civil::Date,
+) -> TextEval {
+    let scorer = Scorer { registry, site, today };
+    let mut e = TextEval::default();
+    for l in lines {
+        let listing = Listing {
+            canonical: "https://eval.invalid/item/0.html".into(),
+            item_id: "0".into(),
+            title: l.text.clone(),
+            category: l.category.clone().unwrap_or_default(),
+            ..Listing::default()
+        };
+        let matches: Vec<TextMatch> = matcher.find(&listing);
+        let counterfeit = matcher.counterfeit_words(&l.text);
+        let verdict = scorer.score(&listing, &matches, &ImageReport::default(), &counterfeit);
+        let flagged_for = match &verdict {
+            Ok(c) if c.disposition == Disposition::Draft => Some(c.right_id.clone()),
+            _ => None,
+        };
+        match &l.mark {
+            Some(mark) => {
+                let r = e.recall.entry(l.kind.clone()).or_default();
+                r.1 += 1;
+                if flagged_for.as_deref() == Some(mark.as_str()) {
+                    r.0 += 1;
+                }
+            }
+            None => {
+                let f = e.flagged.entry(l.kind.clone()).or_default();
+                f.1 += 1;
+                if flagged_for.is_some() {
+                    f.0 += 1;
+                    let words = matches.iter().map(|m| m.matched.clone()).collect();
+                    e.wrong.push((l.text.clone(), l.kind.clone(), words));
+                }
+            }
+        }
+    }
+    e
+}

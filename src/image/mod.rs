@@ -1,0 +1,665 @@
+//! The image comparator: finds registered works in listing images.
+//!
+//! Copiers reuse a rights holder's photographs resized, recompressed,
+//! recoloured, mirrored, watermarked, cropped, padded or pasted onto a new
+//! background. The stage hashes every image of every registered work once
+//! ([`WorkIndex::build`], the mirror image too), then for each listing
+//! image ([`WorkIndex::compare`]):
+//!
+//! 1. refuses it unread if it has too many bytes, or (from the header alone)
+//!    too many pixels, so a 20 000×20 000 image costs nothing;
+//! 2. decodes it, turns it grey, shrinks it to at most 256 pixels a side and
+//!    trims uniform borders, so that padding does not change the hash;
+//! 3. compares the hashes of the whole picture with every work;
+//! 4. only when no work matched, looks for part of a work: windows of the
+//!    picture against whole works (a work pasted onto a background), and the
+//!    whole picture against crops of works (a work cropped by up to 20%).
+//!
+//! # The hashes
+//!
+//! A match is judged on a 512-bit *signature*: two 256-bit hashes of the
+//! picture squeezed to a square, computed by `image_hasher` from samples
+//! averaged out of a summed-area table:
+//!
+//! - a DCT hash (pHash): the 16×16 lowest DCT coefficients of a 32×32
+//!   sample, each set if above their median. It ignores colour, brightness
+//!   and compression almost entirely, and between unrelated pictures it is a
+//!   near-perfect coin toss per bit (measured mean 127 of 256, sd 8.7, very
+//!   close to the binomial's 128 and 8).
+//! - a gradient hash (dHash): is each of 16×16 samples brighter than its
+//!   left neighbour. It shrugs off what the DCT hash is worst at — a
+//!   watermark bar, a border — but alone has a heavier tail between
+//!   unrelated pictures (58 of 256 at closest, on these images, against 84
+//!   for the DCT hash).
+//!
+//! Adding the two distances keeps the DCT hash's clean separation and lets
+//! the gradient hash carry the edits that disturb a band of the picture.
+//!
+//! A third hash, the 8×8 lowest DCT coefficients (64 bits, classic pHash),
+//! only *proposes* partial matches. The 256-bit hashes are sharp: cropping
+//! 5% off one side costs the DCT hash about 50 of its 256 bits, while the
+//! 64-bit one loses about 6 of 64. So windows and crops are found with the
+//! coarse hash (within 20 of its 64 bits), and the best few
+//! proposals are lined up by a greedy search over position and size that
+//! minimises the signature distance; the signature then decides.
+//!
+//! # The thresholds
+//!
+//! Unrelated pictures differ in about half the bits. A whole-image match
+//! needs at most a quarter ([`MATCH_DISTANCE`], 128 of 512); a match found by
+//! the partial-match search at most a fifth ([`SEARCH_MATCH_DISTANCE`], 102),
+//! because picking the best of hundreds of rectangles brings unrelated
+//! pictures closer than one comparison does. Both are fractions of the bits,
+//! not fitted to these images. Measured on the 8 registered works (PNG) and
+//! the 14 unregistered stock photographs plus 3 random crops of each (JPEG),
+//! in `tests.rs`:
+//!
+//! | distance (of 512) between…                          | closest | typical |
+//! |-----------------------------------------------------|--------:|--------:|
+//! | unrelated pictures, whole image (896 pairs)         |     172 | 254 (sd 16.6) |
+//! | unrelated pictures, after the search (336 searches) |     144 |   —     |
+//! | a work and its edits (worst per edit, below)        |       — |  0–96   |
+//!
+//! Distance of each edit to its work (m: matched the mirror image):
+//!
+//! ```text
+//!                     astronaut chelsea coffee hubble  ihc logo motorcycle rocket
+//! resize 60%                  6       5     14     29    9    9         12     40
+//! jpeg q40                    0       1      5      5    1   11          5     10
+//! mirror                     0m     10m     0m     0m   0m   9m         0m     0m
+//! hue +90°                    4       1      6     14    4    9          6      5
+//! brighter                   12       0      9      1   13   30          5      4
+//! grey                        0       0      0      0    0    0          0      0
+//! watermark                  38      64     68     96   60   46         45     65
+//! crop 10% right              4       5     12     21    2    4         18      6
+//! crop 10% around             7      11     11     20    8   88         12     43
+//! crop 20% corner             5      11      9     28    6   14          7   MISS
+//! white border               14      17     35     58   17   22         27     85
+//! paste 70% centre           12      10     18     27    8   10         25     17
+//! paste 70% off              10      23     15     41   14   33         23     22
+//! paste 55%                  16      13     16     25   18   15         22     18
+//! paste 85%                  15      18     20     32    7   17         16     21
+//! ```
+//!
+//! The one miss is a crop whose remaining corners are all evenly shaded
+//! sky, which the border trim takes for padding (see `KNOWN_MISSES` in the
+//! tests).
+//!
+//! # Cost
+//!
+//! Decoding dominates a listing image that matches whole: `hash_bytes` of
+//! an 800×800 JPEG takes about the time `image::load_from_memory` does.
+//! The partial-match search runs on every image that matches nothing (most
+//! of them) and costs several times the decode; see the bench.
+
+mod decode;
+mod hash;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::config::registry::Work;
+use crate::model::{Failure, ImageMatch, ImageReport, ListingImage, Region};
+
+use self::decode::{Picture, Refusal};
+use self::hash::{Integral, Rect};
+
+pub use self::hash::{Hash256, Signature};
+
+/// The most bits of the 512-bit signature that may differ for a listing
+/// image, whole, to count as a work: a quarter. See the module docs.
+pub const MATCH_DISTANCE: u32 = Signature::BITS / 4;
+
+/// The same for a rectangle found by the partial-match search: a fifth.
+/// Stricter because the search picks the best of hundreds of rectangles,
+/// which brings unrelated pictures closer than one comparison does.
+pub const SEARCH_MATCH_DISTANCE: u32 = Signature::BITS / 5;
+
+/// The most bits of the 64-bit hash that may differ for a window or crop
+/// to be worth lining up. It only proposes; [`MATCH_DISTANCE`] decides.
+const PROPOSE_DISTANCE: u32 = 20;
+
+/// How many proposals per listing image are lined up, best first.
+const MAX_ALIGNMENTS: usize = 6;
+
+/// Window sizes, as fractions of the largest window of an aspect ratio
+/// that fits the listing image: a work pasted at 50–90% of the image is
+/// within about 10% of one of them, which the alignment search closes.
+const WINDOW_SCALES: [f32; 6] = [0.9, 0.8, 0.71, 0.63, 0.56, 0.5];
+
+/// Windows of one size are placed this fraction of their size apart (and
+/// always at both ends), so a work lies at most half a step from one.
+const WINDOW_STEP: f32 = 0.08;
+
+/// Crops of a work that are indexed: each side may lose up to 20%.
+const CROP_SIZES: [f32; 2] = [0.9, 0.8];
+
+/// Aspect ratios are grouped in steps of 2^(1/3) (about 1.26), from 1:2 to
+/// 2:1: close enough that the coarse hash still proposes, few enough that
+/// windows stay cheap.
+const ASPECT_STEPS_PER_OCTAVE: f32 = 3.0;
+const MAX_ASPECT_CLASS: i32 = 3;
+
+/// An image that could not be hashed. Every variant names the culprit: the
+/// work and file, or the image URL.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// Refused before decoding: too many bytes or pixels.
+    #[error("{culprit}: {excess}")]
+    TooLarge { culprit: String, excess: Excess },
+    /// Not an image we can read (truncated, corrupt, unsupported format).
+    #[error("{culprit}: cannot decode image: {reason}")]
+    Decode { culprit: String, reason: String },
+    /// A work's file could not be read.
+    #[error("{culprit}: cannot read file: {source}")]
+    Io {
+        culprit: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A work's image is blank or nearly so: it could never be recognised,
+    /// and its hash would match other blank images.
+    #[error("{culprit}: image is blank or nearly uniform, nothing to compare")]
+    Featureless { culprit: String },
+}
+
+impl ImageError {
+    /// The work and file, or the URL, at fault.
+    pub fn culprit(&self) -> &str {
+        match self {
+            ImageError::TooLarge { culprit, .. }
+            | ImageError::Decode { culprit, .. }
+            | ImageError::Io { culprit, .. }
+            | ImageError::Featureless { culprit } => culprit,
+        }
+    }
+
+    /// Why, without the culprit (for a [`Failure`], which names it apart).
+    pub fn reason(&self) -> String {
+        match self {
+            ImageError::TooLarge { excess, .. } => excess.to_string(),
+            ImageError::Decode { reason, .. } => format!("cannot decode image: {reason}"),
+            ImageError::Io { source, .. } => format!("cannot read file: {source}"),
+            ImageError::Featureless { .. } => "image is blank or nearly uniform".to_string(),
+        }
+    }
+
+    fn from_refusal(culprit: String, refusal: Refusal) -> ImageError {
+        match refusal {
+            Refusal::TooLarge(excess) => ImageError::TooLarge { culprit, excess },
+            Refusal::Decode(reason) => ImageError::Decode { culprit, reason },
+        }
+    }
+}
+
+/// What made an image too large.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Excess {
+    Bytes { len: usize, limit: usize },
+    Pixels { width: u32, height: u32, limit: u64 },
+}
+
+impl std::fmt::Display for Excess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Excess::Bytes { len, limit } => {
+                write!(f, "image is {len} bytes, over the {limit}-byte limit")
+            }
+            Excess::Pixels { width, height, limit } => {
+                let mpx = |n: u64| {
+                    let m = n as f64 / 1e6;
+                    if m >= 10.0 {
+                        format!("{m:.0}")
+                    } else {
+                        format!("{m:.1}")
+                    }
+                };
+                let pixels = u64::from(width) * u64::from(height);
+                write!(
+                    f,
+                    "image is {width}×{height} = {} Mpx, over the {} Mpx limit",
+                    mpx(pixels),
+                    mpx(limit)
+                )
+            }
+        }
+    }
+}
+
+/// How large an image may be before it is refused unread.
+#[derive(Clone, Debug)]
+pub struct ImageLimits {
+    pub max_bytes: usize,
+    pub max_pixels: u64,
+}
+
+impl Default for ImageLimits {
+    /// 16 MiB and 40 megapixels: above any marketplace gallery image, below
+    /// what would let one listing exhaust a worker's memory (a 40 Mpx RGBA
+    /// picture is 160 MB decoded).
+    fn default() -> ImageLimits {
+        ImageLimits {
+            max_bytes: 16 << 20,
+            max_pixels: 40_000_000,
+        }
+    }
+}
+
+/// The hashes of one image, after its uniform borders are trimmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImageHashes {
+    /// The two 256-bit hashes that decide matches.
+    pub signature: Signature,
+    /// The 64-bit DCT hash (lower frequencies only) that proposes partial
+    /// matches: less precise, far less sensitive to crops and shifts.
+    pub coarse: u64,
+}
+
+/// Hashes one image (trimmed of uniform borders). Errors name the image by
+/// the start of its SHA-256, since only the bytes are known here.
+pub fn hash_bytes(bytes: &[u8], limits: &ImageLimits) -> Result<ImageHashes, ImageError> {
+    let culprit = || format!("image sha256:{}", &sha256_hex(bytes)[..16]);
+    let pic = decode::load(bytes, limits).map_err(|r| ImageError::from_refusal(culprit(), r))?;
+    let integral = Integral::new(&pic.grey);
+    let whole = Rect::from_trim(pic.trim);
+    match (hash::fine(&integral, whole), hash::coarse(&integral, whole)) {
+        (Some(signature), Some(coarse)) => Ok(ImageHashes { signature, coarse }),
+        _ => Err(ImageError::Featureless { culprit: culprit() }),
+    }
+}
+
+/// One registered image, or its mirror image, ready to compare.
+#[derive(Debug)]
+struct View {
+    /// Index into `WorkIndex::ids`.
+    work: usize,
+    mirrored: bool,
+    /// Hashes of the whole (trimmed) picture.
+    signature: Signature,
+    coarse: u64,
+    aspect: i32,
+    /// Kept so that a crop of the work can be lined up with a listing image.
+    integral: Integral,
+}
+
+/// A crop of a view whose coarse hash is indexed, so that a listing image
+/// that shows only part of a work is proposed for alignment.
+#[derive(Debug)]
+struct Crop {
+    view: usize,
+    rect: Rect,
+    coarse: u64,
+}
+
+/// The registered works' images, hashed once at load and shared.
+#[derive(Debug)]
+pub struct WorkIndex {
+    ids: Vec<String>,
+    views: Vec<View>,
+    crops: Vec<Crop>,
+    /// The aspect classes of the views: the shapes of windows worth trying.
+    aspects: Vec<i32>,
+}
+
+impl WorkIndex {
+    /// Loads and hashes every image of every work (and its mirror image).
+    /// Error names the work and file.
+    pub fn build(works: &[Work]) -> Result<WorkIndex, ImageError> {
+        let files: Vec<(usize, &Path)> = works
+            .iter()
+            .enumerate()
+            .flat_map(|(i, w)| w.images.iter().map(move |p| (i, p.as_path())))
+            .collect();
+        // Works are registered without size limits of their own: they are
+        // the user's files, not a stranger's, but a 100 Mpx scan would still
+        // be decoded only to be shrunk to 256 pixels, so allow generously.
+        let limits = ImageLimits {
+            max_bytes: 256 << 20,
+            max_pixels: 400_000_000,
+        };
+        let loaded: Vec<(usize, &Path, Picture)> = files
+            .par_iter()
+            .map(|&(i, path)| {
+                let culprit = || format!("work {}: {}", works[i].id, path.display());
+                let bytes = std::fs::read(path).map_err(|source| ImageError::Io {
+                    culprit: culprit(),
+                    source,
+                })?;
+                let pic = decode::load(&bytes, &limits).map_err(|r| ImageError::from_refusal(culprit(), r))?;
+                Ok((i, path, pic))
+            })
+            .collect::<Result<_, ImageError>>()?;
+
+        let mut index = WorkIndex {
+            ids: works.iter().map(|w| w.id.clone()).collect(),
+            views: Vec::new(),
+            crops: Vec::new(),
+            aspects: Vec::new(),
+        };
+        for (i, path, pic) in loaded {
+            let (x, y, w, h) = pic.trim;
+            let trimmed = ::image::imageops::crop_imm(&pic.grey, x, y, w, h).to_image();
+            let mirror = ::image::imageops::flip_horizontal(&trimmed);
+            for (grey, mirrored) in [(trimmed, false), (mirror, true)] {
+                let integral = Integral::new(&grey);
+                let whole = Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: w as f32,
+                    h: h as f32,
+                };
+                let (Some(signature), Some(coarse)) = (hash::fine(&integral, whole), hash::coarse(&integral, whole))
+                else {
+                    let culprit = format!("work {}: {}", works[i].id, path.display());
+                    return Err(ImageError::Featureless { culprit });
+                };
+                let view = index.views.len();
+                for rect in crops(whole) {
+                    if let Some(coarse) = hash::coarse(&integral, rect) {
+                        index.crops.push(Crop { view, rect, coarse });
+                    }
+                }
+                let aspect = aspect_class(w as f32 / h as f32);
+                if !index.aspects.contains(&aspect) {
+                    index.aspects.push(aspect);
+                }
+                index.views.push(View {
+                    work: i,
+                    mirrored,
+                    signature,
+                    coarse,
+                    aspect,
+                    integral,
+                });
+            }
+        }
+        index.aspects.sort_unstable();
+        Ok(index)
+    }
+
+    /// The number of works.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Compares one listing's images with the registered works. Never
+    /// panics; a bad image becomes a Failure (URL and reason) and the rest
+    /// go on.
+    pub fn compare(&self, images: &[ListingImage], limits: &ImageLimits) -> ImageReport {
+        let results: Vec<(String, Result<Vec<ImageMatch>, Failure>)> =
+            images.par_iter().map(|image| self.compare_one(image, limits)).collect();
+        let mut report = ImageReport::default();
+        for (digest, result) in results {
+            report.digests.push(digest);
+            match result {
+                Ok(matches) => report.matches.extend(matches),
+                Err(failure) => report.failures.push(failure),
+            }
+        }
+        report
+    }
+
+    fn compare_one(&self, image: &ListingImage, limits: &ImageLimits) -> (String, Result<Vec<ImageMatch>, Failure>) {
+        let digest = sha256_hex(&image.bytes);
+        let pic = match decode::load(&image.bytes, limits) {
+            Ok(pic) => pic,
+            Err(refusal) => {
+                let err = ImageError::from_refusal(image.url.clone(), refusal);
+                return (
+                    digest,
+                    Err(Failure {
+                        url: image.url.clone(),
+                        reason: err.reason(),
+                    }),
+                );
+            }
+        };
+        let found = self.find(&pic);
+        let (ow, oh) = pic.original;
+        let (sx, sy) = (
+            ow as f32 / pic.grey.width() as f32,
+            oh as f32 / pic.grey.height() as f32,
+        );
+        let matches = found
+            .into_iter()
+            .filter(|f| {
+                f.distance
+                    <= if f.searched {
+                        SEARCH_MATCH_DISTANCE
+                    } else {
+                        MATCH_DISTANCE
+                    }
+            })
+            .map(|f| {
+                let view = &self.views[f.view];
+                let region = match f.window {
+                    None => Region {
+                        x: 0,
+                        y: 0,
+                        width: ow,
+                        height: oh,
+                    },
+                    Some(r) => {
+                        let x = ((r.x * sx).round() as u32).min(ow.saturating_sub(1));
+                        let y = ((r.y * sy).round() as u32).min(oh.saturating_sub(1));
+                        let width = ((r.w * sx).round() as u32).clamp(1, ow - x);
+                        let height = ((r.h * sy).round() as u32).clamp(1, oh - y);
+                        Region { x, y, width, height }
+                    }
+                };
+                ImageMatch {
+                    work_id: self.ids[view.work].clone(),
+                    image_url: image.url.clone(),
+                    image_sha256: digest.clone(),
+                    distance: f.distance,
+                    bits: Signature::BITS,
+                    mirrored: view.mirrored,
+                    region,
+                }
+            })
+            .collect();
+        (digest, Ok(matches))
+    }
+
+    /// The closest each work comes to the picture, best view per work,
+    /// sorted by distance. Not yet cut at [`MATCH_DISTANCE`].
+    ///
+    /// The whole picture is compared first. Only if no work is within
+    /// [`MATCH_DISTANCE`] of it are
+    /// partial matches looked for: windows of the picture against whole
+    /// works (a work pasted onto a background) and the whole picture against
+    /// crops of works (a work cropped). The 64-bit hashes propose, and the
+    /// best few proposals are lined up and judged by the signature.
+    fn find(&self, pic: &Picture) -> Vec<Found> {
+        let integral = Integral::new(&pic.grey);
+        let whole = Rect::from_trim(pic.trim);
+        let (Some(signature), Some(coarse)) = (hash::fine(&integral, whole), hash::coarse(&integral, whole)) else {
+            // A blank picture shows no work.
+            return Vec::new();
+        };
+        let mut found: Vec<Found> = self
+            .views
+            .iter()
+            .enumerate()
+            .map(|(view, v)| Found {
+                view,
+                distance: v.signature.distance(&signature),
+                window: None,
+                searched: false,
+            })
+            .collect();
+        if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
+            found.extend(self.search(&integral, whole, &signature, coarse));
+        }
+        best_per_work(&self.views, found)
+    }
+
+    fn search(&self, integral: &Integral, whole: Rect, signature: &Signature, coarse: u64) -> Vec<Found> {
+        // (coarse distance, view, where to start aligning, which side moves)
+        let mut proposals: Vec<(u32, usize, Rect, bool)> = Vec::new();
+        for crop in &self.crops {
+            let d = (crop.coarse ^ coarse).count_ones();
+            if d <= PROPOSE_DISTANCE {
+                proposals.push((d, crop.view, crop.rect, false));
+            }
+        }
+        for &aspect in &self.aspects {
+            for rect in windows(whole, aspect) {
+                let Some(h) = hash::coarse(integral, rect) else {
+                    continue;
+                };
+                for (view, v) in self.views.iter().enumerate() {
+                    if v.aspect == aspect {
+                        let d = (v.coarse ^ h).count_ones();
+                        if d <= PROPOSE_DISTANCE {
+                            proposals.push((d, view, rect, true));
+                        }
+                    }
+                }
+            }
+        }
+        // Line up only the best proposal per view, and only a few views:
+        // alignment is the costly step, and a listing image rarely shows
+        // more than one or two works.
+        proposals.sort_by_key(|p| p.0);
+        let mut seen: Vec<usize> = Vec::new();
+        proposals.retain(|p| {
+            let first = !seen.contains(&p.1);
+            seen.push(p.1);
+            first
+        });
+        proposals.truncate(MAX_ALIGNMENTS);
+        proposals
+            .into_iter()
+            .filter_map(|(_, view, rect, listing_moves)| {
+                if listing_moves {
+                    let (r, distance) = hash::align(integral, rect, &self.views[view].signature)?;
+                    Some(Found {
+                        view,
+                        distance,
+                        window: Some(r),
+                        searched: true,
+                    })
+                } else {
+                    // The listing image shows a crop of the work: the whole
+                    // image matched, so it is the region.
+                    let (_, distance) = hash::align(&self.views[view].integral, rect, signature)?;
+                    Some(Found {
+                        view,
+                        distance,
+                        window: None,
+                        searched: true,
+                    })
+                }
+            })
+            .collect()
+    }
+}
+
+/// How close one view came, and where in the picture (`None`: all of it).
+#[derive(Clone, Copy, Debug)]
+struct Found {
+    view: usize,
+    distance: u32,
+    window: Option<Rect>,
+    /// Found by the partial-match search (judged by the stricter limit).
+    searched: bool,
+}
+
+fn best_per_work(views: &[View], mut found: Vec<Found>) -> Vec<Found> {
+    found.sort_by_key(|f| (f.distance, views[f.view].mirrored, f.window.is_some()));
+    let mut seen: Vec<usize> = Vec::new();
+    found.retain(|f| {
+        let work = views[f.view].work;
+        let first = !seen.contains(&work);
+        seen.push(work);
+        first
+    });
+    found
+}
+
+fn aspect_class(aspect: f32) -> i32 {
+    let class = (aspect.log2() * ASPECT_STEPS_PER_OCTAVE).round() as i32;
+    class.clamp(-MAX_ASPECT_CLASS, MAX_ASPECT_CLASS)
+}
+
+/// The windows of `whole` tried for `aspect`: each scale of the largest
+/// rectangle of that shape that fits, at the corners, edge middles and
+/// centre.
+fn windows(whole: Rect, aspect: i32) -> impl Iterator<Item = Rect> {
+    let a = (aspect as f32 / ASPECT_STEPS_PER_OCTAVE).exp2();
+    let (fw, fh) = if whole.w / whole.h > a {
+        (whole.h * a, whole.h)
+    } else {
+        (whole.w, whole.w / a)
+    };
+    WINDOW_SCALES.into_iter().flat_map(move |s| {
+        let (w, h) = (fw * s, fh * s);
+        let (free_x, free_y) = (whole.w - w, whole.h - h);
+        let nx = (free_x / (w * WINDOW_STEP)).ceil().max(0.0) as u32;
+        let ny = (free_y / (h * WINDOW_STEP)).ceil().max(0.0) as u32;
+        (0..=ny).flat_map(move |j| {
+            (0..=nx).map(move |i| Rect {
+                x: whole.x
+                    + if nx == 0 {
+                        free_x / 2.0
+                    } else {
+                        free_x * i as f32 / nx as f32
+                    },
+                y: whole.y
+                    + if ny == 0 {
+                        free_y / 2.0
+                    } else {
+                        free_y * j as f32 / ny as f32
+                    },
+                w,
+                h,
+            })
+        })
+    })
+}
+
+/// The crops of a work that are indexed: each side kept at 100%, 90% or
+/// 80%, at the start, middle or end of its axis (not the whole: that is
+/// the view's own hash).
+fn crops(whole: Rect) -> Vec<Rect> {
+    let spans = |len: f32| -> Vec<(f32, f32)> {
+        let mut v = vec![(0.0, len)];
+        for s in CROP_SIZES {
+            let l = len * s;
+            v.extend([(0.0, l), ((len - l) / 2.0, l), (len - l, l)]);
+        }
+        v
+    };
+    let mut out = Vec::new();
+    for &(x, w) in &spans(whole.w) {
+        for &(y, h) in &spans(whole.h) {
+            if w < whole.w || h < whole.h {
+                out.push(Rect {
+                    x: whole.x + x,
+                    y: whole.y + y,
+                    w,
+                    h,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}

@@ -1,0 +1,214 @@
+//! Hand-written look-alike tables.
+//!
+//! Unicode normalisation (NFKD) already folds styled letters (full-width,
+//! mathematical, circled …) and splits accents off, but it leaves alone the
+//! letters of other scripts that merely *look* Latin: Cyrillic `а`, Greek
+//! `Ο`, Armenian `օ`. Counterfeiters use exactly those, so this module holds
+//! a small skeleton table in the spirit of UTS #39 `confusables.txt`,
+//! restricted to characters that look like a Latin letter or digit. The full
+//! UTS #39 table maps thousands of characters, most of them to non-Latin
+//! targets that no mark in a Latin-script registry can contain; a short,
+//! reviewed table keeps false folds (and the binary) small.
+//!
+//! Leet substitutions (`0` for `o`, `rn` for `m`) are context dependent — a
+//! digit is only a letter inside a word — so they live in the skeleton step of
+//! [`super::normalize`], not here.
+
+/// How a character was folded, which decides the variant a match reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fold {
+    /// A letter of another script that looks like a Latin one.
+    Homoglyph,
+    /// A Latin letter with a stroke, ligature or missing dot that NFKD does
+    /// not decompose (`ø`, `ł`, `æ`, `ı`).
+    Diacritic,
+    /// A Latin small capital or similar typographic form.
+    Styled,
+    /// Punctuation folded to its ASCII form; no disguise implied.
+    Plain,
+}
+
+/// The Latin form of a character that NFKD leaves alone, if it has one.
+///
+/// The input is one character of the NFKD decomposition, before lower-casing:
+/// upper-case Greek and Cyrillic letters must be looked up as they are,
+/// because their lower-case forms look different (Greek `Η` looks like `H`,
+/// its lower case `η` like `n`).
+pub(crate) fn fold(c: char) -> Option<(&'static str, Fold)> {
+    use Fold::*;
+    let r = match c {
+        // Cyrillic, upper and lower case.
+        'А' | 'а' => ("a", Homoglyph),
+        'В' => ("b", Homoglyph),
+        'Е' | 'е' => ("e", Homoglyph),
+        'Ѕ' | 'ѕ' => ("s", Homoglyph),
+        'І' | 'і' => ("i", Homoglyph),
+        'Ј' | 'ј' => ("j", Homoglyph),
+        'К' | 'к' => ("k", Homoglyph),
+        'М' => ("m", Homoglyph),
+        'Н' => ("h", Homoglyph),
+        'О' | 'о' => ("o", Homoglyph),
+        'Р' | 'р' => ("p", Homoglyph),
+        'С' | 'с' => ("c", Homoglyph),
+        'Т' => ("t", Homoglyph),
+        'У' | 'у' | 'Ү' | 'ү' => ("y", Homoglyph),
+        'Х' | 'х' => ("x", Homoglyph),
+        'п' => ("n", Homoglyph),
+        'Ԁ' | 'ԁ' => ("d", Homoglyph),
+        'Ԛ' | 'ԛ' => ("q", Homoglyph),
+        'Ԝ' | 'ԝ' => ("w", Homoglyph),
+        'Һ' | 'һ' => ("h", Homoglyph),
+        'Ӏ' | 'ӏ' => ("l", Homoglyph),
+        'Ꙅ' | 'ꙅ' => ("s", Homoglyph),
+        // Greek: capitals look like Latin capitals, a few small letters
+        // like Latin small letters.
+        'Α' | 'α' => ("a", Homoglyph),
+        'Β' => ("b", Homoglyph),
+        'Ε' => ("e", Homoglyph),
+        'Ζ' => ("z", Homoglyph),
+        'Η' => ("h", Homoglyph),
+        'Ι' | 'ι' => ("i", Homoglyph),
+        'Κ' | 'κ' => ("k", Homoglyph),
+        'Μ' => ("m", Homoglyph),
+        'Ν' => ("n", Homoglyph),
+        'Ο' | 'ο' => ("o", Homoglyph),
+        'Ρ' | 'ρ' => ("p", Homoglyph),
+        'Τ' => ("t", Homoglyph),
+        'Υ' => ("y", Homoglyph),
+        'Χ' | 'χ' => ("x", Homoglyph),
+        'ν' => ("v", Homoglyph),
+        'υ' => ("u", Homoglyph),
+        'γ' => ("y", Homoglyph),
+        'η' => ("n", Homoglyph),
+        'ω' => ("w", Homoglyph),
+        'ϲ' | 'Ϲ' => ("c", Homoglyph),
+        'ϳ' => ("j", Homoglyph),
+        // Armenian.
+        'օ' => ("o", Homoglyph),
+        'ս' => ("u", Homoglyph),
+        'հ' => ("h", Homoglyph),
+        'ո' => ("n", Homoglyph),
+        'զ' => ("q", Homoglyph),
+        // Latin letters from phonetic blocks that stand in for plain ones.
+        'ɑ' => ("a", Homoglyph),
+        'ɡ' => ("g", Homoglyph),
+        'ɩ' => ("i", Homoglyph),
+        'ȷ' => ("j", Homoglyph),
+        // Latin small capitals: a typographic style, not another script.
+        'ᴀ' => ("a", Styled),
+        'ʙ' => ("b", Styled),
+        'ᴄ' => ("c", Styled),
+        'ᴅ' => ("d", Styled),
+        'ᴇ' => ("e", Styled),
+        'ɢ' => ("g", Styled),
+        'ʜ' => ("h", Styled),
+        'ɪ' => ("i", Styled),
+        'ᴊ' => ("j", Styled),
+        'ᴋ' => ("k", Styled),
+        'ʟ' => ("l", Styled),
+        'ᴍ' => ("m", Styled),
+        'ɴ' => ("n", Styled),
+        'ᴏ' => ("o", Styled),
+        'ᴘ' => ("p", Styled),
+        'ʀ' => ("r", Styled),
+        'ꜱ' => ("s", Styled),
+        'ᴛ' => ("t", Styled),
+        'ᴜ' => ("u", Styled),
+        'ᴠ' => ("v", Styled),
+        'ᴡ' => ("w", Styled),
+        'ʏ' => ("y", Styled),
+        'ᴢ' => ("z", Styled),
+        // Latin letters NFKD does not decompose.
+        'Ø' | 'ø' => ("o", Diacritic),
+        'Ł' | 'ł' => ("l", Diacritic),
+        'Đ' | 'đ' | 'Ð' | 'ð' => ("d", Diacritic),
+        'Ħ' | 'ħ' => ("h", Diacritic),
+        'Ŧ' | 'ŧ' => ("t", Diacritic),
+        'ı' => ("i", Diacritic),
+        'ĸ' => ("k", Diacritic),
+        'Æ' | 'æ' => ("ae", Diacritic),
+        'Œ' | 'œ' => ("oe", Diacritic),
+        'ß' | 'ẞ' => ("ss", Diacritic),
+        // Typographic punctuation, so that "Levi’s" and "Levi's" agree.
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{2032}' => ("'", Plain),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => ("-", Plain),
+        _ => return None,
+    };
+    Some(r)
+}
+
+/// Characters that render as nothing (or nearly) and are dropped before
+/// matching: zero-width spaces and joiners, soft hyphens, bidi controls,
+/// variation selectors. Inside a word they split a mark without a visible
+/// gap, so a match across one is reported as spaced.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// Symbols that stand for letters when written inside a word ("Ch@nel",
+/// "N!ke", "Ve|ora"). At the edge of a word they are punctuation.
+pub(crate) fn is_leet_symbol(c: char) -> bool {
+    matches!(c, '@' | '$' | '!' | '|')
+}
+
+/// The letter a digit or symbol stands for inside a word.
+///
+/// `1` and `|` could be `i` or `l`; the skeleton folds `l` to `i` anyway
+/// (they are confused in many fonts: "Nlke"), so one answer serves both.
+pub(crate) fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '!' | '|' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        '8' => 'b',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greek_capitals_fold_by_shape_not_by_case() {
+        assert_eq!(fold('Η'), Some(("h", Fold::Homoglyph)));
+        assert_eq!(fold('η'), Some(("n", Fold::Homoglyph)));
+        assert_eq!(fold('Ν'), Some(("n", Fold::Homoglyph)));
+        assert_eq!(fold('ν'), Some(("v", Fold::Homoglyph)));
+    }
+
+    #[test]
+    fn latin_letters_are_not_folded() {
+        for c in ('a'..='z').chain('A'..='Z').chain('0'..='9') {
+            assert_eq!(fold(c), None, "{c}");
+        }
+    }
+
+    #[test]
+    fn leet_covers_the_documented_set() {
+        let got: String = "013457 8@$!|".chars().filter_map(leet).collect();
+        assert_eq!(got, "oieastbasii");
+        assert_eq!(leet('2'), None);
+    }
+}

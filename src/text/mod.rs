@@ -1,0 +1,826 @@
+//! The text stage: finds registered word marks in a listing's text, however
+//! they are disguised, and the words around them that matter.
+//!
+//! Sellers of counterfeits know that brand owners search for their marks, so
+//! they write them so that a person still reads the brand but a naive search
+//! does not: `Ｖｅｌｏｒａ` (full-width), `Vеlora` (a Cyrillic `е`), `V3l0ra`,
+//! `V-E-L-O-R-A`, `velorashoes`, `Vellora`. The matcher undoes each trick and
+//! says which one it was ([`VariantKind`]), because a reviewer judges a
+//! disguise differently from an honest mention.
+//!
+//! # How
+//!
+//! The text is first *folded* ([`normalize`]): NFKD undoes styles and splits
+//! accents off, look-alike letters of other scripts are read as the Latin
+//! letter they imitate ([`confusables`]), everything is lower-cased, and each
+//! word is written as a *skeleton* in which leet is undone (`0`→`o`, `1`→`i`,
+//! `rn`→`m`) and `l` and `i` are one letter. Every folded byte remembers the
+//! original bytes it came from, so a match is always reported as a span of
+//! the listing's own text. Marks are folded the same way when the matcher is
+//! built, so a mark and its disguises have the same skeleton.
+//!
+//! Then three passes, each linear in the text:
+//!
+//! 1. One Aho-Corasick automaton (leftmost-longest) holding every mark's
+//!    skeleton — and, for marks of several words, the skeleton with the
+//!    spaces removed — runs over the text's skeleton. A hit on word
+//!    boundaries is the mark, possibly styled, accented, look-alike or leet
+//!    (told apart by comparing the folded letters with the mark's); a hit
+//!    inside a longer word is a *glued* mark ("velorashoes"), accepted only
+//!    where that is believable (see below).
+//! 2. Runs of single letters ("V E L O R A", "V.E.L.O.R.A") are squashed
+//!    into one word and run through the same automaton.
+//! 3. Misspellings: each word (and, for marks of several words, each run of
+//!    that many words) is looked up in a deletion index ([`typo`]) that
+//!    proposes the marks within one edit — two for marks of
+//!    [`TWO_EDITS`] letters or more — and the proposal is verified with the
+//!    optimal-string-alignment distance. Cost per word does not grow with
+//!    the number of marks.
+//!
+//! Overlapping hits of one mark are merged, keeping the most similar.
+//!
+//! # Rules that keep false hits down
+//!
+//! These are general rules on the shape of a mark, not tuned to any list:
+//!
+//! - A mark of fewer than [`SHORT`] letters is matched only as a whole
+//!   word (folded, leet or spaced): almost every such string is one edit
+//!   from a word, or inside one.
+//! - A mark of exactly [`SHORT`] letters may be misspelt by one edit that
+//!   keeps its first letter (sellers keep the first letter so the buyer
+//!   still reads the brand; random words seldom share it), and may be glued
+//!   only at the start or end of a word, to a dictionary word, a number, or
+//!   at a change of case ("OryxHoodie", "oryxtoys"; not "gl*oryx*box").
+//! - A longer glued hit is accepted when the mark has [`LONG_GLUE`] letters
+//!   or more, or when what is glued to it is a dictionary word, a number, at
+//!   most two letters, or begins at a change of case. A trailing "s" or
+//!   "es" is a plural, not glue.
+//! - A near miss or glued word that is itself a dictionary word ("onyx"
+//!   for "Oryx", "dovetail" for "Dove") is still reported, with
+//!   [`Cue::OrdinaryWord`], for the scorer to weigh.
+//! - Matches never start or end inside a word, except glued ones.
+//!
+//! # Variant reported
+//!
+//! When disguises combine, the most telling one is reported, in this order:
+//! homoglyph > leet > styled > diacritic > spaced > joined > typo > exact.
+//! Look-alike letters from another script are never accidental; leet rarely
+//! is; styles and accents can come from a keyboard or a font.
+//!
+//! # Cues
+//!
+//! The matcher does not decide whether a hit is an infringement; it reports
+//! what the scorer needs to decide: an honest-reference phrase just before
+//! the mark ([`Cue::Nominative`]: "case for", "compatible with"),
+//! counterfeit tell-tales in the same field ([`Cue::Counterfeit`]), and
+//! whether the matched word is an ordinary dictionary word
+//! ([`Cue::OrdinaryWord`]: a near miss "mike", or a mark like "Kestrel" that
+//! is also a bird).
+
+mod confusables;
+mod normalize;
+mod typo;
+mod words;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::config::registry::Mark;
+use crate::model::{Cue, Listing, TextField, TextMatch, VariantKind};
+use normalize::{Doc, DIACRITIC, HOMOGLYPH, INVISIBLE, STYLED};
+use typo::DeletionIndex;
+use words::WordList;
+
+/// The English word list shipped with the binary: lower-case dictionary
+/// words (proper nouns left out, since brand names are proper nouns).
+pub(crate) const EMBEDDED_WORDS: &str = include_str!("../../config/words/en.txt");
+
+/// Marks shorter than this are matched only as whole words; marks of this
+/// length get guarded typo and glue matching (see the module docs).
+pub const SHORT: usize = 4;
+/// Marks of this many letters or more are believable glued to anything.
+pub const LONG_GLUE: usize = 6;
+/// Marks of this many letters or more allow two edits.
+pub const TWO_EDITS: usize = 9;
+/// The fewest single letters in a row that count as a spaced-out word.
+const SPACED_MIN_RUN: usize = 3;
+/// The most separator characters between spaced-out letters ("N . I").
+const SPACED_MAX_GAP: usize = 3;
+/// How many words may stand between an honest-reference phrase and the mark
+/// ("strap for *42mm* Arcturo").
+const NOMINATIVE_REACH: usize = 2;
+
+/// Honest-reference phrases, longest first so the most specific is named.
+const NOMINATIVE: &[&str] = &[
+    "replacement strap for",
+    "for use with",
+    "compatible with",
+    "suitable for",
+    "works with",
+    "adapter for",
+    "cover for",
+    "case for",
+    "fits",
+    "for",
+];
+
+/// Counterfeit tell-tales, folded. In the text, spaces, hyphens and
+/// underscores between the words of a phrase are all one.
+const COUNTERFEIT: &[&str] = &[
+    "replica",
+    "1:1",
+    "aaa",
+    "mirror quality",
+    "original quality",
+    "high copy",
+    "super copy",
+    "fake",
+];
+
+/// A matcher that cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum TextError {
+    /// The automaton outgrew its limits (billions of states: not a registry
+    /// anyone keeps).
+    #[error("cannot build the mark automaton: {0}")]
+    Automaton(#[from] aho_corasick::BuildError),
+}
+
+/// Finds marks in listing text. Build it once per registry and share it
+/// (it is `Send + Sync`); every search method takes `&self`.
+pub struct TextMatcher {
+    marks: Vec<CompiledMark>,
+    /// Skeletons of all marks, de-duplicated.
+    automaton: AhoCorasick,
+    /// Automaton pattern → the marks whose skeleton it is, and in which
+    /// form. Several marks can share a skeleton ("Fail" and "Fall").
+    owners: Vec<Vec<(u32, Form)>>,
+    typos: DeletionIndex,
+    /// The most words in a mark the typo pass knows, so it looks at runs
+    /// of that many words.
+    max_words: usize,
+    /// Keys of the words of those marks of several words.
+    mark_words: typo::KeySet,
+    /// Keys of the dictionary words that are no mark's near miss.
+    quiet: typo::KeySet,
+    words: WordList,
+    counterfeit: AhoCorasick,
+}
+
+/// A mark, folded.
+#[derive(Debug)]
+struct CompiledMark {
+    id: String,
+    /// Its word characters, folded but without leet, separators left out:
+    /// what a faithful spelling folds to.
+    plain: String,
+    /// Its skeleton with the spaces removed.
+    skel: String,
+    /// Letters in `skel`.
+    len: usize,
+    /// Words in the mark.
+    words: usize,
+    /// For each gap between its words, whether it is a space (as in
+    /// "Maison Corvelle") rather than punctuation (as in "M&M's").
+    gaps_have_space: Vec<bool>,
+}
+
+impl CompiledMark {
+    /// Whether writing the mark in one piece changes it ("MaisonCorvelle").
+    fn spaced(&self) -> bool {
+        self.gaps_have_space.iter().any(|&g| g)
+    }
+
+    /// Edits a misspelling of this mark may have.
+    fn edits(&self) -> usize {
+        edits_for(self.len)
+    }
+}
+
+fn edits_for(len: usize) -> usize {
+    if len < SHORT {
+        0
+    } else if len >= TWO_EDITS {
+        2
+    } else {
+        1
+    }
+}
+
+/// Which form of a mark an automaton pattern is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// As registered, words separated by one space.
+    Spaced,
+    /// A mark of several words with the spaces removed.
+    Solid,
+}
+
+/// Buffers the typo pass reuses from word to word.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    candidates: Vec<u32>,
+}
+
+/// A candidate match, in units of the folded text.
+#[derive(Debug)]
+struct Hit {
+    mark: u32,
+    u0: u32,
+    u1: u32,
+    variant: VariantKind,
+    similarity: f32,
+    /// The matched word characters, for the dictionary check.
+    word: String,
+}
+
+impl TextMatcher {
+    /// Compiles the marks with the embedded English word list.
+    ///
+    /// # Panics
+    ///
+    /// Only where [`TextMatcher::try_with_words`] fails, which takes an
+    /// automaton with billions of states.
+    pub fn new(marks: &[Mark]) -> TextMatcher {
+        TextMatcher::with_words(marks, EMBEDDED_WORDS.lines())
+    }
+
+    /// Compiles the marks with a caller-given word list.
+    ///
+    /// # Panics
+    ///
+    /// As [`TextMatcher::new`].
+    pub fn with_words<'a>(marks: &[Mark], words: impl IntoIterator<Item = &'a str>) -> TextMatcher {
+        match TextMatcher::try_with_words(marks, words) {
+            Ok(m) => m,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Compiles the marks with a caller-given word list.
+    pub fn try_with_words<'a>(
+        marks: &[Mark],
+        words: impl IntoIterator<Item = &'a str>,
+    ) -> Result<TextMatcher, TextError> {
+        let words = WordList::new(words);
+        let mut compiled = Vec::with_capacity(marks.len());
+        let mut patterns: Vec<String> = Vec::with_capacity(marks.len());
+        let mut owners: Vec<Vec<(u32, Form)>> = Vec::with_capacity(marks.len());
+        let mut pattern_of: HashMap<String, usize> = HashMap::with_capacity(marks.len());
+        let mut add = |pattern: String, mark: u32, form: Form| {
+            let next = patterns.len();
+            let at = *pattern_of.entry(pattern.clone()).or_insert(next);
+            if at == next {
+                patterns.push(pattern);
+                owners.push(Vec::new());
+            }
+            owners[at].push((mark, form));
+        };
+        let mut mark_words = typo::KeySet::default();
+        for mark in marks {
+            let doc = Doc::new(clamp(&mark.text));
+            if doc.tokens.is_empty() {
+                // No letter or digit: nothing a listing could spell.
+                continue;
+            }
+            let all = doc.skel.len();
+            let solid: String = doc.skel.chars().filter(|&c| c != ' ').collect();
+            let index = compiled.len() as u32;
+            compiled.push(CompiledMark {
+                id: mark.id.clone(),
+                plain: doc.plain(0, all),
+                len: solid.chars().count(),
+                words: doc.tokens.len(),
+                gaps_have_space: doc.gaps_have_space(0, all),
+                skel: solid.clone(),
+            });
+            if doc.tokens.len() > 1 {
+                if edits_for(solid.chars().count()) > 0 {
+                    mark_words.extend(doc.skel.split(' ').map(typo::str_key));
+                }
+                add(solid, index, Form::Solid);
+            }
+            add(doc.skel, index, Form::Spaced);
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)?;
+        let typos = DeletionIndex::build(
+            compiled
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (i as u32, m.skel.as_str(), m.edits())),
+        );
+        let max_words = compiled
+            .iter()
+            .filter(|m| m.edits() > 0)
+            .map(|m| m.words)
+            .max()
+            .unwrap_or(1);
+        let counterfeit = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(COUNTERFEIT)?;
+        let mut matcher = TextMatcher {
+            marks: compiled,
+            automaton,
+            owners,
+            typos,
+            max_words,
+            mark_words,
+            quiet: typo::KeySet::default(),
+            words,
+            counterfeit,
+        };
+        matcher.find_quiet_words();
+        Ok(matcher)
+    }
+
+    /// All mark matches in a listing's title, description and seller fields.
+    pub fn find(&self, listing: &Listing) -> Vec<TextMatch> {
+        let mut out = self.find_in(TextField::Title, &listing.title);
+        out.extend(self.find_in(TextField::Description, &listing.description));
+        out.extend(self.find_in(TextField::Seller, &listing.seller));
+        out
+    }
+
+    /// Matches in one piece of text, in order of position.
+    pub fn find_in(&self, field: TextField, text: &str) -> Vec<TextMatch> {
+        let text = clamp(text);
+        let doc = Doc::new(text);
+        let mut hits = Vec::new();
+        self.whole_pass(&doc, &mut hits);
+        self.spaced_pass(&doc, &mut hits);
+        self.typo_pass(&doc, &mut hits);
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        let hits = best_per_span(hits);
+        let counterfeit = self.counterfeit_in(&doc, text);
+        let mut out: Vec<TextMatch> = hits
+            .into_iter()
+            .filter_map(|h| self.report(field, text, &doc, h, &counterfeit))
+            .collect();
+        out.sort_by(|a, b| (a.start, a.end, &a.mark_id).cmp(&(b.start, b.end, &b.mark_id)));
+        out
+    }
+
+    /// Counterfeit tell-tales anywhere in the text, lower-cased as written,
+    /// each once, in order of first appearance.
+    pub fn counterfeit_words(&self, text: &str) -> Vec<String> {
+        let text = clamp(text);
+        self.counterfeit_in(&Doc::new(text), text)
+    }
+
+    /// Whether a (folded) word is an ordinary dictionary word.
+    pub fn is_word(&self, word: &str) -> bool {
+        if word.chars().any(char::is_uppercase) {
+            self.words.contains(&word.to_lowercase())
+        } else {
+            self.words.contains(word)
+        }
+    }
+
+    /// Approximate heap bytes held: automata, indexes, word list.
+    pub fn memory_usage(&self) -> usize {
+        let marks: usize = self
+            .marks
+            .iter()
+            .map(|m| {
+                std::mem::size_of::<CompiledMark>()
+                    + m.id.capacity()
+                    + m.plain.capacity()
+                    + m.skel.capacity()
+                    + m.gaps_have_space.capacity()
+            })
+            .sum();
+        let owners: usize = self
+            .owners
+            .iter()
+            .map(|o| std::mem::size_of::<Vec<(u32, Form)>>() + o.capacity() * std::mem::size_of::<(u32, Form)>())
+            .sum();
+        self.automaton.memory_usage()
+            + self.counterfeit.memory_usage()
+            + self.typos.heap_bytes()
+            + self.words.heap_bytes()
+            + (self.quiet.capacity() + self.mark_words.capacity()) * (std::mem::size_of::<u64>() + 1)
+            + marks
+            + owners
+    }
+
+    /// Pass 1: the automaton over the skeleton, whole words and glued.
+    fn whole_pass(&self, doc: &Doc, hits: &mut Vec<Hit>) {
+        let skel = doc.skel.as_bytes();
+        for m in self.automaton.find_iter(&doc.skel) {
+            let (s, e) = (m.start(), m.end());
+            let token_start = skel[..s].iter().rposition(|&b| b == b' ').map_or(0, |p| p + 1);
+            let token_end = skel[e..].iter().position(|&b| b == b' ').map_or(skel.len(), |p| e + p);
+            // A leading or trailing "@" or "$" may be a letter ("@rcturo")
+            // or a handle or price sign ("@velora"): either way the mark
+            // after it starts the word.
+            let starts_word = token_start == s || (token_start + 1 == s && doc.edge_symbol_at(token_start));
+            let suffix = doc.skel.get(e..token_end).unwrap_or("");
+            let plural = starts_word && matches!(suffix, "s" | "es");
+            let whole = starts_word && (suffix.is_empty() || (token_end == e + 1 && doc.edge_symbol_at(e)));
+            let span_end = if plural { token_end } else { e };
+            let (u0, u1) = doc.unit_range(s, span_end);
+            let flags = doc.flags(u0, u1);
+            let plain = doc.plain(s, e);
+            for &(mark, form) in self.owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
+                let Some(cm) = self.marks.get(mark as usize) else {
+                    continue;
+                };
+                let glued = !(whole || plural);
+                if glued && !self.glue_ok(doc, cm, (token_start, s), (e, token_end)) {
+                    continue;
+                }
+                let joined = glued
+                    || match form {
+                        Form::Solid => cm.spaced(),
+                        // A space in the mark written as punctuation.
+                        Form::Spaced => doc
+                            .gaps_have_space(s, e)
+                            .iter()
+                            .zip(&cm.gaps_have_space)
+                            .any(|(&t, &m)| m && !t),
+                    };
+                hits.push(Hit {
+                    mark,
+                    u0,
+                    u1,
+                    variant: variant(flags, plain != cm.plain, false, joined, false),
+                    similarity: 1.0,
+                    // Glued, the word the reader sees is the whole token.
+                    word: if glued {
+                        doc.plain(token_start, token_end)
+                    } else {
+                        doc.plain(s, span_end)
+                    },
+                });
+            }
+        }
+    }
+
+    /// Whether a mark glued inside a longer word is believable; see the
+    /// module docs. `before` and `after` are the skeleton ranges of the
+    /// rest of the word.
+    fn glue_ok(&self, doc: &Doc, mark: &CompiledMark, before: (usize, usize), after: (usize, usize)) -> bool {
+        if mark.len < SHORT {
+            return false;
+        }
+        if mark.len >= LONG_GLUE {
+            return true;
+        }
+        let short = mark.len <= SHORT;
+        if short && before.0 != before.1 && after.0 != after.1 {
+            // Inside a word, not at its edge: "gl-oryx-box".
+            return false;
+        }
+        let rest_ok = |(a, b): (usize, usize), split: usize| {
+            if a == b || doc.case_boundary(split) {
+                return true;
+            }
+            let rest = doc.plain(a, b);
+            rest.chars().all(|c| c.is_ascii_digit())
+                || self.words.contains(&rest)
+                || (!short && rest.chars().count() <= 2)
+        };
+        rest_ok(before, before.1) && rest_ok(after, after.0)
+    }
+
+    /// Pass 2: runs of single letters, squashed and matched whole.
+    fn spaced_pass(&self, doc: &Doc, hits: &mut Vec<Hit>) {
+        let mut run: Vec<u32> = Vec::new();
+        for (t, tok) in doc.tokens.iter().enumerate() {
+            if tok.end - tok.start != 1 {
+                self.squash(doc, &run, hits);
+                run.clear();
+                continue;
+            }
+            let continues = t > 0 && !run.is_empty() && {
+                let gap = doc
+                    .units
+                    .get(doc.tokens[t - 1].end as usize..tok.start as usize)
+                    .unwrap_or(&[]);
+                gap.len() <= SPACED_MAX_GAP && !gap.iter().any(|u| u.ch == '\n')
+            };
+            if !continues {
+                self.squash(doc, &run, hits);
+                run.clear();
+            }
+            run.push(tok.start);
+        }
+        self.squash(doc, &run, hits);
+    }
+
+    fn squash(&self, doc: &Doc, run: &[u32], hits: &mut Vec<Hit>) {
+        if run.len() < SPACED_MIN_RUN {
+            return;
+        }
+        let mut skel = String::with_capacity(run.len());
+        let mut map = Vec::with_capacity(run.len());
+        normalize::skeletonize(&doc.units, run, &mut skel, &mut map);
+        for m in self.automaton.find_iter(&skel) {
+            let (s, e) = (m.start(), m.end());
+            if skel.get(s..e).is_none_or(|p| p.chars().count() < SPACED_MIN_RUN) {
+                continue;
+            }
+            let (Some(&(u0, _)), Some(&(_, u1))) = (map.get(s), map.get(e - 1)) else {
+                continue;
+            };
+            let plain = normalize::plain_of(&doc.units, &skel, &map, s, e);
+            let flags = doc.flags(u0, u1);
+            for &(mark, _) in self.owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
+                let Some(cm) = self.marks.get(mark as usize) else {
+                    continue;
+                };
+                hits.push(Hit {
+                    mark,
+                    u0,
+                    u1,
+                    variant: variant(flags, plain != cm.plain, true, false, false),
+                    similarity: 1.0,
+                    word: plain.clone(),
+                });
+            }
+        }
+    }
+
+    /// Pass 3: misspellings, through the deletion index.
+    fn typo_pass(&self, doc: &Doc, hits: &mut Vec<Hit>) {
+        let mut scratch = Scratch::default();
+        let mut window = String::new();
+        let mut misses = Vec::new();
+        for t in 0..doc.tokens.len() {
+            window.clear();
+            let mut anchored = false;
+            for k in 1..=self.max_words {
+                let Some(last) = doc.tokens.get(t + k - 1) else {
+                    break;
+                };
+                let part = doc
+                    .skel
+                    .get(last.skel_start as usize..last.skel_end as usize)
+                    .unwrap_or("");
+                window.push_str(part);
+                // A run of words allows one edit, so all its words but one
+                // are intact: look it up only if one is a word of a mark.
+                if self.max_words > 1 {
+                    anchored |= self.mark_words.contains(&typo::str_key(part));
+                }
+                if k > 1 && !anchored {
+                    continue;
+                }
+                self.near_misses(&window, k, &mut scratch, &mut misses);
+                for &(mark, d) in &misses {
+                    let Some(cm) = self.marks.get(mark as usize) else {
+                        continue;
+                    };
+                    let first = &doc.tokens[t];
+                    let (s, e) = (first.skel_start as usize, last.skel_end as usize);
+                    let (u0, u1) = (first.start, last.end);
+                    let word = doc.plain(s, e);
+                    // Digits or symbols among letters: leet as well.
+                    let leet = word.chars().any(|c| !c.is_alphabetic());
+                    hits.push(Hit {
+                        mark,
+                        u0,
+                        u1,
+                        variant: variant(doc.flags(u0, u1), leet, false, k == 1 && cm.spaced(), true),
+                        similarity: 1.0 - d as f32 / cm.len.max(1) as f32,
+                        word,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The marks `window` (the skeleton of `k` words run together) is a
+    /// misspelling of, with the edit distance, into `out`.
+    fn near_misses(&self, window: &str, k: usize, scratch: &mut Scratch, out: &mut Vec<(u32, usize)>) {
+        out.clear();
+        let Scratch { chars, candidates } = scratch;
+        chars.clear();
+        chars.extend(window.chars());
+        if !self.typos.may_match(chars.len()) {
+            return;
+        }
+        if k == 1 && self.quiet.contains(&typo::str_key(window)) {
+            return;
+        }
+        // A run of words is looked up for one edit only: a mark of several
+        // words misspelt twice is rare, and the two-edit lookup of a long
+        // run costs a hundred probes.
+        self.typos.candidates(chars, if k == 1 { 2 } else { 1 }, candidates);
+        for &mark in candidates.iter() {
+            let Some(cm) = self.marks.get(mark as usize) else {
+                continue;
+            };
+            // A run of words can only be a misspelt mark of as many words;
+            // one word can be a misspelt mark of any.
+            if k > 1 && cm.words != k {
+                continue;
+            }
+            // A short mark's misspelling keeps its first letter.
+            if cm.len <= SHORT && chars.first() != cm.skel.chars().next().as_ref() {
+                continue;
+            }
+            let edits = if k == 1 { cm.edits() } else { cm.edits().min(1) };
+            if chars.len().abs_diff(cm.len) > edits {
+                continue;
+            }
+            let d = strsim::osa_distance(window, &cm.skel);
+            if d > 0 && d <= edits {
+                out.push((mark, d));
+            }
+        }
+    }
+
+    /// Finds the dictionary words that are no mark's near miss, so that
+    /// the typo pass can skip them with one lookup: most words of a listing
+    /// are ordinary words, and each would otherwise cost dozens of probes.
+    fn find_quiet_words(&mut self) {
+        let mut quiet = typo::KeySet::default();
+        let mut scratch = Scratch::default();
+        let mut misses = Vec::new();
+        for word in self.words.iter() {
+            let doc = Doc::new(word);
+            if doc.tokens.len() != 1 {
+                continue;
+            }
+            self.near_misses(&doc.skel, 1, &mut scratch, &mut misses);
+            if misses.is_empty() {
+                quiet.insert(typo::str_key(&doc.skel));
+            }
+        }
+        self.quiet = quiet;
+    }
+
+    /// The counterfeit tell-tales in a folded text.
+    fn counterfeit_in(&self, doc: &Doc, text: &str) -> Vec<String> {
+        // Fold separators between the words of a phrase into one space, and
+        // remember each byte's unit.
+        let mut folded = String::with_capacity(doc.units.len());
+        let mut map: Vec<u32> = Vec::with_capacity(doc.units.len());
+        for (i, u) in doc.units.iter().enumerate() {
+            let c = if u.ch.is_whitespace() || u.ch == '-' || u.ch == '_' {
+                ' '
+            } else {
+                u.ch
+            };
+            if c == ' ' && folded.ends_with(' ') {
+                continue;
+            }
+            let before = folded.len();
+            folded.push(c);
+            map.extend(std::iter::repeat_n(i as u32, folded.len() - before));
+        }
+        let mut found: Vec<String> = Vec::new();
+        for m in self.counterfeit.find_iter(&folded) {
+            let (s, e) = (m.start(), m.end());
+            if folded[..s].chars().next_back().is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            let mut after = folded[e..].chars();
+            if let Some(c) = after.next().filter(|c| c.is_alphanumeric()) {
+                // "replicas" is still the word; "1:10" is not "1:1", nor
+                // "AAAA" "AAA".
+                let plural = c == 's'
+                    && folded[..e].ends_with(|c: char| c.is_alphabetic() && c != 's')
+                    && !after.next().is_some_and(char::is_alphanumeric);
+                if !plural {
+                    continue;
+                }
+            }
+            let span = doc.span(map[s], map[e - 1] + 1);
+            if let Some(word) = span.and_then(|(a, b)| text.get(a..b)).map(str::to_lowercase) {
+                if !found.contains(&word) {
+                    found.push(word);
+                }
+            }
+        }
+        found
+    }
+
+    /// The honest-reference phrase that ends at most [`NOMINATIVE_REACH`]
+    /// words before token `first`, within the same sentence.
+    fn nominative(&self, doc: &Doc, first: usize) -> Option<String> {
+        for reach in 0..=NOMINATIVE_REACH {
+            let end = first.checked_sub(1 + reach)?;
+            if doc.breaks_after(end) {
+                return None;
+            }
+            for phrase in NOMINATIVE {
+                let words: Vec<&str> = phrase.split(' ').collect();
+                let Some(start) = (end + 1).checked_sub(words.len()) else {
+                    continue;
+                };
+                if words.iter().enumerate().all(|(i, w)| doc.token_is(start + i, w)) {
+                    return Some((*phrase).to_string());
+                }
+            }
+        }
+        None
+    }
+
+    fn report(&self, field: TextField, text: &str, doc: &Doc, hit: Hit, counterfeit: &[String]) -> Option<TextMatch> {
+        let mark = self.marks.get(hit.mark as usize)?;
+        let (start, end) = doc.span(hit.u0, hit.u1)?;
+        let matched = text.get(start..end)?.to_string();
+        let mut cues = Vec::new();
+        if let Some(phrase) = self.nominative(doc, doc.token_at(hit.u0)) {
+            cues.push(Cue::Nominative(phrase));
+        }
+        cues.extend(counterfeit.iter().cloned().map(Cue::Counterfeit));
+        if self.is_ordinary(&hit.word) {
+            cues.push(Cue::OrdinaryWord(hit.word));
+        }
+        Some(TextMatch {
+            mark_id: mark.id.clone(),
+            field,
+            start,
+            end,
+            matched,
+            variant: hit.variant,
+            similarity: hit.similarity,
+            cues,
+        })
+    }
+
+    /// A dictionary word, or the plural of one.
+    fn is_ordinary(&self, word: &str) -> bool {
+        !word.is_empty()
+            && word.chars().all(char::is_alphabetic)
+            && (self.words.contains(word) || word.strip_suffix('s').is_some_and(|w| self.words.contains(w)))
+    }
+}
+
+impl fmt::Debug for TextMatcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TextMatcher")
+            .field("marks", &self.marks.len())
+            .field("patterns", &self.automaton.patterns_len())
+            .field("words", &self.words.len())
+            .field("memory_usage", &self.memory_usage())
+            .finish()
+    }
+}
+
+/// The variant to report when disguises combine: the most telling one.
+fn variant(flags: u8, leet: bool, spaced: bool, joined: bool, typo: bool) -> VariantKind {
+    if flags & HOMOGLYPH != 0 {
+        VariantKind::Homoglyph
+    } else if leet {
+        VariantKind::Leet
+    } else if flags & STYLED != 0 {
+        VariantKind::Styled
+    } else if flags & DIACRITIC != 0 {
+        VariantKind::Diacritic
+    } else if spaced || flags & INVISIBLE != 0 {
+        VariantKind::Spaced
+    } else if joined {
+        VariantKind::Joined
+    } else if typo {
+        VariantKind::Typo
+    } else {
+        VariantKind::Exact
+    }
+}
+
+/// Of overlapping hits of one mark, the most similar (the first found on a
+/// tie: passes run from the most to the least certain).
+fn best_per_span(mut hits: Vec<Hit>) -> Vec<Hit> {
+    // Stable: keeps pass order among equal keys.
+    hits.sort_by_key(|h| (h.mark, h.u0));
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for hit in hits {
+        match kept.last_mut() {
+            Some(last) if last.mark == hit.mark && hit.u0 < last.u1 => {
+                if hit.similarity > last.similarity {
+                    *last = hit;
+                }
+            }
+            _ => kept.push(hit),
+        }
+    }
+    kept
+}
+
+/// Offsets are kept as `u32`; a text beyond 4 GiB is matched in its first
+/// 4 GiB (no listing comes near).
+fn clamp(text: &str) -> &str {
+    const LIMIT: usize = u32::MAX as usize - 4;
+    if text.len() <= LIMIT {
+        return text;
+    }
+    let mut n = LIMIT;
+    while !text.is_char_boundary(n) {
+        n -= 1;
+    }
+    &text[..n]
+}
+
+#[cfg(test)]
+mod tests;

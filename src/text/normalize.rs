@@ -1,0 +1,459 @@
+//! Folding text into the form marks are matched in, with a way back.
+//!
+//! Matching happens on a folded copy of the text, never on the text itself,
+//! so every folded character must remember where it came from: a reviewer is
+//! shown the listing's own words, and the span must slice the original.
+//!
+//! Folding is done in two layers:
+//!
+//! 1. [`Doc::units`]: one [`Unit`] per output character of NFKD, look-alike
+//!    folding and lower-casing, each carrying the byte span of the original
+//!    character it came from and flags saying which folds applied (so the
+//!    match can be reported as styled, diacritic or homoglyph). Units keep
+//!    punctuation and digits as they are.
+//! 2. [`Doc::skel`]: the *skeleton* the automaton runs over. Each token (a
+//!    run of letters and digits, plus leet symbols inside it) is written with
+//!    leet folded (`0`→`o`, `1`→`i`, `rn`→`m`, `vv`→`w`) and `l` folded to
+//!    `i`, and tokens are separated by exactly one space. Every skeleton byte
+//!    maps back to a range of units.
+//!
+//! Marks go through exactly the same folding, so a mark and its disguise meet
+//! in the skeleton; comparing their units afterwards tells which disguise it
+//! was.
+
+use unicode_normalization::char::{decompose_canonical, decompose_compatible, is_combining_mark};
+
+use super::confusables::{self, Fold};
+
+/// A compatibility decomposition changed the character: full-width,
+/// mathematical, circled, ligature, small capital.
+pub(crate) const STYLED: u8 = 1;
+/// A combining mark was dropped, or a stroked letter folded.
+pub(crate) const DIACRITIC: u8 = 2;
+/// A letter of another script was read as the Latin letter it looks like.
+pub(crate) const HOMOGLYPH: u8 = 4;
+/// An invisible character inside the word was dropped just before this unit.
+pub(crate) const INVISIBLE: u8 = 8;
+/// The original character was upper case; kept to see "VeloraHoodie" as
+/// two words.
+pub(crate) const UPPER: u8 = 16;
+
+/// One folded character and the original bytes it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Unit {
+    /// Lower-case, NFKD-folded, look-alikes read as Latin.
+    pub ch: char,
+    /// Byte span in the original text; several units can share one (a
+    /// ligature) and one unit can cover several characters (a letter and the
+    /// combining marks dropped after it).
+    pub start: u32,
+    pub end: u32,
+    pub flags: u8,
+}
+
+/// A word: a maximal run of letters and digits (and leet symbols between
+/// them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Token {
+    /// Unit range.
+    pub start: u32,
+    pub end: u32,
+    /// Byte range of the token in [`Doc::skel`].
+    pub skel_start: u32,
+    pub skel_end: u32,
+}
+
+/// A text, folded.
+#[derive(Debug, Default)]
+pub(crate) struct Doc {
+    pub units: Vec<Unit>,
+    pub tokens: Vec<Token>,
+    /// Token skeletons separated by single spaces.
+    pub skel: String,
+    /// For each byte of `skel`, the unit range it stands for. A space stands
+    /// for the whole gap between two tokens.
+    pub map: Vec<(u32, u32)>,
+}
+
+/// Leet symbols that stand for a letter even at the edge of a word.
+pub(crate) fn is_edge_letter(c: char) -> bool {
+    matches!(c, '@' | '$')
+}
+
+/// Whether a folded character belongs to a word.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || confusables::is_leet_symbol(c)
+}
+
+impl Doc {
+    /// Folds `text`. Offsets are kept as `u32`; callers clamp texts to
+    /// 4 GiB first.
+    pub(crate) fn new(text: &str) -> Doc {
+        let units = fold(text);
+        let mut doc = Doc {
+            units,
+            ..Doc::default()
+        };
+        doc.tokenize();
+        doc
+    }
+
+    fn tokenize(&mut self) {
+        let units = &self.units;
+        let mut tokens = Vec::new();
+        let mut i = 0;
+        while i < units.len() {
+            if !is_word_char(units[i].ch) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < units.len() && is_word_char(units[j].ch) {
+                j += 1;
+            }
+            // Leet symbols count as letters inside a word ("N!ke") but not
+            // at its edges ("Velora!"), except `@` and `$` against a letter
+            // ("@rcturo", "Velor@"), which punctuation rarely is.
+            let (mut a, mut b) = (i, j);
+            while a < b && !units[a].ch.is_alphanumeric() {
+                if is_edge_letter(units[a].ch) && units.get(a + 1).is_some_and(|u| u.ch.is_alphabetic()) && a + 1 < b {
+                    break;
+                }
+                a += 1;
+            }
+            while b > a && !units[b - 1].ch.is_alphanumeric() {
+                if is_edge_letter(units[b - 1].ch) && b >= a + 2 && units[b - 2].ch.is_alphabetic() {
+                    break;
+                }
+                b -= 1;
+            }
+            if a < b {
+                tokens.push(Token {
+                    start: a as u32,
+                    end: b as u32,
+                    skel_start: 0,
+                    skel_end: 0,
+                });
+            }
+            i = j;
+        }
+        let mut skel = String::with_capacity(units.len());
+        let mut map = Vec::with_capacity(units.len());
+        let mut idx = Vec::new();
+        for k in 0..tokens.len() {
+            if k > 0 {
+                skel.push(' ');
+                map.push((tokens[k - 1].end, tokens[k].start));
+            }
+            idx.clear();
+            idx.extend(tokens[k].start..tokens[k].end);
+            tokens[k].skel_start = skel.len() as u32;
+            skeletonize(units, &idx, &mut skel, &mut map);
+            tokens[k].skel_end = skel.len() as u32;
+        }
+        self.tokens = tokens;
+        self.skel = skel;
+        self.map = map;
+    }
+
+    /// The unit range behind skeleton bytes `s..e`.
+    pub(crate) fn unit_range(&self, s: usize, e: usize) -> (u32, u32) {
+        match (self.map.get(s), e.checked_sub(1).and_then(|l| self.map.get(l))) {
+            (Some(a), Some(b)) if s < e => (a.0, b.1),
+            _ => (0, 0),
+        }
+    }
+
+    /// The original byte span of units `u0..u1`.
+    pub(crate) fn span(&self, u0: u32, u1: u32) -> Option<(usize, usize)> {
+        let first = self.units.get(u0 as usize)?;
+        let last = self.units.get((u1 as usize).checked_sub(1)?)?;
+        Some((first.start as usize, last.end as usize))
+    }
+
+    /// The word characters of the units behind skeleton bytes `s..e`, as
+    /// folded but before leet: what the listing spells, separators left out.
+    pub(crate) fn plain(&self, s: usize, e: usize) -> String {
+        plain_of(&self.units, &self.skel, &self.map, s, e)
+    }
+
+    /// The fold flags of units `u0..u1`, or-ed.
+    pub(crate) fn flags(&self, u0: u32, u1: u32) -> u8 {
+        self.units
+            .get(u0 as usize..u1 as usize)
+            .unwrap_or(&[])
+            .iter()
+            .fold(0, |f, u| f | u.flags)
+    }
+
+    /// For each token gap inside skeleton bytes `s..e`, in order: whether the
+    /// original gap holds any whitespace ("Maison Corvelle") or only
+    /// punctuation ("Maison-Corvelle").
+    pub(crate) fn gaps_have_space(&self, s: usize, e: usize) -> Vec<bool> {
+        let bytes = self.skel.as_bytes();
+        (s..e.min(bytes.len()))
+            .filter(|&b| bytes[b] == b' ')
+            .map(|b| {
+                let (u0, u1) = self.map.get(b).copied().unwrap_or((0, 0));
+                self.units
+                    .get(u0 as usize..u1 as usize)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|u| u.ch.is_whitespace())
+            })
+            .collect()
+    }
+
+    /// Whether skeleton position `p` (between bytes `p - 1` and `p`) falls
+    /// where the original goes from a lower-case to an upper-case letter,
+    /// as between the words of "VeloraHoodie".
+    pub(crate) fn case_boundary(&self, p: usize) -> bool {
+        let before = p
+            .checked_sub(1)
+            .and_then(|q| self.map.get(q))
+            .and_then(|&(_, b)| b.checked_sub(1));
+        let after = self.map.get(p).map(|&(a, _)| a);
+        match (
+            before.and_then(|i| self.units.get(i as usize)),
+            after.and_then(|i| self.units.get(i as usize)),
+        ) {
+            (Some(x), Some(y)) => {
+                x.ch.is_alphabetic() && y.ch.is_alphabetic() && x.flags & UPPER == 0 && y.flags & UPPER != 0
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the skeleton byte at `p` stands for a leet symbol at the edge
+    /// of its word ("@" in "@rcturo").
+    pub(crate) fn edge_symbol_at(&self, p: usize) -> bool {
+        let unit = self.map.get(p).and_then(|&(a, _)| self.units.get(a as usize));
+        unit.is_some_and(|u| is_edge_letter(u.ch))
+    }
+
+    /// The token whose units contain unit `u`, or the first one after it.
+    pub(crate) fn token_at(&self, u: u32) -> usize {
+        self.tokens.partition_point(|t| t.end <= u)
+    }
+
+    /// Whether token `t` spells `word` (folded, lower-case).
+    pub(crate) fn token_is(&self, t: usize, word: &str) -> bool {
+        let Some(tok) = self.tokens.get(t) else {
+            return false;
+        };
+        let units = self.units.get(tok.start as usize..tok.end as usize).unwrap_or(&[]);
+        units.iter().map(|u| u.ch).eq(word.chars())
+    }
+
+    /// The original gap after token `t` (up to the next token) holds
+    /// something that ends a sentence or a clause of a title.
+    pub(crate) fn breaks_after(&self, t: usize) -> bool {
+        let Some(tok) = self.tokens.get(t) else {
+            return true;
+        };
+        let end = self.tokens.get(t + 1).map_or(self.units.len(), |n| n.start as usize);
+        self.units
+            .get(tok.end as usize..end)
+            .unwrap_or(&[])
+            .iter()
+            .any(|u| matches!(u.ch, '.' | '!' | '?' | ';' | '|' | '\n' | '•' | '。'))
+    }
+}
+
+/// The word characters of `units` behind bytes `s..e` of a skeleton (`skel`
+/// with its byte map `map`); see [`Doc::plain`].
+pub(crate) fn plain_of(units: &[Unit], skel: &str, map: &[(u32, u32)], s: usize, e: usize) -> String {
+    let mut out = String::new();
+    let Some(part) = skel.get(s..e) else {
+        return out;
+    };
+    for (off, c) in part.char_indices() {
+        if c == ' ' {
+            continue;
+        }
+        let Some(&(u0, u1)) = map.get(s + off) else {
+            continue;
+        };
+        for u in units.get(u0 as usize..u1 as usize).unwrap_or(&[]) {
+            if is_word_char(u.ch) {
+                out.push(u.ch);
+            }
+        }
+    }
+    out
+}
+
+/// Appends the skeleton of the units at `idx` (one word, or a run of spaced
+/// single letters) to `skel`, mapping each byte to its units.
+pub(crate) fn skeletonize(units: &[Unit], idx: &[u32], skel: &mut String, map: &mut Vec<(u32, u32)>) {
+    // Digits are letters only in a word that has letters: "N1ke" is a
+    // disguise, "2024" and "15" are numbers.
+    let has_letter = idx.iter().any(|&i| units[i as usize].ch.is_alphabetic());
+    let mut k = 0;
+    while k < idx.len() {
+        let here = idx[k];
+        let c = units[here as usize].ch;
+        let next = idx.get(k + 1).map(|&j| (j, units[j as usize].ch));
+        let (out, last) = match (c, next) {
+            ('r', Some((j, 'n'))) => ('m', j),
+            ('v', Some((j, 'v'))) => ('w', j),
+            ('l', _) => ('i', here),
+            _ if has_letter => (confusables::leet(c).unwrap_or(c), here),
+            _ => (c, here),
+        };
+        let before = skel.len();
+        skel.push(out);
+        map.extend(std::iter::repeat_n((here, last + 1), skel.len() - before));
+        k += if last == here { 1 } else { 2 };
+    }
+}
+
+/// Folds text into units: NFKD, combining marks dropped, look-alikes read
+/// as Latin, lower-cased, invisible characters dropped.
+fn fold(text: &str) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::with_capacity(text.len());
+    // Start of a run of invisible characters not yet attached to a unit.
+    let mut invisible_from: Option<u32> = None;
+    let mut compat: Vec<char> = Vec::new();
+    let mut canon: Vec<char> = Vec::new();
+    for (i, c) in text.char_indices() {
+        let start = i as u32;
+        let end = (i + c.len_utf8()) as u32;
+        if c.is_ascii() {
+            let flags = if c.is_ascii_uppercase() { UPPER } else { 0 };
+            push(
+                &mut units,
+                &mut invisible_from,
+                c.to_ascii_lowercase(),
+                start,
+                end,
+                flags,
+            );
+            continue;
+        }
+        if confusables::is_invisible(c) {
+            invisible_from.get_or_insert(start);
+            continue;
+        }
+        if is_combining_mark(c) {
+            // A mark written after its letter: the letter's unit grows to
+            // cover it, so the span still slices whole characters.
+            if let Some(last) = units.last_mut().filter(|u| u.end == start) {
+                last.end = end;
+                last.flags |= DIACRITIC;
+            }
+            continue;
+        }
+        compat.clear();
+        canon.clear();
+        decompose_compatible(c, |d| compat.push(d));
+        decompose_canonical(c, |d| canon.push(d));
+        let mut flags = if compat != canon { STYLED } else { 0 };
+        if c.is_uppercase() {
+            flags |= UPPER;
+        }
+        for &d in &compat {
+            if is_combining_mark(d) {
+                flags |= DIACRITIC;
+            }
+        }
+        for &d in &compat {
+            if is_combining_mark(d) {
+                continue;
+            }
+            let mut one = [0u8; 4];
+            let (latin, fold_flag) = match confusables::fold(d) {
+                Some((s, Fold::Homoglyph)) => (s, HOMOGLYPH),
+                Some((s, Fold::Diacritic)) => (s, DIACRITIC),
+                Some((s, Fold::Styled)) => (s, STYLED),
+                Some((s, Fold::Plain)) => (s, 0),
+                None => (&*d.encode_utf8(&mut one), 0),
+            };
+            for l in latin.chars().flat_map(char::to_lowercase) {
+                if is_combining_mark(l) {
+                    // 'İ' lower-cases to 'i' and a combining dot.
+                    continue;
+                }
+                let ch = if l.is_whitespace() && l != '\n' { ' ' } else { l };
+                push(&mut units, &mut invisible_from, ch, start, end, flags | fold_flag);
+            }
+        }
+    }
+    units
+}
+
+fn push(units: &mut Vec<Unit>, invisible_from: &mut Option<u32>, ch: char, start: u32, end: u32, flags: u8) {
+    let mut unit = Unit { ch, start, end, flags };
+    if let Some(from) = invisible_from.take() {
+        // Only an invisible character *inside* a word is a disguise; then
+        // the span takes it in so that the reviewer sees it.
+        let inside = is_word_char(ch) && units.last().is_some_and(|u| is_word_char(u.ch) && u.end == from);
+        if inside {
+            unit.start = from;
+            unit.flags |= INVISIBLE;
+        }
+    }
+    units.push(unit);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(doc: &Doc) -> String {
+        doc.units.iter().map(|u| u.ch).collect()
+    }
+
+    #[test]
+    fn folds_styles_accents_and_lookalikes() {
+        let doc = Doc::new("Ｎｉｋｅ nïkë Nіke 𝐍𝐢𝐤𝐞");
+        assert_eq!(chars(&doc), "nike nike nike nike");
+        assert_eq!(doc.flags(0, 4), STYLED | UPPER);
+        assert_eq!(doc.flags(5, 9), DIACRITIC);
+        assert_eq!(doc.flags(10, 14), HOMOGLYPH | UPPER);
+        // Every unit still points at whole characters of the original.
+        let text = "Ｎｉｋｅ nïkë Nіke 𝐍𝐢𝐤𝐞";
+        for u in &doc.units {
+            assert!(text.get(u.start as usize..u.end as usize).is_some());
+        }
+    }
+
+    #[test]
+    fn combining_marks_extend_their_letter() {
+        let text = "ne\u{0301}e";
+        let doc = Doc::new(text);
+        assert_eq!(chars(&doc), "nee");
+        assert_eq!((doc.units[1].start, doc.units[1].end), (1, 4));
+        assert_eq!(doc.units[1].flags, DIACRITIC);
+    }
+
+    #[test]
+    fn invisible_characters_inside_words_are_dropped_and_flagged() {
+        let doc = Doc::new("ni\u{200B}ke \u{200B}x");
+        assert_eq!(chars(&doc), "nike x");
+        assert_eq!(doc.units[2].flags, INVISIBLE);
+        let doc = Doc::new("VeloraHoodie");
+        assert!(doc.case_boundary(6) && !doc.case_boundary(5) && !doc.case_boundary(1));
+        assert_eq!(doc.units[2].start, 2);
+        // Before a word, the invisible character is just dropped.
+        assert_eq!(doc.units[5].flags, 0);
+    }
+
+    #[test]
+    fn skeleton_folds_leet_inside_words_only() {
+        let doc = Doc::new("N1ke, 2024! Ve|ora! rn @home Velora!");
+        assert_eq!(doc.skel, "nike 2024 veiora m ahome veiora");
+        let doc = Doc::new("$25 @velora @ $ Velor@ @2");
+        assert_eq!(doc.skel, "25 aveiora veiora 2");
+    }
+
+    #[test]
+    fn skeleton_maps_back_to_units() {
+        let doc = Doc::new("Ba-rnes");
+        assert_eq!(doc.skel, "ba mes");
+        let (u0, u1) = doc.unit_range(3, 4);
+        assert_eq!((u0, u1), (3, 5));
+        assert_eq!(doc.plain(0, doc.skel.len()), "barnes");
+        assert_eq!(doc.gaps_have_space(0, doc.skel.len()), vec![false]);
+    }
+}

@@ -1,0 +1,468 @@
+use proptest::prelude::*;
+
+use super::*;
+
+fn mark(id: &str, text: &str) -> Mark {
+    Mark {
+        id: id.to_string(),
+        text: text.to_string(),
+        holder: "h".to_string(),
+        registry: "EUIPO".to_string(),
+        registration: "1".to_string(),
+        classes: vec![25],
+        valid_until: "2030-01-01".parse().expect("date"),
+    }
+}
+
+/// The matcher most tests share, built once: building folds the whole
+/// dictionary, which unoptimised test builds do slowly.
+fn matcher() -> &'static TextMatcher {
+    static MATCHER: std::sync::OnceLock<TextMatcher> = std::sync::OnceLock::new();
+    MATCHER.get_or_init(build_matcher)
+}
+
+fn build_matcher() -> TextMatcher {
+    let marks = [
+        mark("tm-velora", "Velora"),
+        mark("tm-maison", "Maison Corvelle"),
+        mark("tm-arcturo", "Arcturo"),
+        mark("tm-kestrel", "Kestrel"),
+        mark("tm-oryx", "Oryx"),
+        mark("tm-brightwell", "Brightwell"),
+        mark("tm-nike", "Nike"),
+        mark("tm-zanto", "Zanto"),
+        mark("tm-bikel", "Bikel"),
+    ];
+    TextMatcher::new(&marks)
+}
+
+/// The single match of `id` in `text`, checked for a consistent span.
+fn one(m: &TextMatcher, id: &str, text: &str) -> TextMatch {
+    let found: Vec<TextMatch> = m
+        .find_in(TextField::Title, text)
+        .into_iter()
+        .filter(|t| t.mark_id == id)
+        .collect();
+    assert_eq!(found.len(), 1, "{id} in {text:?}: {found:#?}");
+    let t = found.into_iter().next().expect("one");
+    assert_eq!(&text[t.start..t.end], t.matched, "{text:?}");
+    t
+}
+
+fn none(m: &TextMatcher, id: &str, text: &str) {
+    let found: Vec<TextMatch> = m
+        .find_in(TextField::Title, text)
+        .into_iter()
+        .filter(|t| t.mark_id == id)
+        .collect();
+    assert!(found.is_empty(), "{id} in {text:?}: {found:#?}");
+}
+
+fn check(m: &TextMatcher, id: &str, text: &str, matched: &str, variant: VariantKind) -> TextMatch {
+    let t = one(m, id, text);
+    assert_eq!((t.matched.as_str(), t.variant), (matched, variant), "{text:?}: {t:#?}");
+    assert_eq!(t.start, text.find(matched).expect("in text"));
+    t
+}
+
+#[test]
+fn exact_any_case() {
+    let m = matcher();
+    let t = check(m, "tm-velora", "New VELORA handbag", "VELORA", VariantKind::Exact);
+    assert_eq!((t.start, t.end, t.similarity), (4, 10, 1.0));
+    assert!(t.cues.is_empty(), "{t:?}");
+    check(
+        m,
+        "tm-maison",
+        "by Maison Corvelle, Paris",
+        "Maison Corvelle",
+        VariantKind::Exact,
+    );
+    check(
+        m,
+        "tm-maison",
+        "by Maison\n  corvelle",
+        "Maison\n  corvelle",
+        VariantKind::Exact,
+    );
+}
+
+#[test]
+fn styled_letters() {
+    let m = matcher();
+    check(
+        m,
+        "tm-velora",
+        "bag Ｖｅｌｏｒａ 2024",
+        "Ｖｅｌｏｒａ",
+        VariantKind::Styled,
+    );
+    check(m, "tm-velora", "bag 𝐕𝐞𝐥𝐨𝐫𝐚!", "𝐕𝐞𝐥𝐨𝐫𝐚", VariantKind::Styled);
+    check(m, "tm-nike", "ɴɪᴋᴇ shoes", "ɴɪᴋᴇ", VariantKind::Styled);
+}
+
+#[test]
+fn diacritics_precomposed_and_combining() {
+    let m = matcher();
+    check(m, "tm-velora", "sac Vélörà", "Vélörà", VariantKind::Diacritic);
+    let text = "sac Ve\u{0301}lora\u{0308} x";
+    check(m, "tm-velora", text, "Ve\u{0301}lora\u{0308}", VariantKind::Diacritic);
+    check(m, "tm-arcturo", "Arctûrø watch", "Arctûrø", VariantKind::Diacritic);
+}
+
+#[test]
+fn homoglyphs_from_other_scripts() {
+    let m = matcher();
+    // Cyrillic е and о.
+    check(m, "tm-velora", "bag Vеlоra", "Vеlоra", VariantKind::Homoglyph);
+    // Greek capitals.
+    check(m, "tm-arcturo", "ΑRCΤURΟ watch", "ΑRCΤURΟ", VariantKind::Homoglyph);
+    check(m, "tm-nike", "Nіkе", "Nіkе", VariantKind::Homoglyph);
+    // Homoglyph beats leet and styling when combined.
+    check(m, "tm-velora", "V3lоra", "V3lоra", VariantKind::Homoglyph);
+}
+
+#[test]
+fn leet_and_lookalike_latin() {
+    let m = matcher();
+    check(m, "tm-velora", "V3l0ra bag", "V3l0ra", VariantKind::Leet);
+    check(m, "tm-velora", "Ve1ora bag", "Ve1ora", VariantKind::Leet);
+    check(m, "tm-velora", "Ve|ora bag", "Ve|ora", VariantKind::Leet);
+    check(m, "tm-velora", "VeI0ra", "VeI0ra", VariantKind::Leet);
+    check(m, "tm-arcturo", "Arc7ur0", "Arc7ur0", VariantKind::Leet);
+    check(m, "tm-nike", "N!ke air", "N!ke", VariantKind::Leet);
+    check(m, "tm-nike", "Nlke air", "Nlke", VariantKind::Leet);
+    check(m, "tm-maison", "Maison Corve11e", "Maison Corve11e", VariantKind::Leet);
+    let m2 = TextMatcher::with_words(&[mark("tm-moro", "Moro"), mark("tm-wavo", "Wavo")], ["bag"]);
+    check(&m2, "tm-moro", "rnoro bag", "rnoro", VariantKind::Leet);
+    check(&m2, "tm-wavo", "a vvavo", "vvavo", VariantKind::Leet);
+    // A trailing symbol is punctuation, not a letter.
+    check(m, "tm-velora", "Velora!", "Velora", VariantKind::Exact);
+    // "@" and "$" stand for letters at the edges of a word too.
+    check(m, "tm-arcturo", "@rctur0 watch", "@rctur0", VariantKind::Leet);
+    check(m, "tm-velora", "Velor@ bag", "Velor@", VariantKind::Leet);
+    check(m, "tm-velora", "follow @velora", "velora", VariantKind::Exact);
+}
+
+#[test]
+fn spaced_out_letters() {
+    let m = matcher();
+    for text in [
+        "V-E-L-O-R-A",
+        "V.E.L.O.R.A.",
+        "V e l o r a",
+        "V_e_l_o_r_a",
+        "V . E . L . O . R . A",
+    ] {
+        let hay = format!("new {text} bag");
+        let matched = text.trim_end_matches('.');
+        check(m, "tm-velora", &hay, matched, VariantKind::Spaced);
+    }
+    check(m, "tm-oryx", "O R Y X jacket", "O R Y X", VariantKind::Spaced);
+    check(m, "tm-velora", "Vel\u{200B}ora", "Vel\u{200B}ora", VariantKind::Spaced);
+    // Leet inside a spaced word is the more telling disguise.
+    check(m, "tm-velora", "V-3-L-0-R-A", "V-3-L-0-R-A", VariantKind::Leet);
+    // A line break ends the run.
+    none(m, "tm-velora", "V E L\nO R A");
+}
+
+#[test]
+fn joined_words_and_solid_marks() {
+    let m = matcher();
+    check(m, "tm-velora", "velorashoes sale", "velora", VariantKind::Joined);
+    check(m, "tm-kestrel", "KestrelJacket", "Kestrel", VariantKind::Joined);
+    check(m, "tm-velora", "newvelora", "velora", VariantKind::Joined);
+    check(
+        m,
+        "tm-maison",
+        "MaisonCorvelle bag",
+        "MaisonCorvelle",
+        VariantKind::Joined,
+    );
+    check(
+        m,
+        "tm-maison",
+        "Maison-Corvelle bag",
+        "Maison-Corvelle",
+        VariantKind::Joined,
+    );
+    check(
+        m,
+        "tm-maison",
+        "maisoncorvelleparis",
+        "maisoncorvelle",
+        VariantKind::Joined,
+    );
+}
+
+#[test]
+fn plurals_and_possessives_keep_the_stem_kind() {
+    let m = matcher();
+    check(m, "tm-velora", "Veloras on sale", "Veloras", VariantKind::Exact);
+    check(m, "tm-velora", "Velora's new line", "Velora", VariantKind::Exact);
+    check(m, "tm-velora", "Velora’s new line", "Velora", VariantKind::Exact);
+    check(m, "tm-oryx", "two Oryxes", "Oryxes", VariantKind::Exact);
+    check(m, "tm-velora", "Ｖｅｌｏｒａｓ", "Ｖｅｌｏｒａｓ", VariantKind::Styled);
+}
+
+#[test]
+fn typos() {
+    let m = matcher();
+    let t = check(m, "tm-velora", "Vellora bag", "Vellora", VariantKind::Typo);
+    assert!((t.similarity - (1.0 - 1.0 / 6.0)).abs() < 1e-6, "{t:?}");
+    check(m, "tm-velora", "Velroa bag", "Velroa", VariantKind::Typo);
+    check(m, "tm-velora", "Vlora bag", "Vlora", VariantKind::Typo);
+    check(m, "tm-velora", "Valora bag", "Valora", VariantKind::Typo);
+    check(m, "tm-arcturo", "Arcutro watch", "Arcutro", VariantKind::Typo);
+    check(m, "tm-maison", "Maison Corvele", "Maison Corvele", VariantKind::Typo);
+    check(m, "tm-maison", "MaisonCorvele", "MaisonCorvele", VariantKind::Joined);
+    // Two edits only for long marks.
+    let t = check(m, "tm-brightwell", "Brihgtwel pens", "Brihgtwel", VariantKind::Typo);
+    assert!((t.similarity - 0.8).abs() < 1e-6, "{t:?}");
+    none(m, "tm-velora", "Vellorra bag");
+    // Leet in a misspelling is reported as leet, with the lower similarity.
+    let t = check(m, "tm-velora", "Ve1lora", "Ve1lora", VariantKind::Leet);
+    assert!(t.similarity < 1.0);
+}
+
+#[test]
+fn short_marks_are_guarded() {
+    let m = matcher();
+    // Glued only at the edge of a word, to a word, a number or a change of
+    // case.
+    none(m, "tm-oryx", "gloryxbox");
+    none(m, "tm-oryx", "xoryx");
+    none(m, "tm-oryx", "oryxqz");
+    check(m, "tm-oryx", "oryxtoys sale", "oryx", VariantKind::Joined);
+    check(m, "tm-oryx", "boxoryx", "oryx", VariantKind::Joined);
+    check(m, "tm-oryx", "OryxQz", "Oryx", VariantKind::Joined);
+    check(m, "tm-oryx", "Oryx2024", "Oryx", VariantKind::Joined);
+    // One edit that keeps the first letter.
+    for typo in ["Orx", "Oryyx", "Orxy", "Orbx"] {
+        let t = check(m, "tm-oryx", &format!("new {typo} coat"), typo, VariantKind::Typo);
+        assert!((t.similarity - 0.75).abs() < 1e-6);
+    }
+    none(m, "tm-oryx", "Aryx coat");
+    // A near miss that is a word is reported with the cue.
+    let t = check(m, "tm-oryx", "onyx ring", "onyx", VariantKind::Typo);
+    assert_eq!(t.cues, vec![Cue::OrdinaryWord("onyx".into())]);
+    check(m, "tm-oryx", "Oryx jacket", "Oryx", VariantKind::Exact);
+    check(m, "tm-oryx", "0ryx jacket", "0ryx", VariantKind::Leet);
+    // "mike bike" is not Nike: the first letter differs.
+    none(m, "tm-nike", "mike bike");
+    check(m, "tm-nike", "Nikes", "Nikes", VariantKind::Exact);
+    // Three letters: whole words only.
+    let m3 = TextMatcher::with_words(&[mark("tm-zeb", "Zeb")], ["shoes"]);
+    check(&m3, "tm-zeb", "ZEB shoes", "ZEB", VariantKind::Exact);
+    none(&m3, "tm-zeb", "zebshoes ZebShoes zeeb zb");
+}
+
+#[test]
+fn glued_five_letter_marks_need_a_believable_rest() {
+    let m = matcher();
+    check(m, "tm-zanto", "zantobag", "zanto", VariantKind::Joined);
+    check(m, "tm-zanto", "zanto2024", "zanto", VariantKind::Joined);
+    check(m, "tm-zanto", "xzanto", "zanto", VariantKind::Joined);
+    check(m, "tm-zanto", "QwzxyZanto", "Zanto", VariantKind::Joined);
+    none(m, "tm-zanto", "qwzantorkv");
+    none(m, "tm-zanto", "qwzxyzanto");
+    // Long marks are believable glued to anything.
+    check(m, "tm-arcturo", "qwarcturorkv", "arcturo", VariantKind::Joined);
+}
+
+#[test]
+fn ordinary_word_cues() {
+    let m = matcher();
+    let t = check(m, "tm-kestrel", "Kestrel backpack", "Kestrel", VariantKind::Exact);
+    assert_eq!(t.cues, vec![Cue::OrdinaryWord("kestrel".into())]);
+    let t = check(m, "tm-kestrel", "kestrels nesting", "kestrels", VariantKind::Exact);
+    assert_eq!(t.cues, vec![Cue::OrdinaryWord("kestrels".into())]);
+    // A near miss that is a dictionary word is reported, flagged.
+    let t = check(m, "tm-bikel", "mountain bike", "bike", VariantKind::Typo);
+    assert_eq!(t.cues, vec![Cue::OrdinaryWord("bike".into())]);
+    // Invented marks are not words.
+    let t = check(m, "tm-velora", "Velora", "Velora", VariantKind::Exact);
+    assert!(t.cues.is_empty());
+    assert!(m.is_word("Kestrel") && m.is_word("shoes") && !m.is_word("velora"));
+}
+
+#[test]
+fn nominative_cues() {
+    let m = matcher();
+    let cases = [
+        ("Replacement strap for Arcturo watch", "replacement strap for"),
+        ("Leather strap for 42mm Arcturo", "for"),
+        ("Case compatible with Arcturo", "compatible with"),
+        ("Charger works with ARCTURO", "works with"),
+        ("Bracelet fits Arcturo", "fits"),
+        ("Cover for Arcturo", "cover for"),
+    ];
+    for (text, phrase) in cases {
+        let t = one(m, "tm-arcturo", text);
+        assert_eq!(t.cues, vec![Cue::Nominative(phrase.into())], "{text}");
+    }
+    for text in [
+        "Arcturo strap for men",
+        "Gift for him. Arcturo watch",
+        "strap for men | Arcturo",
+        "for a b c Arcturo",
+    ] {
+        let t = one(m, "tm-arcturo", text);
+        assert!(t.cues.is_empty(), "{text}: {t:?}");
+    }
+}
+
+#[test]
+fn counterfeit_cues_and_words() {
+    let m = matcher();
+    let text = "Velora bag AAA Replica 1:1 mirror-quality";
+    let t = one(m, "tm-velora", text);
+    let words = ["aaa", "replica", "1:1", "mirror-quality"];
+    assert_eq!(
+        t.cues,
+        words
+            .iter()
+            .map(|w| Cue::Counterfeit(w.to_string()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        m.counterfeit_words("REPLICAS, super  copy, fake! high copy"),
+        ["replica", "super  copy", "fake", "high copy"]
+    );
+    assert_eq!(
+        m.counterfeit_words("Original Quality, replica, replica"),
+        ["original quality", "replica"]
+    );
+    assert!(m
+        .counterfeit_words("AAAA battery, 11:15, 1:100 scale, fakeness, replicated")
+        .is_empty());
+    assert_eq!(m.counterfeit_words("ｒｅｐｌｉｃａ"), ["ｒｅｐｌｉｃａ"]);
+}
+
+#[test]
+fn find_covers_the_three_fields() {
+    let m = matcher();
+    let listing = Listing {
+        title: "Vel0ra tote".into(),
+        description: "Like Arcturo, replica".into(),
+        seller: "maisoncorvelle-outlet".into(),
+        ..Listing::default()
+    };
+    let found = m.find(&listing);
+    let got: Vec<(&str, TextField, VariantKind)> =
+        found.iter().map(|t| (t.mark_id.as_str(), t.field, t.variant)).collect();
+    assert_eq!(
+        got,
+        [
+            ("tm-velora", TextField::Title, VariantKind::Leet),
+            ("tm-arcturo", TextField::Description, VariantKind::Exact),
+            ("tm-maison", TextField::Seller, VariantKind::Joined),
+        ]
+    );
+    assert_eq!(found[1].cues, vec![Cue::Counterfeit("replica".into())]);
+}
+
+#[test]
+fn one_report_per_span_and_shared_skeletons() {
+    let m = matcher();
+    let found = m.find_in(TextField::Title, "Velora Velora");
+    assert_eq!(found.len(), 2);
+    // Two marks folding to the same skeleton are both reported, each with
+    // its own variant.
+    let m = TextMatcher::with_words(&[mark("a", "Kilo"), mark("b", "Kiio")], ["kilo"]);
+    let found = m.find_in(TextField::Title, "Kilo");
+    let got: Vec<(&str, VariantKind)> = found.iter().map(|t| (t.mark_id.as_str(), t.variant)).collect();
+    assert_eq!(got, [("a", VariantKind::Exact), ("b", VariantKind::Leet)]);
+}
+
+#[test]
+fn ten_thousand_marks() {
+    let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let consonants = b"bcdfghjklmnprstvz";
+    let vowels = b"aeiou";
+    let mut marks = Vec::new();
+    for i in 0..10_000 {
+        let len = 4 + (next() % 8) as usize;
+        let text: String = (0..len)
+            .map(|k| {
+                let set: &[u8] = if k % 2 == 0 { consonants } else { vowels };
+                set[(next() % set.len() as u64) as usize] as char
+            })
+            .collect();
+        marks.push(mark(&format!("m{i}"), &text));
+    }
+    marks.push(mark("planted", "Quaxtorin"));
+    let m = TextMatcher::with_words(&marks, EMBEDDED_WORDS.lines());
+    let text = "Brand new Quaxtorim sneakers, best price, fast shipping! ".repeat(50);
+    let found = m.find_in(TextField::Description, &text);
+    assert_eq!(found.iter().filter(|t| t.mark_id == "planted").count(), 50);
+    for t in &found {
+        assert_eq!(&text[t.start..t.end], t.matched);
+    }
+    assert!(m.memory_usage() > 0);
+}
+
+#[test]
+fn degenerate_inputs() {
+    let m = matcher();
+    for text in [
+        "",
+        " ",
+        "\u{0301}",
+        "\u{200B}",
+        "!!!",
+        "@",
+        "V",
+        "rn",
+        "İ",
+        "ﬁ ﬂ ǅ",
+        "\u{FDFA}",
+    ] {
+        let _ = m.find_in(TextField::Title, text);
+        let _ = m.counterfeit_words(text);
+    }
+    let empty = TextMatcher::with_words(&[mark("x", "--"), mark("y", "Ab")], Vec::<&str>::new());
+    assert!(empty.find_in(TextField::Title, "-- --").is_empty());
+    check(&empty, "y", "AB!", "AB", VariantKind::Exact);
+}
+
+proptest! {
+    #[test]
+    fn spans_slice_the_original(text in "[a-zA-Z0-9 @$!|._'\\-\u{200B}\u{0301}Ｖеοα𝐕ßİﬁ\n]{0,48}") {
+        let m = matcher();
+        for t in m.find_in(TextField::Description, &text) {
+            prop_assert!(t.start <= t.end);
+            prop_assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+            prop_assert_eq!(&text[t.start..t.end], t.matched.as_str());
+            prop_assert!(t.similarity > 0.0 && t.similarity <= 1.0);
+        }
+    }
+
+    #[test]
+    fn never_panics_on_any_text(text in "\\PC{0,64}") {
+        let m = matcher();
+        for t in m.find_in(TextField::Title, &text) {
+            prop_assert_eq!(&text[t.start..t.end], t.matched.as_str());
+        }
+        let _ = m.counterfeit_words(&text);
+    }
+
+    #[test]
+    fn disguised_marks_are_found_where_planted(
+        pre in "[a-z]{2,8}",
+        post in "[a-z]{2,8}",
+        style in 0usize..6,
+    ) {
+        let m = matcher();
+        let word = ["Velora", "VELORA", "Ｖｅｌｏｒａ", "Vеlora", "V3lora", "V-e-l-o-r-a"][style];
+        let text = format!("{pre} {word} {post}");
+        let found = m.find_in(TextField::Title, &text);
+        prop_assert!(found.iter().any(|t| t.mark_id == "tm-velora" && t.matched == word), "{:?}", found);
+    }
+}

@@ -1,0 +1,313 @@
+//! Near-miss lookup: which marks are within one or two edits of a word.
+//!
+//! Comparing every word of every listing with every mark is quadratic and
+//! hopeless at 10,000 marks. Instead, as in SymSpell, each mark is indexed
+//! under every string obtained by deleting up to `k` of its characters; a
+//! word is looked up under its own deletions. Two strings within `k`
+//! insertions, deletions, substitutions or adjacent transpositions of each
+//! other always share such a deletion, so the lookup finds every candidate;
+//! the caller verifies each with an edit distance.
+//!
+//! Keys are 64-bit hashes of the deleted strings rather than the strings:
+//! the index is then a flat table of integers, and a collision merely adds a
+//! candidate that the verification throws out. The hash is polynomial in the
+//! character positions, so the hash of a word with one or two characters
+//! deleted is computed from prefix sums in constant time: a word of `n`
+//! characters costs `O(n²)` probes, not `O(n³)` hashing.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The longest word looked up; longer tokens are not typos of a mark.
+const MAX_CHARS: usize = 64;
+
+/// Marks indexed under their deletions.
+#[derive(Debug, Default)]
+pub(crate) struct DeletionIndex {
+    /// Hash of a deleted form → range in `ids`.
+    table: HashMap<u64, (u32, u32), BuildHasherDefault<PreHashed>>,
+    ids: Vec<u32>,
+    /// Shortest and longest indexed mark, in characters.
+    min_len: usize,
+    max_len: usize,
+    /// Shortest and longest mark that allows two edits, so that only words
+    /// in reach of one have their two-character deletions looked up; `None`
+    /// when no mark does.
+    two_edits: Option<(usize, usize)>,
+    /// A one-hash Bloom filter over the keys of `table`. Most words are no
+    /// mark's near miss, so most probes miss; the filter (a few hundred KB,
+    /// in cache) answers those without touching the table (megabytes, not).
+    filter: Vec<u64>,
+}
+
+impl DeletionIndex {
+    /// Indexes `(id, skeleton, edits allowed)`; marks allowing no edits are
+    /// left out.
+    pub(crate) fn build<'a>(marks: impl IntoIterator<Item = (u32, &'a str, usize)>) -> DeletionIndex {
+        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let mut index = DeletionIndex {
+            min_len: usize::MAX,
+            ..DeletionIndex::default()
+        };
+        let mut chars = Vec::new();
+        for (id, skel, edits) in marks {
+            chars.clear();
+            chars.extend(skel.chars());
+            if edits == 0 || chars.is_empty() || chars.len() > MAX_CHARS {
+                continue;
+            }
+            let n = chars.len();
+            index.min_len = index.min_len.min(n);
+            index.max_len = index.max_len.max(n);
+            if edits >= 2 {
+                let (lo, hi) = index.two_edits.unwrap_or((usize::MAX, 0));
+                index.two_edits = Some((lo.min(n), hi.max(n)));
+            }
+            let keys = Keys::new(&chars);
+            pairs.push((keys.whole(), id));
+            for i in 0..n {
+                pairs.push((keys.without(i), id));
+                if edits >= 2 {
+                    for j in i + 1..n {
+                        pairs.push((keys.without_two(i, j), id));
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        index.ids.reserve_exact(pairs.len());
+        index.table.reserve(pairs.len());
+        let mut k = 0;
+        while k < pairs.len() {
+            let hash = pairs[k].0;
+            let start = index.ids.len() as u32;
+            while k < pairs.len() && pairs[k].0 == hash {
+                index.ids.push(pairs[k].1);
+                k += 1;
+            }
+            index.table.insert(hash, (start, index.ids.len() as u32 - start));
+        }
+        // About 16 bits a key keeps false positives near 6%.
+        let bits = (index.table.len() * 16).next_power_of_two().max(1 << 12);
+        index.filter = vec![0; bits / 64];
+        let mask = bits as u64 - 1;
+        for &hash in index.table.keys() {
+            let bit = (hash >> 20) & mask;
+            index.filter[(bit / 64) as usize] |= 1 << (bit % 64);
+        }
+        index
+    }
+
+    /// Whether a word of `len` characters could be within reach of a mark.
+    pub(crate) fn may_match(&self, len: usize) -> bool {
+        let reach = if self.two_edits.is_some() { 2 } else { 1 };
+        !self.ids.is_empty() && len + reach >= self.min_len && len <= self.max_len + reach && len <= MAX_CHARS
+    }
+
+    /// The ids of marks that share a deletion with `word`, sorted and
+    /// de-duplicated, into `out`: all marks within `edits` (at most 2) of
+    /// it, and some others. They still need verifying.
+    pub(crate) fn candidates(&self, word: &[char], edits: usize, out: &mut Vec<u32>) {
+        out.clear();
+        if !self.may_match(word.len()) {
+            return;
+        }
+        let mask = (self.filter.len() * 64) as u64 - 1;
+        let mut probe = |k: u64| {
+            let bit = (k >> 20) & mask;
+            if self.filter[(bit / 64) as usize] & (1 << (bit % 64)) == 0 {
+                return;
+            }
+            if let Some(&(start, len)) = self.table.get(&k) {
+                out.extend_from_slice(&self.ids[start as usize..(start + len) as usize]);
+            }
+        };
+        let n = word.len();
+        let keys = Keys::new(word);
+        probe(keys.whole());
+        for i in 0..n {
+            // A repeated letter gives the same deletion twice; skip it.
+            if i > 0 && word[i] == word[i - 1] {
+                continue;
+            }
+            probe(keys.without(i));
+        }
+        if let Some((lo, hi)) = self.two_edits.filter(|_| edits >= 2) {
+            if n + 2 >= lo && n <= hi + 2 {
+                for i in 0..n {
+                    for j in i + 1..n {
+                        probe(keys.without_two(i, j));
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        // hashbrown: one control byte per bucket besides the entry.
+        self.table.capacity() * (std::mem::size_of::<(u64, (u32, u32))>() + 1)
+            + self.ids.capacity() * std::mem::size_of::<u32>()
+            + self.filter.capacity() * std::mem::size_of::<u64>()
+    }
+}
+
+/// A set of [`str_key`]s.
+pub(crate) type KeySet = HashSet<u64, BuildHasherDefault<PreHashed>>;
+
+/// The key of a whole string, as [`DeletionIndex`] computes it.
+pub(crate) fn str_key(s: &str) -> u64 {
+    let (mut h, mut power, mut n) = (0u64, 1u64, 0usize);
+    for c in s.chars() {
+        h = h.wrapping_add((u64::from(c) + 1).wrapping_mul(power));
+        power = power.wrapping_mul(BASE);
+        n += 1;
+    }
+    finish(h, n)
+}
+
+/// The base of the polynomial hash; odd, so it has an inverse modulo 2⁶⁴.
+const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
+const BASE_INV: u64 = inverse(BASE);
+
+/// The inverse of an odd number modulo 2⁶⁴ (Newton's iteration doubles the
+/// correct low bits each step: 1 → 64 in six).
+const fn inverse(b: u64) -> u64 {
+    let mut x = b;
+    let mut i = 0;
+    while i < 6 {
+        x = x.wrapping_mul(2u64.wrapping_sub(b.wrapping_mul(x)));
+        i += 1;
+    }
+    x
+}
+
+/// Hashes of a string and of its deletions, from prefix sums of
+/// `H(s) = Σ (s[k] + 1)·BASEᵏ`: deleting position `i` shifts everything
+/// after it down one power, which is a multiplication by `BASE⁻¹`.
+struct Keys {
+    /// `prefix[k]` = hash of the first `k` characters.
+    prefix: [u64; MAX_CHARS + 1],
+    n: usize,
+}
+
+impl Keys {
+    fn new(chars: &[char]) -> Keys {
+        let n = chars.len().min(MAX_CHARS);
+        let mut prefix = [0u64; MAX_CHARS + 1];
+        let mut power = 1u64;
+        for (k, &c) in chars[..n].iter().enumerate() {
+            prefix[k + 1] = prefix[k].wrapping_add((u64::from(c) + 1).wrapping_mul(power));
+            power = power.wrapping_mul(BASE);
+        }
+        Keys { prefix, n }
+    }
+
+    /// The hash of characters `a..b`, as they stand.
+    fn range(&self, a: usize, b: usize) -> u64 {
+        self.prefix[b].wrapping_sub(self.prefix[a])
+    }
+
+    fn whole(&self) -> u64 {
+        finish(self.prefix[self.n], self.n)
+    }
+
+    fn without(&self, i: usize) -> u64 {
+        let h = self
+            .range(0, i)
+            .wrapping_add(self.range(i + 1, self.n).wrapping_mul(BASE_INV));
+        finish(h, self.n - 1)
+    }
+
+    fn without_two(&self, i: usize, j: usize) -> u64 {
+        let h = self
+            .range(0, i)
+            .wrapping_add(self.range(i + 1, j).wrapping_mul(BASE_INV))
+            .wrapping_add(self.range(j + 1, self.n).wrapping_mul(BASE_INV.wrapping_mul(BASE_INV)));
+        finish(h, self.n - 2)
+    }
+}
+
+/// Mixes the length in and spreads the bits (SplitMix64's finaliser), so
+/// that the table's buckets and the filter's bits are evenly used.
+fn finish(h: u64, len: usize) -> u64 {
+    let mut h = h ^ (len as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
+    h ^ (h >> 31)
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+pub(crate) struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(index: &DeletionIndex, word: &str) -> Vec<u32> {
+        let chars: Vec<char> = word.chars().collect();
+        let mut out = Vec::new();
+        index.candidates(&chars, 2, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_single_edit_is_found() {
+        let index = DeletionIndex::build([(7, "veiora", 1), (8, "arcturo", 1), (9, "oryx", 0)]);
+        for word in ["veiora", "viora", "veiiora", "vexora", "eviora", "veioar", "veioraa"] {
+            assert!(found(&index, word).contains(&7), "{word}");
+        }
+        assert!(found(&index, "arcutro").contains(&8));
+        // Marks allowing no edits are not indexed.
+        assert!(found(&index, "oryx").is_empty());
+        assert!(found(&index, "oryxx").is_empty());
+    }
+
+    #[test]
+    fn deletion_keys_equal_keys_of_deleted_strings() {
+        let word: Vec<char> = "brightwéll".chars().collect();
+        let keys = Keys::new(&word);
+        for i in 0..word.len() {
+            let mut one = word.clone();
+            one.remove(i);
+            assert_eq!(keys.without(i), Keys::new(&one).whole());
+            for j in i + 1..word.len() {
+                let mut two = word.clone();
+                two.remove(j);
+                two.remove(i);
+                assert_eq!(keys.without_two(i, j), Keys::new(&two).whole());
+            }
+        }
+        assert_eq!(BASE.wrapping_mul(BASE_INV), 1);
+        assert_eq!(str_key("brightwéll"), keys.whole());
+    }
+
+    #[test]
+    fn two_edits_for_long_marks() {
+        let index = DeletionIndex::build([(1, "brightweii", 2)]);
+        assert!(found(&index, "brihgtwei").contains(&1));
+        assert!(found(&index, "brightwe").contains(&1));
+        assert!(found(&index, "xx").is_empty());
+    }
+}
