@@ -135,20 +135,34 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
     match cli.command {
         Command::Sweep(a) => rt.block_on(sweep(a)),
         Command::ServeFixtures { catalogue, addr } => rt.block_on(async {
             let dir = catalogue.unwrap_or_else(fixture::default_dir);
-            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
-            eprintln!("serving {} on http://{}/ (Ctrl-C stops)", dir.display(), listener.local_addr()?);
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr}"))?;
+            eprintln!(
+                "serving {} on http://{}/ (Ctrl-C stops)",
+                dir.display(),
+                listener.local_addr()?
+            );
             tokio::select! {
                 r = fixture::serve(listener, dir) => r?,
                 _ = tokio::signal::ctrl_c() => {}
             }
             Ok(ExitCode::SUCCESS)
         }),
-        Command::Fixtures(FixturesCommand::Generate { seed, count, out, registry }) => {
+        Command::Fixtures(FixturesCommand::Generate {
+            seed,
+            count,
+            out,
+            registry,
+        }) => {
             let registry = registry.unwrap_or_else(|| default_config_dir().join("registry.toml"));
             let registry = knockoff::config::Registry::load(&registry)?;
             let out = out.unwrap_or_else(fixture::default_dir);
@@ -195,7 +209,10 @@ async fn sweep(a: SweepArgs) -> Result<ExitCode> {
         opts.registry = r;
     }
     opts.target = match (a.site, a.catalogue) {
-        (Some(profile), _) => Target::Site { profile, starts: a.starts },
+        (Some(profile), _) => Target::Site {
+            profile,
+            starts: a.starts,
+        },
         (None, Some(catalogue)) => Target::Fixture { catalogue },
         (None, None) => opts.target,
     };
@@ -204,5 +221,9 @@ async fn sweep(a: SweepArgs) -> Result<ExitCode> {
     opts.handle_interrupt = true;
     let summary = pipeline::sweep(opts).await?;
     eprint!("{}", summary.render());
-    Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) })
+    Ok(if summary.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
 }

@@ -16,7 +16,10 @@ fn help_lists_the_commands() {
     }
     let out = knockoff().args(["sweep", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("--registry") && text.contains("--site") && text.contains("--out"), "{text}");
+    assert!(
+        text.contains("--registry") && text.contains("--site") && text.contains("--out"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -37,13 +40,19 @@ fn invalid_registry_is_named_and_nothing_is_crawled() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("registry.toml") && err.contains("tm-x") && err.contains("classes"), "{err}");
+    assert!(
+        err.contains("registry.toml") && err.contains("tm-x") && err.contains("classes"),
+        "{err}"
+    );
     assert!(!dir.path().join("out/drafts").exists());
 }
 
 #[test]
 fn start_urls_need_a_site_profile() {
-    let out = knockoff().args(["sweep", "--start", "https://example.com/"]).output().unwrap();
+    let out = knockoff()
+        .args(["sweep", "--start", "https://example.com/"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--site"));
 }

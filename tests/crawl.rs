@@ -60,8 +60,14 @@ async fn search() -> impl IntoResponse {
         "/item/7.html",
         "/item/8.html",
     ];
-    let body: String = links.iter().map(|l| format!(r#"<a class="listing-link" href="{l}">x</a>"#)).collect();
-    ([(header::CONTENT_TYPE, "text/html")], format!("<html><body>{body}</body></html>"))
+    let body: String = links
+        .iter()
+        .map(|l| format!(r#"<a class="listing-link" href="{l}">x</a>"#))
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "text/html")],
+        format!("<html><body>{body}</body></html>"),
+    )
 }
 
 async fn item(State(hits): State<Arc<Hits>>, Path(file): Path<String>) -> Response {
@@ -73,7 +79,12 @@ async fn item(State(hits): State<Arc<Hits>>, Path(file): Path<String>) -> Respon
     hits.in_flight.fetch_sub(1, Ordering::SeqCst);
     match id.as_str() {
         "2" if n <= 2 => (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "0")], "busy").into_response(),
-        "3" => (StatusCode::FOUND, [(header::LOCATION, "http://169.254.169.254/latest/meta-data/")], "").into_response(),
+        "3" => (
+            StatusCode::FOUND,
+            [(header::LOCATION, "http://169.254.169.254/latest/meta-data/")],
+            "",
+        )
+            .into_response(),
         "4" => "x".repeat(300_000).into_response(),
         "5" => (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "0")], "slow down").into_response(),
         "6" => "<html><body><p>layout changed</p></body></html>".into_response(),
@@ -133,14 +144,18 @@ async fn crawler_survives_a_misbehaving_marketplace() {
     assert_eq!(ids, ["1", "2", "7", "8"]);
     assert_eq!(hits.get("/item/1.html"), 1);
     assert!(stats.duplicates >= 2);
-    assert_eq!(listings[0].canonical, format!("http://{addr}/item/1.html"));
+    assert_eq!(listings[0].canonical, "https://fixture-market.test/item/1.html");
     assert_eq!(listings[0].title, "Listing 1");
     assert_eq!(listings[0].images.len(), 1);
     // The 503 cleared on the third try.
     assert_eq!(hits.get("/item/2.html"), 3);
     // The image over the limit is reported on its listing, the listing kept.
     assert_eq!(listings[2].images.len(), 0);
-    assert!(listings[2].image_errors[0].reason.contains("limit"), "{:?}", listings[2].image_errors);
+    assert!(
+        listings[2].image_errors[0].reason.contains("limit"),
+        "{:?}",
+        listings[2].image_errors
+    );
 
     let reason = |id: &str| {
         stats

@@ -52,9 +52,17 @@ async fn sweep_fixture_marketplace_end_to_end() {
 
     let first = sweep(opts.clone()).await.expect("first sweep");
     eprintln!("{}", first.render());
-    assert!(first.failures.is_empty(), "fixture sweep failed on: {:?}", first.failures);
+    assert!(
+        first.failures.is_empty(),
+        "fixture sweep failed on: {:?}",
+        first.failures
+    );
     let catalogue = fixture::load_catalogue(&fixture::default_dir()).unwrap();
-    assert_eq!(first.listings_crawled, catalogue.listings.len(), "every listing crawled exactly once");
+    assert_eq!(
+        first.listings_crawled,
+        catalogue.listings.len(),
+        "every listing crawled exactly once"
+    );
     assert_eq!(first.new_listings, first.listings_crawled);
 
     // Drafts obey the platform's rules.
@@ -63,11 +71,20 @@ async fn sweep_fixture_marketplace_end_to_end() {
     assert_eq!(drafts.len(), first.drafts_written);
     let mut all_urls = HashSet::new();
     for d in drafts.values() {
-        assert!((1..=300).contains(&d.items.len()), "{} has {} URLs", d.id, d.items.len());
+        assert!(
+            (1..=300).contains(&d.items.len()),
+            "{} has {} URLs",
+            d.id,
+            d.items.len()
+        );
         assert_eq!(d.url_count, d.items.len());
         let right = registry.right(&d.right.id).expect("draft names a registered right");
         assert_eq!(right, d.right);
-        assert!(registry.in_force(&d.right.id, today), "{} rests on an expired right", d.id);
+        assert!(
+            registry.in_force(&d.right.id, today),
+            "{} rests on an expired right",
+            d.id
+        );
         assert_eq!(d.holder.id, right.holder);
         for item in &d.items {
             assert!(well_formed(&item.url), "{} is malformed", item.url);
@@ -87,8 +104,15 @@ async fn sweep_fixture_marketplace_end_to_end() {
     let eval = evaluate(&truth, &candidates);
     eprintln!("{}", eval.render());
     for (kind, precision, recall) in FLOORS {
-        let r = eval.by_kind.get(kind).unwrap_or_else(|| panic!("no {kind} listings in the truth"));
-        assert!(r.precision() >= precision, "{kind} precision {:.3} < {precision}", r.precision());
+        let r = eval
+            .by_kind
+            .get(kind)
+            .unwrap_or_else(|| panic!("no {kind} listings in the truth"));
+        assert!(
+            r.precision() >= precision,
+            "{kind} precision {:.3} < {precision}",
+            r.precision()
+        );
         assert!(r.recall() >= recall, "{kind} recall {:.3} < {recall}", r.recall());
     }
 

@@ -50,9 +50,14 @@ impl ComplaintType {
     }
 
     pub fn parse(s: &str) -> Option<ComplaintType> {
-        [Self::TrademarkInfringement, Self::Counterfeit, Self::CopyrightInfringement, Self::DesignInfringement]
-            .into_iter()
-            .find(|t| t.as_str() == s)
+        [
+            Self::TrademarkInfringement,
+            Self::Counterfeit,
+            Self::CopyrightInfringement,
+            Self::DesignInfringement,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
     }
 
     /// The reason a filing form asks for, in a sentence.
@@ -89,9 +94,17 @@ impl GroupKey {
     /// gives the same drafts, and readable in a file listing.
     pub fn draft_id(&self, seq: u32) -> String {
         let clean = |s: &str| -> String {
-            s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+            s.chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+                .collect()
         };
-        format!("{}.{}.{}.{:04}", clean(&self.platform), clean(&self.right_id), self.complaint_type.as_str(), seq)
+        format!(
+            "{}.{}.{}.{:04}",
+            clean(&self.platform),
+            clean(&self.right_id),
+            self.complaint_type.as_str(),
+            seq
+        )
     }
 }
 
@@ -107,7 +120,12 @@ pub struct OpenDraft {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Placement {
     /// Added to draft `draft_id`; `new_draft` when this candidate began it.
-    Added { draft_id: String, group: GroupKey, seq: u32, new_draft: bool },
+    Added {
+        draft_id: String,
+        group: GroupKey,
+        seq: u32,
+        new_draft: bool,
+    },
     /// Not placed, with the reason (kept in the ledger).
     Skipped(Skip),
 }
@@ -145,12 +163,20 @@ impl Batcher {
     /// A batcher with nothing placed yet; `limit` is the platform's URL cap.
     pub fn new(limit: usize) -> Batcher {
         assert!(limit > 0, "a draft must be able to take a URL");
-        Batcher { limit, newest: BTreeMap::new(), placed: HashSet::new() }
+        Batcher {
+            limit,
+            newest: BTreeMap::new(),
+            placed: HashSet::new(),
+        }
     }
 
     /// Carries on from a ledger's state: every group's newest draft and
     /// every URL already placed.
-    pub fn resume(limit: usize, newest: impl IntoIterator<Item = (GroupKey, OpenDraft)>, placed: impl IntoIterator<Item = String>) -> Batcher {
+    pub fn resume(
+        limit: usize,
+        newest: impl IntoIterator<Item = (GroupKey, OpenDraft)>,
+        placed: impl IntoIterator<Item = String>,
+    ) -> Batcher {
         let mut b = Batcher::new(limit);
         b.newest.extend(newest);
         b.placed.extend(placed);
@@ -178,17 +204,30 @@ impl Batcher {
             Some(d) if d.urls < limit => (d, false),
             Some(d) => {
                 let seq = d.seq + 1;
-                *d = OpenDraft { id: group.draft_id(seq), seq, urls: 0 };
+                *d = OpenDraft {
+                    id: group.draft_id(seq),
+                    seq,
+                    urls: 0,
+                };
                 (d, true)
             }
             None => {
-                let d = OpenDraft { id: group.draft_id(1), seq: 1, urls: 0 };
+                let d = OpenDraft {
+                    id: group.draft_id(1),
+                    seq: 1,
+                    urls: 0,
+                };
                 (self.newest.entry(group.clone()).or_insert(d), true)
             }
         };
         draft.urls += 1;
         self.placed.insert(c.url.clone());
-        Placement::Added { draft_id: draft.id.clone(), group, seq: draft.seq, new_draft }
+        Placement::Added {
+            draft_id: draft.id.clone(),
+            group,
+            seq: draft.seq,
+            new_draft,
+        }
     }
 }
 
@@ -227,9 +266,16 @@ mod tests {
             right_kind: kind,
             holder_id: "h".into(),
             score: 0.9,
-            disposition: if review { Disposition::Review("nominative".into()) } else { Disposition::Draft },
+            disposition: if review {
+                Disposition::Review("nominative".into())
+            } else {
+                Disposition::Draft
+            },
             explanation: String::new(),
-            evidence: Evidence { counterfeit_words: if counterfeit { vec!["replica".into()] } else { vec![] }, ..Evidence::default() },
+            evidence: Evidence {
+                counterfeit_words: if counterfeit { vec!["replica".into()] } else { vec![] },
+                ..Evidence::default()
+            },
         }
     }
 
@@ -246,15 +292,29 @@ mod tests {
     fn fills_to_limit_then_opens_the_next_draft() {
         let mut b = Batcher::new(2);
         let ids: Vec<_> = (0..5)
-            .map(|i| match b.place(&cand(&format!("http://m.example/item/{i}.html"), "tm-a", RightKind::Trademark, false, false)) {
-                Placement::Added { draft_id, .. } => draft_id,
-                other => panic!("{other:?}"),
+            .map(|i| {
+                match b.place(&cand(
+                    &format!("http://m.example/item/{i}.html"),
+                    "tm-a",
+                    RightKind::Trademark,
+                    false,
+                    false,
+                )) {
+                    Placement::Added { draft_id, .. } => draft_id,
+                    other => panic!("{other:?}"),
+                }
             })
             .collect();
         assert_eq!(ids[0], ids[1]);
         assert_ne!(ids[1], ids[2]);
         assert!(ids[4].ends_with(".0003"), "{}", ids[4]);
-        let again = b.place(&cand("http://m.example/item/0.html", "tm-a", RightKind::Trademark, false, false));
+        let again = b.place(&cand(
+            "http://m.example/item/0.html",
+            "tm-a",
+            RightKind::Trademark,
+            false,
+            false,
+        ));
         assert_eq!(again, Placement::Skipped(Skip::AlreadyPlaced));
     }
 
@@ -269,15 +329,35 @@ mod tests {
 
     fn inputs() -> impl Strategy<Value = Vec<Input>> {
         prop::collection::vec(
-            (0u8..60, 0u8..4, any::<bool>(), prop::bool::weighted(0.1), prop::bool::weighted(0.05))
-                .prop_map(|(url, right, counterfeit, review, malformed)| Input { url, right, counterfeit, review, malformed }),
+            (
+                0u8..60,
+                0u8..4,
+                any::<bool>(),
+                prop::bool::weighted(0.1),
+                prop::bool::weighted(0.05),
+            )
+                .prop_map(|(url, right, counterfeit, review, malformed)| Input {
+                    url,
+                    right,
+                    counterfeit,
+                    review,
+                    malformed,
+                }),
             0..300,
         )
     }
 
     fn to_candidate(i: &Input) -> Candidate {
-        let url = if i.malformed { format!("item {}", i.url) } else { format!("https://m.example/item/{}.html", i.url) };
-        let kind = if i.right % 2 == 0 { RightKind::Trademark } else { RightKind::Copyright };
+        let url = if i.malformed {
+            format!("item {}", i.url)
+        } else {
+            format!("https://m.example/item/{}.html", i.url)
+        };
+        let kind = if i.right % 2 == 0 {
+            RightKind::Trademark
+        } else {
+            RightKind::Copyright
+        };
         cand(&url, &format!("r{}", i.right), kind, i.counterfeit, i.review)
     }
 

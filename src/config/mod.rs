@@ -24,7 +24,12 @@ pub enum ConfigError {
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
     #[error("{path}: {entry}: field `{field}`: {message}")]
-    Invalid { path: String, entry: String, field: String, message: String },
+    Invalid {
+        path: String,
+        entry: String,
+        field: String,
+        message: String,
+    },
 }
 
 /// The directory that holds the shipped configuration: `config/` under the

@@ -243,7 +243,11 @@ fn compile(raw: RawRegistry, source: &str, base: &Path) -> Result<Registry, Conf
     let mut ids: HashMap<String, &'static str> = HashMap::new();
     let mut claim = |id: &str, what: &'static str, entry: &str| {
         if id.trim().is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
-            return Err(err(entry, "id", format!("{id:?} must be non-empty ASCII letters, digits, '-', '_' or '.'")));
+            return Err(err(
+                entry,
+                "id",
+                format!("{id:?} must be non-empty ASCII letters, digits, '-', '_' or '.'"),
+            ));
         }
         if let Some(prev) = ids.insert(id.to_string(), what) {
             return Err(err(entry, "id", format!("{id:?} is already used by a {prev}")));
@@ -261,7 +265,12 @@ fn compile(raw: RawRegistry, source: &str, base: &Path) -> Result<Registry, Conf
         if !h.email.contains('@') {
             return Err(err(&entry, "email", format!("{:?} is not an e-mail address", h.email)));
         }
-        holders.push(Holder { id: h.id, name: h.name, email: h.email, address: h.address });
+        holders.push(Holder {
+            id: h.id,
+            name: h.name,
+            email: h.email,
+            address: h.address,
+        });
     }
     let known_holder = |entry: &str, id: &str| {
         if holders.iter().any(|h| h.id == id) {
@@ -276,7 +285,11 @@ fn compile(raw: RawRegistry, source: &str, base: &Path) -> Result<Registry, Conf
             for holder in a.authorisation.keys() {
                 known_holder("agent", holder)?;
             }
-            Some(Agent { name: a.name, email: a.email, authorisation: a.authorisation })
+            Some(Agent {
+                name: a.name,
+                email: a.email,
+                authorisation: a.authorisation,
+            })
         }
         None => None,
     };
@@ -287,10 +300,18 @@ fn compile(raw: RawRegistry, source: &str, base: &Path) -> Result<Registry, Conf
         claim(&m.id, "mark", &entry)?;
         known_holder(&entry, &m.holder)?;
         if m.text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
-            return Err(err(&entry, "text", format!("{:?} needs at least two letters or digits", m.text)));
+            return Err(err(
+                &entry,
+                "text",
+                format!("{:?} needs at least two letters or digits", m.text),
+            ));
         }
         if m.classes.is_empty() || m.classes.iter().any(|c| !(1..=45).contains(c)) {
-            return Err(err(&entry, "classes", format!("{:?}: Nice classes run from 1 to 45", m.classes)));
+            return Err(err(
+                &entry,
+                "classes",
+                format!("{:?}: Nice classes run from 1 to 45", m.classes),
+            ));
         }
         let valid_until = parse_date(&m.valid_until).map_err(|e| err(&entry, "valid_until", e))?;
         marks.push(Mark {
@@ -312,7 +333,13 @@ fn compile(raw: RawRegistry, source: &str, base: &Path) -> Result<Registry, Conf
         let kind = match w.kind.as_str() {
             "copyright" => RightKind::Copyright,
             "design" => RightKind::Design,
-            other => return Err(err(&entry, "kind", format!("{other:?}: expected \"copyright\" or \"design\""))),
+            other => {
+                return Err(err(
+                    &entry,
+                    "kind",
+                    format!("{other:?}: expected \"copyright\" or \"design\""),
+                ))
+            }
         };
         if w.images.is_empty() {
             return Err(err(&entry, "images", "lists no image".into()));
@@ -347,11 +374,19 @@ fn compile(raw: RawRegistry, source: &str, base: &Path) -> Result<Registry, Conf
         authorised_sellers.push(s.name.trim().to_lowercase());
     }
 
-    Ok(Registry { holders, agent, marks, works, authorised_sellers, source: source.to_string() })
+    Ok(Registry {
+        holders,
+        agent,
+        marks,
+        works,
+        authorised_sellers,
+        source: source.to_string(),
+    })
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>().map_err(|e| format!("{s:?} is not a date (YYYY-MM-DD): {e}"))
+    s.parse::<Date>()
+        .map_err(|e| format!("{s:?} is not a date (YYYY-MM-DD): {e}"))
 }
 
 #[cfg(test)]
@@ -386,7 +421,10 @@ mod tests {
             "{holder}[[mark]]\nid='tm-a'\ntext='Acme'\nholder='nobody'\nregistry='EUIPO'\nregistration='1'\nclasses=[25]\nvalid_until='2030-01-01'\n"
         );
         let msg = Registry::parse(&bad, "r.toml", &base()).unwrap_err().to_string();
-        assert!(msg.contains("tm-a") && msg.contains("holder") && msg.contains("nobody"), "{msg}");
+        assert!(
+            msg.contains("tm-a") && msg.contains("holder") && msg.contains("nobody"),
+            "{msg}"
+        );
 
         let missing = format!(
             "{holder}[[work]]\nid='cr-x'\nkind='copyright'\ntitle='X'\nholder='h'\nregistration='1'\nimages=['works/nope.png']\n"

@@ -128,7 +128,10 @@ pub struct RawCanonical {
     /// A regular expression over the URL's path and query whose first
     /// capture group that matches is the item id. URLs it does not match are not listings.
     pub item_id: String,
-    /// The canonical URL, with `{origin}` and `{id}`.
+    /// The canonical URL, with `{id}` and optionally `{origin}` (the
+    /// fetched URL's scheme, host and port). A fixed origin, as a
+    /// marketplace's own item URLs have, keeps a listing's identity stable
+    /// whatever mirror or port it was fetched from.
     pub template: String,
 }
 
@@ -305,9 +308,16 @@ fn compile(raw: RawSite, source: &str) -> Result<SiteProfile, ConfigError> {
     if c.concurrency == 0 {
         return Err(err("crawl", "concurrency", "must be at least 1".into()));
     }
-    for (field, secs) in [("connect_timeout_secs", c.connect_timeout_secs), ("request_timeout_secs", c.request_timeout_secs)] {
+    for (field, secs) in [
+        ("connect_timeout_secs", c.connect_timeout_secs),
+        ("request_timeout_secs", c.request_timeout_secs),
+    ] {
         if !(secs > 0.0 && secs.is_finite()) {
-            return Err(err("crawl", field, format!("{secs} must be a positive number of seconds")));
+            return Err(err(
+                "crawl",
+                field,
+                format!("{secs} must be a positive number of seconds"),
+            ));
         }
     }
     let limits = CrawlLimits {
@@ -327,7 +337,11 @@ fn compile(raw: RawSite, source: &str) -> Result<SiteProfile, ConfigError> {
     let item_id = Regex::new(&raw.canonical.item_id)
         .map_err(|e| err("canonical", "item_id", format!("not a regular expression: {e}")))?;
     if item_id.captures_len() < 2 {
-        return Err(err("canonical", "item_id", "needs one capture group: the item id".into()));
+        return Err(err(
+            "canonical",
+            "item_id",
+            "needs one capture group: the item id".into(),
+        ));
     }
     if !raw.canonical.template.contains("{id}") {
         return Err(err("canonical", "template", "must contain {id}".into()));
@@ -352,7 +366,12 @@ fn compile(raw: RawSite, source: &str) -> Result<SiteProfile, ConfigError> {
         seed_pages: raw.seeds.pages,
         limits,
         listing_links: selector("search_page", "listing_links", &raw.search_page.listing_links)?,
-        next_page: raw.search_page.next_page.as_deref().map(|s| selector("search_page", "next_page", s)).transpose()?,
+        next_page: raw
+            .search_page
+            .next_page
+            .as_deref()
+            .map(|s| selector("search_page", "next_page", s))
+            .transpose()?,
         listing: ListingSelectors {
             json_ld: l.json_ld,
             title: optional("title", &l.title)?,
@@ -365,7 +384,11 @@ fn compile(raw: RawSite, source: &str) -> Result<SiteProfile, ConfigError> {
         },
         item_id,
         template: raw.canonical.template,
-        categories: raw.categories.into_iter().map(|(k, v)| (k.trim().to_lowercase(), v)).collect(),
+        categories: raw
+            .categories
+            .into_iter()
+            .map(|(k, v)| (k.trim().to_lowercase(), v))
+            .collect(),
     })
 }
 
@@ -379,10 +402,12 @@ mod tests {
         let a = Url::parse("http://127.0.0.1:9000/item/1042.html?spm=a.b.c&algo_pvid=9").unwrap();
         let b = Url::parse("http://127.0.0.1:9000/i/1042?ref=search#reviews").unwrap();
         let (ca, ida) = p.canonical(&a).unwrap();
-        assert_eq!(ca, "http://127.0.0.1:9000/item/1042.html");
+        assert_eq!(ca, "https://fixture-market.test/item/1042.html");
         assert_eq!(ida, "1042");
         assert_eq!(p.canonical(&b).unwrap().0, ca);
-        assert!(p.canonical(&Url::parse("http://127.0.0.1:9000/search?q=x").unwrap()).is_none());
+        assert!(p
+            .canonical(&Url::parse("http://127.0.0.1:9000/search?q=x").unwrap())
+            .is_none());
         let seeds = p.seeds(&["maison corvelle".into()]).unwrap();
         assert!(seeds[0].as_str().ends_with("/search?q=maison+corvelle"), "{}", seeds[0]);
     }

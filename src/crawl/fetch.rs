@@ -50,7 +50,10 @@ pub struct HostRules {
 
 impl HostRules {
     pub fn new(site: &SiteProfile) -> HostRules {
-        HostRules { allowed_hosts: site.allowed_hosts.clone(), allow_loopback: site.allow_loopback }
+        HostRules {
+            allowed_hosts: site.allowed_hosts.clone(),
+            allow_loopback: site.allow_loopback,
+        }
     }
 
     /// Ok when `url` may be fetched; else the reason it may not.
@@ -144,7 +147,12 @@ impl Fetcher {
             .redirect(policy)
             .build()
             .map_err(|e| FetchError::Client(e.to_string()))?;
-        Ok(Fetcher { client, rules, limits, hosts: Arc::default() })
+        Ok(Fetcher {
+            client,
+            rules,
+            limits,
+            hosts: Arc::default(),
+        })
     }
 
     pub fn rules(&self) -> &HostRules {
@@ -154,7 +162,10 @@ impl Fetcher {
     fn host_slot(&self, url: &Url) -> Arc<Semaphore> {
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        hosts.entry(host).or_insert_with(|| Arc::new(Semaphore::new(self.limits.concurrency))).clone()
+        hosts
+            .entry(host)
+            .or_insert_with(|| Arc::new(Semaphore::new(self.limits.concurrency)))
+            .clone()
     }
 
     /// Fetches `url`, retrying transient failures with backoff.
@@ -192,27 +203,57 @@ impl Fetcher {
             };
             // A refused redirect is final, not a transient fault.
             if e.is_redirect() {
-                (FetchError::Forbidden { url: u.clone(), reason: message }, None)
+                (
+                    FetchError::Forbidden {
+                        url: u.clone(),
+                        reason: message,
+                    },
+                    None,
+                )
             } else {
-                (FetchError::Transport { url: u.clone(), message }, None)
+                (
+                    FetchError::Transport {
+                        url: u.clone(),
+                        message,
+                    },
+                    None,
+                )
             }
         };
         let mut resp = self.client.get(url.clone()).send().await.map_err(transport)?;
         let status = resp.status();
         if !status.is_success() {
             let retry_after = retry_after(&resp, self.limits.request_timeout);
-            return Err((FetchError::Status { url: u, status: status.as_u16() }, retry_after));
+            return Err((
+                FetchError::Status {
+                    url: u,
+                    status: status.as_u16(),
+                },
+                retry_after,
+            ));
         }
         if let Some(len) = resp.content_length() {
             if len > max_bytes as u64 {
-                return Err((FetchError::TooLarge { url: u, limit: max_bytes }, None));
+                return Err((
+                    FetchError::TooLarge {
+                        url: u,
+                        limit: max_bytes,
+                    },
+                    None,
+                ));
             }
         }
         let final_url = resp.url().clone();
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(transport)? {
             if body.len() + chunk.len() > max_bytes {
-                return Err((FetchError::TooLarge { url: u, limit: max_bytes }, None));
+                return Err((
+                    FetchError::TooLarge {
+                        url: u,
+                        limit: max_bytes,
+                    },
+                    None,
+                ));
             }
             body.extend_from_slice(&chunk);
         }
@@ -225,7 +266,14 @@ fn retry_after(resp: &reqwest::Response, cap: Duration) -> Option<Duration> {
     if resp.status() != StatusCode::TOO_MANY_REQUESTS && resp.status() != StatusCode::SERVICE_UNAVAILABLE {
         return None;
     }
-    let secs: u64 = resp.headers().get(header::RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let secs: u64 = resp
+        .headers()
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     Some(Duration::from_secs(secs).min(cap))
 }
 
@@ -249,7 +297,9 @@ mod tests {
     fn host_rules_refuse_internal_and_foreign_hosts() {
         let site = SiteProfile::fixture().with_base_url(Url::parse("http://127.0.0.1:5/").unwrap());
         let rules = HostRules::new(&site);
-        assert!(rules.check(&Url::parse("http://127.0.0.1:5/item/1.html").unwrap()).is_ok());
+        assert!(rules
+            .check(&Url::parse("http://127.0.0.1:5/item/1.html").unwrap())
+            .is_ok());
         for bad in [
             "http://169.254.169.254/latest/meta-data/",
             "http://10.0.0.8/",
@@ -262,7 +312,9 @@ mod tests {
         }
         let mut strict = site.clone();
         strict.allow_loopback = false;
-        assert!(HostRules::new(&strict).check(&Url::parse("http://127.0.0.1:5/").unwrap()).is_err());
+        assert!(HostRules::new(&strict)
+            .check(&Url::parse("http://127.0.0.1:5/").unwrap())
+            .is_err());
     }
 
     #[test]

@@ -42,8 +42,15 @@ pub struct CrawlStats {
 /// Something to fetch.
 #[derive(Debug)]
 enum Job {
-    Page { url: Url, depth: usize },
-    Listing { url: Url, canonical: String, item_id: String },
+    Page {
+        url: Url,
+        depth: usize,
+    },
+    Listing {
+        url: Url,
+        canonical: String,
+        item_id: String,
+    },
 }
 
 /// What a finished job hands back to the loop.
@@ -82,7 +89,11 @@ pub async fn crawl(
         url.set_fragment(None);
         if let Some((canonical, item_id)) = site.canonical(&url) {
             if seen_listings.insert(canonical.clone()) {
-                frontier.push_back(Job::Listing { url, canonical, item_id });
+                frontier.push_back(Job::Listing {
+                    url,
+                    canonical,
+                    item_id,
+                });
                 progress.discovered(seen_listings.len());
             } else {
                 stats.duplicates += 1;
@@ -130,19 +141,37 @@ pub async fn crawl(
                 running.abort_all();
                 break;
             }
-            Err(e) if e.is_panic() => stats.failures.push(Failure { url: String::new(), reason: format!("crawl task panicked: {e}") }),
+            Err(e) if e.is_panic() => stats.failures.push(Failure {
+                url: String::new(),
+                reason: format!("crawl task panicked: {e}"),
+            }),
             Err(_) => {}
         }
     }
     if budget == 0 && !frontier.is_empty() {
-        tracing::warn!("page budget of {} spent; {} URLs left unvisited", site.limits.max_pages, frontier.len());
+        tracing::warn!(
+            "page budget of {} spent; {} URLs left unvisited",
+            site.limits.max_pages,
+            frontier.len()
+        );
     }
     Ok(stats)
 }
 
 /// Fetches one job. `None` means the listing receiver has gone away.
-async fn run_job(job: Job, fetcher: Fetcher, site: Arc<SiteProfile>, tx: mpsc::Sender<Listing>, clock: Clock) -> Option<Done> {
-    let failed = |url: &Url, reason: String| Some(Done::Failed(Failure { url: url.to_string(), reason }));
+async fn run_job(
+    job: Job,
+    fetcher: Fetcher,
+    site: Arc<SiteProfile>,
+    tx: mpsc::Sender<Listing>,
+    clock: Clock,
+) -> Option<Done> {
+    let failed = |url: &Url, reason: String| {
+        Some(Done::Failed(Failure {
+            url: url.to_string(),
+            reason,
+        }))
+    };
     match job {
         Job::Page { url, depth } => {
             let page = match fetcher.get(&url, site.limits.max_page_bytes).await {
@@ -150,9 +179,16 @@ async fn run_job(job: Job, fetcher: Fetcher, site: Arc<SiteProfile>, tx: mpsc::S
                 Err(e) => return failed(&url, e.to_string()),
             };
             let html = String::from_utf8_lossy(&page.body);
-            Some(Done::Page { links: extract::links(&html, &page.url, &site), depth })
+            Some(Done::Page {
+                links: extract::links(&html, &page.url, &site),
+                depth,
+            })
         }
-        Job::Listing { url, canonical, item_id } => {
+        Job::Listing {
+            url,
+            canonical,
+            item_id,
+        } => {
             let page = match fetcher.get(&url, site.limits.max_page_bytes).await {
                 Ok(p) => p,
                 Err(e) => return failed(&url, e.to_string()),
@@ -166,8 +202,14 @@ async fn run_job(job: Job, fetcher: Fetcher, site: Arc<SiteProfile>, tx: mpsc::S
             let mut image_errors = Vec::new();
             for img in fields.images.iter().take(site.limits.max_images_per_listing) {
                 match fetcher.get(img, site.limits.max_image_bytes).await {
-                    Ok(f) => images.push(ListingImage { url: img.to_string(), bytes: f.body.into() }),
-                    Err(e) => image_errors.push(Failure { url: img.to_string(), reason: e.to_string() }),
+                    Ok(f) => images.push(ListingImage {
+                        url: img.to_string(),
+                        bytes: f.body.into(),
+                    }),
+                    Err(e) => image_errors.push(Failure {
+                        url: img.to_string(),
+                        reason: e.to_string(),
+                    }),
                 }
             }
             let n = images.len();

@@ -65,7 +65,9 @@ pub fn evaluate(truth: &[Truth], candidates: &[Candidate]) -> SweepEval {
     let by_id: HashMap<&str, &Truth> = truth.iter().map(|t| (t.item_id.as_str(), t)).collect();
     let mut e = SweepEval::default();
     for t in truth {
-        let (Some(right), Some(kind)) = (&t.right_id, t.kind) else { continue };
+        let (Some(right), Some(kind)) = (&t.right_id, t.kind) else {
+            continue;
+        };
         let rates = e.by_kind.entry(kind.to_string()).or_default();
         let case = e.by_case.entry(t.case.clone()).or_default();
         case.1 += 1;
@@ -127,7 +129,13 @@ mod tests {
     use crate::model::{Evidence, RightKind};
 
     fn truth(id: &str, right: Option<&str>, kind: Option<RightKind>, case: &str) -> Truth {
-        Truth { item_id: id.into(), right_id: right.map(Into::into), kind, case: case.into(), note: String::new() }
+        Truth {
+            item_id: id.into(),
+            right_id: right.map(Into::into),
+            kind,
+            case: case.into(),
+            note: String::new(),
+        }
     }
 
     fn cand(id: &str, right: &str, kind: RightKind, draft: bool) -> Candidate {
@@ -142,7 +150,11 @@ mod tests {
             right_kind: kind,
             holder_id: "h".into(),
             score: 0.9,
-            disposition: if draft { Disposition::Draft } else { Disposition::Review("x".into()) },
+            disposition: if draft {
+                Disposition::Draft
+            } else {
+                Disposition::Review("x".into())
+            },
             explanation: String::new(),
             evidence: Evidence::default(),
         }

@@ -50,7 +50,9 @@ impl TextEval {
 
     /// Share of titles of `kind` that were flagged.
     pub fn flagged_rate(&self, kind: &str) -> f64 {
-        self.flagged.get(kind).map_or(0.0, |(n, of)| if *of == 0 { 0.0 } else { *n as f64 / *of as f64 })
+        self.flagged
+            .get(kind)
+            .map_or(0.0, |(n, of)| if *of == 0 { 0.0 } else { *n as f64 / *of as f64 })
     }
 
     pub fn render(&self) -> String {
@@ -58,7 +60,11 @@ impl TextEval {
         for (k, (n, of)) in &self.recall {
             s += &format!("{k:<16} {:>6.3} ({n}/{of})\n", ratio(*n, *of));
         }
-        s += &format!("{:<16} {:>6.3}\n\nmust not flag    flagged (n/of)\n", "all", self.overall_recall());
+        s += &format!(
+            "{:<16} {:>6.3}\n\nmust not flag    flagged (n/of)\n",
+            "all",
+            self.overall_recall()
+        );
         for (k, (n, of)) in &self.flagged {
             s += &format!("{k:<16} {:>6.3} ({n}/{of})\n", self.flagged_rate(k));
         }

@@ -62,9 +62,18 @@ pub fn links(html: &str, page: &Url, site: &SiteProfile) -> Links {
 pub fn listing(html: &str, page: &Url, site: &SiteProfile) -> Result<ListingFields, ExtractError> {
     let doc = Html::parse_document(html);
     let sel = &site.listing;
-    let mut fields = if sel.json_ld { json_ld_product(&doc, page).unwrap_or_default() } else { ListingFields::default() };
+    let mut fields = if sel.json_ld {
+        json_ld_product(&doc, page).unwrap_or_default()
+    } else {
+        ListingFields::default()
+    };
 
-    let css = |s: &Option<Selector>| s.as_ref().and_then(|s| doc.select(s).next()).map(text_of).unwrap_or_default();
+    let css = |s: &Option<Selector>| {
+        s.as_ref()
+            .and_then(|s| doc.select(s).next())
+            .map(text_of)
+            .unwrap_or_default()
+    };
     if fields.title.is_empty() {
         fields.title = css(&sel.title);
     }
@@ -150,12 +159,15 @@ fn product_fields(p: &Value, page: &Url) -> ListingFields {
         Some(Value::Array(a)) => a.first(),
         other => other,
     };
-    let price = offers.map(|o| string(o.get("price"))).filter(|s| !s.is_empty()).map(|price| {
-        match offers.and_then(|o| o.get("priceCurrency")).and_then(Value::as_str) {
-            Some(cur) => format!("{price} {cur}"),
-            None => price,
-        }
-    });
+    let price = offers
+        .map(|o| string(o.get("price")))
+        .filter(|s| !s.is_empty())
+        .map(
+            |price| match offers.and_then(|o| o.get("priceCurrency")).and_then(Value::as_str) {
+                Some(cur) => format!("{price} {cur}"),
+                None => price,
+            },
+        );
     let seller = offers.map(|o| string(o.get("seller"))).unwrap_or_default();
     let images = match p.get("image") {
         Some(Value::String(s)) => vec![s.as_str()],
@@ -203,7 +215,10 @@ mod tests {
         assert_eq!(f.seller, "Shop A");
         assert_eq!(f.category, "Bags");
         let imgs: Vec<_> = f.images.iter().map(Url::as_str).collect();
-        assert_eq!(imgs, ["http://127.0.0.1:1/img/7/0.jpg", "http://127.0.0.1:1/img/7/1.jpg"]);
+        assert_eq!(
+            imgs,
+            ["http://127.0.0.1:1/img/7/0.jpg", "http://127.0.0.1:1/img/7/1.jpg"]
+        );
     }
 
     #[test]

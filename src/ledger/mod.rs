@@ -85,10 +85,16 @@ impl Ledger {
     /// migrations it lacks.
     pub async fn open(path: &Path) -> Result<Ledger, LedgerError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| LedgerError::Open { path: path.into(), source: sqlx::Error::Io(e) })?;
+            std::fs::create_dir_all(dir).map_err(|e| LedgerError::Open {
+                path: path.into(),
+                source: sqlx::Error::Io(e),
+            })?;
         }
         let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-            .map_err(|e| LedgerError::Open { path: path.into(), source: e })?
+            .map_err(|e| LedgerError::Open {
+                path: path.into(),
+                source: e,
+            })?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // WAL with NORMAL survives a killed process; only a power cut
@@ -100,9 +106,18 @@ impl Ledger {
             .max_connections(1)
             .connect_with(opts)
             .await
-            .map_err(|e| LedgerError::Open { path: path.into(), source: e })?;
-        MIGRATOR.run(&pool).await.map_err(|e| LedgerError::Migrate { path: path.into(), source: e })?;
-        Ok(Ledger { pool, path: path.into() })
+            .map_err(|e| LedgerError::Open {
+                path: path.into(),
+                source: e,
+            })?;
+        MIGRATOR.run(&pool).await.map_err(|e| LedgerError::Migrate {
+            path: path.into(),
+            source: e,
+        })?;
+        Ok(Ledger {
+            pool,
+            path: path.into(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -140,11 +155,17 @@ impl Ledger {
         let mut newest = BTreeMap::new();
         for r in rows {
             let group = group_of(&r)?;
-            let draft = OpenDraft { id: r.try_get("id")?, seq: r.try_get::<i64, _>("seq")? as u32, urls: r.try_get::<i64, _>("n")? as usize };
+            let draft = OpenDraft {
+                id: r.try_get("id")?,
+                seq: r.try_get::<i64, _>("seq")? as u32,
+                urls: r.try_get::<i64, _>("n")? as usize,
+            };
             // Ordered by seq, so the last one written per group is the newest.
             newest.insert(group, draft);
         }
-        let placed: Vec<String> = sqlx::query_scalar("SELECT canonical FROM draft_items").fetch_all(&self.pool).await?;
+        let placed: Vec<String> = sqlx::query_scalar("SELECT canonical FROM draft_items")
+            .fetch_all(&self.pool)
+            .await?;
         Ok(Batcher::resume(limit, newest, placed))
     }
 
@@ -196,7 +217,13 @@ impl Ledger {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            if let Some(Placement::Added { draft_id, group, seq, new_draft }) = placement {
+            if let Some(Placement::Added {
+                draft_id,
+                group,
+                seq,
+                new_draft,
+            }) = placement
+            {
                 if *new_draft {
                     sqlx::query(
                         "INSERT INTO drafts (id, platform, right_id, complaint_type, holder_id, seq, status, created_at, updated_at)
@@ -212,7 +239,11 @@ impl Ledger {
                     .execute(&mut *tx)
                     .await?;
                 } else {
-                    sqlx::query("UPDATE drafts SET updated_at = $1 WHERE id = $2").bind(now).bind(draft_id).execute(&mut *tx).await?;
+                    sqlx::query("UPDATE drafts SET updated_at = $1 WHERE id = $2")
+                        .bind(now)
+                        .bind(draft_id)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 sqlx::query(
                     "INSERT INTO draft_items (draft_id, canonical, position, candidate, added_at)
@@ -241,10 +272,11 @@ impl Ledger {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let id: String = r.try_get("id")?;
-            let bodies: Vec<String> = sqlx::query_scalar("SELECT candidate FROM draft_items WHERE draft_id = $1 ORDER BY position")
-                .bind(&id)
-                .fetch_all(&self.pool)
-                .await?;
+            let bodies: Vec<String> =
+                sqlx::query_scalar("SELECT candidate FROM draft_items WHERE draft_id = $1 ORDER BY position")
+                    .bind(&id)
+                    .fetch_all(&self.pool)
+                    .await?;
             let items = bodies
                 .iter()
                 .map(|b| serde_json::from_str(b).map_err(|e| LedgerError::Corrupt(format!("draft {id}: {e}"))))
@@ -264,7 +296,9 @@ impl Ledger {
 
     /// How many listings the ledger has seen.
     pub async fn listing_count(&self) -> Result<i64, LedgerError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM listings").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM listings")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     pub async fn close(self) {
@@ -277,7 +311,8 @@ fn group_of(r: &sqlx::sqlite::SqliteRow) -> Result<GroupKey, LedgerError> {
     Ok(GroupKey {
         platform: r.try_get("platform")?,
         right_id: r.try_get("right_id")?,
-        complaint_type: ComplaintType::parse(&t).ok_or_else(|| LedgerError::Corrupt(format!("complaint type {t:?}")))?,
+        complaint_type: ComplaintType::parse(&t)
+            .ok_or_else(|| LedgerError::Corrupt(format!("complaint type {t:?}")))?,
         holder_id: r.try_get("holder_id")?,
     })
 }

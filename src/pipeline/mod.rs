@@ -70,7 +70,9 @@ impl SweepOptions {
         let config = crate::config::default_config_dir();
         SweepOptions {
             registry: config.join("registry.toml"),
-            target: Target::Fixture { catalogue: fixture::default_dir() },
+            target: Target::Fixture {
+                catalogue: fixture::default_dir(),
+            },
             out,
             ledger: None,
             clock: Clock::System,
@@ -126,11 +128,19 @@ impl Analysis {
             }
         }
         let images = self.images.compare(&listing.images, &self.limits);
-        let scorer = Scorer { registry: &self.registry, site: &self.site, today: self.today };
+        let scorer = Scorer {
+            registry: &self.registry,
+            site: &self.site,
+            today: self.today,
+        };
         let verdict = scorer.score(&listing, &text, &images, &counterfeit);
         let mut failures = listing.image_errors.clone();
         failures.extend(images.failures);
-        Analysed { seen: Seen::from(&listing), verdict, failures }
+        Analysed {
+            seen: Seen::from(&listing),
+            verdict,
+            failures,
+        }
     }
 }
 
@@ -175,7 +185,11 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
                     site = site.with_base_url(first.clone());
                 }
             }
-            let seeds = if starts.is_empty() { site.seeds(&queries(&registry))? } else { starts.clone() };
+            let seeds = if starts.is_empty() {
+                site.seeds(&queries(&registry))?
+            } else {
+                starts.clone()
+            };
             (site, seeds)
         }
     };
@@ -186,7 +200,14 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
         tokio::task::spawn_blocking(move || -> Result<Analysis, ImageError> {
             let images = WorkIndex::build(&registry.works)?;
             let text = TextMatcher::new(&registry.marks);
-            Ok(Analysis { registry, site, text, images, today, limits })
+            Ok(Analysis {
+                registry,
+                site,
+                text,
+                images,
+                today,
+                limits,
+            })
         })
     };
     let analysis = Arc::new(compile.await.map_err(|_| SweepError::Stage("compile"))??);
@@ -197,7 +218,11 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
     let batcher = ledger.batcher(site.max_urls_per_complaint).await?;
     let log = CandidateLog::create(&opts.out)?;
 
-    let bar = if opts.progress { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    let bar = if opts.progress {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} listings · {msg}")
             .expect("static template"),
@@ -213,7 +238,12 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
             .map_err(|_| SweepError::Stage("analyse"))?
     };
     let batch = {
-        let (ledger, rt, clock, bar) = (ledger.clone(), tokio::runtime::Handle::current(), opts.clock, bar.clone());
+        let (ledger, rt, clock, bar) = (
+            ledger.clone(),
+            tokio::runtime::Handle::current(),
+            opts.clock,
+            bar.clone(),
+        );
         std::thread::Builder::new()
             .name("batch".into())
             .spawn(move || batch_loop(analysed_rx, batcher, &ledger, log, &rt, clock, &bar))
@@ -247,13 +277,23 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
     let mut stages = BTreeMap::new();
     stages.insert(
         "crawl".to_string(),
-        StageCounts { received: crawl_stats.pages + crawl_stats.listings, sent: crawl_stats.listings, dropped: crawl_stats.duplicates, failed: failures.len() },
+        StageCounts {
+            received: crawl_stats.pages + crawl_stats.listings,
+            sent: crawl_stats.listings,
+            dropped: crawl_stats.duplicates,
+            failed: failures.len(),
+        },
     );
     stages.insert("analyse".to_string(), analysed);
     let candidates_total: usize = batch_stats.candidates.values().sum();
     stages.insert(
         "batch".to_string(),
-        StageCounts { received: batch_stats.received, sent: batch_stats.drafted, dropped: candidates_total - batch_stats.drafted, failed: 0 },
+        StageCounts {
+            received: batch_stats.received,
+            sent: batch_stats.drafted,
+            dropped: candidates_total - batch_stats.drafted,
+            failed: 0,
+        },
     );
     let summary = Summary {
         platform: site.platform.clone(),
@@ -295,7 +335,11 @@ async fn join<T: Send + 'static>(h: std::thread::JoinHandle<T>, stage: &'static 
 
 /// Pulls listings off the crawler's channel in small chunks and analyses
 /// each chunk across the rayon pool.
-fn analyse_loop(mut rx: mpsc::Receiver<Listing>, tx: crossbeam_channel::Sender<Analysed>, analysis: &Analysis) -> StageCounts {
+fn analyse_loop(
+    mut rx: mpsc::Receiver<Listing>,
+    tx: crossbeam_channel::Sender<Analysed>,
+    analysis: &Analysis,
+) -> StageCounts {
     let mut counts = StageCounts::default();
     let chunk_size = rayon::current_num_threads().max(1) * 4;
     while let Some(first) = rx.blocking_recv() {
@@ -358,9 +402,10 @@ fn batch_loop(
             Some(Placement::Added { .. }) => stats.drafted += 1,
             Some(Placement::Skipped(Skip::AlreadyPlaced)) => stats.already += 1,
             Some(Placement::Skipped(Skip::Review(_))) => stats.review += 1,
-            Some(Placement::Skipped(Skip::MalformedUrl(u))) => {
-                stats.failures.push(Failure { url: u, reason: "malformed canonical URL: not drafted".into() })
-            }
+            Some(Placement::Skipped(Skip::MalformedUrl(u))) => stats.failures.push(Failure {
+                url: u,
+                reason: "malformed canonical URL: not drafted".into(),
+            }),
             None => {}
         }
         bar.inc(1);

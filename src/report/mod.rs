@@ -36,7 +36,11 @@ pub enum ReportError {
         source: std::io::Error,
     },
     #[error("draft {draft} names {what} {id:?}, which the registry does not hold")]
-    Unknown { draft: String, what: &'static str, id: String },
+    Unknown {
+        draft: String,
+        what: &'static str,
+        id: String,
+    },
 }
 
 /// The agent filing for the holder.
@@ -90,15 +94,27 @@ pub struct Draft {
 
 impl Draft {
     pub fn from_stored(d: &StoredDraft, registry: &Registry) -> Result<Draft, ReportError> {
-        let unknown = |what, id: &str| ReportError::Unknown { draft: d.id.clone(), what, id: id.to_string() };
-        let right = registry.right(&d.group.right_id).ok_or_else(|| unknown("right", &d.group.right_id))?;
-        let holder = registry.holder(&d.group.holder_id).ok_or_else(|| unknown("holder", &d.group.holder_id))?.clone();
+        let unknown = |what, id: &str| ReportError::Unknown {
+            draft: d.id.clone(),
+            what,
+            id: id.to_string(),
+        };
+        let right = registry
+            .right(&d.group.right_id)
+            .ok_or_else(|| unknown("right", &d.group.right_id))?;
+        let holder = registry
+            .holder(&d.group.holder_id)
+            .ok_or_else(|| unknown("holder", &d.group.holder_id))?
+            .clone();
         let agent = registry.agent.as_ref().map(|a| AgentDoc {
             name: a.name.clone(),
             email: a.email.clone(),
             authorisation: a.authorisation.get(&holder.id).cloned(),
         });
-        let filer = agent.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| holder.name.clone());
+        let filer = agent
+            .as_ref()
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| holder.name.clone());
         Ok(Draft {
             format: DRAFT_FORMAT.into(),
             id: d.id.clone(),
@@ -143,7 +159,10 @@ impl Draft {
 
 /// Writes `bytes` to `path` through a temporary file and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let err = |source| ReportError::Write { path: path.to_path_buf(), source };
+    let err = |source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(err)?;
     }
@@ -176,7 +195,10 @@ impl CandidateLog {
     pub fn create(out_dir: &Path) -> Result<CandidateLog, ReportError> {
         let path = out_dir.join("candidates.ndjson");
         let partial = out_dir.join("candidates.ndjson.partial");
-        let err = |source| ReportError::Write { path: partial.clone(), source };
+        let err = |source| ReportError::Write {
+            path: partial.clone(),
+            source,
+        };
         std::fs::create_dir_all(out_dir).map_err(err)?;
         let out = BufWriter::new(File::create(&partial).map_err(err)?);
         Ok(CandidateLog { partial, path, out })
@@ -184,7 +206,10 @@ impl CandidateLog {
 
     /// Appends one candidate and flushes, so a crash keeps every line.
     pub fn append(&mut self, c: &Candidate) -> Result<(), ReportError> {
-        let err = |source| ReportError::Write { path: self.partial.clone(), source };
+        let err = |source| ReportError::Write {
+            path: self.partial.clone(),
+            source,
+        };
         serde_json::to_writer(&mut self.out, c).map_err(|e| err(e.into()))?;
         self.out.write_all(b"\n").map_err(err)?;
         self.out.flush().map_err(err)
@@ -192,7 +217,10 @@ impl CandidateLog {
 
     /// Moves the finished log into place.
     pub fn finish(mut self) -> Result<PathBuf, ReportError> {
-        let err = |source| ReportError::Write { path: self.path.clone(), source };
+        let err = |source| ReportError::Write {
+            path: self.path.clone(),
+            source,
+        };
         self.out.flush().map_err(err)?;
         self.out.get_ref().sync_all().map_err(err)?;
         std::fs::rename(&self.partial, &self.path).map_err(err)?;
@@ -245,7 +273,11 @@ impl Summary {
             self.new_listings,
             self.pages_crawled,
             self.seconds,
-            if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") },
+            if kinds.is_empty() {
+                "none".to_string()
+            } else {
+                kinds.join(", ")
+            },
             self.review,
             self.authorised_skipped,
             self.urls_drafted,
@@ -257,7 +289,11 @@ impl Summary {
             s += &format!("expired rights (never drafted): {}\n", self.expired_rights.join(", "));
         }
         if !self.failures.is_empty() {
-            s += &format!("failures: {} (listed in {}/summary.json)\n", self.failures.len(), self.out_dir);
+            s += &format!(
+                "failures: {} (listed in {}/summary.json)\n",
+                self.failures.len(),
+                self.out_dir
+            );
             for f in self.failures.iter().take(5) {
                 s += &format!("  {}: {}\n", f.url, f.reason);
             }

@@ -24,7 +24,9 @@
 use jiff::civil::Date;
 
 use crate::config::{Registry, SiteProfile};
-use crate::model::{Candidate, Cue, Disposition, Evidence, ImageReport, Listing, RightKind, TextField, TextMatch, VariantKind};
+use crate::model::{
+    Candidate, Cue, Disposition, Evidence, ImageReport, Listing, RightKind, TextField, TextMatch, VariantKind,
+};
 
 /// At or above this a candidate goes into a draft (unless a rule sends it
 /// to review); below [`REVIEW_THRESHOLD`] it is dropped.
@@ -97,7 +99,10 @@ impl Scorer<'_> {
         for id in work_ids {
             let Some(work) = self.registry.work(id) else { continue };
             let matches: Vec<_> = images.matches.iter().filter(|m| m.work_id == id).cloned().collect();
-            let best = matches.iter().min_by_key(|m| (m.distance * 1024) / m.bits.max(1)).expect("non-empty");
+            let best = matches
+                .iter()
+                .min_by_key(|m| (m.distance * 1024) / m.bits.max(1))
+                .expect("non-empty");
             // The image stage reports only what it judged a copy; closeness
             // ranks those, never below the drafting bar.
             let closeness = 1.0 - best.distance as f32 / best.bits.max(1) as f32;
@@ -126,7 +131,10 @@ impl Scorer<'_> {
             });
         }
         let Some(best) = options.into_iter().max_by(|a, b| {
-            a.score.total_cmp(&b.score).then_with(|| b.kind.cmp(&a.kind)).then_with(|| b.right_id.cmp(&a.right_id))
+            a.score
+                .total_cmp(&b.score)
+                .then_with(|| b.kind.cmp(&a.kind))
+                .then_with(|| b.right_id.cmp(&a.right_id))
         }) else {
             return Err(NoCandidate::Suppressed(suppressed.join("; ")));
         };
@@ -140,7 +148,10 @@ impl Scorer<'_> {
             ));
         }
         if review.is_none() && best.score < DRAFT_THRESHOLD {
-            review = Some(format!("score {:.2} is under the drafting threshold {DRAFT_THRESHOLD}", best.score));
+            review = Some(format!(
+                "score {:.2} is under the drafting threshold {DRAFT_THRESHOLD}",
+                best.score
+            ));
         }
         Ok(Candidate {
             url: listing.canonical.clone(),
@@ -182,7 +193,10 @@ impl Scorer<'_> {
         let in_class = classes.map(|c| c.iter().any(|c| mark.classes.contains(c)));
         // Another right of the same holder seen in the images backs a weak
         // text hit: the seller copied the brand's own pictures.
-        let image_backing = images.matches.iter().any(|m| self.registry.work(&m.work_id).is_some_and(|w| w.holder == mark.holder));
+        let image_backing = images
+            .matches
+            .iter()
+            .any(|m| self.registry.work(&m.work_id).is_some_and(|w| w.holder == mark.holder));
         let backed = !counterfeit.is_empty() || image_backing;
 
         let mut best: Option<(f32, &TextMatch, Vec<String>)> = None;
@@ -193,7 +207,11 @@ impl Scorer<'_> {
             let mut s = match m.variant {
                 VariantKind::Exact => 0.85,
                 // Disguises are deliberate: they are evidence of intent.
-                VariantKind::Styled | VariantKind::Diacritic | VariantKind::Homoglyph | VariantKind::Leet | VariantKind::Spaced => 0.9,
+                VariantKind::Styled
+                | VariantKind::Diacritic
+                | VariantKind::Homoglyph
+                | VariantKind::Leet
+                | VariantKind::Spaced => 0.9,
                 VariantKind::Joined => 0.8,
                 VariantKind::Typo => 0.45 + 0.4 * m.similarity.clamp(0.0, 1.0),
             };
@@ -255,7 +273,11 @@ impl Scorer<'_> {
             mark.text,
             mark.registry,
             mark.registration,
-            if notes.is_empty() { String::new() } else { format!("; {}", notes.join("; ")) }
+            if notes.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", notes.join("; "))
+            }
         );
         let (score, review) = match nominative {
             Some(p) => (score * 0.6, Some(format!("nominative use: {p:?} before the mark"))),
@@ -338,33 +360,73 @@ mod tests {
 
     fn run(l: &Listing, t: &[TextMatch], i: &ImageReport, cf: &[String]) -> Result<Candidate, NoCandidate> {
         let (r, site) = (registry(), SiteProfile::fixture());
-        Scorer { registry: &r, site: &site, today: "2026-11-23".parse().unwrap() }.score(l, t, i, cf)
+        Scorer {
+            registry: &r,
+            site: &site,
+            today: "2026-11-23".parse().unwrap(),
+        }
+        .score(l, t, i, cf)
     }
 
     #[test]
     fn disguised_mark_in_class_is_drafted_with_evidence() {
-        let c = run(&listing("Bags", "Shop"), &[hit("tm-velora", VariantKind::Leet, vec![])], &ImageReport::default(), &[]).unwrap();
+        let c = run(
+            &listing("Bags", "Shop"),
+            &[hit("tm-velora", VariantKind::Leet, vec![])],
+            &ImageReport::default(),
+            &[],
+        )
+        .unwrap();
         assert_eq!(c.disposition, Disposition::Draft);
         assert_eq!(c.right_kind, RightKind::Trademark);
         assert!(c.score >= DRAFT_THRESHOLD);
-        assert!(c.explanation.contains("Velora") && c.explanation.contains("018234567"), "{}", c.explanation);
+        assert!(
+            c.explanation.contains("Velora") && c.explanation.contains("018234567"),
+            "{}",
+            c.explanation
+        );
     }
 
     #[test]
     fn ordinary_word_near_miss_is_suppressed_unless_backed() {
-        let near = [hit("tm-velora", VariantKind::Typo, vec![Cue::OrdinaryWord("velour".into())])];
-        assert!(matches!(run(&listing("Clothing", "S"), &near, &ImageReport::default(), &[]), Err(NoCandidate::Suppressed(_))));
-        let c = run(&listing("Clothing", "S"), &near, &ImageReport::default(), &["replica".into()]).unwrap();
+        let near = [hit(
+            "tm-velora",
+            VariantKind::Typo,
+            vec![Cue::OrdinaryWord("velour".into())],
+        )];
+        assert!(matches!(
+            run(&listing("Clothing", "S"), &near, &ImageReport::default(), &[]),
+            Err(NoCandidate::Suppressed(_))
+        ));
+        let c = run(
+            &listing("Clothing", "S"),
+            &near,
+            &ImageReport::default(),
+            &["replica".into()],
+        )
+        .unwrap();
         assert!(c.evidence.counterfeit_words.contains(&"replica".to_string()));
     }
 
     #[test]
     fn nominative_use_goes_to_review_and_authorised_sellers_are_skipped() {
-        let nom = [hit("tm-velora", VariantKind::Exact, vec![Cue::Nominative("fits".into())])];
+        let nom = [hit(
+            "tm-velora",
+            VariantKind::Exact,
+            vec![Cue::Nominative("fits".into())],
+        )];
         let c = run(&listing("Bags", "S"), &nom, &ImageReport::default(), &[]).unwrap();
         assert!(matches!(c.disposition, Disposition::Review(ref r) if r.contains("nominative")));
         let exact = [hit("tm-velora", VariantKind::Exact, vec![])];
-        assert_eq!(run(&listing("Bags", "Velora Official Store"), &exact, &ImageReport::default(), &[]), Err(NoCandidate::Authorised));
+        assert_eq!(
+            run(
+                &listing("Bags", "Velora Official Store"),
+                &exact,
+                &ImageReport::default(),
+                &[]
+            ),
+            Err(NoCandidate::Authorised)
+        );
     }
 
     #[test]
@@ -381,7 +443,12 @@ mod tests {
                 distance: 8,
                 bits: 256,
                 mirrored: true,
-                region: Region { x: 0, y: 0, width: 400, height: 300 },
+                region: Region {
+                    x: 0,
+                    y: 0,
+                    width: 400,
+                    height: 300,
+                },
             }],
             digests: vec!["ab".into()],
             failures: vec![],
