@@ -168,7 +168,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let out = out.unwrap_or_else(fixture::default_dir);
             let generated = fixture::generate(&registry, seed, count);
             fixture::write(&out, &generated)?;
-            eprintln!("wrote {} listings to {}", count, out.display());
+            let titles = knockoff::eval::text::labelled_from_catalogue(&generated.catalogue, &generated.truth);
+            knockoff::report::write_atomic(
+                &out.join("titles.jsonl"),
+                knockoff::eval::text::to_jsonl(&titles).as_bytes(),
+            )?;
+            eprintln!(
+                "wrote {count} listings and {} labelled titles to {}",
+                titles.len(),
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Sweep { out, catalogue }) => {

@@ -1,7 +1,7 @@
 //! `knockoff eval text`: the text matcher and scorer against labelled titles.
 //!
 //! Each line of the labelled file is a title, the mark it should be flagged
-//! for (or none) and its kind: a disguise ("leet", "homoglyph" …) for titles
+//! for (or none), its kind, and optionally the listing's category and seller: a disguise ("leet", "homoglyph" …) for titles
 //! that infringe, or a reason it must not be flagged ("clean", "near_miss",
 //! "nominative", "ordinary_word" …). A title counts as flagged when scoring
 //! it as a listing's title, with no image evidence, yields a candidate bound
@@ -28,6 +28,9 @@ pub struct LabelledText {
     /// The listing's category, when known (decides ordinary-word use).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// The seller, when known (authorised sellers are never flagged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller: Option<String>,
 }
 
 /// The result of [`evaluate_text`].
@@ -94,6 +97,7 @@ pub fn evaluate_text(
             item_id: "0".into(),
             title: l.text.clone(),
             category: l.category.clone().unwrap_or_default(),
+            seller: l.seller.clone().unwrap_or_default(),
             ..Listing::default()
         };
         let matches: Vec<TextMatch> = matcher.find(&listing);
@@ -123,4 +127,47 @@ pub fn evaluate_text(
         }
     }
     e
+}
+
+/// The labelled titles of a fixture catalogue: each listing's title (or its
+/// description, where the ground truth says the mark sits there) with the
+/// truth's mark and case. Image-only cases are left out: their text carries
+/// no mark, and they are the image evaluation's business.
+pub fn labelled_from_catalogue(
+    catalogue: &crate::fixture::Catalogue,
+    truth: &[crate::fixture::Truth],
+) -> Vec<LabelledText> {
+    let by_id: std::collections::HashMap<&str, &crate::fixture::Truth> =
+        truth.iter().map(|t| (t.item_id.as_str(), t)).collect();
+    catalogue
+        .listings
+        .iter()
+        .filter_map(|item| {
+            let t = by_id.get(item.id.to_string().as_str())?;
+            let text_case = t.kind.is_none_or(|k| k == crate::model::RightKind::Trademark);
+            if !text_case {
+                return None;
+            }
+            let text = if t.note.contains("in the description") {
+                &item.description
+            } else {
+                &item.title
+            };
+            Some(LabelledText {
+                text: text.clone(),
+                mark: t.right_id.clone(),
+                kind: t.case.clone(),
+                category: Some(item.category.clone()),
+                seller: Some(item.seller.clone()),
+            })
+        })
+        .collect()
+}
+
+/// The labelled titles as JSON lines.
+pub fn to_jsonl(lines: &[LabelledText]) -> String {
+    lines
+        .iter()
+        .map(|l| serde_json::to_string(l).expect("labelled text serialises") + "\n")
+        .collect()
 }
