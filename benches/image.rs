@@ -54,6 +54,20 @@ fn listing_jpeg() -> Vec<u8> {
     bytes
 }
 
+/// An unregistered stock photograph, squeezed to 400×400 and saved as a q85
+/// JPEG: the common listing image that matches nothing.
+fn stock_jpeg_400() -> Vec<u8> {
+    let pic = image::open(root().join("fixtures/marketplace/stock/horse.jpg"))
+        .expect("horse.jpg")
+        .to_rgb8();
+    let small = image::imageops::resize(&pic, 400, 400, image::imageops::FilterType::Triangle);
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+        .encode_image(&small)
+        .expect("encode");
+    bytes
+}
+
 fn bench(c: &mut Criterion) {
     let jpeg = listing_jpeg();
     let limits = ImageLimits::default();
@@ -69,12 +83,17 @@ fn bench(c: &mut Criterion) {
         url: "stock".into(),
         bytes: Arc::from(stock),
     }];
+    // The same as a typical gallery image: 400×400, q85.
+    let small = [ListingImage {
+        url: "stock400".into(),
+        bytes: Arc::from(stock_jpeg_400()),
+    }];
 
     let mut group = c.benchmark_group("image");
     group.throughput(Throughput::Elements(1));
-    group.sample_size(20);
+    group.sample_size(10);
     group.warm_up_time(Duration::from_millis(500));
-    group.measurement_time(Duration::from_secs(4));
+    group.measurement_time(Duration::from_secs(3));
 
     let naive = image_hasher::HasherConfig::new().to_hasher();
     group.bench_function("naive: load_from_memory + image_hasher defaults", |b| {
@@ -89,6 +108,9 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("compare vs 8 works (no match, full search)", |b| {
         b.iter(|| index.compare(&other, &limits))
+    });
+    group.bench_function("compare vs 8 works (no match, 400×400 JPEG)", |b| {
+        b.iter(|| index.compare(&small, &limits))
     });
     group.finish();
 }

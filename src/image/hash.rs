@@ -4,7 +4,6 @@
 use std::sync::OnceLock;
 
 use ::image::GrayImage;
-use image_hasher::{HashAlg, Hasher, HasherConfig};
 
 /// A 256-bit perceptual hash, as four words so a distance is four popcounts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -22,16 +21,6 @@ impl Hash256 {
             + (a[1] ^ b[1]).count_ones()
             + (a[2] ^ b[2]).count_ones()
             + (a[3] ^ b[3]).count_ones()
-    }
-
-    fn from_bytes(bytes: &[u8]) -> Hash256 {
-        let mut words = [0u64; 4];
-        for (word, chunk) in words.iter_mut().zip(bytes.chunks(8)) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            *word = u64::from_le_bytes(buf);
-        }
-        Hash256(words)
     }
 }
 
@@ -92,53 +81,56 @@ impl Integral {
         self.height
     }
 
-    /// Averages `rect` down to an `n`×`n` grey image, each sample the mean
-    /// of the pixels under it. Returns `None` when the samples are (nearly)
+    /// Averages `rect` down to `W`×`H` samples, each the mean of the pixels
+    /// under it (unrounded). Returns `None` when the samples are (nearly)
     /// all alike: a blank area has no structure, and the median hash of a
     /// flat signal is noise that could match anything.
-    fn sample(&self, rect: Rect, n: u32) -> Option<GrayImage> {
-        self.sample_wh(rect, n, n)
-    }
-
-    /// Like [`Integral::sample`], to `nw`×`nh` samples.
-    fn sample_wh(&self, rect: Rect, nw: u32, nh: u32) -> Option<GrayImage> {
+    ///
+    /// Writes into a caller's array rather than an image: the search takes
+    /// thousands of samples per listing image, and this is its inner loop.
+    fn sample<const W: usize, const H: usize>(&self, rect: Rect, out: &mut [[f32; W]; H]) -> Option<()> {
         let stride = self.width as usize + 1;
-        let edges = |start: f32, len: f32, limit: u32, n: u32| -> Vec<usize> {
-            (0..=n)
-                .map(|i| {
+        // The cells' edges, in whole pixels; a cell thinner than a pixel
+        // borrows the pixel it falls on.
+        let cells =
+            |start: f32, len: f32, limit: u32, n: usize, lo: &mut [usize], hi: &mut [usize], inv: &mut [f32]| {
+                let edge = |i: usize| {
                     let at = start + len * i as f32 / n as f32;
-                    (at.round().max(0.0) as u32).min(limit) as usize
-                })
-                .collect()
-        };
-        let xs = edges(rect.x, rect.w, self.width, nw);
-        let ys = edges(rect.y, rect.h, self.height, nh);
-        let mut out = Vec::with_capacity((nw * nh) as usize);
-        let (mut lo, mut hi) = (u8::MAX, u8::MIN);
-        for j in 0..nh as usize {
-            // A cell thinner than a pixel borrows the pixel it falls on.
-            let (y0, y1) = cell(ys[j], ys[j + 1], self.height as usize);
-            for i in 0..nw as usize {
-                let (x0, x1) = cell(xs[i], xs[i + 1], self.width as usize);
-                let sum = self.sums[y1 * stride + x1] + self.sums[y0 * stride + x0]
-                    - self.sums[y0 * stride + x1]
-                    - self.sums[y1 * stride + x0];
-                let area = ((x1 - x0) * (y1 - y0)) as u32;
-                let mean = ((sum + area / 2) / area) as u8;
+                    // Rounds half up: `round` is a libm call on baseline x86-64.
+                    (((at + 0.5).max(0.0)) as u32).min(limit) as usize
+                };
+                let mut a = edge(0);
+                for i in 0..n {
+                    let b = edge(i + 1);
+                    let (c0, c1) = cell(a, b, limit as usize);
+                    lo[i] = c0;
+                    hi[i] = c1;
+                    inv[i] = 1.0 / (c1 - c0) as f32;
+                    a = b;
+                }
+            };
+        let (mut x0, mut x1, mut xinv) = ([0usize; W], [0usize; W], [0f32; W]);
+        let (mut y0, mut y1, mut yinv) = ([0usize; H], [0usize; H], [0f32; H]);
+        cells(rect.x, rect.w, self.width, W, &mut x0, &mut x1, &mut xinv);
+        cells(rect.y, rect.h, self.height, H, &mut y0, &mut y1, &mut yinv);
+        let (mut lo, mut hi) = (f32::MAX, f32::MIN);
+        for (j, row) in out.iter_mut().enumerate() {
+            let top = &self.sums[y0[j] * stride..y0[j] * stride + stride];
+            let bottom = &self.sums[y1[j] * stride..y1[j] * stride + stride];
+            for (i, v) in row.iter_mut().enumerate() {
+                let sum = (bottom[x1[i]] + top[x0[i]]) - (top[x1[i]] + bottom[x0[i]]);
+                let mean = sum as f32 * (xinv[i] * yinv[j]);
                 lo = lo.min(mean);
                 hi = hi.max(mean);
-                out.push(mean);
+                *v = mean;
             }
         }
-        if hi - lo < MIN_CONTRAST {
-            return None;
-        }
-        GrayImage::from_raw(nw, nh, out)
+        (hi - lo >= MIN_CONTRAST).then_some(())
     }
 }
 
 /// Samples that span fewer grey levels than this carry no picture.
-const MIN_CONTRAST: u8 = 8;
+const MIN_CONTRAST: f32 = 8.0;
 
 fn cell(a: usize, b: usize, limit: usize) -> (usize, usize) {
     if b > a {
@@ -150,86 +142,75 @@ fn cell(a: usize, b: usize, limit: usize) -> (usize, usize) {
     }
 }
 
-/// The hashers, built once.
-struct Hashers {
+/// The DCT plans, built once.
+struct Plans {
     /// pHash: the 16×16 lowest DCT coefficients of a 32×32 sample, each
     /// compared with their median. 256 bits.
-    fine: DctPlan,
-    /// dHash: whether each of 16×16 samples is brighter than its left
-    /// neighbour. 256 bits.
-    gradient: Hasher,
+    fine: DctPlan<32, 16>,
     /// pHash of only the 8×8 lowest coefficients of a 16×16 sample: 64 bits
     /// that propose.
-    coarse: DctPlan,
+    coarse: DctPlan<16, 8>,
 }
 
-fn hashers() -> &'static Hashers {
-    static HASHERS: OnceLock<Hashers> = OnceLock::new();
-    HASHERS.get_or_init(|| {
-        let gradient = HasherConfig::new()
-            .hash_size(16, 16)
-            .hash_alg(HashAlg::Gradient)
-            .to_hasher();
-        Hashers {
-            fine: DctPlan::new(32, 16),
-            gradient,
-            coarse: DctPlan::new(16, 8),
-        }
+fn plans() -> &'static Plans {
+    static PLANS: OnceLock<Plans> = OnceLock::new();
+    PLANS.get_or_init(|| Plans {
+        fine: DctPlan::new(),
+        coarse: DctPlan::new(),
     })
 }
 
-/// A separable 2-D DCT-II of an `n`×`n` sample that computes only the
-/// `k`×`k` lowest frequencies, from a precomputed cosine table.
+/// A separable 2-D DCT-II of an `N`×`N` sample that computes only the
+/// `K`×`K` lowest frequencies, from a precomputed cosine table.
 ///
 /// The partial-match search hashes about a thousand windows and lines up a
 /// few with dozens of probes each, so the hash is the hot path. A general
 /// DCT (image_hasher's, which also resizes and allocates per call) computes
 /// every coefficient and then throws three quarters away; this computes the
-/// ones kept, in n·k·(n+k) multiply-adds (12k for the 32→16 hash), with no
-/// allocation beyond the output.
-struct DctPlan {
-    n: usize,
-    k: usize,
-    /// `cos[u * n + x]` = cos(π (2x + 1) u / 2n).
-    cos: Vec<f32>,
+/// ones kept, in N·K·(N+K) multiply-adds (24k for the 32→16 hash), with no
+/// allocation, each pass a run of `K`-wide multiply-adds that the compiler
+/// turns into vector instructions.
+struct DctPlan<const N: usize, const K: usize> {
+    /// `cos[x][u]` = cos(π (2x + 1) u / 2N).
+    cos: [[f32; K]; N],
 }
 
-impl DctPlan {
-    fn new(n: usize, k: usize) -> DctPlan {
-        let mut cos = Vec::with_capacity(n * k);
-        for u in 0..k {
-            for x in 0..n {
-                let angle = std::f64::consts::PI * (2 * x + 1) as f64 * u as f64 / (2 * n) as f64;
-                cos.push(angle.cos() as f32);
+impl<const N: usize, const K: usize> DctPlan<N, K> {
+    fn new() -> Self {
+        let mut cos = [[0f32; K]; N];
+        for (x, row) in cos.iter_mut().enumerate() {
+            for (u, c) in row.iter_mut().enumerate() {
+                let angle = std::f64::consts::PI * (2 * x + 1) as f64 * u as f64 / (2 * N) as f64;
+                *c = angle.cos() as f32;
             }
         }
-        DctPlan { n, k, cos }
+        DctPlan { cos }
     }
 
-    /// Hashes an `n`×`n` sample: bit `v * k + u` is set when coefficient
-    /// (u, v) is above the median of the `k`×`k` kept.
-    fn hash(&self, sample: &[u8], out: &mut [u64]) {
-        let (n, k) = (self.n, self.k);
-        debug_assert_eq!(sample.len(), n * n);
-        // Rows first: every row of the sample to its k lowest frequencies.
-        let mut rows = vec![0f32; n * k];
-        for (y, row) in sample.chunks_exact(n).enumerate() {
-            for u in 0..k {
-                let c = &self.cos[u * n..(u + 1) * n];
-                rows[y * k + u] = row.iter().zip(c).map(|(&p, &c)| p as f32 * c).sum();
+    /// Hashes a sample: bit `v * K + u` is set when coefficient (u, v) is
+    /// above the median of the `K`×`K` kept.
+    fn hash(&self, sample: &[[f32; N]; N], out: &mut [u64]) {
+        // Rows first: every row of the sample to its K lowest frequencies.
+        let mut rows = [[0f32; K]; N];
+        for (row, acc) in sample.iter().zip(rows.iter_mut()) {
+            for (&p, c) in row.iter().zip(&self.cos) {
+                for u in 0..K {
+                    acc[u] += p * c[u];
+                }
             }
         }
         // Then columns of that.
-        let mut coef = vec![0f32; k * k];
-        for v in 0..k {
-            let c = &self.cos[v * n..(v + 1) * n];
-            for u in 0..k {
-                coef[v * k + u] = (0..n).map(|y| rows[y * k + u] * c[y]).sum();
+        let mut coef = [[0f32; K]; K];
+        for (v, acc) in coef.iter_mut().enumerate() {
+            for (row, c) in rows.iter().zip(&self.cos) {
+                let c = c[v];
+                for u in 0..K {
+                    acc[u] += c * row[u];
+                }
             }
         }
-        let mut sorted = coef.clone();
-        sorted.sort_unstable_by(f32::total_cmp);
-        let median = (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0;
+        let coef = coef.as_flattened();
+        let median = median(coef);
         out.iter_mut().for_each(|w| *w = 0);
         for (i, &c) in coef.iter().enumerate() {
             if c > median {
@@ -237,6 +218,17 @@ impl DctPlan {
             }
         }
     }
+}
+
+/// The median of an even number of values: the mean of the middle two.
+fn median(values: &[f32]) -> f32 {
+    let mut buf = [0f32; 256];
+    let buf = &mut buf[..values.len()];
+    buf.copy_from_slice(values);
+    let mid = buf.len() / 2;
+    let (below, &mut upper, _) = buf.select_nth_unstable_by(mid, f32::total_cmp);
+    let lower = below.iter().copied().fold(f32::MIN, f32::max);
+    (lower + upper) / 2.0
 }
 
 /// The two 256-bit hashes of `rect` that decide a match together.
@@ -261,21 +253,39 @@ impl Signature {
 
 /// The signature of `rect`, or `None` when it is featureless.
 pub(crate) fn fine(integral: &Integral, rect: Rect) -> Option<Signature> {
-    let hashers = hashers();
-    let sample = integral.sample(rect, 32)?;
+    let mut sample = [[0f32; 32]; 32];
+    integral.sample(rect, &mut sample)?;
     let mut dct = Hash256::default();
-    hashers.fine.hash(sample.as_raw(), &mut dct.0);
+    plans().fine.hash(&sample, &mut dct.0);
     // The gradient hash compares 17 columns in each of 16 rows.
-    let sample = integral.sample_wh(rect, 17, 16)?;
-    let gradient = Hash256::from_bytes(hashers.gradient.hash_image(&sample).as_bytes());
-    Some(Signature { dct, gradient })
+    let mut sample = [[0f32; 17]; 16];
+    integral.sample(rect, &mut sample)?;
+    Some(Signature {
+        dct,
+        gradient: gradient(&sample),
+    })
+}
+
+/// dHash: bit `16 y + x` is set when sample `x + 1` of row `y` is brighter
+/// than sample `x`.
+fn gradient(sample: &[[f32; 17]; 16]) -> Hash256 {
+    let mut words = [0u64; 4];
+    for (y, row) in sample.iter().enumerate() {
+        let mut bits = 0u64;
+        for x in 0..16 {
+            bits |= u64::from(row[x + 1] > row[x]) << x;
+        }
+        words[y / 4] |= bits << (16 * (y % 4));
+    }
+    Hash256(words)
 }
 
 /// The 64-bit hash of `rect`, or `None` when it is featureless.
 pub(crate) fn coarse(integral: &Integral, rect: Rect) -> Option<u64> {
-    let sample = integral.sample(rect, 16)?;
+    let mut sample = [[0f32; 16]; 16];
+    integral.sample(rect, &mut sample)?;
     let mut out = [0u64; 1];
-    hashers().coarse.hash(sample.as_raw(), &mut out);
+    plans().coarse.hash(&sample, &mut out);
     Some(out[0])
 }
 
