@@ -104,6 +104,9 @@ pub const SHORT: usize = 4;
 pub const LONG_GLUE: usize = 6;
 /// Marks of this many letters or more allow two edits.
 pub const TWO_EDITS: usize = 9;
+/// The most pattern bytes for which the mark automaton is built as a full
+/// DFA rather than an NFA.
+const DFA_PATTERN_BYTES: usize = 256 << 10;
 /// The fewest single letters in a row that count as a spaced-out word.
 const SPACED_MIN_RUN: usize = 3;
 /// The most separator characters between spaced-out letters ("N . I").
@@ -113,17 +116,17 @@ const SPACED_MAX_GAP: usize = 3;
 const NOMINATIVE_REACH: usize = 2;
 
 /// Honest-reference phrases, longest first so the most specific is named.
-const NOMINATIVE: &[&str] = &[
-    "replacement strap for",
-    "for use with",
-    "compatible with",
-    "suitable for",
-    "works with",
-    "adapter for",
-    "cover for",
-    "case for",
-    "fits",
-    "for",
+const NOMINATIVE: &[&[&str]] = &[
+    &["replacement", "strap", "for"],
+    &["for", "use", "with"],
+    &["compatible", "with"],
+    &["suitable", "for"],
+    &["works", "with"],
+    &["adapter", "for"],
+    &["cover", "for"],
+    &["case", "for"],
+    &["fits"],
+    &["for"],
 ];
 
 /// Counterfeit tell-tales, folded. In the text, spaces, hyphens and
@@ -163,10 +166,16 @@ pub struct TextMatcher {
     max_words: usize,
     /// Keys of the words of those marks of several words.
     mark_words: typo::KeySet,
-    /// Keys of the dictionary words that are no mark's near miss.
-    quiet: typo::KeySet,
+    /// Dictionary words (by the key of their skeleton) → their near misses,
+    /// a range of `known_misses`; empty for most. Listings are mostly
+    /// ordinary words, so most words of a listing cost one lookup here.
+    known: typo::KeyMap<(u32, u32)>,
+    known_misses: Vec<(u32, u32)>,
     words: WordList,
     counterfeit: AhoCorasick,
+    /// The first word of each tell-tale, any case: an ASCII text without
+    /// one has no tell-tale, and most texts have none.
+    counterfeit_first: AhoCorasick,
 }
 
 /// A mark, folded.
@@ -223,6 +232,22 @@ enum Form {
 struct Scratch {
     chars: Vec<char>,
     candidates: Vec<u32>,
+    /// Per token: its key, and its dictionary entry.
+    keys: Vec<u64>,
+    known: Vec<Option<(u32, u32)>>,
+    window: String,
+    misses: Vec<(u32, usize)>,
+}
+
+/// What a search reuses from listing to listing, one per thread.
+#[derive(Default)]
+struct Work {
+    doc: Doc,
+    scratch: Scratch,
+}
+
+thread_local! {
+    static WORK: std::cell::RefCell<Work> = std::cell::RefCell::new(Work::default());
 }
 
 /// A candidate match, in units of the folded text.
@@ -305,8 +330,14 @@ impl TextMatcher {
             }
             add(doc.skel, index, Form::Spaced);
         }
+        // A full DFA runs about half again as fast as the default NFA over
+        // a listing, for about 100 bytes of table a pattern byte; past a
+        // registry of some 25,000 marks that table would dwarf the rest.
+        let pattern_bytes: usize = patterns.iter().map(String::len).sum();
+        let kind = (pattern_bytes <= DFA_PATTERN_BYTES).then_some(aho_corasick::AhoCorasickKind::DFA);
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(kind)
             .build(&patterns)?;
         let typos = DeletionIndex::build(
             compiled
@@ -323,6 +354,9 @@ impl TextMatcher {
         let counterfeit = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(COUNTERFEIT)?;
+        let counterfeit_first = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(COUNTERFEIT.iter().map(|p| p.split(' ').next().unwrap_or(p)))?;
         let mut matcher = TextMatcher {
             marks: compiled,
             automaton,
@@ -330,11 +364,13 @@ impl TextMatcher {
             typos,
             max_words,
             mark_words,
-            quiet: typo::KeySet::default(),
+            known: typo::KeyMap::default(),
+            known_misses: Vec::new(),
             words,
             counterfeit,
+            counterfeit_first,
         };
-        matcher.find_quiet_words();
+        matcher.find_known_words();
         Ok(matcher)
     }
 
@@ -349,19 +385,30 @@ impl TextMatcher {
     /// Matches in one piece of text, in order of position.
     pub fn find_in(&self, field: TextField, text: &str) -> Vec<TextMatch> {
         let text = clamp(text);
-        let doc = Doc::new(text);
+        let run = |work: &mut Work| self.find_with(field, text, work);
+        WORK.try_with(|w| match w.try_borrow_mut() {
+            Ok(mut work) => run(&mut work),
+            Err(_) => run(&mut Work::default()),
+        })
+        .unwrap_or_else(|_| run(&mut Work::default()))
+    }
+
+    fn find_with(&self, field: TextField, text: &str, work: &mut Work) -> Vec<TextMatch> {
+        let Work { doc, scratch } = work;
+        doc.fold(text);
+        let doc = &*doc;
         let mut hits = Vec::new();
-        self.whole_pass(&doc, &mut hits);
-        self.spaced_pass(&doc, &mut hits);
-        self.typo_pass(&doc, &mut hits);
+        self.whole_pass(doc, &mut hits);
+        self.spaced_pass(doc, &mut hits);
+        self.typo_pass(doc, scratch, &mut hits);
         if hits.is_empty() {
             return Vec::new();
         }
         let hits = best_per_span(hits);
-        let counterfeit = self.counterfeit_in(&doc, text);
+        let counterfeit = self.counterfeit_in(doc, text);
         let mut out: Vec<TextMatch> = hits
             .into_iter()
-            .filter_map(|h| self.report(field, text, &doc, h, &counterfeit))
+            .filter_map(|h| self.report(field, text, doc, h, &counterfeit))
             .collect();
         out.sort_by(|a, b| (a.start, a.end, &a.mark_id).cmp(&(b.start, b.end, &b.mark_id)));
         out
@@ -403,9 +450,12 @@ impl TextMatcher {
             .sum();
         self.automaton.memory_usage()
             + self.counterfeit.memory_usage()
+            + self.counterfeit_first.memory_usage()
             + self.typos.heap_bytes()
             + self.words.heap_bytes()
-            + (self.quiet.capacity() + self.mark_words.capacity()) * (std::mem::size_of::<u64>() + 1)
+            + self.known.capacity() * (std::mem::size_of::<(u64, (u32, u32))>() + 1)
+            + self.known_misses.capacity() * std::mem::size_of::<(u32, u32)>()
+            + self.mark_words.capacity() * (std::mem::size_of::<u64>() + 1)
             + marks
             + owners
     }
@@ -427,7 +477,8 @@ impl TextMatcher {
             let span_end = if plural { token_end } else { e };
             let (u0, u1) = doc.unit_range(s, span_end);
             let flags = doc.flags(u0, u1);
-            let plain = doc.plain(s, e);
+            // Built for the first owner that passes the glue check.
+            let mut plain: Option<String> = None;
             for &(mark, form) in self.owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
                 let Some(cm) = self.marks.get(mark as usize) else {
                     continue;
@@ -446,11 +497,12 @@ impl TextMatcher {
                             .zip(&cm.gaps_have_space)
                             .any(|(&t, &m)| m && !t),
                     };
+                let plain = plain.get_or_insert_with(|| doc.plain(s, e));
                 hits.push(Hit {
                     mark,
                     u0,
                     u1,
-                    variant: variant(flags, plain != cm.plain, false, joined, false),
+                    variant: variant(flags, *plain != cm.plain, false, joined, false),
                     similarity: 1.0,
                     // Glued, the word the reader sees is the whole token.
                     word: if glued {
@@ -549,36 +601,59 @@ impl TextMatcher {
     }
 
     /// Pass 3: misspellings, through the deletion index.
-    fn typo_pass(&self, doc: &Doc, hits: &mut Vec<Hit>) {
-        let mut scratch = Scratch::default();
-        let mut window = String::new();
-        let mut misses = Vec::new();
+    fn typo_pass(&self, doc: &Doc, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
+        let skel_of = |tok: &normalize::Token| {
+            doc.skel
+                .get(tok.skel_start as usize..tok.skel_end as usize)
+                .unwrap_or("")
+        };
+        // Every word's key and dictionary entry first, in a loop of its own:
+        // the lookups miss the cache, and with nothing between them the
+        // processor overlaps them.
+        let mut keys = std::mem::take(&mut scratch.keys);
+        let mut known = std::mem::take(&mut scratch.known);
+        let mut window = std::mem::take(&mut scratch.window);
+        let mut misses = std::mem::take(&mut scratch.misses);
+        keys.clear();
+        keys.extend(doc.tokens.iter().map(|tok| typo::str_key(skel_of(tok))));
+        known.clear();
+        known.extend(keys.iter().map(|k| self.known.get(k).copied()));
         for t in 0..doc.tokens.len() {
-            window.clear();
-            let mut anchored = false;
+            let first = &doc.tokens[t];
             for k in 1..=self.max_words {
                 let Some(last) = doc.tokens.get(t + k - 1) else {
                     break;
                 };
-                let part = doc
-                    .skel
-                    .get(last.skel_start as usize..last.skel_end as usize)
-                    .unwrap_or("");
-                window.push_str(part);
-                // A run of words allows one edit, so all its words but one
-                // are intact: look it up only if one is a word of a mark.
-                if self.max_words > 1 {
-                    anchored |= self.mark_words.contains(&typo::str_key(part));
+                if k == 1 {
+                    match known[t] {
+                        Some((_, 0)) => continue,
+                        Some((start, len)) => {
+                            misses.clear();
+                            misses.extend(
+                                self.known_misses[start as usize..(start + len) as usize]
+                                    .iter()
+                                    .map(|&(m, d)| (m, d as usize)),
+                            );
+                        }
+                        None => self.near_misses(skel_of(first), 1, scratch, &mut misses),
+                    }
+                } else {
+                    // A run of words allows one edit, so all its words but
+                    // one are intact: look it up only if one is a word of a
+                    // mark.
+                    if !keys[t..t + k].iter().any(|key| self.mark_words.contains(key)) {
+                        continue;
+                    }
+                    window.clear();
+                    for tok in &doc.tokens[t..t + k] {
+                        window.push_str(skel_of(tok));
+                    }
+                    self.near_misses(&window, k, scratch, &mut misses);
                 }
-                if k > 1 && !anchored {
-                    continue;
-                }
-                self.near_misses(&window, k, &mut scratch, &mut misses);
                 for &(mark, d) in &misses {
                     let Some(cm) = self.marks.get(mark as usize) else {
                         continue;
                     };
-                    let first = &doc.tokens[t];
                     let (s, e) = (first.skel_start as usize, last.skel_end as usize);
                     let (u0, u1) = (first.start, last.end);
                     let word = doc.plain(s, e);
@@ -595,19 +670,20 @@ impl TextMatcher {
                 }
             }
         }
+        scratch.keys = keys;
+        scratch.known = known;
+        scratch.window = window;
+        scratch.misses = misses;
     }
 
     /// The marks `window` (the skeleton of `k` words run together) is a
     /// misspelling of, with the edit distance, into `out`.
     fn near_misses(&self, window: &str, k: usize, scratch: &mut Scratch, out: &mut Vec<(u32, usize)>) {
         out.clear();
-        let Scratch { chars, candidates } = scratch;
+        let Scratch { chars, candidates, .. } = scratch;
         chars.clear();
         chars.extend(window.chars());
         if !self.typos.may_match(chars.len()) {
-            return;
-        }
-        if k == 1 && self.quiet.contains(&typo::str_key(window)) {
             return;
         }
         // A run of words is looked up for one edit only: a mark of several
@@ -638,11 +714,13 @@ impl TextMatcher {
         }
     }
 
-    /// Finds the dictionary words that are no mark's near miss, so that
-    /// the typo pass can skip them with one lookup: most words of a listing
-    /// are ordinary words, and each would otherwise cost dozens of probes.
-    fn find_quiet_words(&mut self) {
-        let mut quiet = typo::KeySet::default();
+    /// Looks up every dictionary word's near misses once, so that the typo
+    /// pass answers an ordinary word of a listing with one lookup: most
+    /// words of a listing are ordinary words, and each would otherwise cost
+    /// dozens of probes.
+    fn find_known_words(&mut self) {
+        let mut known = typo::KeyMap::default();
+        let mut known_misses = Vec::new();
         let mut scratch = Scratch::default();
         let mut misses = Vec::new();
         for word in self.words.iter() {
@@ -651,31 +729,43 @@ impl TextMatcher {
                 continue;
             }
             self.near_misses(&doc.skel, 1, &mut scratch, &mut misses);
-            if misses.is_empty() {
-                quiet.insert(typo::str_key(&doc.skel));
-            }
+            let start = known_misses.len() as u32;
+            known_misses.extend(misses.iter().map(|&(m, d)| (m, d as u32)));
+            known.insert(typo::str_key(&doc.skel), (start, misses.len() as u32));
         }
-        self.quiet = quiet;
+        known_misses.shrink_to_fit();
+        known.shrink_to_fit();
+        self.known = known;
+        self.known_misses = known_misses;
     }
 
     /// The counterfeit tell-tales in a folded text.
     fn counterfeit_in(&self, doc: &Doc, text: &str) -> Vec<String> {
+        // An ASCII text folds to itself lower-cased, so every tell-tale in
+        // its folded form begins with the phrase's first word in the text.
+        if text.is_ascii() && !self.counterfeit_first.is_match(text) {
+            return Vec::new();
+        }
         // Fold separators between the words of a phrase into one space, and
         // remember each byte's unit.
         let mut folded = String::with_capacity(doc.units.len());
         let mut map: Vec<u32> = Vec::with_capacity(doc.units.len());
+        let mut after_space = false;
         for (i, u) in doc.units.iter().enumerate() {
-            let c = if u.ch.is_whitespace() || u.ch == '-' || u.ch == '_' {
+            let c = if u.ch == ' ' || u.ch == '-' || u.ch == '_' || u.ch.is_whitespace() {
                 ' '
             } else {
                 u.ch
             };
-            if c == ' ' && folded.ends_with(' ') {
+            if c == ' ' && after_space {
                 continue;
             }
-            let before = folded.len();
+            after_space = c == ' ';
             folded.push(c);
-            map.extend(std::iter::repeat_n(i as u32, folded.len() - before));
+            map.push(i as u32);
+            for _ in 1..c.len_utf8() {
+                map.push(i as u32);
+            }
         }
         let mut found: Vec<String> = Vec::new();
         for m in self.counterfeit.find_iter(&folded) {
@@ -712,13 +802,14 @@ impl TextMatcher {
             if doc.breaks_after(end) {
                 return None;
             }
-            for phrase in NOMINATIVE {
-                let words: Vec<&str> = phrase.split(' ').collect();
-                let Some(start) = (end + 1).checked_sub(words.len()) else {
+            for &phrase in NOMINATIVE {
+                let Some(start) = (end + 1).checked_sub(phrase.len()) else {
                     continue;
                 };
-                if words.iter().enumerate().all(|(i, w)| doc.token_is(start + i, w)) {
-                    return Some((*phrase).to_string());
+                // Compared from the last word back: most phrases are ruled
+                // out by the first comparison.
+                if phrase.iter().enumerate().rev().all(|(i, w)| doc.token_is(start + i, w)) {
+                    return Some(phrase.join(" "));
                 }
             }
         }

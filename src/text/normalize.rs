@@ -81,26 +81,34 @@ pub(crate) fn is_edge_letter(c: char) -> bool {
 }
 
 /// Whether a folded character belongs to a word.
+#[inline]
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || confusables::is_leet_symbol(c)
+    c.is_ascii_alphanumeric() || c.is_alphanumeric() || confusables::is_leet_symbol(c)
 }
 
 impl Doc {
     /// Folds `text`. Offsets are kept as `u32`; callers clamp texts to
     /// 4 GiB first.
     pub(crate) fn new(text: &str) -> Doc {
-        let units = fold(text);
-        let mut doc = Doc {
-            units,
-            ..Doc::default()
-        };
-        doc.tokenize();
+        let mut doc = Doc::default();
+        doc.fold(text);
         doc
+    }
+
+    /// Folds `text` into this document, reusing its buffers: a matcher
+    /// keeps one per thread, so that a listing costs no allocation here.
+    pub(crate) fn fold(&mut self, text: &str) {
+        self.units.clear();
+        self.tokens.clear();
+        self.skel.clear();
+        self.map.clear();
+        fold_into(text, &mut self.units);
+        self.tokenize();
     }
 
     fn tokenize(&mut self) {
         let units = &self.units;
-        let mut tokens = Vec::new();
+        let tokens = &mut self.tokens;
         let mut i = 0;
         while i < units.len() {
             if !is_word_char(units[i].ch) {
@@ -137,23 +145,20 @@ impl Doc {
             }
             i = j;
         }
-        let mut skel = String::with_capacity(units.len());
-        let mut map = Vec::with_capacity(units.len());
-        let mut idx = Vec::new();
+        let skel = &mut self.skel;
+        let map = &mut self.map;
+        skel.reserve(units.len());
+        map.reserve(units.len());
         for k in 0..tokens.len() {
             if k > 0 {
                 skel.push(' ');
                 map.push((tokens[k - 1].end, tokens[k].start));
             }
-            idx.clear();
-            idx.extend(tokens[k].start..tokens[k].end);
+            let (start, end) = (tokens[k].start, tokens[k].end);
             tokens[k].skel_start = skel.len() as u32;
-            skeletonize(units, &idx, &mut skel, &mut map);
+            skeletonize_by(units, (end - start) as usize, |i| start + i as u32, skel, map);
             tokens[k].skel_end = skel.len() as u32;
         }
-        self.tokens = tokens;
-        self.skel = skel;
-        self.map = map;
     }
 
     /// The unit range behind skeleton bytes `s..e`.
@@ -286,49 +291,77 @@ pub(crate) fn plain_of(units: &[Unit], skel: &str, map: &[(u32, u32)], s: usize,
 /// Appends the skeleton of the units at `idx` (one word, or a run of spaced
 /// single letters) to `skel`, mapping each byte to its units.
 pub(crate) fn skeletonize(units: &[Unit], idx: &[u32], skel: &mut String, map: &mut Vec<(u32, u32)>) {
+    skeletonize_by(units, idx.len(), |k| idx[k], skel, map);
+}
+
+/// [`skeletonize`] for the `n` units `at(0)`, `at(1)` …: a token's units are
+/// a range, and most of the text is tokens.
+#[inline]
+fn skeletonize_by(units: &[Unit], n: usize, at: impl Fn(usize) -> u32, skel: &mut String, map: &mut Vec<(u32, u32)>) {
     // Digits are letters only in a word that has letters: "N1ke" is a
     // disguise, "2024" and "15" are numbers.
-    let has_letter = idx.iter().any(|&i| units[i as usize].ch.is_alphabetic());
+    let has_letter = (0..n).any(|k| units[at(k) as usize].ch.is_alphabetic());
     let mut k = 0;
-    while k < idx.len() {
-        let here = idx[k];
+    while k < n {
+        let here = at(k);
         let c = units[here as usize].ch;
-        let next = idx.get(k + 1).map(|&j| (j, units[j as usize].ch));
-        let (out, last) = match (c, next) {
-            ('r', Some((j, 'n'))) => ('m', j),
-            ('v', Some((j, 'v'))) => ('w', j),
-            ('l', _) => ('i', here),
+        // The letter after, for the two-letter folds only.
+        let next = || (k + 1 < n).then(|| (at(k + 1), units[at(k + 1) as usize].ch));
+        let (out, last) = match c {
+            'r' => match next() {
+                Some((j, 'n')) => ('m', j),
+                _ => ('r', here),
+            },
+            'v' => match next() {
+                Some((j, 'v')) => ('w', j),
+                _ => ('v', here),
+            },
+            'l' => ('i', here),
+            'a'..='z' => (c, here),
             _ if has_letter => (confusables::leet(c).unwrap_or(c), here),
             _ => (c, here),
         };
-        let before = skel.len();
         skel.push(out);
-        map.extend(std::iter::repeat_n((here, last + 1), skel.len() - before));
+        for _ in 0..out.len_utf8() {
+            map.push((here, last + 1));
+        }
         k += if last == here { 1 } else { 2 };
     }
 }
 
 /// Folds text into units: NFKD, combining marks dropped, look-alikes read
 /// as Latin, lower-cased, invisible characters dropped.
-fn fold(text: &str) -> Vec<Unit> {
-    let mut units: Vec<Unit> = Vec::with_capacity(text.len());
+fn fold_into(text: &str, units: &mut Vec<Unit>) {
+    units.reserve(text.len());
+    let bytes = text.as_bytes();
     // Start of a run of invisible characters not yet attached to a unit.
     let mut invisible_from: Option<u32> = None;
     let mut compat: Vec<char> = Vec::new();
     let mut canon: Vec<char> = Vec::new();
-    for (i, c) in text.char_indices() {
-        let start = i as u32;
-        let end = (i + c.len_utf8()) as u32;
+    let mut next = 0;
+    while next < bytes.len() {
+        if invisible_from.is_none() {
+            // Most of a listing: runs of ASCII, one unit a byte, lower-cased,
+            // nothing else to undo (no ASCII character is invisible,
+            // combining or a look-alike).
+            let run = bytes[next..].iter().take_while(|b| b.is_ascii()).count();
+            units.extend(bytes[next..next + run].iter().enumerate().map(|(k, &b)| Unit {
+                ch: char::from(b.to_ascii_lowercase()),
+                start: (next + k) as u32,
+                end: (next + k + 1) as u32,
+                flags: if b.is_ascii_uppercase() { UPPER } else { 0 },
+            }));
+            next += run;
+        }
+        let Some(c) = text.get(next..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        let start = next as u32;
+        next += c.len_utf8();
+        let end = next as u32;
         if c.is_ascii() {
             let flags = if c.is_ascii_uppercase() { UPPER } else { 0 };
-            push(
-                &mut units,
-                &mut invisible_from,
-                c.to_ascii_lowercase(),
-                start,
-                end,
-                flags,
-            );
+            push(units, &mut invisible_from, c.to_ascii_lowercase(), start, end, flags);
             continue;
         }
         if confusables::is_invisible(c) {
@@ -375,11 +408,10 @@ fn fold(text: &str) -> Vec<Unit> {
                     continue;
                 }
                 let ch = if l.is_whitespace() && l != '\n' { ' ' } else { l };
-                push(&mut units, &mut invisible_from, ch, start, end, flags | fold_flag);
+                push(units, &mut invisible_from, ch, start, end, flags | fold_flag);
             }
         }
     }
-    units
 }
 
 fn push(units: &mut Vec<Unit>, invisible_from: &mut Option<u32>, ch: char, start: u32, end: u32, flags: u8) {
@@ -416,6 +448,38 @@ mod tests {
         for u in &doc.units {
             assert!(text.get(u.start as usize..u.end as usize).is_some());
         }
+    }
+
+    #[test]
+    fn ascii_folds_to_one_lower_case_unit_a_byte() {
+        let text = "Nike AIR-max 97, V3l0ra @home $25 N!ke rn\tvv\n_x~";
+        // Alone, after a non-ASCII letter, and after an invisible character
+        // (which sends the next character the long way).
+        for (prefix, shift) in [("", 0), ("é", 1), ("\u{200B}", 0)] {
+            let doc = Doc::new(&format!("{prefix}{text}"));
+            let units = &doc.units[shift..];
+            assert_eq!(units.len(), text.len());
+            let at = prefix.len() as u32;
+            for (k, (u, b)) in units.iter().zip(text.bytes()).enumerate() {
+                let k = k as u32;
+                let flags = if b.is_ascii_uppercase() { UPPER } else { 0 };
+                let want = Unit {
+                    ch: char::from(b.to_ascii_lowercase()),
+                    start: at + k,
+                    end: at + k + 1,
+                    flags,
+                };
+                assert_eq!(*u, want, "{prefix:?} {k}");
+            }
+        }
+        // A reused document folds as a fresh one.
+        let fresh = Doc::new(text);
+        let mut doc = Doc::new("Ｖｅｌｏｒａ shoes");
+        doc.fold(text);
+        assert_eq!(
+            (&doc.units, &doc.tokens, &doc.skel, &doc.map),
+            (&fresh.units, &fresh.tokens, &fresh.skel, &fresh.map)
+        );
     }
 
     #[test]

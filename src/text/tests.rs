@@ -466,3 +466,55 @@ proptest! {
         prop_assert!(found.iter().any(|t| t.mark_id == "tm-velora" && t.matched == word), "{:?}", found);
     }
 }
+
+#[test]
+fn dictionary_words_answer_as_looked_up() {
+    // The typo pass answers dictionary words from a table built with the
+    // matcher; it must say what the deletion index says.
+    let m = matcher();
+    let mut scratch = Scratch::default();
+    let mut misses = Vec::new();
+    let mut near = 0;
+    for word in [
+        "onyx", "mike", "glory", "velour", "brightly", "kestrel", "shoes", "bike", "zany",
+    ] {
+        let doc = normalize::Doc::new(word);
+        m.near_misses(&doc.skel, 1, &mut scratch, &mut misses);
+        let &(start, len) = m.known.get(&typo::str_key(&doc.skel)).expect("a dictionary word");
+        let table: Vec<(u32, usize)> = m.known_misses[start as usize..(start + len) as usize]
+            .iter()
+            .map(|&(mark, d)| (mark, d as usize))
+            .collect();
+        assert_eq!(table, misses, "{word}");
+        near += usize::from(!misses.is_empty());
+    }
+    assert!(near >= 1, "onyx is a near miss of Oryx");
+}
+
+#[test]
+fn reused_buffers_do_not_leak_between_texts() {
+    let m = matcher();
+    let long = "Ｖｅｌｏｒａ V E L O R A Vellora Maison Corvelle replica ".repeat(20);
+    let short = "Velora";
+    let alone = m.find_in(TextField::Title, short);
+    let _ = m.find_in(TextField::Title, &long);
+    assert_eq!(m.find_in(TextField::Title, short), alone);
+    // From another thread, with its own buffers, the same answer.
+    let other = std::thread::scope(|s| s.spawn(|| m.find_in(TextField::Title, &long)).join().expect("thread"));
+    assert_eq!(other, m.find_in(TextField::Title, &long));
+}
+
+#[test]
+fn counterfeit_words_in_any_case_and_separator() {
+    let m = matcher();
+    assert_eq!(
+        m.counterfeit_words("MIRROR_QUALITY \t High\nCopy, Super-Copy FAKE"),
+        ["mirror_quality", "high\ncopy", "super-copy", "fake"]
+    );
+    // The same with one non-ASCII letter elsewhere, which folds the long way.
+    assert_eq!(
+        m.counterfeit_words("MIRROR_QUALITY \t High\nCopy, Super-Copy FAKE é"),
+        ["mirror_quality", "high\ncopy", "super-copy", "fake"]
+    );
+    assert!(m.counterfeit_words("mirror, quality; highly copied").is_empty());
+}

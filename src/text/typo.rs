@@ -113,33 +113,38 @@ impl DeletionIndex {
         if !self.may_match(word.len()) {
             return;
         }
-        let mask = (self.filter.len() * 64) as u64 - 1;
-        let mut probe = |k: u64| {
-            let bit = (k >> 20) & mask;
-            if self.filter[(bit / 64) as usize] & (1 << (bit % 64)) == 0 {
-                return;
-            }
-            if let Some(&(start, len)) = self.table.get(&k) {
-                out.extend_from_slice(&self.ids[start as usize..(start + len) as usize]);
-            }
-        };
+        // All the probe keys first, then the filter for all of them, then
+        // the table for the few that pass: each step is a loop of
+        // independent loads that the processor overlaps, where probing one
+        // key at a time would wait for each cache miss in turn.
         let n = word.len();
         let keys = Keys::new(word);
-        probe(keys.whole());
+        let mut probes: Vec<u64> = Vec::with_capacity(1 + n + n * n.saturating_sub(1) / 2);
+        probes.push(keys.whole());
         for i in 0..n {
             // A repeated letter gives the same deletion twice; skip it.
             if i > 0 && word[i] == word[i - 1] {
                 continue;
             }
-            probe(keys.without(i));
+            probes.push(keys.without(i));
         }
         if let Some((lo, hi)) = self.two_edits.filter(|_| edits >= 2) {
             if n + 2 >= lo && n <= hi + 2 {
                 for i in 0..n {
                     for j in i + 1..n {
-                        probe(keys.without_two(i, j));
+                        probes.push(keys.without_two(i, j));
                     }
                 }
+            }
+        }
+        let mask = (self.filter.len() * 64) as u64 - 1;
+        probes.retain(|&k| {
+            let bit = (k >> 20) & mask;
+            self.filter[(bit / 64) as usize] & (1 << (bit % 64)) != 0
+        });
+        for k in &probes {
+            if let Some(&(start, len)) = self.table.get(k) {
+                out.extend_from_slice(&self.ids[start as usize..(start + len) as usize]);
             }
         }
         out.sort_unstable();
@@ -156,6 +161,8 @@ impl DeletionIndex {
 
 /// A set of [`str_key`]s.
 pub(crate) type KeySet = HashSet<u64, BuildHasherDefault<PreHashed>>;
+/// A map keyed by [`str_key`]s.
+pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
 
 /// The key of a whole string, as [`DeletionIndex`] computes it.
 pub(crate) fn str_key(s: &str) -> u64 {
