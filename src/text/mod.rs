@@ -246,6 +246,10 @@ struct Work {
     scratch: Scratch,
 }
 
+/// Folded characters whose buffers a thread keeps between searches (some
+/// 40 bytes each); a longer text's are freed after it.
+const KEEP_UNITS: usize = 1 << 16;
+
 thread_local! {
     static WORK: std::cell::RefCell<Work> = std::cell::RefCell::new(Work::default());
 }
@@ -385,7 +389,14 @@ impl TextMatcher {
     /// Matches in one piece of text, in order of position.
     pub fn find_in(&self, field: TextField, text: &str) -> Vec<TextMatch> {
         let text = clamp(text);
-        let run = |work: &mut Work| self.find_with(field, text, work);
+        let run = |work: &mut Work| {
+            let found = self.find_with(field, text, work);
+            // Keep a listing's worth of buffers, not an outlier's.
+            if work.doc.units.capacity() > KEEP_UNITS {
+                *work = Work::default();
+            }
+            found
+        };
         WORK.try_with(|w| match w.try_borrow_mut() {
             Ok(mut work) => run(&mut work),
             Err(_) => run(&mut Work::default()),

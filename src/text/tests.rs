@@ -499,6 +499,10 @@ fn reused_buffers_do_not_leak_between_texts() {
     let alone = m.find_in(TextField::Title, short);
     let _ = m.find_in(TextField::Title, &long);
     assert_eq!(m.find_in(TextField::Title, short), alone);
+    // A text too long for the kept buffers, then a short one again.
+    let huge = "Velora ".repeat(20_000);
+    assert_eq!(m.find_in(TextField::Description, &huge).len(), 20_000);
+    assert_eq!(m.find_in(TextField::Title, short), alone);
     // From another thread, with its own buffers, the same answer.
     let other = std::thread::scope(|s| s.spawn(|| m.find_in(TextField::Title, &long)).join().expect("thread"));
     assert_eq!(other, m.find_in(TextField::Title, &long));
