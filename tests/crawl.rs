@@ -1,6 +1,7 @@
 //! The crawler against a misbehaving marketplace on loopback: duplicate
 //! links, a 503 that clears, a 429 that does not, a redirect to a metadata
-//! address, an oversized page, and a page with no title.
+//! address, an oversized page, a page with no title, and a robots.txt with
+//! a Disallow and a Crawl-delay.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,12 +23,15 @@ use url::Url;
 #[derive(Default)]
 struct Hits {
     by_path: Mutex<HashMap<String, usize>>,
+    /// When each request arrived.
+    times: Mutex<Vec<std::time::Instant>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
 
 impl Hits {
     fn count(&self, path: &str) -> usize {
+        self.times.lock().unwrap().push(std::time::Instant::now());
         let mut m = self.by_path.lock().unwrap();
         let n = m.entry(path.to_string()).or_default();
         *n += 1;
@@ -47,7 +51,15 @@ fn listing_page(id: &str) -> String {
     )
 }
 
-async fn search() -> impl IntoResponse {
+const CRAWL_DELAY: Duration = Duration::from_millis(150);
+
+async fn robots(State(hits): State<Arc<Hits>>) -> &'static str {
+    hits.count("/robots.txt");
+    "User-agent: *\nDisallow: /item/8.html\nCrawl-delay: 0.15\n"
+}
+
+async fn search(State(hits): State<Arc<Hits>>) -> impl IntoResponse {
+    hits.count("/search");
     let links = [
         "/item/1.html?spm=a.b&algo_pvid=1",
         "/i/1?ref=browse",
@@ -108,6 +120,7 @@ async fn image(State(hits): State<Arc<Hits>>, Path(file): Path<String>) -> Respo
 async fn crawler_survives_a_misbehaving_marketplace() {
     let hits = Arc::new(Hits::default());
     let app = Router::new()
+        .route("/robots.txt", get(robots))
         .route("/search", get(search))
         .route("/item/{file}", get(item))
         .route("/i/{id}", get(item_alias))
@@ -141,7 +154,7 @@ async fn crawler_survives_a_misbehaving_marketplace() {
 
     // Listing 1 is reached by three links but fetched once.
     let ids: Vec<_> = listings.iter().map(|l| l.item_id.as_str()).collect();
-    assert_eq!(ids, ["1", "2", "7", "8"]);
+    assert_eq!(ids, ["1", "2", "7"]);
     assert_eq!(hits.get("/item/1.html"), 1);
     assert!(stats.duplicates >= 2);
     assert_eq!(listings[0].canonical, "https://fixture-market.test/item/1.html");
@@ -169,7 +182,17 @@ async fn crawler_survives_a_misbehaving_marketplace() {
     assert!(reason("4").contains("limit"), "{}", reason("4"));
     assert!(reason("5").contains("429"), "{}", reason("5"));
     assert!(reason("6").contains("no title"), "{}", reason("6"));
+    assert!(reason("8").contains("robots.txt"), "{}", reason("8"));
+    assert_eq!(hits.get("/item/8.html"), 0, "fetched a page robots.txt disallows");
+    assert_eq!(hits.get("/robots.txt"), 1);
     // Retries are bounded: first try plus three.
     assert_eq!(hits.get("/item/5.html"), 4);
     assert!(hits.max_in_flight.load(Ordering::SeqCst) <= 2, "per-host limit broken");
+    // Crawl-delay spaces the requests that follow robots.txt (a little
+    // slack for the server's own scheduling, never early by more).
+    let times = hits.times.lock().unwrap();
+    for pair in times[1..].windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(gap >= CRAWL_DELAY - Duration::from_millis(20), "requests {gap:?} apart");
+    }
 }

@@ -71,6 +71,13 @@ pub struct RawCrawl {
     pub max_pages: usize,
     pub max_depth: usize,
     pub user_agent: String,
+    /// Read and obey each host's robots.txt.
+    pub obey_robots: bool,
+    /// The least time between two requests to one host, in milliseconds;
+    /// a robots.txt Crawl-delay that asks for more wins.
+    pub delay_ms: u64,
+    /// The most a robots.txt Crawl-delay is allowed to ask, in seconds.
+    pub max_crawl_delay_secs: f64,
 }
 
 impl Default for RawCrawl {
@@ -88,6 +95,9 @@ impl Default for RawCrawl {
             max_pages: 50_000,
             max_depth: 50,
             user_agent: concat!("knockoff/", env!("CARGO_PKG_VERSION"), " (brand protection scanner)").to_string(),
+            obey_robots: true,
+            delay_ms: 500,
+            max_crawl_delay_secs: 30.0,
         }
     }
 }
@@ -150,6 +160,9 @@ pub struct CrawlLimits {
     pub max_pages: usize,
     pub max_depth: usize,
     pub user_agent: String,
+    pub obey_robots: bool,
+    pub delay: Duration,
+    pub max_crawl_delay: Duration,
 }
 
 /// CSS selectors for a listing page's fields.
@@ -333,6 +346,9 @@ fn compile(raw: RawSite, source: &str) -> Result<SiteProfile, ConfigError> {
         max_pages: c.max_pages,
         max_depth: c.max_depth,
         user_agent: c.user_agent.clone(),
+        obey_robots: c.obey_robots,
+        delay: Duration::from_millis(c.delay_ms),
+        max_crawl_delay: Duration::from_secs_f64(c.max_crawl_delay_secs),
     };
     let item_id = Regex::new(&raw.canonical.item_id)
         .map_err(|e| err("canonical", "item_id", format!("not a regular expression: {e}")))?;

@@ -1,14 +1,16 @@
-//! One HTTP fetch, made safe: only allowed hosts, a cap on redirects and on
-//! body size (streamed, cut off when exceeded), retries with exponential
-//! backoff and jitter on 429, 5xx and transport errors, honouring
-//! Retry-After.
+//! One HTTP fetch, made safe and polite: only allowed hosts, a cap on
+//! redirects and on body size (streamed, cut off when exceeded), retries
+//! with exponential backoff and jitter on 429, 5xx and transport errors,
+//! honouring Retry-After; per host, robots.txt obeyed (Disallow and
+//! Crawl-delay), a least delay between requests and a concurrency limit.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
+use tokio::time::Instant;
 
 use reqwest::{header, StatusCode};
 use url::Url;
@@ -108,15 +110,38 @@ pub struct Fetched {
     pub body: Vec<u8>,
 }
 
+/// The token we look for in robots.txt user-agent lines.
+const ROBOTS_AGENT: &str = "knockoff";
+
+/// The largest robots.txt we read (Google reads 500 KiB).
+const MAX_ROBOTS_BYTES: usize = 500 << 10;
+
+/// What a host's robots.txt says.
+enum Robots {
+    AllowAll,
+    /// robots.txt could not be fetched (5xx, transport): RFC 9309 says to
+    /// assume everything is disallowed.
+    DisallowAll(String),
+    Rules(Box<texting_robots::Robot>),
+}
+
+/// Politeness state of one host (scheme, host and port).
+struct Host {
+    /// At most `limits.concurrency` requests in flight, however many tasks
+    /// want the host.
+    slots: Semaphore,
+    robots: OnceCell<Robots>,
+    /// When the next request to the host may start.
+    next: tokio::sync::Mutex<Instant>,
+}
+
 /// An HTTP client bound to one site's rules and limits.
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     rules: Arc<HostRules>,
     limits: CrawlLimits,
-    /// One semaphore per host: at most `limits.concurrency` requests in
-    /// flight to any one host, however many tasks want it.
-    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    hosts: Arc<Mutex<HashMap<String, Arc<Host>>>>,
 }
 
 impl Fetcher {
@@ -159,23 +184,91 @@ impl Fetcher {
         &self.rules
     }
 
-    fn host_slot(&self, url: &Url) -> Arc<Semaphore> {
-        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    fn host(&self, url: &Url) -> Arc<Host> {
+        let origin = url.origin().ascii_serialization();
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
         hosts
-            .entry(host)
-            .or_insert_with(|| Arc::new(Semaphore::new(self.limits.concurrency)))
+            .entry(origin)
+            .or_insert_with(|| {
+                Arc::new(Host {
+                    slots: Semaphore::new(self.limits.concurrency),
+                    robots: OnceCell::new(),
+                    next: tokio::sync::Mutex::new(Instant::now()),
+                })
+            })
             .clone()
     }
 
-    /// Fetches `url`, retrying transient failures with backoff.
+    /// Fetches `url` if the host's robots.txt allows it, paced and retried.
     pub async fn get(&self, url: &Url, max_bytes: usize) -> Result<Fetched, FetchError> {
+        let host = self.host(url);
+        let mut delay = self.limits.delay;
+        if self.limits.obey_robots {
+            let robots = host.robots.get_or_init(|| self.robots(url)).await;
+            let refuse = |reason: String| {
+                Err(FetchError::Forbidden {
+                    url: url.to_string(),
+                    reason,
+                })
+            };
+            match robots {
+                Robots::AllowAll => {}
+                Robots::DisallowAll(why) => return refuse(why.clone()),
+                Robots::Rules(r) => {
+                    if !r.allowed(url.as_str()) {
+                        return refuse("disallowed by robots.txt".into());
+                    }
+                    if let Some(d) = r.delay.filter(|d| d.is_finite() && *d > 0.0) {
+                        delay = delay.max(Duration::from_secs_f32(d).min(self.limits.max_crawl_delay));
+                    }
+                }
+            }
+        }
+        self.get_paced(&host, url, max_bytes, delay).await
+    }
+
+    /// Reads the robots.txt of `url`'s host.
+    async fn robots(&self, url: &Url) -> Robots {
+        let Ok(robots_url) = url.join("/robots.txt") else {
+            return Robots::AllowAll;
+        };
+        let host = self.host(url);
+        match self
+            .get_paced(&host, &robots_url, MAX_ROBOTS_BYTES, self.limits.delay)
+            .await
+        {
+            Ok(f) => match texting_robots::Robot::new(ROBOTS_AGENT, &f.body) {
+                Ok(r) => Robots::Rules(Box::new(r)),
+                Err(e) => {
+                    tracing::warn!("{robots_url}: unreadable, treated as allowing all: {e}");
+                    Robots::AllowAll
+                }
+            },
+            // No robots.txt (4xx): no rules.
+            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) && status != 429 => Robots::AllowAll,
+            Err(e) => Robots::DisallowAll(format!("robots.txt could not be read, so nothing is allowed: {e}")),
+        }
+    }
+
+    /// Fetches `url`, holding the host to its concurrency and delay, and
+    /// retrying transient failures with backoff.
+    async fn get_paced(
+        &self,
+        host: &Host,
+        url: &Url,
+        max_bytes: usize,
+        delay: Duration,
+    ) -> Result<Fetched, FetchError> {
         let mut attempt = 0;
         loop {
             // The permit is held for one attempt, not across the backoff
             // sleep, so a host that asks us to wait does not starve others.
-            let slot = self.host_slot(url);
-            let permit = slot.acquire().await.expect("host semaphores are never closed");
+            let permit = host.slots.acquire().await.expect("host semaphores are never closed");
+            if !delay.is_zero() {
+                let mut next = host.next.lock().await;
+                tokio::time::sleep_until(*next).await;
+                *next = Instant::now() + delay;
+            }
             let result = self.get_once(url, max_bytes).await;
             drop(permit);
             match result {

@@ -1,0 +1,77 @@
+//! Radius queries over 256-bit hashes: the multi-index [`HammingIndex`]
+//! against a plain popcount scan, at 10^4, 10^5 and 10^6 random hashes and
+//! radius 32, for a query with a match planted 20 bits away and for a
+//! random query (which matches nothing).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use knockoff::image::index::HammingIndex;
+use knockoff::image::Hash256;
+
+const RADIUS: u32 = 32;
+
+/// Deterministic 64-bit generator (splitmix64).
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn random_hash(state: &mut u64) -> Hash256 {
+    Hash256([splitmix(state), splitmix(state), splitmix(state), splitmix(state)])
+}
+
+/// `h` with `flips` distinct bits flipped.
+fn flip(h: &Hash256, flips: u32, state: &mut u64) -> Hash256 {
+    let mut out = *h;
+    while out.distance(h) < flips {
+        let bit = (splitmix(state) % 256) as usize;
+        let mask = 1u64 << (bit % 64);
+        if (out.0[bit / 64] ^ h.0[bit / 64]) & mask == 0 {
+            out.0[bit / 64] ^= mask;
+        }
+    }
+    out
+}
+
+/// The linear scan the index replaces.
+fn scan(hashes: &[Hash256], q: &Hash256, radius: u32) -> Vec<(u32, u32)> {
+    let mut found: Vec<(u32, u32)> = hashes
+        .iter()
+        .enumerate()
+        .map(|(id, h)| (id as u32, h.distance(q)))
+        .filter(|&(_, d)| d <= radius)
+        .collect();
+    found.sort_unstable_by_key(|&(id, d)| (d, id));
+    found
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("radius_32");
+    group.sample_size(10).measurement_time(Duration::from_secs(2));
+    for n in [10_000usize, 100_000, 1_000_000] {
+        let mut state = n as u64;
+        let hashes: Vec<Hash256> = (0..n).map(|_| random_hash(&mut state)).collect();
+        let planted = flip(&hashes[n / 2], 20, &mut state);
+        let random = random_hash(&mut state);
+        let index = HammingIndex::new(hashes.clone());
+        assert_eq!(index.query(&planted, RADIUS), scan(&hashes, &planted, RADIUS));
+        assert_eq!(index.nearest_within(&planted, RADIUS), Some(((n / 2) as u32, 20)));
+        for (name, q) in [("planted", planted), ("random", random)] {
+            group.bench_with_input(BenchmarkId::new(format!("index_{name}"), n), &q, |b, q| {
+                b.iter(|| index.query(black_box(q), RADIUS))
+            });
+            group.bench_with_input(BenchmarkId::new(format!("scan_{name}"), n), &q, |b, q| {
+                b.iter(|| scan(&hashes, black_box(q), RADIUS))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
