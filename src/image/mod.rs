@@ -99,6 +99,7 @@
 
 mod decode;
 mod hash;
+pub mod index;
 #[cfg(test)]
 mod tests;
 

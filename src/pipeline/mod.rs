@@ -317,6 +317,10 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
     let json = serde_json::to_string_pretty(&summary).expect("summary serialises");
     report::write_atomic(&opts.out.join("summary.json"), json.as_bytes())?;
     ledger.finish_run(run, &opts.clock.stamp(), &json).await?;
+    // Closing checkpoints the write-ahead log into the ledger file.
+    if let Ok(ledger) = Arc::try_unwrap(ledger) {
+        ledger.close().await;
+    }
     Ok(summary)
 }
 
