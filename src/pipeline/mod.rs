@@ -272,6 +272,7 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
     let drafts_written = report::write_drafts(&opts.out, &drafts, &registry)?;
     log.finish()?;
 
+    let crawl_failed = crawl_stats.failures.len();
     let mut failures = crawl_stats.failures;
     failures.extend(batch_stats.failures);
     let mut stages = BTreeMap::new();
@@ -281,7 +282,7 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
             received: crawl_stats.pages + crawl_stats.listings,
             sent: crawl_stats.listings,
             dropped: crawl_stats.duplicates,
-            failed: failures.len(),
+            failed: crawl_failed,
         },
     );
     stages.insert("analyse".to_string(), analysed);
