@@ -93,6 +93,19 @@ enum FixturesCommand {
         #[arg(long, value_name = "PATH")]
         registry: Option<PathBuf>,
     },
+    /// Render a labelled image set from the catalogue (for `eval images`):
+    /// every copied work as its listing shows it, and clean listings'
+    /// pictures.
+    Images {
+        /// Where the pictures and labels.jsonl go.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// At most this many clean (unregistered) pictures.
+        #[arg(long, default_value_t = 1000)]
+        clean: usize,
+        #[arg(long, value_name = "DIR")]
+        catalogue: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -106,6 +119,14 @@ enum EvalCommand {
         /// The catalogue directory whose truth.jsonl to use.
         #[arg(long, value_name = "DIR")]
         catalogue: Option<PathBuf>,
+    },
+    /// Recall per edit and false positives of the image comparator on a
+    /// labelled image set (a directory with labels.jsonl: file, work or
+    /// null, edits), e.g. one written by `knockoff fixtures images`.
+    Images {
+        dir: PathBuf,
+        #[arg(long, value_name = "PATH")]
+        registry: Option<PathBuf>,
     },
     /// Recall per disguise and false positives of the text matcher and
     /// scorer on a labelled file of titles (JSONL: text, mark or null, kind,
@@ -185,6 +206,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let truth = fixture::load_truth(&dir)?;
             let candidates: Vec<knockoff::model::Candidate> = read_jsonl(&out.join("candidates.ndjson"))?;
             print!("{}", knockoff::eval::evaluate(&truth, &candidates).render());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fixtures(FixturesCommand::Images { out, clean, catalogue }) => {
+            let dir = catalogue.unwrap_or_else(fixture::default_dir);
+            let set = knockoff::eval::images::labelled_from_catalogue(
+                &fixture::load_catalogue(&dir)?,
+                &fixture::load_truth(&dir)?,
+                clean,
+            );
+            knockoff::eval::images::write_labelled(&dir, &out, &set)?;
+            eprintln!("wrote {} labelled pictures to {}", set.len(), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Images { dir, registry }) => {
+            let registry = registry.unwrap_or_else(|| default_config_dir().join("registry.toml"));
+            let registry = knockoff::config::Registry::load(&registry)?;
+            let labels: Vec<knockoff::eval::images::LabelledImage> = read_jsonl(&dir.join("labels.jsonl"))?;
+            let index = knockoff::image::WorkIndex::build(&registry.works)?;
+            let limits = knockoff::image::ImageLimits::default();
+            print!(
+                "{}",
+                knockoff::eval::images::evaluate_images(&dir, &labels, &index, &limits).render()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Text { file, registry }) => {

@@ -5,6 +5,7 @@
 //! ground truth names; a complaint on the wrong right is as wrong as one on
 //! a clean listing.
 
+pub mod images;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap};

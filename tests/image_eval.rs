@@ -1,0 +1,44 @@
+//! `knockoff eval images` on a labelled set rendered from the fixture
+//! catalogue: every copied work as its listing shows it, and clean
+//! listings' pictures; held above the floors issue 4 sets for the edits the
+//! fixtures carry.
+
+use knockoff::config::{default_config_dir, Registry};
+use knockoff::eval::images::{evaluate_images, labelled_from_catalogue, write_labelled};
+use knockoff::fixture;
+use knockoff::image::{ImageLimits, WorkIndex};
+
+const MIN_RECALL: f64 = 0.90;
+const MIN_RECALL_GEOMETRIC: f64 = 0.80;
+const MAX_FALSE_POSITIVES: f64 = 0.01;
+
+#[test]
+fn fixture_images_hold_the_floors() {
+    let dir = fixture::default_dir();
+    let set = labelled_from_catalogue(
+        &fixture::load_catalogue(&dir).unwrap(),
+        &fixture::load_truth(&dir).unwrap(),
+        300,
+    );
+    let out = tempfile::tempdir().unwrap();
+    write_labelled(&dir, out.path(), &set).unwrap();
+    let labels: Vec<_> = set.into_iter().map(|(l, _)| l).collect();
+    assert!(labels.iter().filter(|l| l.work.is_none()).count() >= 300);
+
+    let registry = Registry::load(&default_config_dir().join("registry.toml")).unwrap();
+    let index = WorkIndex::build(&registry.works).unwrap();
+    let e = evaluate_images(out.path(), &labels, &index, &ImageLimits::default());
+    eprintln!("{}", e.render());
+    assert!(e.failures.is_empty(), "{:?}", e.failures);
+    assert!(e.recall() >= MIN_RECALL, "recall {:.3}", e.recall());
+    assert!(
+        e.false_positive_rate() <= MAX_FALSE_POSITIVES,
+        "false positives {:.4}",
+        e.false_positive_rate()
+    );
+    for edit in ["crop", "pad", "background"] {
+        let (found, of) = e.by_edit.get(edit).copied().unwrap_or_default();
+        assert!(of > 0, "no {edit} pictures in the set");
+        assert!(found as f64 / of as f64 >= MIN_RECALL_GEOMETRIC, "{edit}: {found}/{of}");
+    }
+}
