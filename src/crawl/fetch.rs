@@ -5,7 +5,7 @@
 //! Crawl-delay), a least delay between requests and a concurrency limit.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -73,13 +73,7 @@ impl HostRules {
             url::Host::Domain(_) => None,
         };
         if let Some(ip) = ip {
-            if ip.is_loopback() {
-                if !self.allow_loopback {
-                    return Err(format!("{ip} is a loopback address"));
-                }
-            } else if is_internal(ip) {
-                return Err(format!("{ip} is a private, link-local or metadata address"));
-            }
+            address_allowed(ip, self.allow_loopback)?;
         }
         let name = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let name = name.trim_start_matches('[').trim_end_matches(']');
@@ -88,6 +82,48 @@ impl HostRules {
         } else {
             Err(format!("host {name} is not in the site profile's allowed hosts"))
         }
+    }
+}
+
+/// Ok when requests may go to `ip`; else the reason they may not.
+fn address_allowed(ip: IpAddr, allow_loopback: bool) -> Result<(), String> {
+    if ip.is_loopback() {
+        if allow_loopback {
+            Ok(())
+        } else {
+            Err(format!("{ip} is a loopback address"))
+        }
+    } else if is_internal(ip) {
+        Err(format!("{ip} is a private, link-local or metadata address"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Resolves host names and keeps only addresses requests may go to, so an
+/// allowed name that points at 10.0.0.8 or 169.254.169.254 (a poisoned or
+/// rebinding DNS answer) is refused like the literal address would be.
+struct SafeResolver {
+    allow_loopback: bool,
+}
+
+impl reqwest::dns::Resolve for SafeResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_loopback = self.allow_loopback;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let all: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let safe: Vec<SocketAddr> = all
+                .iter()
+                .copied()
+                .filter(|a| address_allowed(a.ip(), allow_loopback).is_ok())
+                .collect();
+            if safe.is_empty() {
+                let ips: Vec<String> = all.iter().map(|a| a.ip().to_string()).collect();
+                return Err(format!("{host} resolves only to refused addresses ({})", ips.join(", ")).into());
+            }
+            Ok(Box::new(safe.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -170,6 +206,9 @@ impl Fetcher {
             .connect_timeout(limits.connect_timeout)
             .timeout(limits.request_timeout)
             .redirect(policy)
+            .dns_resolver(Arc::new(SafeResolver {
+                allow_loopback: site.allow_loopback,
+            }))
             .build()
             .map_err(|e| FetchError::Client(e.to_string()))?;
         Ok(Fetcher {
@@ -290,10 +329,14 @@ impl Fetcher {
             .check(url)
             .map_err(|reason| (FetchError::Forbidden { url: u.clone(), reason }, None))?;
         let transport = |e: reqwest::Error| {
-            let message = match std::error::Error::source(&e) {
-                Some(src) => format!("{e}: {src}"),
-                None => e.to_string(),
-            };
+            // The whole chain: reqwest's own text ("client error (Connect)")
+            // rarely says what went wrong.
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                message = format!("{message}: {cause}");
+                source = cause.source();
+            }
             // A refused redirect is final, not a transient fault.
             if e.is_redirect() {
                 (
@@ -408,6 +451,30 @@ mod tests {
         assert!(HostRules::new(&strict)
             .check(&Url::parse("http://127.0.0.1:5/").unwrap())
             .is_err());
+    }
+
+    #[tokio::test]
+    async fn names_that_resolve_to_refused_addresses_are_refused() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let app = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let url = Url::parse(&format!("http://localhost:{port}/")).unwrap();
+
+        let mut site = SiteProfile::fixture().with_base_url(url.clone());
+        site.limits.retries = 0;
+        let fetched = Fetcher::new(&site).unwrap().get(&url, 1000).await.unwrap();
+        assert_eq!(fetched.body, b"ok");
+
+        // The same name, on a profile that does not allow loopback.
+        site.allow_loopback = false;
+        let err = Fetcher::new(&site)
+            .unwrap()
+            .get(&url, 1000)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("refused addresses"), "{err}");
     }
 
     #[test]
