@@ -122,6 +122,24 @@ pub struct RawListing {
     pub images: Option<String>,
     #[serde(default = "default_image_attr")]
     pub image_attr: String,
+    /// Page state embedded in a script (AliExpress's `window.runParams`).
+    pub page_state: Option<RawPageState>,
+}
+
+/// Where a listing's fields sit in page state a script assigns to a
+/// variable, as JSON pointers (RFC 6901) into the assigned object.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPageState {
+    /// The variable, e.g. `window.runParams`.
+    pub variable: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub price: Option<String>,
+    pub seller: Option<String>,
+    pub category: Option<String>,
+    /// A pointer to an array of image URLs (or to one URL).
+    pub images: Option<String>,
 }
 
 fn yes() -> bool {
@@ -176,6 +194,7 @@ pub struct ListingSelectors {
     pub category: Option<Selector>,
     pub images: Option<Selector>,
     pub image_attr: String,
+    pub page_state: Option<RawPageState>,
 }
 
 /// A site profile, checked and compiled.
@@ -368,8 +387,38 @@ fn compile(raw: RawSite, source: &str) -> Result<SiteProfile, ConfigError> {
         }
     }
     let l = &raw.listing;
-    if !l.json_ld && l.title.is_none() {
-        return Err(err("listing", "title", "is needed when json_ld is off".into()));
+    if let Some(ps) = &l.page_state {
+        if ps.variable.trim().is_empty() {
+            return Err(err(
+                "listing.page_state",
+                "variable",
+                "must name the script variable".into(),
+            ));
+        }
+        let pointers = [
+            ("title", &ps.title),
+            ("description", &ps.description),
+            ("price", &ps.price),
+            ("seller", &ps.seller),
+            ("category", &ps.category),
+            ("images", &ps.images),
+        ];
+        for (field, pointer) in pointers {
+            if let Some(p) = pointer.as_deref().filter(|p| !p.is_empty() && !p.starts_with('/')) {
+                return Err(err(
+                    "listing.page_state",
+                    field,
+                    format!("{p:?} is not a JSON pointer (starts with '/')"),
+                ));
+            }
+        }
+    }
+    if !l.json_ld && l.title.is_none() && l.page_state.is_none() {
+        return Err(err(
+            "listing",
+            "title",
+            "is needed when json_ld is off and there is no page_state".into(),
+        ));
     }
     Ok(SiteProfile {
         name: raw.name,
@@ -397,6 +446,7 @@ fn compile(raw: RawSite, source: &str) -> Result<SiteProfile, ConfigError> {
             category: optional("category", &l.category)?,
             images: optional("images", &l.images)?,
             image_attr: l.image_attr.clone(),
+            page_state: l.page_state.clone(),
         },
         item_id,
         template: raw.canonical.template,

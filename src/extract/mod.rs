@@ -4,7 +4,9 @@
 //! listing links and the next page; a listing page yields its fields.
 //! Fields come from schema.org `Product` JSON-LD when the profile allows it
 //! (structured data survives layout changes far better than selectors), then
-//! from the profile's CSS selectors for whatever the JSON-LD lacked.
+//! from page state a script embeds (AliExpress's `window.runParams`) at the
+//! profile's JSON pointers, then from the profile's CSS selectors for
+//! whatever is still missing.
 //!
 //! A listing page without a title is an error, never a silent empty listing:
 //! it usually means the layout changed and the profile needs updating.
@@ -13,6 +15,7 @@ use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use url::Url;
 
+use crate::config::site::RawPageState;
 use crate::config::SiteProfile;
 
 /// A listing page that yielded nothing usable.
@@ -68,6 +71,9 @@ pub fn listing(html: &str, page: &Url, site: &SiteProfile) -> Result<ListingFiel
         ListingFields::default()
     };
 
+    if let Some(ps) = &sel.page_state {
+        fill_from_page_state(&mut fields, &doc, page, ps);
+    }
     let css = |s: &Option<Selector>| {
         s.as_ref()
             .and_then(|s| doc.select(s).next())
@@ -129,6 +135,144 @@ fn json_ld_product(doc: &Html, page: &Url) -> Option<ListingFields> {
         .find_map(|v| find_product(&v).map(|p| product_fields(p, page)))
 }
 
+/// A JSON value as a reader sees it: a string collapsed, a number written
+/// out, an object by its `name` (schema.org nests sellers and brands so).
+fn value_text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => collapse(s),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Object(o)) => o.get("name").and_then(Value::as_str).map(collapse).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// Fills the fields still empty from page state a script assigns to a
+/// variable, at the profile's JSON pointers.
+fn fill_from_page_state(fields: &mut ListingFields, doc: &Html, page: &Url, ps: &RawPageState) {
+    let Some(state) = page_state(doc, &ps.variable) else {
+        return;
+    };
+    let at = |p: &Option<String>| p.as_deref().map(|p| value_text(state.pointer(p))).unwrap_or_default();
+    for (field, pointer) in [
+        (&mut fields.title, &ps.title),
+        (&mut fields.description, &ps.description),
+        (&mut fields.seller, &ps.seller),
+        (&mut fields.category, &ps.category),
+    ] {
+        if field.is_empty() {
+            *field = at(pointer);
+        }
+    }
+    if fields.price.is_none() {
+        fields.price = Some(at(&ps.price)).filter(|p| !p.is_empty());
+    }
+    if fields.images.is_empty() {
+        let images = match ps.images.as_deref().and_then(|p| state.pointer(p)) {
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+            Some(Value::String(s)) => vec![s.as_str()],
+            _ => Vec::new(),
+        };
+        fields.images = images.into_iter().filter_map(|i| page.join(i.trim()).ok()).collect();
+    }
+}
+
+/// The object a script assigns to `variable` (`window.runParams = {…};`),
+/// read as JSON once any bare object keys (`{data: …}`, as JavaScript
+/// allows) are quoted.
+fn page_state(doc: &Html, variable: &str) -> Option<Value> {
+    let scripts = Selector::parse("script").expect("static selector");
+    doc.select(&scripts).find_map(|script| {
+        let text: String = script.text().collect();
+        let at = text.find(variable)?;
+        let rest = text[at + variable.len()..].trim_start().strip_prefix('=')?.trim_start();
+        let object = balanced(rest)?;
+        serde_json::from_str(object)
+            .ok()
+            .or_else(|| serde_json::from_str(&quote_keys(object)).ok())
+    })
+}
+
+/// The `{…}` that `s` starts with, brackets counted outside string literals.
+fn balanced(s: &str) -> Option<&str> {
+    if !s.starts_with('{') {
+        return None;
+    }
+    let (mut depth, mut quote, mut escaped) = (0usize, None, false);
+    for (i, c) in s.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '{' | '[' => depth += 1,
+            '}' | ']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(&s[..=i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Quotes bare object keys outside string literals: `{a: 1}` → `{"a": 1}`.
+fn quote_keys(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut chars = s.char_indices().peekable();
+    let (mut quote, mut escaped, mut expect_key) = (None, false, false);
+    while let Some((i, c)) = chars.next() {
+        if let Some(q) = quote {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if expect_key && (c.is_ascii_alphabetic() || c == '_' || c == '$') {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if d.is_ascii_alphanumeric() || d == '_' || d == '$' {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let rest = s[end..].trim_start();
+            if rest.starts_with(':') {
+                out.push('"');
+                out.push_str(&s[i..end]);
+                out.push('"');
+            } else {
+                out.push_str(&s[i..end]);
+            }
+            expect_key = false;
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '{' | ',' => expect_key = true,
+            c if c.is_whitespace() => {}
+            _ => expect_key = false,
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn find_product(v: &Value) -> Option<&Value> {
     match v {
         Value::Array(items) => items.iter().find_map(find_product),
@@ -149,12 +293,7 @@ fn find_product(v: &Value) -> Option<&Value> {
 }
 
 fn product_fields(p: &Value, page: &Url) -> ListingFields {
-    let string = |v: Option<&Value>| match v {
-        Some(Value::String(s)) => collapse(s),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Object(o)) => o.get("name").and_then(Value::as_str).map(collapse).unwrap_or_default(),
-        _ => String::new(),
-    };
+    let string = value_text;
     let offers = match p.get("offers") {
         Some(Value::Array(a)) => a.first(),
         other => other,
@@ -231,6 +370,37 @@ mod tests {
         assert_eq!(f.title, "Quilted bag");
         assert_eq!(f.description, "Soft");
         assert_eq!(f.images.len(), 1);
+    }
+
+    #[test]
+    fn page_state_fills_what_json_ld_lacks() {
+        let profile = crate::config::site::FIXTURE_PROFILE_TOML.replace(
+            "image_attr = \"src\"",
+            "image_attr = \"src\"\n[listing.page_state]\nvariable = \"window.runParams\"\n\
+             title = \"/data/productInfoComponent/subject\"\nseller = \"/data/sellerComponent/storeName\"\n\
+             price = \"/data/priceComponent/formatedPrice\"\nimages = \"/data/imageComponent/imagePathList\"",
+        );
+        let site = SiteProfile::parse(&profile, "p.toml").unwrap();
+        let html = r#"<script>var x = 1; window.runParams = {
+              data: {productInfoComponent: {subject: "Vel0ra bag {new} 'x'"},
+                     sellerComponent: {storeName: 'Shop, "B"'.length ? "Shop B" : ""},
+                     priceComponent: {formatedPrice: "US $12.50"},
+                     imageComponent: {imagePathList: ["//cdn.example/a.jpg", "/b.jpg"]}}};
+            </script><script>window.runParams = {data: {productInfoComponent: {subject: "S"}}};</script>"#;
+        // The first assignment is not valid JSON even with keys quoted (a
+        // JavaScript expression): the second is used.
+        let f = listing(html, &page(), &site).unwrap();
+        assert_eq!(f.title, "S");
+        let html = r#"<script>window.runParams = {data: {productInfoComponent: {subject: "Vel0ra bag {new}"},
+              sellerComponent: {"storeName": "Shop B"}, priceComponent: {formatedPrice: "US $12.50"},
+              imageComponent: {imagePathList: ["//cdn.example/a.jpg", "/b.jpg"]}}};</script>
+              <h1 class="title">css title</h1>"#;
+        let f = listing(html, &page(), &site).unwrap();
+        assert_eq!(f.title, "Vel0ra bag {new}");
+        assert_eq!(f.seller, "Shop B");
+        assert_eq!(f.price.as_deref(), Some("US $12.50"));
+        let imgs: Vec<_> = f.images.iter().map(Url::as_str).collect();
+        assert_eq!(imgs, ["http://cdn.example/a.jpg", "http://127.0.0.1:1/b.jpg"]);
     }
 
     #[test]
