@@ -192,25 +192,46 @@ fn page_state(doc: &Html, variable: &str) -> Option<Value> {
     })
 }
 
+/// Tracks whether a scan of JavaScript source is inside a string literal.
+#[derive(Default)]
+struct Literal {
+    quote: Option<char>,
+    escaped: bool,
+}
+
+impl Literal {
+    /// Feeds the next character; true when it belongs to a string literal
+    /// (its quotes included).
+    fn feed(&mut self, c: char) -> bool {
+        if let Some(q) = self.quote {
+            if self.escaped {
+                self.escaped = false;
+            } else if c == '\\' {
+                self.escaped = true;
+            } else if c == q {
+                self.quote = None;
+            }
+            return true;
+        }
+        if c == '"' || c == '\'' {
+            self.quote = Some(c);
+            return true;
+        }
+        false
+    }
+}
+
 /// The `{…}` that `s` starts with, brackets counted outside string literals.
 fn balanced(s: &str) -> Option<&str> {
     if !s.starts_with('{') {
         return None;
     }
-    let (mut depth, mut quote, mut escaped) = (0usize, None, false);
+    let (mut depth, mut literal) = (0usize, Literal::default());
     for (i, c) in s.char_indices() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
+        if literal.feed(c) {
             continue;
         }
         match c {
-            '"' | '\'' => quote = Some(c),
             '{' | '[' => depth += 1,
             '}' | ']' => {
                 depth = depth.checked_sub(1)?;
@@ -228,17 +249,10 @@ fn balanced(s: &str) -> Option<&str> {
 fn quote_keys(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let mut chars = s.char_indices().peekable();
-    let (mut quote, mut escaped, mut expect_key) = (None, false, false);
+    let (mut literal, mut expect_key) = (Literal::default(), false);
     while let Some((i, c)) = chars.next() {
-        if let Some(q) = quote {
+        if literal.feed(c) {
             out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
             continue;
         }
         if expect_key && (c.is_ascii_alphabetic() || c == '_' || c == '$') {
@@ -251,8 +265,7 @@ fn quote_keys(s: &str) -> String {
                     break;
                 }
             }
-            let rest = s[end..].trim_start();
-            if rest.starts_with(':') {
+            if s[end..].trim_start().starts_with(':') {
                 out.push('"');
                 out.push_str(&s[i..end]);
                 out.push('"');
@@ -263,7 +276,6 @@ fn quote_keys(s: &str) -> String {
             continue;
         }
         match c {
-            '"' | '\'' => quote = Some(c),
             '{' | ',' => expect_key = true,
             c if c.is_whitespace() => {}
             _ => expect_key = false,
