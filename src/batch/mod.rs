@@ -183,10 +183,6 @@ impl Batcher {
         b
     }
 
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
-
     /// Decides where `c` goes and records the decision.
     pub fn place(&mut self, c: &Candidate) -> Placement {
         if let Disposition::Review(r) = &c.disposition {

@@ -219,10 +219,6 @@ impl Fetcher {
         })
     }
 
-    pub fn rules(&self) -> &HostRules {
-        &self.rules
-    }
-
     fn host(&self, url: &Url) -> Arc<Host> {
         let origin = url.origin().ascii_serialization();
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());

@@ -63,7 +63,6 @@ enum Done {
 /// Observes crawl progress (the terminal's progress bar, or nothing).
 pub trait Progress: Send + Sync {
     fn discovered(&self, _listings: usize) {}
-    fn fetched(&self) {}
 }
 
 impl Progress for () {}
@@ -117,7 +116,6 @@ pub async fn crawl(
             running.spawn(run_job(job, fetcher, site, tx, clock));
         }
         let Some(done) = running.join_next().await else { break };
-        progress.fetched();
         match done {
             Ok(Some(Done::Page { links, depth })) => {
                 stats.pages += 1;

@@ -77,7 +77,6 @@ pub struct StoredDraft {
 
 pub struct Ledger {
     pool: SqlitePool,
-    path: PathBuf,
 }
 
 impl Ledger {
@@ -114,14 +113,7 @@ impl Ledger {
             path: path.into(),
             source: e,
         })?;
-        Ok(Ledger {
-            pool,
-            path: path.into(),
-        })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(Ledger { pool })
     }
 
     pub async fn begin_run(&self, now: &str) -> Result<i64, LedgerError> {
