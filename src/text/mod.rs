@@ -79,6 +79,7 @@
 
 mod confusables;
 mod normalize;
+mod scan;
 mod typo;
 mod words;
 
@@ -114,6 +115,20 @@ const SPACED_MAX_GAP: usize = 3;
 /// How many words may stand between an honest-reference phrase and the mark
 /// ("strap for *42mm* Arcturo").
 const NOMINATIVE_REACH: usize = 2;
+
+/// How many words before a mark [`TextMatcher::nominative`] reads: the
+/// reach and the longest phrase.
+const NOMINATIVE_CONTEXT: usize = NOMINATIVE_REACH + {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < NOMINATIVE.len() {
+        if NOMINATIVE[i].len() > longest {
+            longest = NOMINATIVE[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 
 /// Honest-reference phrases, longest first so the most specific is named.
 const NOMINATIVE: &[&[&str]] = &[
@@ -169,13 +184,36 @@ pub struct TextMatcher {
     /// Dictionary words (by the key of their skeleton) → their near misses,
     /// a range of `known_misses`; empty for most. Listings are mostly
     /// ordinary words, so most words of a listing cost one lookup here.
-    known: typo::KeyMap<(u32, u32)>,
+    known: typo::KeyMap<Known>,
     known_misses: Vec<(u32, u32)>,
+    /// How many words either side of a word a match can involve: the most
+    /// words in a mark, less one.
+    reach: usize,
     words: WordList,
     counterfeit: AhoCorasick,
     /// The first word of each tell-tale, any case: an ASCII text without
     /// one has no tell-tale, and most texts have none.
     counterfeit_first: AhoCorasick,
+}
+
+/// What the matcher knows of a dictionary word.
+#[derive(Clone, Copy, Debug)]
+struct Known {
+    /// Its near misses: a range of [`TextMatcher::known_misses`].
+    start: u32,
+    len: u16,
+    /// Whether the automaton finds a mark in it, or it holds a word of a
+    /// mark of several words: only then can it be part of a match of the
+    /// automaton.
+    holds: bool,
+}
+
+impl Known {
+    /// Whether no match can involve the word (see [`scan`]): the text
+    /// around it need not even be folded.
+    fn quiet(self) -> bool {
+        self.len == 0 && !self.holds
+    }
 }
 
 /// A mark, folded.
@@ -232,9 +270,13 @@ enum Form {
 struct Scratch {
     chars: Vec<char>,
     candidates: Vec<u32>,
-    /// Per token: its key, and its dictionary entry.
+    probes: Vec<u64>,
+    /// Per token: its key, its dictionary entry, and whether it is loud
+    /// (not a quiet word; see [`scan`]).
     keys: Vec<u64>,
-    known: Vec<Option<(u32, u32)>>,
+    known: Vec<Option<Known>>,
+    /// Per token: whether the automaton need read it.
+    search: Vec<bool>,
     window: String,
     misses: Vec<(u32, usize)>,
 }
@@ -242,8 +284,12 @@ struct Scratch {
 /// What a search reuses from listing to listing, one per thread.
 #[derive(Default)]
 struct Work {
+    /// The region being matched.
     doc: Doc,
+    /// The whole text, folded only when it may hold a counterfeit word.
+    whole: Doc,
     scratch: Scratch,
+    scan: scan::Scan,
 }
 
 /// Folded characters whose buffers a thread keeps between searches (some
@@ -252,6 +298,16 @@ const KEEP_UNITS: usize = 1 << 16;
 
 thread_local! {
     static WORK: std::cell::RefCell<Work> = std::cell::RefCell::new(Work::default());
+}
+
+/// A region of a text, folded.
+#[derive(Clone, Copy)]
+struct Found<'a> {
+    /// The whole field.
+    text: &'a str,
+    region: &'a scan::Region,
+    /// The region, folded.
+    doc: &'a Doc,
 }
 
 /// A candidate match, in units of the folded text.
@@ -309,6 +365,8 @@ impl TextMatcher {
             owners[at].push((mark, form));
         };
         let mut mark_words = typo::KeySet::default();
+        // The skeletons of the words of marks of several words.
+        let mut parts: Vec<String> = Vec::new();
         for mark in marks {
             let doc = Doc::new(clamp(&mark.text));
             if doc.tokens.is_empty() {
@@ -327,6 +385,7 @@ impl TextMatcher {
                 skel: solid.clone(),
             });
             if doc.tokens.len() > 1 {
+                parts.extend(doc.skel.split(' ').map(str::to_string));
                 if edits_for(solid.chars().count()) > 0 {
                     mark_words.extend(doc.skel.split(' ').map(typo::str_key));
                 }
@@ -349,6 +408,7 @@ impl TextMatcher {
                 .enumerate()
                 .map(|(i, m)| (i as u32, m.skel.as_str(), m.edits())),
         );
+        let compiled_reach = compiled.iter().map(|m| m.words).max().unwrap_or(1) - 1;
         let max_words = compiled
             .iter()
             .filter(|m| m.edits() > 0)
@@ -370,11 +430,13 @@ impl TextMatcher {
             mark_words,
             known: typo::KeyMap::default(),
             known_misses: Vec::new(),
+            reach: compiled_reach,
             words,
             counterfeit,
             counterfeit_first,
         };
-        matcher.find_known_words();
+        let parts = AhoCorasick::new(&parts)?;
+        matcher.find_known_words(&parts);
         Ok(matcher)
     }
 
@@ -390,9 +452,9 @@ impl TextMatcher {
     pub fn find_in(&self, field: TextField, text: &str) -> Vec<TextMatch> {
         let text = clamp(text);
         let run = |work: &mut Work| {
-            let found = self.find_with(field, text, work);
+            let found = self.find_with(field, text, work, false);
             // Keep a listing's worth of buffers, not an outlier's.
-            if work.doc.units.capacity() > KEEP_UNITS {
+            if work.doc.units.capacity().max(work.whole.units.capacity()) > KEEP_UNITS {
                 *work = Work::default();
             }
             found
@@ -404,32 +466,71 @@ impl TextMatcher {
         .unwrap_or_else(|_| run(&mut Work::default()))
     }
 
-    fn find_with(&self, field: TextField, text: &str, work: &mut Work) -> Vec<TextMatch> {
-        let Work { doc, scratch } = work;
-        doc.fold(text);
-        let doc = &*doc;
-        let mut hits = Vec::new();
-        self.whole_pass(doc, &mut hits);
-        self.spaced_pass(doc, &mut hits);
-        self.typo_pass(doc, scratch, &mut hits);
-        if hits.is_empty() {
-            return Vec::new();
+    /// Matches in `text`: only in the regions the byte pass finds loud
+    /// ([`scan`]), or, with `whole`, in all of it (the reference the
+    /// regions are tested against).
+    fn find_with(&self, field: TextField, text: &str, work: &mut Work, whole: bool) -> Vec<TextMatch> {
+        let Work {
+            doc,
+            whole: whole_doc,
+            scratch,
+            scan,
+        } = work;
+        if whole {
+            scan.regions.clear();
+            scan.regions.push(scan::Region {
+                start: 0,
+                end: text.len(),
+                context: 0,
+            });
+        } else {
+            let quiet = |key| self.known.get(&key).is_some_and(|k| k.quiet());
+            scan.scan(text, quiet, self.reach, NOMINATIVE_CONTEXT);
         }
-        let hits = best_per_span(hits);
-        let counterfeit = self.counterfeit_in(doc, text);
-        let mut out: Vec<TextMatch> = hits
-            .into_iter()
-            .filter_map(|h| self.report(field, text, doc, h, &counterfeit))
-            .collect();
+        let mut out: Vec<TextMatch> = Vec::new();
+        let mut counterfeit: Option<Vec<String>> = None;
+        for region in &scan.regions {
+            let hits = self.hits_in(&text[region.start..region.end], doc, scratch);
+            if hits.is_empty() {
+                continue;
+            }
+            let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc));
+            for hit in hits {
+                let found = Found { text, region, doc };
+                out.extend(self.report(field, &found, hit, counterfeit, whole_doc));
+            }
+        }
         out.sort_by(|a, b| (a.start, a.end, &a.mark_id).cmp(&(b.start, b.end, &b.mark_id)));
         out
+    }
+
+    /// The three passes over `text`, folded into `doc`; overlapping hits of
+    /// a mark merged.
+    fn hits_in(&self, text: &str, doc: &mut Doc, scratch: &mut Scratch) -> Vec<Hit> {
+        doc.fold(text);
+        // Every word's key, dictionary entry and quietness first, each in a
+        // loop of its own: the lookups miss the cache, and with nothing
+        // between them the processor overlaps them.
+        let Scratch {
+            keys, known, search, ..
+        } = scratch;
+        keys.clear();
+        keys.extend(doc.tokens.iter().map(|tok| typo::str_key(doc.skel_of(tok))));
+        known.clear();
+        known.extend(keys.iter().map(|k| self.known.get(k).copied()));
+        search.clear();
+        search.extend(known.iter().map(|k| k.is_none_or(|k| k.holds)));
+        let mut hits = Vec::new();
+        self.whole_pass(doc, search, &mut hits);
+        self.spaced_pass(doc, &mut hits);
+        self.typo_pass(doc, scratch, &mut hits);
+        best_per_span(hits)
     }
 
     /// Counterfeit tell-tales anywhere in the text, lower-cased as written,
     /// each once, in order of first appearance.
     pub fn counterfeit_words(&self, text: &str) -> Vec<String> {
-        let text = clamp(text);
-        self.counterfeit_in(&Doc::new(text), text)
+        self.counterfeit_of(clamp(text), &mut Doc::default())
     }
 
     /// Whether a (folded) word is an ordinary dictionary word.
@@ -464,7 +565,7 @@ impl TextMatcher {
             + self.counterfeit_first.memory_usage()
             + self.typos.heap_bytes()
             + self.words.heap_bytes()
-            + self.known.capacity() * (std::mem::size_of::<(u64, (u32, u32))>() + 1)
+            + self.known.capacity() * (std::mem::size_of::<(u64, Known)>() + 1)
             + self.known_misses.capacity() * std::mem::size_of::<(u32, u32)>()
             + self.mark_words.capacity() * (std::mem::size_of::<u64>() + 1)
             + marks
@@ -472,9 +573,28 @@ impl TextMatcher {
     }
 
     /// Pass 1: the automaton over the skeleton, whole words and glued.
-    fn whole_pass(&self, doc: &Doc, hits: &mut Vec<Hit>) {
+    /// Only runs of tokens marked in `search` are read: a dictionary word
+    /// that holds no mark, nor a word of one, cannot be part of a match.
+    fn whole_pass(&self, doc: &Doc, search: &[bool], hits: &mut Vec<Hit>) {
+        let mut t = 0;
+        while t < doc.tokens.len() {
+            if !search[t] {
+                t += 1;
+                continue;
+            }
+            let first = t;
+            while t < doc.tokens.len() && search[t] {
+                t += 1;
+            }
+            let run = doc.tokens[first].skel_start as usize..doc.tokens[t - 1].skel_end as usize;
+            self.whole_run(doc, run, hits);
+        }
+    }
+
+    /// [`TextMatcher::whole_pass`] over skeleton bytes `run`.
+    fn whole_run(&self, doc: &Doc, run: std::ops::Range<usize>, hits: &mut Vec<Hit>) {
         let skel = doc.skel.as_bytes();
-        for m in self.automaton.find_iter(&doc.skel) {
+        for m in self.automaton.find_iter(aho_corasick::Input::new(&doc.skel).range(run)) {
             let (s, e) = (m.start(), m.end());
             let token_start = skel[..s].iter().rposition(|&b| b == b' ').map_or(0, |p| p + 1);
             let token_end = skel[e..].iter().position(|&b| b == b' ').map_or(skel.len(), |p| e + p);
@@ -613,22 +733,12 @@ impl TextMatcher {
 
     /// Pass 3: misspellings, through the deletion index.
     fn typo_pass(&self, doc: &Doc, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
-        let skel_of = |tok: &normalize::Token| {
-            doc.skel
-                .get(tok.skel_start as usize..tok.skel_end as usize)
-                .unwrap_or("")
-        };
-        // Every word's key and dictionary entry first, in a loop of its own:
-        // the lookups miss the cache, and with nothing between them the
-        // processor overlaps them.
-        let mut keys = std::mem::take(&mut scratch.keys);
-        let mut known = std::mem::take(&mut scratch.known);
+        let skel_of = |tok: &normalize::Token| doc.skel_of(tok);
+        // Keys and dictionary entries as `hits_in` looked them up.
+        let keys = std::mem::take(&mut scratch.keys);
+        let known = std::mem::take(&mut scratch.known);
         let mut window = std::mem::take(&mut scratch.window);
         let mut misses = std::mem::take(&mut scratch.misses);
-        keys.clear();
-        keys.extend(doc.tokens.iter().map(|tok| typo::str_key(skel_of(tok))));
-        known.clear();
-        known.extend(keys.iter().map(|k| self.known.get(k).copied()));
         for t in 0..doc.tokens.len() {
             let first = &doc.tokens[t];
             for k in 1..=self.max_words {
@@ -637,11 +747,11 @@ impl TextMatcher {
                 };
                 if k == 1 {
                     match known[t] {
-                        Some((_, 0)) => continue,
-                        Some((start, len)) => {
+                        Some(Known { len: 0, .. }) => continue,
+                        Some(Known { start, len, .. }) => {
                             misses.clear();
                             misses.extend(
-                                self.known_misses[start as usize..(start + len) as usize]
+                                self.known_misses[start as usize..start as usize + len as usize]
                                     .iter()
                                     .map(|&(m, d)| (m, d as usize)),
                             );
@@ -691,7 +801,12 @@ impl TextMatcher {
     /// misspelling of, with the edit distance, into `out`.
     fn near_misses(&self, window: &str, k: usize, scratch: &mut Scratch, out: &mut Vec<(u32, usize)>) {
         out.clear();
-        let Scratch { chars, candidates, .. } = scratch;
+        let Scratch {
+            chars,
+            candidates,
+            probes,
+            ..
+        } = scratch;
         chars.clear();
         chars.extend(window.chars());
         if !self.typos.may_match(chars.len()) {
@@ -700,7 +815,8 @@ impl TextMatcher {
         // A run of words is looked up for one edit only: a mark of several
         // words misspelt twice is rare, and the two-edit lookup of a long
         // run costs a hundred probes.
-        self.typos.candidates(chars, if k == 1 { 2 } else { 1 }, candidates);
+        self.typos
+            .candidates(chars, if k == 1 { 2 } else { 1 }, probes, candidates);
         for &mark in candidates.iter() {
             let Some(cm) = self.marks.get(mark as usize) else {
                 continue;
@@ -728,8 +844,10 @@ impl TextMatcher {
     /// Looks up every dictionary word's near misses once, so that the typo
     /// pass answers an ordinary word of a listing with one lookup: most
     /// words of a listing are ordinary words, and each would otherwise cost
-    /// dozens of probes.
-    fn find_known_words(&mut self) {
+    /// dozens of probes. The words with none, in which the automaton finds
+    /// nothing and which hold none of the `parts` (words of marks of several
+    /// words), are quiet: no match can involve them.
+    fn find_known_words(&mut self, parts: &AhoCorasick) {
         let mut known = typo::KeyMap::default();
         let mut known_misses = Vec::new();
         let mut scratch = Scratch::default();
@@ -740,9 +858,14 @@ impl TextMatcher {
                 continue;
             }
             self.near_misses(&doc.skel, 1, &mut scratch, &mut misses);
+            // No word is within reach of that many marks; should one be, the
+            // rest of its near misses are not worth a dictionary word.
+            misses.truncate(usize::from(u16::MAX));
             let start = known_misses.len() as u32;
             known_misses.extend(misses.iter().map(|&(m, d)| (m, d as u32)));
-            known.insert(typo::str_key(&doc.skel), (start, misses.len() as u32));
+            let holds = self.automaton.is_match(&doc.skel) || parts.is_match(&doc.skel);
+            let len = misses.len() as u16;
+            known.insert(typo::str_key(&doc.skel), Known { start, len, holds });
         }
         known_misses.shrink_to_fit();
         known.shrink_to_fit();
@@ -750,32 +873,48 @@ impl TextMatcher {
         self.known_misses = known_misses;
     }
 
-    /// The counterfeit tell-tales in a folded text.
-    fn counterfeit_in(&self, doc: &Doc, text: &str) -> Vec<String> {
-        // An ASCII text folds to itself lower-cased, so every tell-tale in
-        // its folded form begins with the phrase's first word in the text.
-        if text.is_ascii() && !self.counterfeit_first.is_match(text) {
-            return Vec::new();
+    /// The counterfeit tell-tales in a text, folded into `doc` where it may
+    /// hold one.
+    fn counterfeit_of(&self, text: &str, doc: &mut Doc) -> Vec<String> {
+        if text.is_ascii() {
+            // An ASCII text folds to itself lower-cased, one character a
+            // byte, so every tell-tale in its folded form begins with the
+            // phrase's first word in the text, and it need not be folded.
+            if !self.counterfeit_first.is_match(text) {
+                return Vec::new();
+            }
+            let chars = text
+                .bytes()
+                .enumerate()
+                .map(|(i, b)| (char::from(b.to_ascii_lowercase()), i, i + 1));
+            return self.counterfeit_in(text, chars);
         }
+        doc.fold_units(text);
+        let chars = doc.units.iter().map(|u| (u.ch, u.start as usize, u.end as usize));
+        self.counterfeit_in(text, chars)
+    }
+
+    /// The counterfeit tell-tales in `text`, given as its folded characters
+    /// with the byte span each came from.
+    fn counterfeit_in(&self, text: &str, chars: impl Iterator<Item = (char, usize, usize)>) -> Vec<String> {
         // Fold separators between the words of a phrase into one space, and
-        // remember each byte's unit.
-        let mut folded = String::with_capacity(doc.units.len());
-        let mut map: Vec<u32> = Vec::with_capacity(doc.units.len());
+        // remember each byte's span.
+        let mut folded = String::with_capacity(text.len());
+        let mut map: Vec<(usize, usize)> = Vec::with_capacity(text.len());
         let mut after_space = false;
-        for (i, u) in doc.units.iter().enumerate() {
-            let c = if u.ch == ' ' || u.ch == '-' || u.ch == '_' || u.ch.is_whitespace() {
+        for (ch, start, end) in chars {
+            let c = if ch == ' ' || ch == '-' || ch == '_' || ch.is_whitespace() {
                 ' '
             } else {
-                u.ch
+                ch
             };
             if c == ' ' && after_space {
                 continue;
             }
             after_space = c == ' ';
             folded.push(c);
-            map.push(i as u32);
-            for _ in 1..c.len_utf8() {
-                map.push(i as u32);
+            for _ in 0..c.len_utf8() {
+                map.push((start, end));
             }
         }
         let mut found: Vec<String> = Vec::new();
@@ -795,8 +934,7 @@ impl TextMatcher {
                     continue;
                 }
             }
-            let span = doc.span(map[s], map[e - 1] + 1);
-            if let Some(word) = span.and_then(|(a, b)| text.get(a..b)).map(str::to_lowercase) {
+            if let Some(word) = text.get(map[s].0..map[e - 1].1).map(str::to_lowercase) {
                 if !found.contains(&word) {
                     found.push(word);
                 }
@@ -827,12 +965,36 @@ impl TextMatcher {
         None
     }
 
-    fn report(&self, field: TextField, text: &str, doc: &Doc, hit: Hit, counterfeit: &[String]) -> Option<TextMatch> {
+    /// The match `hit`, found in `found`; `spare` is a buffer to fold the
+    /// words before the region into, should the honest-reference phrase
+    /// need them.
+    fn report(
+        &self,
+        field: TextField,
+        found: &Found<'_>,
+        hit: Hit,
+        counterfeit: &[String],
+        spare: &mut Doc,
+    ) -> Option<TextMatch> {
+        let Found { text, region, doc } = *found;
         let mark = self.marks.get(hit.mark as usize)?;
         let (start, end) = doc.span(hit.u0, hit.u1)?;
+        let (start, end) = (region.start + start, region.start + end);
         let matched = text.get(start..end)?.to_string();
         let mut cues = Vec::new();
-        if let Some(phrase) = self.nominative(doc, doc.token_at(hit.u0)) {
+        let first = doc.token_at(hit.u0);
+        let nominative = if first >= NOMINATIVE_CONTEXT || region.context == region.start {
+            self.nominative(doc, first)
+        } else {
+            // Too near the region's start to see the phrase: fold the words
+            // before it as well.
+            spare.fold_words(text.get(region.context..end)?);
+            let unit = spare
+                .units
+                .partition_point(|u| (u.start as usize) < start - region.context);
+            self.nominative(spare, spare.token_at(unit as u32))
+        };
+        if let Some(phrase) = nominative {
             cues.push(Cue::Nominative(phrase));
         }
         cues.extend(counterfeit.iter().cloned().map(Cue::Counterfeit));

@@ -98,12 +98,24 @@ impl Doc {
     /// Folds `text` into this document, reusing its buffers: a matcher
     /// keeps one per thread, so that a listing costs no allocation here.
     pub(crate) fn fold(&mut self, text: &str) {
+        self.fold_words(text);
+        self.skeletonize();
+    }
+
+    /// Folds `text` into units and finds its tokens, but writes no
+    /// skeleton: enough to read the words around a match.
+    pub(crate) fn fold_words(&mut self, text: &str) {
+        self.fold_units(text);
+        self.tokenize();
+    }
+
+    /// Folds `text` into units only: enough to look for phrases in it.
+    pub(crate) fn fold_units(&mut self, text: &str) {
         self.units.clear();
         self.tokens.clear();
         self.skel.clear();
         self.map.clear();
         fold_into(text, &mut self.units);
-        self.tokenize();
     }
 
     fn tokenize(&mut self) {
@@ -145,6 +157,11 @@ impl Doc {
             }
             i = j;
         }
+    }
+
+    /// Writes the skeleton of the tokens found.
+    fn skeletonize(&mut self) {
+        let (units, tokens) = (&self.units, &mut self.tokens);
         let skel = &mut self.skel;
         let map = &mut self.map;
         skel.reserve(units.len());
@@ -159,6 +176,13 @@ impl Doc {
             skeletonize_by(units, (end - start) as usize, |i| start + i as u32, skel, map);
             tokens[k].skel_end = skel.len() as u32;
         }
+    }
+
+    /// The skeleton of a token.
+    pub(crate) fn skel_of(&self, tok: &Token) -> &str {
+        self.skel
+            .get(tok.skel_start as usize..tok.skel_end as usize)
+            .unwrap_or("")
     }
 
     /// The unit range behind skeleton bytes `s..e`.

@@ -432,6 +432,112 @@ fn degenerate_inputs() {
     check(&empty, "y", "AB!", "AB", VariantKind::Exact);
 }
 
+/// Matches in all of `text`, without the byte pass choosing regions.
+fn whole(m: &TextMatcher, text: &str) -> Vec<TextMatch> {
+    m.find_with(TextField::Title, text, &mut Work::default(), true)
+}
+
+/// Marks made of ordinary words, of one to three words: a misspelt run of
+/// them can hold quiet dictionary words ("red fix" for "Red Fox").
+fn ordinary_words_matcher() -> &'static TextMatcher {
+    static MATCHER: std::sync::OnceLock<TextMatcher> = std::sync::OnceLock::new();
+    MATCHER.get_or_init(|| {
+        TextMatcher::new(&[
+            mark("tm-fox", "Red Fox"),
+            mark("tm-harbor", "Blue Harbor Company"),
+            mark("tm-velora", "Velora"),
+            mark("tm-kestrel", "Kestrel"),
+            mark("tm-oryx", "Oryx"),
+        ])
+    })
+}
+
+/// Words a listing is made of, for texts that put marks, their disguises,
+/// near misses, ordinary words and cues side by side in every order.
+const LISTING_PIECES: &[&str] = &[
+    "Velora",
+    "VELORA",
+    "V3l0ra",
+    "Vеlora",
+    "Ｖｅｌｏｒａ",
+    "V E L O R A",
+    "V.E.L.O.R.A",
+    "velorashoes",
+    "Vellora",
+    "Veloras",
+    "Maison",
+    "Corvelle",
+    "Corvele",
+    "MaisonCorvelle",
+    "Maison-Corvelle",
+    "maison",
+    "Arcturo",
+    "Arctruo",
+    "Kestrel",
+    "kestrels",
+    "Oryx",
+    "onyx",
+    "OryxHoodie",
+    "glory",
+    "Nike",
+    "mike",
+    "Nlke",
+    "N1ke",
+    "bike",
+    "Bikel",
+    "Zanto",
+    "Brightwell",
+    "Brihgtwell",
+    "new",
+    "cotton",
+    "hoodie",
+    "case",
+    "for",
+    "compatible",
+    "with",
+    "replacement",
+    "strap",
+    "replica",
+    "AAA",
+    "1:1",
+    "mirror",
+    "quality",
+    "a",
+    "I",
+    "x",
+    "2024",
+    "42mm",
+    "@",
+    "$25",
+    "|",
+    "!",
+    "—",
+    "•",
+    "ﬁ",
+    "\u{200B}",
+    "é",
+    "\u{0301}",
+    "rn",
+    "vv",
+    "all",
+    "case for",
+    "compatible with",
+    "replacement strap for",
+    "red",
+    "fox",
+    "fix",
+    "Red Fox",
+    "red fix",
+    "blue",
+    "harbor",
+    "harbour",
+    "company",
+    "Blue Harbor Company",
+    "blue harbour company",
+    "BlueHarbor",
+];
+const SEPARATORS: &[&str] = &[" ", " ", " ", "  ", ", ", "-", ".", "\n", "\t", "/", "", ". ", " | "];
+
 proptest! {
     #[test]
     fn spans_slice_the_original(text in "[a-zA-Z0-9 @$!|._'\\-\u{200B}\u{0301}Ｖеοα𝐕ßİﬁ\n]{0,48}") {
@@ -447,10 +553,29 @@ proptest! {
     #[test]
     fn never_panics_on_any_text(text in "\\PC{0,64}") {
         let m = matcher();
-        for t in m.find_in(TextField::Title, &text) {
+        let found = m.find_in(TextField::Title, &text);
+        for t in &found {
             prop_assert_eq!(&text[t.start..t.end], t.matched.as_str());
         }
+        prop_assert_eq!(found, whole(m, &text));
         let _ = m.counterfeit_words(&text);
+    }
+
+    /// Matching only the loud regions of a text finds exactly what
+    /// matching all of it finds.
+    #[test]
+    fn regions_find_what_the_whole_text_holds(
+        pieces in prop::collection::vec((0..LISTING_PIECES.len(), 0..SEPARATORS.len()), 0..40),
+    ) {
+        let m = matcher();
+        let mut text = String::new();
+        for (p, s) in pieces {
+            text.push_str(LISTING_PIECES[p]);
+            text.push_str(SEPARATORS[s]);
+        }
+        prop_assert_eq!(m.find_in(TextField::Title, &text), whole(m, &text), "{:?}", text);
+        let m = ordinary_words_matcher();
+        prop_assert_eq!(m.find_in(TextField::Title, &text), whole(m, &text), "{:?}", text);
     }
 
     #[test]
@@ -480,8 +605,9 @@ fn dictionary_words_answer_as_looked_up() {
     ] {
         let doc = normalize::Doc::new(word);
         m.near_misses(&doc.skel, 1, &mut scratch, &mut misses);
-        let &(start, len) = m.known.get(&typo::str_key(&doc.skel)).expect("a dictionary word");
-        let table: Vec<(u32, usize)> = m.known_misses[start as usize..(start + len) as usize]
+        let known = *m.known.get(&typo::str_key(&doc.skel)).expect("a dictionary word");
+        let (start, len) = (known.start as usize, usize::from(known.len));
+        let table: Vec<(u32, usize)> = m.known_misses[start..start + len]
             .iter()
             .map(|&(mark, d)| (mark, d as usize))
             .collect();
@@ -489,6 +615,11 @@ fn dictionary_words_answer_as_looked_up() {
         near += usize::from(!misses.is_empty());
     }
     assert!(near >= 1, "onyx is a near miss of Oryx");
+    // Words the automaton must read, and words no match can involve.
+    let known = |w: &str| *m.known.get(&typo::str_key(&normalize::Doc::new(w).skel)).expect(w);
+    assert!(known("kestrel").holds && known("oryxes").holds && !known("onyx").holds);
+    assert!(known("shoes").quiet(), "{:?}", known("shoes"));
+    assert!(!known("onyx").quiet() && !known("kestrel").quiet());
 }
 
 #[test]

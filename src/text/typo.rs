@@ -108,7 +108,8 @@ impl DeletionIndex {
     /// The ids of marks that share a deletion with `word`, sorted and
     /// de-duplicated, into `out`: all marks within `edits` (at most 2) of
     /// it, and some others. They still need verifying.
-    pub(crate) fn candidates(&self, word: &[char], edits: usize, out: &mut Vec<u32>) {
+    /// `probes` is a buffer for the keys looked up.
+    pub(crate) fn candidates(&self, word: &[char], edits: usize, probes: &mut Vec<u64>, out: &mut Vec<u32>) {
         out.clear();
         if !self.may_match(word.len()) {
             return;
@@ -119,7 +120,7 @@ impl DeletionIndex {
         // key at a time would wait for each cache miss in turn.
         let n = word.len();
         let keys = Keys::new(word);
-        let mut probes: Vec<u64> = Vec::with_capacity(1 + n + n * n.saturating_sub(1) / 2);
+        probes.clear();
         probes.push(keys.whole());
         for i in 0..n {
             // A repeated letter gives the same deletion twice; skip it.
@@ -142,9 +143,13 @@ impl DeletionIndex {
             let bit = (k >> 20) & mask;
             self.filter[(bit / 64) as usize] & (1 << (bit % 64)) != 0
         });
-        for k in &probes {
+        for k in probes.iter() {
             if let Some(&(start, len)) = self.table.get(k) {
-                out.extend_from_slice(&self.ids[start as usize..(start + len) as usize]);
+                // Pushed one by one: the lists are a few ids long, shorter
+                // than a call to `memcpy` is worth.
+                for &id in &self.ids[start as usize..(start + len) as usize] {
+                    out.push(id);
+                }
             }
         }
         out.sort_unstable();
@@ -166,13 +171,38 @@ pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
 
 /// The key of a whole string, as [`DeletionIndex`] computes it.
 pub(crate) fn str_key(s: &str) -> u64 {
-    let (mut h, mut power, mut n) = (0u64, 1u64, 0usize);
-    for c in s.chars() {
-        h = h.wrapping_add((u64::from(c) + 1).wrapping_mul(power));
-        power = power.wrapping_mul(BASE);
-        n += 1;
+    let mut key = KeyBuilder::default();
+    s.chars().for_each(|c| key.push(c));
+    key.finish()
+}
+
+/// [`str_key`] built a character at a time, for a caller that folds the
+/// string as it reads it and never writes it down.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KeyBuilder {
+    h: u64,
+    power: u64,
+    n: usize,
+}
+
+impl Default for KeyBuilder {
+    fn default() -> KeyBuilder {
+        KeyBuilder { h: 0, power: 1, n: 0 }
     }
-    finish(h, n)
+}
+
+impl KeyBuilder {
+    #[inline]
+    pub(crate) fn push(&mut self, c: char) {
+        self.h = self.h.wrapping_add((u64::from(c) + 1).wrapping_mul(self.power));
+        self.power = self.power.wrapping_mul(BASE);
+        self.n += 1;
+    }
+
+    #[inline]
+    pub(crate) fn finish(self) -> u64 {
+        finish(self.h, self.n)
+    }
 }
 
 /// The base of the polynomial hash; odd, so it has an inverse modulo 2⁶⁴.
@@ -275,7 +305,7 @@ mod tests {
     fn found(index: &DeletionIndex, word: &str) -> Vec<u32> {
         let chars: Vec<char> = word.chars().collect();
         let mut out = Vec::new();
-        index.candidates(&chars, 2, &mut out);
+        index.candidates(&chars, 2, &mut Vec::new(), &mut out);
         out
     }
 
