@@ -65,6 +65,25 @@ pub struct Listing {
     pub image_errors: Vec<Failure>,
     /// When the page was fetched (RFC 3339).
     pub captured_at: String,
+    /// What the server said identifies this version of the page, for a
+    /// conditional request next time.
+    pub validators: Validators,
+}
+
+/// A page's `ETag` and `Last-Modified`, as the server sent them: sent back
+/// as `If-None-Match` and `If-Modified-Since`, they let the server answer
+/// 304 Not Modified instead of the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    /// Whether there is anything to revalidate with.
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none()
+    }
 }
 
 /// A thing that failed (a page, an image) and why, for the report.

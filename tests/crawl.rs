@@ -148,7 +148,9 @@ async fn crawler_survives_a_misbehaving_marketplace() {
         }
         got
     });
-    let stats = crawl(site, seeds, tx, Clock::System, Arc::new(())).await.unwrap();
+    let stats = crawl(site, seeds, tx, Clock::System, Arc::new(()), Arc::default())
+        .await
+        .unwrap();
     let mut listings = collect.await.unwrap();
     listings.sort_by(|a, b| a.item_id.cmp(&b.item_id));
 

@@ -116,13 +116,23 @@ async fn sweep_fixture_marketplace_end_to_end() {
         assert!(r.recall() >= recall, "{kind} recall {:.3} < {recall}", r.recall());
     }
 
-    // A second sweep on the same ledger finds the same listings and drafts
-    // nothing new; the drafts keep their URLs.
+    // A second sweep on the same ledger asks about every page and listing
+    // conditionally, is told nothing changed, fetches no image and drafts
+    // nothing new; earlier results stand and the drafts keep their URLs.
     let second = sweep(opts).await.expect("second sweep");
-    assert_eq!(second.listings_crawled, first.listings_crawled);
+    assert_eq!(second.listings_crawled, 0, "unchanged listings fetched in full");
+    assert_eq!(second.images_fetched, 0);
+    // Search pages are fetched again: their URLs carry the port, and each
+    // sweep serves the fixture on a new one.
+    assert_eq!(second.unchanged, first.listings_crawled);
+    assert_eq!(second.conditional_requests, second.unchanged);
     assert_eq!(second.new_listings, 0);
     assert_eq!(second.urls_drafted, 0, "a rerun drafted again");
-    assert_eq!(second.already_drafted, first.urls_drafted);
+    let mut before: Vec<String> = candidates.iter().map(|c| c.url.clone()).collect();
+    let mut after: Vec<String> = read_candidates(&out).iter().map(|c| c.url.clone()).collect();
+    before.sort();
+    after.sort();
+    assert_eq!(before, after, "earlier candidates no longer stand");
     let again = read_drafts(&out);
     assert_eq!(again.keys().collect::<Vec<_>>(), drafts.keys().collect::<Vec<_>>());
     for (id, d) in &drafts {

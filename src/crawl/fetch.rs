@@ -16,6 +16,7 @@ use reqwest::{header, StatusCode};
 use url::Url;
 
 use crate::config::site::{CrawlLimits, SiteProfile};
+use crate::model::Validators;
 
 /// Why a URL was not fetched.
 #[derive(Debug, thiserror::Error)]
@@ -144,6 +145,8 @@ fn is_internal(ip: IpAddr) -> bool {
 pub struct Fetched {
     pub url: Url,
     pub body: Vec<u8>,
+    /// The response's `ETag` and `Last-Modified`.
+    pub validators: Validators,
 }
 
 /// The token we look for in robots.txt user-agent lines.
@@ -236,6 +239,33 @@ impl Fetcher {
 
     /// Fetches `url` if the host's robots.txt allows it, paced and retried.
     pub async fn get(&self, url: &Url, max_bytes: usize) -> Result<Fetched, FetchError> {
+        match self.fetch(url, max_bytes, None).await? {
+            Some(f) => Ok(f),
+            // Only a conditional request is answered "not modified".
+            None => Err(FetchError::Status {
+                url: url.to_string(),
+                status: 304,
+            }),
+        }
+    }
+
+    /// Fetches `url` unless it is unchanged since the version `known`
+    /// identifies (`None`: the server answered 304 Not Modified).
+    pub async fn revalidate(
+        &self,
+        url: &Url,
+        max_bytes: usize,
+        known: &Validators,
+    ) -> Result<Option<Fetched>, FetchError> {
+        self.fetch(url, max_bytes, Some(known).filter(|v| !v.is_empty())).await
+    }
+
+    async fn fetch(
+        &self,
+        url: &Url,
+        max_bytes: usize,
+        known: Option<&Validators>,
+    ) -> Result<Option<Fetched>, FetchError> {
         let host = self.host(url);
         let mut delay = self.limits.delay;
         if self.limits.obey_robots {
@@ -259,7 +289,7 @@ impl Fetcher {
                 }
             }
         }
-        self.get_paced(&host, url, max_bytes, delay).await
+        self.get_paced(&host, url, max_bytes, delay, known).await
     }
 
     /// Reads the robots.txt of `url`'s host.
@@ -269,10 +299,12 @@ impl Fetcher {
         };
         let host = self.host(url);
         match self
-            .get_paced(&host, &robots_url, MAX_ROBOTS_BYTES, self.limits.delay)
+            .get_paced(&host, &robots_url, MAX_ROBOTS_BYTES, self.limits.delay, None)
             .await
         {
-            Ok(f) => match texting_robots::Robot::new(ROBOTS_AGENT, &f.body) {
+            // Not asked conditionally, so never "not modified".
+            Ok(None) => Robots::AllowAll,
+            Ok(Some(f)) => match texting_robots::Robot::new(ROBOTS_AGENT, &f.body) {
                 Ok(r) => Robots::Rules(Box::new(r)),
                 Err(e) => {
                     tracing::warn!("{robots_url}: unreadable, treated as allowing all: {e}");
@@ -293,7 +325,8 @@ impl Fetcher {
         url: &Url,
         max_bytes: usize,
         delay: Duration,
-    ) -> Result<Fetched, FetchError> {
+        known: Option<&Validators>,
+    ) -> Result<Option<Fetched>, FetchError> {
         let mut attempt = 0;
         loop {
             // The permit is held for one attempt, not across the backoff
@@ -304,7 +337,7 @@ impl Fetcher {
                 tokio::time::sleep_until(*next).await;
                 *next = Instant::now() + delay;
             }
-            let result = self.get_once(url, max_bytes).await;
+            let result = self.get_once(url, max_bytes, known).await;
             drop(permit);
             match result {
                 Ok(f) => return Ok(f),
@@ -319,7 +352,12 @@ impl Fetcher {
         }
     }
 
-    async fn get_once(&self, url: &Url, max_bytes: usize) -> Result<Fetched, (FetchError, Option<Duration>)> {
+    async fn get_once(
+        &self,
+        url: &Url,
+        max_bytes: usize,
+        known: Option<&Validators>,
+    ) -> Result<Option<Fetched>, (FetchError, Option<Duration>)> {
         let u = url.to_string();
         self.rules
             .check(url)
@@ -352,8 +390,20 @@ impl Fetcher {
                 )
             }
         };
-        let mut resp = self.client.get(url.clone()).send().await.map_err(transport)?;
+        let mut request = self.client.get(url.clone());
+        if let Some(known) = known {
+            if let Some(etag) = &known.etag {
+                request = request.header(header::IF_NONE_MATCH, etag);
+            }
+            if let Some(date) = &known.last_modified {
+                request = request.header(header::IF_MODIFIED_SINCE, date);
+            }
+        }
+        let mut resp = request.send().await.map_err(transport)?;
         let status = resp.status();
+        if status == StatusCode::NOT_MODIFIED && known.is_some() {
+            return Ok(None);
+        }
         if !status.is_success() {
             let retry_after = retry_after(&resp, self.limits.request_timeout);
             return Err((
@@ -376,6 +426,16 @@ impl Fetcher {
             }
         }
         let final_url = resp.url().clone();
+        let text_header = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let validators = Validators {
+            etag: text_header(header::ETAG),
+            last_modified: text_header(header::LAST_MODIFIED),
+        };
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(transport)? {
             if body.len() + chunk.len() > max_bytes {
@@ -389,7 +449,11 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Fetched { url: final_url, body })
+        Ok(Some(Fetched {
+            url: final_url,
+            body,
+            validators,
+        }))
     }
 }
 

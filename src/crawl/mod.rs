@@ -12,7 +12,7 @@
 
 pub mod fetch;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -22,7 +22,7 @@ use url::Url;
 use crate::clock::Clock;
 use crate::config::SiteProfile;
 use crate::extract;
-use crate::model::{Failure, Listing, ListingImage};
+use crate::model::{Failure, Listing, ListingImage, Validators};
 pub use fetch::{FetchError, Fetcher, HostRules};
 
 /// What the crawl did, for the summary.
@@ -37,6 +37,37 @@ pub struct CrawlStats {
     pub duplicates: usize,
     /// Pages, listings and images that failed, with the reason.
     pub failures: Vec<Failure>,
+    /// Requests made conditionally (a page or listing seen before), and
+    /// how many of them the server answered "not modified".
+    pub conditional: usize,
+    pub unchanged: usize,
+    /// Listings an interrupted run had already recorded, not fetched again.
+    pub resumed: usize,
+    /// Search and browse pages fetched in full, for the next sweep.
+    pub pages_seen: Vec<PageRecord>,
+}
+
+/// What the crawler remembers from earlier sweeps (the ledger keeps it).
+#[derive(Clone, Debug, Default)]
+pub struct Memory {
+    /// Listings by canonical URL: how to ask whether they changed. Their
+    /// earlier result stands when they did not.
+    pub listings: HashMap<String, Validators>,
+    /// Search and browse pages by URL: how to ask whether they changed, and
+    /// the links they held.
+    pub pages: HashMap<String, PageRecord>,
+    /// Listings the interrupted run being resumed had recorded already.
+    pub done: HashSet<String>,
+}
+
+/// A search or browse page as last fetched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageRecord {
+    pub url: String,
+    pub validators: Validators,
+    /// Listing links, then the next page's link, if any.
+    pub links: Vec<String>,
+    pub next: Option<String>,
 }
 
 /// Something to fetch.
@@ -55,8 +86,19 @@ enum Job {
 
 /// What a finished job hands back to the loop.
 enum Done {
-    Page { links: extract::Links, depth: usize },
-    Listing { images: usize },
+    Page {
+        links: extract::Links,
+        depth: usize,
+        /// The page as fetched, to remember; `None` when it was unchanged.
+        fetched: Option<PageRecord>,
+    },
+    Listing {
+        images: usize,
+    },
+    /// Asked conditionally and not modified.
+    Unchanged,
+    /// Recorded by the interrupted run this one resumes.
+    Resumed,
     Failed(Failure),
 }
 
@@ -75,6 +117,7 @@ pub async fn crawl(
     tx: mpsc::Sender<Listing>,
     clock: Clock,
     progress: Arc<dyn Progress>,
+    memory: Arc<Memory>,
 ) -> Result<CrawlStats, FetchError> {
     let fetcher = Fetcher::new(&site)?;
     let mut stats = CrawlStats::default();
@@ -112,13 +155,20 @@ pub async fn crawl(
         while running.len() < site.limits.concurrency * 2 && budget > 0 {
             let Some(job) = frontier.pop_front() else { break };
             budget -= 1;
-            let (fetcher, site, tx) = (fetcher.clone(), site.clone(), tx.clone());
-            running.spawn(run_job(job, fetcher, site, tx, clock));
+            if job_is_conditional(&job, &memory) {
+                stats.conditional += 1;
+            }
+            let (fetcher, site, tx, memory) = (fetcher.clone(), site.clone(), tx.clone(), memory.clone());
+            running.spawn(run_job(job, fetcher, site, tx, clock, memory));
         }
         let Some(done) = running.join_next().await else { break };
         match done {
-            Ok(Some(Done::Page { links, depth })) => {
+            Ok(Some(Done::Page { links, depth, fetched })) => {
                 stats.pages += 1;
+                match fetched {
+                    Some(record) => stats.pages_seen.push(record),
+                    None => stats.unchanged += 1,
+                }
                 for url in links.listings {
                     enqueue(url, depth + 1, &mut frontier, &mut stats);
                 }
@@ -130,6 +180,8 @@ pub async fn crawl(
                 stats.listings += 1;
                 stats.images += images;
             }
+            Ok(Some(Done::Unchanged)) => stats.unchanged += 1,
+            Ok(Some(Done::Resumed)) => stats.resumed += 1,
             Ok(Some(Done::Failed(f))) => {
                 tracing::warn!("{}: {}", f.url, f.reason);
                 stats.failures.push(f);
@@ -156,6 +208,16 @@ pub async fn crawl(
     Ok(stats)
 }
 
+/// Whether the job will be asked for conditionally.
+fn job_is_conditional(job: &Job, memory: &Memory) -> bool {
+    match job {
+        Job::Page { url, .. } => memory.pages.get(url.as_str()).is_some_and(|p| !p.validators.is_empty()),
+        Job::Listing { canonical, .. } => {
+            !memory.done.contains(canonical) && memory.listings.get(canonical).is_some_and(|v| !v.is_empty())
+        }
+    }
+}
+
 /// Fetches one job. `None` means the listing receiver has gone away.
 async fn run_job(
     job: Job,
@@ -163,6 +225,7 @@ async fn run_job(
     site: Arc<SiteProfile>,
     tx: mpsc::Sender<Listing>,
     clock: Clock,
+    memory: Arc<Memory>,
 ) -> Option<Done> {
     let failed = |url: &Url, reason: String| {
         Some(Done::Failed(Failure {
@@ -172,14 +235,41 @@ async fn run_job(
     };
     match job {
         Job::Page { url, depth } => {
-            let page = match fetcher.get(&url, site.limits.max_page_bytes).await {
-                Ok(p) => p,
+            let known = memory.pages.get(url.as_str());
+            let none = Validators::default();
+            let page = match fetcher
+                .revalidate(&url, site.limits.max_page_bytes, known.map_or(&none, |p| &p.validators))
+                .await
+            {
+                Ok(Some(p)) => p,
+                // Unchanged: its links are the ones it held last time.
+                Ok(None) => {
+                    let record = known?;
+                    let parse = |s: &String| Url::parse(s).ok();
+                    let links = extract::Links {
+                        listings: record.links.iter().filter_map(parse).collect(),
+                        next: record.next.as_ref().and_then(parse),
+                    };
+                    return Some(Done::Page {
+                        links,
+                        depth,
+                        fetched: None,
+                    });
+                }
                 Err(e) => return failed(&url, e.to_string()),
             };
             let html = String::from_utf8_lossy(&page.body);
+            let links = extract::links(&html, &page.url, &site);
+            let record = PageRecord {
+                url: url.to_string(),
+                validators: page.validators,
+                links: links.listings.iter().map(Url::to_string).collect(),
+                next: links.next.as_ref().map(Url::to_string),
+            };
             Some(Done::Page {
-                links: extract::links(&html, &page.url, &site),
+                links,
                 depth,
+                fetched: Some(record),
             })
         }
         Job::Listing {
@@ -187,8 +277,15 @@ async fn run_job(
             canonical,
             item_id,
         } => {
-            let page = match fetcher.get(&url, site.limits.max_page_bytes).await {
-                Ok(p) => p,
+            if memory.done.contains(&canonical) {
+                return Some(Done::Resumed);
+            }
+            let none = Validators::default();
+            let known = memory.listings.get(&canonical).unwrap_or(&none);
+            let page = match fetcher.revalidate(&url, site.limits.max_page_bytes, known).await {
+                Ok(Some(p)) => p,
+                // Its earlier result stands.
+                Ok(None) => return Some(Done::Unchanged),
                 Err(e) => return failed(&url, e.to_string()),
             };
             let captured_at = clock.stamp();
@@ -224,6 +321,7 @@ async fn run_job(
                 images,
                 image_errors,
                 captured_at,
+                validators: page.validators,
             };
             tx.send(listing).await.ok()?;
             Some(Done::Listing { images: n })

@@ -15,7 +15,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Row;
 
 use crate::batch::{Batcher, ComplaintType, GroupKey, OpenDraft, Placement};
-use crate::model::{Candidate, Disposition, Listing};
+use crate::crawl::{Memory, PageRecord};
+use crate::model::{Candidate, Disposition, Listing, Validators};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -48,6 +49,16 @@ pub struct Seen {
     pub title: String,
     pub seller: String,
     pub captured_at: String,
+    pub validators: Validators,
+}
+
+/// A run as [`Ledger::open_run`] found or made it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub id: i64,
+    /// The last run was killed before it finished, with the same registry,
+    /// and this is it again.
+    pub resumed: bool,
 }
 
 impl From<&Listing> for Seen {
@@ -59,6 +70,7 @@ impl From<&Listing> for Seen {
             title: l.title.clone(),
             seller: l.seller.clone(),
             captured_at: l.captured_at.clone(),
+            validators: l.validators.clone(),
         }
     }
 }
@@ -116,12 +128,91 @@ impl Ledger {
         Ok(Ledger { pool })
     }
 
-    pub async fn begin_run(&self, now: &str) -> Result<i64, LedgerError> {
-        let row = sqlx::query("INSERT INTO runs (started_at) VALUES ($1) RETURNING id")
+    /// Starts a run against the registry whose digest is `registry`, or
+    /// carries on with the last one if it never finished and was against
+    /// the same registry.
+    pub async fn open_run(&self, now: &str, registry: &str) -> Result<Run, LedgerError> {
+        let last: Option<(i64, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT id, finished_at, registry_digest FROM runs ORDER BY id DESC LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some((id, None, Some(digest))) = last {
+            if digest == registry {
+                return Ok(Run { id, resumed: true });
+            }
+        }
+        let id = sqlx::query_scalar("INSERT INTO runs (started_at, registry_digest) VALUES ($1, $2) RETURNING id")
             .bind(now)
+            .bind(registry)
             .fetch_one(&self.pool)
             .await?;
-        Ok(row.try_get(0)?)
+        Ok(Run { id, resumed: false })
+    }
+
+    /// What the crawler should remember for `run`: validators of listings
+    /// whose results were computed against the same registry, the pages
+    /// last fetched, and, if the run is resumed, what it recorded already.
+    pub async fn memory(&self, run: Run, registry: &str) -> Result<Memory, LedgerError> {
+        let mut memory = Memory::default();
+        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT l.canonical, l.etag, l.last_modified FROM listings l JOIN runs r ON r.id = l.run_id
+             WHERE r.registry_digest = $1 AND (l.etag IS NOT NULL OR l.last_modified IS NOT NULL)",
+        )
+        .bind(registry)
+        .fetch_all(&self.pool)
+        .await?;
+        for (canonical, etag, last_modified) in rows {
+            memory.listings.insert(canonical, Validators { etag, last_modified });
+        }
+        let rows: Vec<(String, Option<String>, Option<String>, String)> =
+            sqlx::query_as("SELECT url, etag, last_modified, links FROM pages")
+                .fetch_all(&self.pool)
+                .await?;
+        for (url, etag, last_modified, links) in rows {
+            let (links, next): (Vec<String>, Option<String>) =
+                serde_json::from_str(&links).map_err(|e| LedgerError::Corrupt(format!("links of page {url}: {e}")))?;
+            let validators = Validators { etag, last_modified };
+            memory.pages.insert(
+                url.clone(),
+                PageRecord {
+                    url,
+                    validators,
+                    links,
+                    next,
+                },
+            );
+        }
+        if run.resumed {
+            memory.done = sqlx::query_scalar("SELECT canonical FROM listings WHERE run_id = $1")
+                .bind(run.id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .collect();
+        }
+        Ok(memory)
+    }
+
+    /// Remembers search and browse pages as fetched, in one transaction.
+    pub async fn save_pages(&self, pages: &[PageRecord], now: &str) -> Result<(), LedgerError> {
+        let mut tx = self.pool.begin().await?;
+        for p in pages {
+            let links = serde_json::to_string(&(&p.links, &p.next)).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO pages (url, etag, last_modified, links, fetched_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+                     links = excluded.links, fetched_at = excluded.fetched_at",
+            )
+            .bind(&p.url)
+            .bind(&p.validators.etag)
+            .bind(&p.validators.last_modified)
+            .bind(links)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn finish_run(&self, run: i64, now: &str, summary: &str) -> Result<(), LedgerError> {
@@ -166,6 +257,7 @@ impl Ledger {
     /// was new to the ledger.
     pub async fn record(
         &self,
+        run: i64,
         seen: &Seen,
         candidate: Option<&Candidate>,
         placement: Option<&Placement>,
@@ -177,9 +269,11 @@ impl Ledger {
             .fetch_one(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO listings (canonical, item_id, platform, title, seller, first_seen, last_seen)
-             VALUES ($1, $2, $3, $4, $5, $6, $6)
-             ON CONFLICT (canonical) DO UPDATE SET title = excluded.title, seller = excluded.seller, last_seen = excluded.last_seen",
+            "INSERT INTO listings (canonical, item_id, platform, title, seller, first_seen, last_seen, etag, last_modified, run_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)
+             ON CONFLICT (canonical) DO UPDATE SET title = excluded.title, seller = excluded.seller,
+                 last_seen = excluded.last_seen, etag = excluded.etag, last_modified = excluded.last_modified,
+                 run_id = excluded.run_id",
         )
         .bind(&seen.canonical)
         .bind(&seen.item_id)
@@ -187,8 +281,19 @@ impl Ledger {
         .bind(&seen.title)
         .bind(&seen.seller)
         .bind(&seen.captured_at)
+        .bind(&seen.validators.etag)
+        .bind(&seen.validators.last_modified)
+        .bind(run)
         .execute(&mut *tx)
         .await?;
+        if candidate.is_none() {
+            // Seen again and no longer a candidate (changed, or judged
+            // against another registry): its old verdict must not stand.
+            sqlx::query("DELETE FROM candidates WHERE canonical = $1")
+                .bind(&seen.canonical)
+                .execute(&mut *tx)
+                .await?;
+        }
         if let Some(c) = candidate {
             let body = serde_json::to_string(c).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
             let disposition = match &c.disposition {
@@ -251,6 +356,17 @@ impl Ledger {
         }
         tx.commit().await?;
         Ok(existing == 0)
+    }
+
+    /// Every listing's current candidate, by canonical URL.
+    pub async fn candidates(&self) -> Result<Vec<Candidate>, LedgerError> {
+        let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM candidates ORDER BY canonical")
+            .fetch_all(&self.pool)
+            .await?;
+        bodies
+            .iter()
+            .map(|b| serde_json::from_str(b).map_err(|e| LedgerError::Corrupt(format!("candidate: {e}"))))
+            .collect()
     }
 
     /// Every draft with its items, oldest first.
@@ -340,6 +456,10 @@ mod tests {
             title: c.title.clone(),
             seller: c.seller.clone(),
             captured_at: c.captured_at.clone(),
+            validators: Validators {
+                etag: Some(format!("\"{}\"", c.item_id)),
+                last_modified: None,
+            },
         }
     }
 
@@ -354,7 +474,7 @@ mod tests {
             for i in 0..3 {
                 let c = cand(i);
                 let p = b.place(&c);
-                assert!(ledger.record(&seen(&c), Some(&c), Some(&p), now).await.unwrap());
+                assert!(ledger.record(1, &seen(&c), Some(&c), Some(&p), now).await.unwrap());
             }
             ledger.close().await;
         }
@@ -364,15 +484,60 @@ mod tests {
         let c = cand(1);
         let p = b.place(&c);
         assert_eq!(p, Placement::Skipped(crate::batch::Skip::AlreadyPlaced));
-        assert!(!ledger.record(&seen(&c), Some(&c), Some(&p), now).await.unwrap());
+        assert!(!ledger.record(1, &seen(&c), Some(&c), Some(&p), now).await.unwrap());
         // A new one fills the part-filled second draft.
         let c = cand(9);
         let p = b.place(&c);
-        ledger.record(&seen(&c), Some(&c), Some(&p), now).await.unwrap();
+        ledger.record(1, &seen(&c), Some(&c), Some(&p), now).await.unwrap();
         let drafts = ledger.drafts().await.unwrap();
         let sizes: Vec<_> = drafts.iter().map(|d| d.items.len()).collect();
         assert_eq!(sizes, [2, 2]);
         assert_eq!(drafts[1].items[1].url, "https://m.example/item/9.html");
         assert_eq!(ledger.listing_count().await.unwrap(), 4);
+    }
+
+    #[tokio::test]
+    async fn an_unfinished_run_is_resumed_and_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(&dir.path().join("ledger.sqlite")).await.unwrap();
+        let now = "2026-11-23T00:00:00Z";
+        let run = ledger.open_run(now, "reg-a").await.unwrap();
+        assert!(!run.resumed);
+        let c = cand(1);
+        ledger.record(run.id, &seen(&c), None, None, now).await.unwrap();
+        let page = PageRecord {
+            url: "https://m.example/search?q=x".into(),
+            validators: Validators {
+                etag: None,
+                last_modified: Some("Mon, 23 Nov 2026 00:00:00 GMT".into()),
+            },
+            links: vec![c.url.clone()],
+            next: None,
+        };
+        ledger.save_pages(std::slice::from_ref(&page), now).await.unwrap();
+        // Killed before finishing: the next run is the same one, and knows
+        // what it had recorded.
+        let again = ledger.open_run(now, "reg-a").await.unwrap();
+        assert_eq!(
+            again,
+            Run {
+                id: run.id,
+                resumed: true
+            }
+        );
+        let memory = ledger.memory(again, "reg-a").await.unwrap();
+        assert!(memory.done.contains(&c.url));
+        assert_eq!(memory.listings[&c.url], seen(&c).validators);
+        assert_eq!(memory.pages[&page.url], page);
+        // Another registry: nothing found before stands, nothing resumed.
+        ledger.finish_run(run.id, now, "{}").await.unwrap();
+        let other = ledger.open_run(now, "reg-b").await.unwrap();
+        assert!(!other.resumed && other.id != run.id);
+        let memory = ledger.memory(other, "reg-b").await.unwrap();
+        assert!(memory.listings.is_empty() && memory.done.is_empty());
+        assert_eq!(memory.pages.len(), 1);
+        // A finished run is not resumed.
+        ledger.finish_run(other.id, now, "{}").await.unwrap();
+        assert!(!ledger.open_run(now, "reg-b").await.unwrap().resumed);
     }
 }

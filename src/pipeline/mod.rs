@@ -99,6 +99,8 @@ pub enum SweepError {
     Fixture(#[from] FixtureError),
     #[error("the {0} stage stopped unexpectedly")]
     Stage(&'static str),
+    #[error("cannot read {0}: {1}")]
+    Io(PathBuf, #[source] std::io::Error),
 }
 
 /// Everything analysis needs, compiled once and shared.
@@ -214,7 +216,12 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
 
     let ledger_path = opts.ledger.clone().unwrap_or_else(|| opts.out.join("ledger.sqlite"));
     let ledger = Arc::new(Ledger::open(&ledger_path).await?);
-    let run = ledger.begin_run(&started_at).await?;
+    let digest = registry_digest(&opts.registry)?;
+    let run = ledger.open_run(&started_at, &digest).await?;
+    if run.resumed {
+        tracing::warn!("the last sweep did not finish: carrying on from where it stopped");
+    }
+    let memory = Arc::new(ledger.memory(run, &digest).await?);
     let batcher = ledger.batcher(site.max_urls_per_complaint).await?;
     let log = CandidateLog::create(&opts.out)?;
 
@@ -246,12 +253,12 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
         );
         std::thread::Builder::new()
             .name("batch".into())
-            .spawn(move || batch_loop(analysed_rx, batcher, &ledger, log, &rt, clock, &bar))
+            .spawn(move || batch_loop(analysed_rx, batcher, &ledger, run.id, log, &rt, clock, &bar))
             .map_err(|_| SweepError::Stage("batch"))?
     };
 
     let progress: Arc<dyn crawl::Progress> = Arc::new(BarProgress(bar.clone()));
-    let crawling = crawl::crawl(site.clone(), seeds, listing_tx, opts.clock, progress);
+    let crawling = crawl::crawl(site.clone(), seeds, listing_tx, opts.clock, progress, memory);
     let crawl_stats = if opts.handle_interrupt {
         tokio::select! {
             r = crawling => r?,
@@ -264,13 +271,14 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
         crawling.await?
     };
 
+    ledger.save_pages(&crawl_stats.pages_seen, &opts.clock.stamp()).await?;
     let analysed = join(analyser, "analyse").await?;
     let (batch_stats, log) = join(batch, "batch").await??;
     bar.finish_and_clear();
 
     let drafts = ledger.drafts().await?;
     let drafts_written = report::write_drafts(&opts.out, &drafts, &registry)?;
-    log.finish()?;
+    log.finish(&ledger.candidates().await?)?;
 
     let crawl_failed = crawl_stats.failures.len();
     let mut failures = crawl_stats.failures;
@@ -303,6 +311,9 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
         pages_crawled: crawl_stats.pages,
         listings_crawled: crawl_stats.listings,
         new_listings: batch_stats.new_listings,
+        conditional_requests: crawl_stats.conditional,
+        unchanged: crawl_stats.unchanged,
+        resumed: crawl_stats.resumed,
         images_fetched: crawl_stats.images,
         candidates: batch_stats.candidates,
         review: batch_stats.review,
@@ -317,12 +328,20 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
     };
     let json = serde_json::to_string_pretty(&summary).expect("summary serialises");
     report::write_atomic(&opts.out.join("summary.json"), json.as_bytes())?;
-    ledger.finish_run(run, &opts.clock.stamp(), &json).await?;
+    ledger.finish_run(run.id, &opts.clock.stamp(), &json).await?;
     // Closing checkpoints the write-ahead log into the ledger file.
     if let Ok(ledger) = Arc::try_unwrap(ledger) {
         ledger.close().await;
     }
     Ok(summary)
+}
+
+/// A digest of the registry file: results computed against one registry
+/// stand only while it is unchanged.
+fn registry_digest(path: &std::path::Path) -> Result<String, SweepError> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).map_err(|e| SweepError::Io(path.to_path_buf(), e))?;
+    Ok(format!("{:x}", Sha256::digest(&bytes)))
 }
 
 /// The search queries: each mark's text, lower-cased.
@@ -372,10 +391,12 @@ fn analyse_loop(
 
 /// Places candidates, commits each decision to the ledger and logs the
 /// candidate.
+#[allow(clippy::too_many_arguments)]
 fn batch_loop(
     rx: crossbeam_channel::Receiver<Analysed>,
     mut batcher: Batcher,
     ledger: &Ledger,
+    run: i64,
     mut log: CandidateLog,
     rt: &tokio::runtime::Handle,
     clock: Clock,
@@ -396,7 +417,7 @@ fn batch_loop(
             }
             Err(_) => (None, None),
         };
-        if rt.block_on(ledger.record(&a.seen, candidate.as_ref(), placement.as_ref(), &clock.stamp()))? {
+        if rt.block_on(ledger.record(run, &a.seen, candidate.as_ref(), placement.as_ref(), &clock.stamp()))? {
             stats.new_listings += 1;
         }
         if let Some(c) = &candidate {

@@ -215,15 +215,23 @@ impl CandidateLog {
         self.out.flush().map_err(err)
     }
 
-    /// Moves the finished log into place.
-    pub fn finish(mut self) -> Result<PathBuf, ReportError> {
+    /// Puts the finished log in place: every current candidate, `all`
+    /// (from the ledger: found in this run, or found earlier on a listing
+    /// that has not changed since), so that the file is the same whether
+    /// the run was interrupted and resumed or asked only about changes.
+    pub fn finish(mut self, all: &[Candidate]) -> Result<PathBuf, ReportError> {
         let err = |source| ReportError::Write {
             path: self.path.clone(),
             source,
         };
         self.out.flush().map_err(err)?;
-        self.out.get_ref().sync_all().map_err(err)?;
-        std::fs::rename(&self.partial, &self.path).map_err(err)?;
+        let mut lines = Vec::new();
+        for c in all {
+            serde_json::to_writer(&mut lines, c).map_err(|e| err(e.into()))?;
+            lines.push(b'\n');
+        }
+        write_atomic(&self.path, &lines)?;
+        std::fs::remove_file(&self.partial).map_err(err)?;
         Ok(self.path)
     }
 }
@@ -246,6 +254,15 @@ pub struct Summary {
     pub pages_crawled: usize,
     pub listings_crawled: usize,
     pub new_listings: usize,
+    /// Requests for pages and listings seen before, asked conditionally;
+    /// those the server answered "not modified" (their earlier result
+    /// stands); listings an interrupted run had recorded, not asked again.
+    #[serde(default)]
+    pub conditional_requests: usize,
+    #[serde(default)]
+    pub unchanged: usize,
+    #[serde(default)]
+    pub resumed: usize,
     pub images_fetched: usize,
     /// Candidates by right kind (trademark, copyright, design).
     pub candidates: BTreeMap<String, usize>,
@@ -266,13 +283,14 @@ impl Summary {
     pub fn render(&self) -> String {
         let kinds: Vec<String> = self.candidates.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let mut s = format!(
-            "{} listings crawled ({} new) from {} pages in {:.1}s\n\
+            "{} listings crawled ({} new) from {} pages in {:.1}s; {} unchanged since the last sweep\n\
              candidates: {} ({} to review, {} from authorised sellers skipped)\n\
              drafts: {} URLs newly drafted, {} already in a draft, {} draft files in {}/drafts\n",
             self.listings_crawled,
             self.new_listings,
             self.pages_crawled,
             self.seconds,
+            self.unchanged,
             if kinds.is_empty() {
                 "none".to_string()
             } else {
