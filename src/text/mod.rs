@@ -484,8 +484,15 @@ impl TextMatcher {
                 context: 0,
             });
         } else {
-            let quiet = |key| self.known.get(&key).is_some_and(|k| k.quiet());
-            scan.scan(text, quiet, self.reach, NOMINATIVE_CONTEXT);
+            let part = |key| match self.known.get(&key) {
+                Some(k) if k.quiet() => scan::Part::Nothing,
+                // A near miss that holds no mark nor word of one: only a
+                // run of words could reach past it, and such a run holds a
+                // word of its mark, which reaches back.
+                Some(k) if !k.holds => scan::Part::Alone,
+                _ => scan::Part::Around,
+            };
+            scan.scan(text, part, self.reach, NOMINATIVE_CONTEXT);
         }
         let mut out: Vec<TextMatch> = Vec::new();
         let mut counterfeit: Option<Vec<String>> = None;
@@ -983,8 +990,11 @@ impl TextMatcher {
         let matched = text.get(start..end)?.to_string();
         let mut cues = Vec::new();
         let first = doc.token_at(hit.u0);
+        let before = text.get(region.context..start)?;
         let nominative = if first >= NOMINATIVE_CONTEXT || region.context == region.start {
             self.nominative(doc, first)
+        } else if !may_end_a_phrase(before) {
+            None
         } else {
             // Too near the region's start to see the phrase: fold the words
             // before it as well.
@@ -1030,6 +1040,20 @@ impl fmt::Debug for TextMatcher {
             .field("memory_usage", &self.memory_usage())
             .finish()
     }
+}
+
+/// Whether an honest-reference phrase could end in `text`: folding it is
+/// worth it only then. An ASCII text folds to itself lower-cased, so a
+/// phrase's last word must be among its runs of letters and digits; any
+/// other text might fold to one.
+fn may_end_a_phrase(text: &str) -> bool {
+    !text.is_ascii()
+        || text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+            NOMINATIVE
+                .iter()
+                .filter_map(|p| p.last())
+                .any(|last| w.eq_ignore_ascii_case(last))
+        })
 }
 
 /// The variant to report when disguises combine: the most telling one.

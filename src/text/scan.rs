@@ -29,6 +29,19 @@
 
 use super::typo::KeyBuilder;
 
+/// What a word of the dictionary can take part in, as the matcher knows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// Nothing: the word is quiet.
+    Nothing,
+    /// Matches of itself alone (it is a near miss of a mark, and holds no
+    /// mark nor word of one): its neighbours need not be read.
+    Alone,
+    /// Matches that may reach its neighbours; also any word not in the
+    /// dictionary.
+    Around,
+}
+
 /// A piece of the text that must be matched in full.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Region {
@@ -70,7 +83,9 @@ pub(crate) struct Scan {
     /// Whitespace-delimited pieces of the text.
     chunks: Vec<(u32, u32)>,
     toks: Vec<Tok>,
-    loud: Vec<bool>,
+    /// Per token: how many words either side its matches can reach, or
+    /// `None` where it is quiet.
+    reach: Vec<Option<usize>>,
     pub regions: Vec<Region>,
 }
 
@@ -89,11 +104,11 @@ fn is_opaque(b: u8) -> bool {
 
 impl Scan {
     /// Finds the regions of `text` to match in full, into
-    /// [`Scan::regions`]. `quiet` says whether the word of a skeleton's
-    /// key is quiet; `reach` is how many words either side of a loud word a
+    /// [`Scan::regions`]. `part` says what the word of a skeleton's key can
+    /// take part in; `reach` is how many words either side of a loud word a
     /// match can involve; `context` how many words before a region an
     /// honest-reference phrase can take.
-    pub(crate) fn scan(&mut self, text: &str, quiet: impl Fn(u64) -> bool, reach: usize, context: usize) {
+    pub(crate) fn scan(&mut self, text: &str, part: impl Fn(u64) -> Part, reach: usize, context: usize) {
         self.chunks.clear();
         self.toks.clear();
         self.regions.clear();
@@ -126,24 +141,29 @@ impl Scan {
         // Looked up in a loop of their own: the lookups miss the cache, and
         // with nothing between them the processor overlaps them.
         let toks = &self.toks;
-        self.loud.clear();
-        self.loud.extend(toks.iter().enumerate().map(|(t, tok)| {
+        self.reach.clear();
+        self.reach.extend(toks.iter().enumerate().map(|(t, tok)| {
             match tok.kind {
-                Kind::Word(key) => !quiet(key),
-                Kind::Opaque => true,
+                Kind::Word(key) => match part(key) {
+                    Part::Nothing => None,
+                    Part::Alone => Some(0),
+                    Part::Around => Some(reach),
+                },
+                Kind::Opaque => Some(reach),
                 // A letter alone is loud only in a run of them ("V E L O R A"),
                 // or next to a piece that may continue one ("V 3 L O R A").
                 Kind::Single => [t.wrapping_sub(1), t + 1]
                     .iter()
-                    .any(|&n| toks.get(n).is_some_and(|o| !matches!(o.kind, Kind::Word(_)))),
+                    .any(|&n| toks.get(n).is_some_and(|o| !matches!(o.kind, Kind::Word(_))))
+                    .then_some(reach),
             }
         }));
         // The last token of the last region.
         let mut last_hi: Option<usize> = None;
         for t in 0..toks.len() {
-            if !self.loud[t] {
+            let Some(reach) = self.reach[t] else {
                 continue;
-            }
+            };
             let lo = walk(toks, t, reach, false);
             let hi = walk(toks, t, reach, true);
             let (first, last) = (toks[lo].chunk, toks[hi].chunk);
@@ -241,10 +261,21 @@ mod tests {
         }
     }
 
+    /// `quiet` words are quiet, any other word may reach its neighbours.
+    fn part(quiet: &KeySet) -> impl Fn(u64) -> Part + '_ {
+        |k| {
+            if quiet.contains(&k) {
+                Part::Nothing
+            } else {
+                Part::Around
+            }
+        }
+    }
+
     fn regions<'t>(text: &'t str, quiet: &[&str], reach: usize, context: usize) -> Vec<&'t str> {
         let quiet: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
         let mut scan = Scan::default();
-        scan.scan(text, |k| quiet.contains(&k), reach, context);
+        scan.scan(text, part(&quiet), reach, context);
         scan.regions.iter().map(|r| &text[r.start..r.end]).collect()
     }
 
@@ -262,6 +293,13 @@ mod tests {
         assert_eq!(regions("new V 3 hoodie", &quiet, 0, 5), ["V 3"]);
         assert_eq!(regions("new N1ke, hoodie", &quiet, 0, 5), ["N1ke,"]);
         assert_eq!(regions("new Vеlora hoodie", &quiet, 0, 5), ["Vеlora"]);
+        // A word that matches alone does not reach its neighbours.
+        let alone = str_key("onyx");
+        let mut scan = Scan::default();
+        let keys: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
+        let text = "new onyx hoodie";
+        scan.scan(text, |k| if k == alone { Part::Alone } else { part(&keys)(k) }, 1, 5);
+        assert_eq!((scan.regions[0].start, scan.regions[0].end), (4, 8));
         // Regions that touch are one.
         assert_eq!(regions("x1 new y2 all z3", &quiet, 1, 5), ["x1 new y2 all z3"]);
         assert_eq!(regions("new V  E\tL new", &quiet, 0, 5), ["V  E\tL"]);
@@ -274,10 +312,10 @@ mod tests {
         let text = "new cotton case for Velora";
         let mut scan = Scan::default();
         let keys: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
-        scan.scan(text, |k| keys.contains(&k), 0, 2);
+        scan.scan(text, part(&keys), 0, 2);
         assert_eq!(scan.regions.len(), 1);
         assert_eq!(&text[scan.regions[0].context..], "case for Velora");
-        scan.scan(text, |k| keys.contains(&k), 0, 9);
+        scan.scan(text, part(&keys), 0, 9);
         assert_eq!(scan.regions[0].context, 0);
     }
 }

@@ -1,0 +1,141 @@
+//! A sweep killed with SIGKILL at several points and run again ends with the
+//! same candidates and the same drafts as a sweep never interrupted.
+//!
+//! The real binary against a smaller fixture catalogue (generated here, so
+//! the test does not take the full catalogue's minutes): one uninterrupted
+//! sweep as the reference, then one that is killed once some listings are
+//! recorded, killed again further on, and finally left to finish.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use knockoff::report::Draft;
+
+fn knockoff() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_knockoff"))
+}
+
+fn sweep(catalogue: &Path, out: &Path) -> Command {
+    let mut cmd = knockoff();
+    cmd.args(["sweep", "--quiet", "--catalogue"])
+        .arg(catalogue)
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// Lines the running sweep has appended to its candidate log so far.
+fn logged(out: &Path) -> usize {
+    std::fs::read_to_string(out.join("candidates.ndjson.partial"))
+        .map(|s| s.lines().count())
+        .unwrap_or(0)
+}
+
+/// Kills the sweep with SIGKILL once it has logged `at` candidates (or
+/// when it ends by itself first). Returns whether it was killed.
+fn kill_at(mut child: Child, out: &Path, at: usize) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        if logged(out) >= at || Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Candidate URLs by right, sorted.
+fn candidates(out: &Path) -> BTreeMap<String, Vec<String>> {
+    let mut by_right: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in std::fs::read_to_string(out.join("candidates.ndjson")).unwrap().lines() {
+        let c: serde_json::Value = serde_json::from_str(line).unwrap();
+        let right = c["right_id"].as_str().unwrap().to_string();
+        by_right
+            .entry(right)
+            .or_default()
+            .push(c["url"].as_str().unwrap().to_string());
+    }
+    by_right.values_mut().for_each(|v| v.sort());
+    by_right
+}
+
+/// Drafted URLs by right, each URL once across all drafts (checked).
+fn drafted(out: &Path) -> BTreeMap<String, Vec<String>> {
+    let mut by_right: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut all = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(out.join("drafts")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let draft: Draft = serde_json::from_str(&text).unwrap();
+        assert!(!draft.items.is_empty() && draft.items.len() <= 300);
+        for item in &draft.items {
+            assert!(all.insert(item.url.clone()), "{} in two drafts", item.url);
+            by_right
+                .entry(draft.right.id.clone())
+                .or_default()
+                .push(item.url.clone());
+        }
+    }
+    by_right.values_mut().for_each(|v| v.sort());
+    by_right
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn a_killed_sweep_resumes_to_the_same_result() {
+    let dir = tempfile::tempdir().unwrap();
+    // Laid out as in the repository: recipes name stock photos beside the
+    // catalogue and registered works at ../../config/works.
+    let catalogue = dir.path().join("fixtures/small");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("fixtures/marketplace/stock"), &catalogue.join("stock"));
+    copy_dir(&repo.join("config/works"), &dir.path().join("config/works"));
+    let status = knockoff()
+        .args(["fixtures", "generate", "--count", "300", "--out"])
+        .arg(&catalogue)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let reference = dir.path().join("reference");
+    let status = sweep(&catalogue, &reference).status().unwrap();
+    assert!(status.success(), "reference sweep: {status}");
+    let want_candidates = candidates(&reference);
+    let want_drafts = drafted(&reference);
+    assert!(!want_drafts.is_empty(), "the reference sweep drafted nothing");
+
+    let out = dir.path().join("interrupted");
+    let total: usize = want_candidates.values().map(Vec::len).sum();
+    let mut kills = 0;
+    for at in [total / 5, total / 2] {
+        let child = sweep(&catalogue, &out).spawn().unwrap();
+        kills += usize::from(kill_at(child, &out, at.max(1)));
+    }
+    let status = sweep(&catalogue, &out).status().unwrap();
+    assert!(status.success(), "resumed sweep: {status}");
+    assert!(kills >= 1, "the sweep finished before it could be killed");
+
+    assert_eq!(candidates(&out), want_candidates);
+    assert_eq!(drafted(&out), want_drafts);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert!(
+        summary["resumed"].as_u64().unwrap() > 0,
+        "the last run fetched again what the killed runs had recorded: {summary}"
+    );
+}
