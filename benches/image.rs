@@ -68,6 +68,37 @@ fn stock_jpeg_400() -> Vec<u8> {
     bytes
 }
 
+/// The coffee work turned 9° in a white frame, 400 pixels wide, q85 JPEG.
+fn turned_jpeg() -> Vec<u8> {
+    let work = image::open(root().join("config/works/coffee.png"))
+        .expect("coffee.png")
+        .to_rgb8();
+    // The bench sees only the public API, so the turn is the plain
+    // nearest-pixel one of a bounding box, not the crate's own helper.
+    let (w, h) = (work.width() as f32, work.height() as f32);
+    let (s, c) = 9f32.to_radians().sin_cos();
+    let (bw, bh) = (w * c + h * s, w * s + h * c);
+    let mut out = image::RgbImage::from_pixel(bw as u32, bh as u32, image::Rgb([255, 255, 255]));
+    for (x, y, px) in out.enumerate_pixels_mut() {
+        let (dx, dy) = (x as f32 - bw / 2.0, y as f32 - bh / 2.0);
+        let (sx, sy) = (c * dx - s * dy + w / 2.0, s * dx + c * dy + h / 2.0);
+        if sx >= 0.0 && sy >= 0.0 && sx < w && sy < h {
+            *px = *work.get_pixel(sx as u32, sy as u32);
+        }
+    }
+    let small = image::imageops::resize(
+        &out,
+        400,
+        (400.0 * bh / bw) as u32,
+        image::imageops::FilterType::Triangle,
+    );
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+        .encode_image(&small)
+        .expect("encode");
+    bytes
+}
+
 fn bench(c: &mut Criterion) {
     let jpeg = listing_jpeg();
     let limits = ImageLimits::default();
@@ -111,6 +142,15 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("compare vs 8 works (no match, 400×400 JPEG)", |b| {
         b.iter(|| index.compare(&small, &limits))
+    });
+    // A copy turned 9° with white corners: found only by the last stage,
+    // after the whole image and the partial-match search found nothing.
+    let turned = [ListingImage {
+        url: "turned".into(),
+        bytes: Arc::from(turned_jpeg()),
+    }];
+    group.bench_function("compare vs 8 works (turned 9°, corners filled)", |b| {
+        b.iter(|| index.compare(&turned, &limits))
     });
     group.finish();
 }

@@ -4,9 +4,11 @@
 //! line per file: the file name, the registered work it copies (or none),
 //! and the edits applied. The comparator sees only the bytes; recall is
 //! counted per edit, and every match on an unregistered picture is a false
-//! positive. `knockoff fixtures images` writes such a set from the fixture
-//! catalogue: every copied work as its listing shows it, and the clean
-//! listings' pictures.
+//! positive, counted per edit as well (and per tag: `lookalike`).
+//! `knockoff fixtures images` writes such a set from the fixture catalogue:
+//! every copied work as its listing shows it, and the clean listings'
+//! pictures, then what the catalogue does not sell: every work turned by
+//! every whole angle up to 15°, stock photos turned alike, and look-alikes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,7 +17,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ratio;
-use crate::fixture::{render_image, Catalogue, FixtureError, ImageRecipe, Truth};
+use crate::fixture::{render_image, Catalogue, Edit, FixtureError, ImageRecipe, Truth, STOCK};
 use crate::image::{ImageLimits, WorkIndex};
 use crate::model::ListingImage;
 
@@ -38,6 +40,8 @@ pub struct ImageEval {
     pub found: (usize, usize),
     /// Unregistered pictures matched to some work, of all unregistered.
     pub false_positives: (usize, usize),
+    /// The same per edit (or tag such as `lookalike`): matched, of.
+    pub false_positives_by_edit: BTreeMap<String, (usize, usize)>,
     /// Files that went wrong: the file, what was expected, what was found.
     pub wrong: Vec<(String, Option<String>, Vec<String>)>,
     /// Files that could not be read or decoded, with the reason.
@@ -72,6 +76,9 @@ impl ImageEval {
             self.false_positives.0,
             self.false_positives.1
         );
+        for (edit, (n, of)) in &self.false_positives_by_edit {
+            s += &format!("  {edit:<14} {:>6.4} ({n}/{of})\n", ratio(*n, *of));
+        }
         for (file, expected, got) in &self.wrong {
             s += &format!(
                 "  {file}: expected {}, found [{}]\n",
@@ -132,6 +139,11 @@ pub fn evaluate_images(dir: &Path, labels: &[LabelledImage], index: &WorkIndex, 
             }
             None => {
                 e.false_positives.1 += 1;
+                for edit in &l.edits {
+                    let r = e.false_positives_by_edit.entry(edit.clone()).or_default();
+                    r.1 += 1;
+                    r.0 += usize::from(!works.is_empty());
+                }
                 if !works.is_empty() {
                     e.false_positives.0 += 1;
                     e.wrong.push((l.file.clone(), None, works));
@@ -145,7 +157,10 @@ pub fn evaluate_images(dir: &Path, labels: &[LabelledImage], index: &WorkIndex, 
 
 /// The fixture catalogue's pictures as a labelled set: each copied work's
 /// picture (labelled with the work and its edits) and every picture of the
-/// clean listings (unregistered). `limit` caps the clean pictures.
+/// clean listings (unregistered), then the cases the catalogue does not
+/// sell: turned copies of every work ([`turned_copies`]), turned stock
+/// photos, and look-alikes ([`look_alikes`]). `clean_limit` caps the clean
+/// listings' pictures.
 pub fn labelled_from_catalogue(
     catalogue: &Catalogue,
     truth: &[Truth],
@@ -154,6 +169,8 @@ pub fn labelled_from_catalogue(
     let by_id: std::collections::HashMap<&str, &Truth> = truth.iter().map(|t| (t.item_id.as_str(), t)).collect();
     let mut out = Vec::new();
     let mut clean = 0;
+    // Each work's source picture, by work: what the extra cases start from.
+    let mut works: BTreeMap<String, String> = BTreeMap::new();
     for item in &catalogue.listings {
         let Some(t) = by_id.get(item.id.to_string().as_str()) else {
             continue;
@@ -169,13 +186,132 @@ pub fn labelled_from_catalogue(
                 }
                 _ => continue,
             };
-            let edits = recipe
-                .edits
-                .iter()
-                .filter_map(|e| serde_json::to_value(e).ok()?.get("op")?.as_str().map(str::to_string))
-                .collect();
+            if let Some(id) = &work {
+                works.entry(id.clone()).or_insert_with(|| recipe.source.clone());
+            }
             let file = format!("{}-{n}.jpg", item.id);
-            out.push((LabelledImage { file, work, edits }, recipe.clone()));
+            out.push(labelled(file, work, recipe.clone(), &[]));
+        }
+    }
+    out.extend(turned_copies(&works));
+    out.extend(look_alikes(&works));
+    out
+}
+
+fn labelled(file: String, work: Option<String>, recipe: ImageRecipe, tags: &[&str]) -> (LabelledImage, ImageRecipe) {
+    let mut edits: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+    edits.extend(
+        recipe
+            .edits
+            .iter()
+            .filter_map(|e| serde_json::to_value(e).ok()?.get("op")?.as_str().map(str::to_string)),
+    );
+    (LabelledImage { file, work, edits }, recipe)
+}
+
+/// The most a turned copy is turned, in degrees: issue 4's "a few degrees".
+pub const MAX_TURN: i8 = 15;
+
+/// What a turn leaves in the corners, in turn: cropped away, white, black,
+/// a pale tint (as photo editors and sellers' templates do).
+const TURN_FILLS: [Option<[u8; 3]>; 4] = [None, Some([255, 255, 255]), Some([0, 0, 0]), Some([236, 228, 214])];
+
+/// Every work turned by every whole angle from 1 to [`MAX_TURN`] degrees,
+/// the direction and the corners changing from one copy to the next, and
+/// every stock photo turned the same ways as unregistered pictures (a
+/// turned photo must not match a work just for its filled corners). The
+/// angles are all of them, not a sample, so that no grid of angles the
+/// comparator indexes can be favoured by the set.
+fn turned_copies(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRecipe)> {
+    let turn = |k: usize, degrees: i8| Edit::Rotate {
+        degrees: if k % 2 == 0 { degrees } else { -degrees },
+        fill: TURN_FILLS[k % TURN_FILLS.len()],
+    };
+    let mut out = Vec::new();
+    for (w, (id, source)) in works.iter().enumerate() {
+        for degrees in 1..=MAX_TURN {
+            let k = w + degrees as usize;
+            let recipe = ImageRecipe {
+                source: source.clone(),
+                edits: vec![turn(k, degrees)],
+            };
+            out.push(labelled(
+                format!("turned-{id}-{degrees}.jpg"),
+                Some(id.clone()),
+                recipe,
+                &[],
+            ));
+        }
+    }
+    for (s, stem) in STOCK.iter().enumerate() {
+        for (j, degrees) in [4, 9, 15].into_iter().enumerate() {
+            let recipe = ImageRecipe {
+                source: format!("stock/{stem}.jpg"),
+                edits: vec![turn(s + j, degrees)],
+            };
+            out.push(labelled(format!("turned-{stem}-{degrees}.jpg"), None, recipe, &[]));
+        }
+    }
+    out
+}
+
+/// For each work, an unregistered stock photo of a like subject, and why it
+/// is like it. A look-alike is what a seller with their own picture of the
+/// same kind of thing shows: it must never match.
+const LOOK_ALIKES: &[(&str, &str)] = &[
+    ("astronaut", "camera"),        // a person posed with their equipment
+    ("chelsea", "horse"),           // an animal, whole, in profile
+    ("coffee", "coins"),            // round things seen from above
+    ("hubble", "moon"),             // astronomy: a dark, grainy sky object
+    ("ihc", "cell"),                // a microscope slide
+    ("logo", "text"),               // lettering on a plain ground
+    ("motorcycle", "clock_motion"), // a machine, close up, in a studio
+    ("rocket", "phantom"),          // a tall shape centred on a flat ground
+];
+
+/// Look-alikes: each work's like stock photo, shown the ways copies are (as is, turned with filled or cropped corners,
+/// padded, pasted onto a background, grey), labelled `lookalike` and the
+/// edits. They try the comparator where it is weakest, on pictures framed
+/// like a work, whatever extra views or searches it brings to bear.
+fn look_alikes(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRecipe)> {
+    let mut out = Vec::new();
+    for source in works.values() {
+        let Some(&(_, stock)) = LOOK_ALIKES.iter().find(|(w, _)| source.contains(&format!("/{w}."))) else {
+            continue;
+        };
+        let shows = [
+            vec![],
+            vec![Edit::Rotate {
+                degrees: 6,
+                fill: Some([255, 255, 255]),
+            }],
+            vec![Edit::Rotate {
+                degrees: -13,
+                fill: None,
+            }],
+            vec![Edit::Pad {
+                percent: 10,
+                colour: [255, 255, 255],
+            }],
+            vec![Edit::Background {
+                stock: "stock/brick.jpg".into(),
+                percent: 70,
+                x: 50,
+                y: 50,
+            }],
+            vec![Edit::Grey],
+        ];
+        for (n, edits) in shows.into_iter().enumerate() {
+            let recipe = ImageRecipe {
+                source: format!("stock/{stock}.jpg"),
+                edits,
+            };
+            out.push(labelled(
+                format!("lookalike-{stock}-{n}.jpg"),
+                None,
+                recipe,
+                &["lookalike"],
+            ));
         }
     }
     out

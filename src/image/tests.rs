@@ -159,6 +159,18 @@ fn edits(work: &RgbImage, background: &RgbImage) -> Vec<(&'static str, Vec<u8>, 
     out.push(("paste 55%", jpeg(&pasted, 85), Some(region)));
     let (pasted, region) = paste(work, background, 0.85, 0.9, 0.1);
     out.push(("paste 85%", jpeg(&pasted, 85), Some(region)));
+    // Turns halfway between the indexed angles (the worst case), with the
+    // corners filled or cropped away, then saved as JPEG.
+    for (edit, degrees, fill) in [
+        ("turn 1.5° white", 1.5, Some(Rgb([255, 255, 255]))),
+        ("turn -4.5° crop", -4.5, None),
+        ("turn 7.5° black", 7.5, Some(Rgb([0, 0, 0]))),
+        ("turn -10.5° grey", -10.5, Some(Rgb([128, 128, 128]))),
+        ("turn 13.5° crop", 13.5, None),
+        ("turn -15° white", -15.0, Some(Rgb([255, 255, 255]))),
+    ] {
+        out.push((edit, jpeg(&turn(work, degrees, fill), 85), None));
+    }
     out
 }
 
@@ -268,6 +280,19 @@ fn unregistered_pictures_match_nothing() {
             let crop = imageops::crop_imm(&pic, x, y, cw, ch).to_image();
             images.push(listing(&format!("{}/crop{n}", stem(&path)), jpeg(&crop, 80)));
         }
+        // Turned the ways copies are, so that the turned views and the
+        // rectangles cut out of turned pictures meet unrelated ones too.
+        for (n, (degrees, fill)) in [
+            (5.0, Some(Rgb([255, 255, 255]))),
+            (-11.0, None),
+            (15.0, Some(Rgb([0, 0, 0]))),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let turned = turn(&pic, degrees, fill);
+            images.push(listing(&format!("{}/turn{n}", stem(&path)), jpeg(&turned, 80)));
+        }
     }
     // Also every stock picture with every other as a background, the way
     // a seller composes a gallery picture.
@@ -279,6 +304,7 @@ fn unregistered_pictures_match_nothing() {
     // module docs.
     let mut global = Vec::new();
     let mut searched = Vec::new();
+    let mut turned = Vec::new();
     let mut dct_only = Vec::new();
     for image in &images {
         let pic = decode::load(&image.bytes, &ImageLimits::default()).unwrap();
@@ -291,7 +317,13 @@ fn unregistered_pictures_match_nothing() {
         dct_only.extend(index.views.iter().map(|v| v.signature.dct.distance(&sig.dct)));
         let coarse = hash::coarse(&integral, whole).unwrap();
         searched.extend(index.search(&integral, whole, &sig, coarse).iter().map(|f| f.distance));
+        turned.extend(index.turned.iter().map(|t| t.signature.distance(&sig)));
+        let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
+        for rect in [whole, all] {
+            turned.extend(index.unturn(&integral, rect).iter().map(|f| f.distance));
+        }
     }
+    turned.sort_unstable();
     global.sort_unstable();
     searched.sort_unstable();
     let n = global.len() as f64;
@@ -309,6 +341,12 @@ fn unregistered_pictures_match_nothing() {
         "unrelated, after the partial-match search: n={} min={:?}",
         searched.len(),
         searched.first()
+    );
+    println!(
+        "unrelated, turned views and unturned rectangles: n={} min={} 1%={}",
+        turned.len(),
+        turned[0],
+        turned[turned.len() / 100]
     );
     assert!(report.matches.is_empty(), "{:#?}", report.matches);
 }
@@ -511,4 +549,30 @@ fn one_match_per_work_and_image() {
             height: work.height()
         }
     );
+}
+
+/// Why turned views are indexed at all: how far each work's turned views
+/// are from the view they turn, by angle (printed for the module docs).
+/// Past a few degrees the unturned view cannot find a turned copy.
+#[test]
+fn a_turn_of_a_few_degrees_defeats_the_whole_image_hash() {
+    let index = index();
+    let mut rows = Vec::new();
+    for degrees in TURNS.into_iter().filter(|&d| d > 0) {
+        let distances: Vec<u32> = index
+            .turned
+            .iter()
+            .filter(|t| t.degrees == degrees && !index.views[t.view].mirrored)
+            .map(|t| index.views[t.view].signature.distance(&t.signature))
+            .collect();
+        let (lo, hi) = (distances.iter().min().unwrap(), distances.iter().max().unwrap());
+        println!("turned {degrees:>2}°: {lo}–{hi} bits from the unturned view");
+        rows.push((degrees, *lo));
+    }
+    // Beyond 6° not one work is within the whole-image limit of itself.
+    for (degrees, closest) in rows {
+        if degrees > 6 {
+            assert!(closest > MATCH_DISTANCE, "{degrees}°: {closest}");
+        }
+    }
 }
