@@ -1,6 +1,6 @@
 //! The `knockoff` command line: parses arguments and calls the library.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -45,6 +45,28 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+    },
+    /// Crawl only: fetch and extract listings with a site profile, judge
+    /// nothing.
+    ///
+    /// Prints each listing found as one JSON line (URL, canonical URL, item
+    /// id, title, seller, category, price, image URLs) and, on stderr, the
+    /// pages fetched, the failures and the rate. To check a new profile
+    /// against a marketplace before sweeping it, and to measure the
+    /// crawler alone.
+    Crawl {
+        /// The site profile (config/sites/NAME.toml).
+        #[arg(long, value_name = "PATH")]
+        site: PathBuf,
+        /// Start URL(s), instead of the profile's seeds. Repeatable.
+        #[arg(long = "start", value_name = "URL")]
+        starts: Vec<Url>,
+        /// The registry whose marks the profile's search seeds ask for.
+        #[arg(long, value_name = "PATH")]
+        registry: Option<PathBuf>,
+        /// Print nothing per listing, only the totals.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Work with the fixture catalogue.
     #[command(subcommand)]
@@ -178,6 +200,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }),
+        Command::Crawl {
+            site,
+            starts,
+            registry,
+            quiet,
+        } => rt.block_on(crawl(&site, starts, registry, quiet)),
         Command::Fixtures(FixturesCommand::Generate {
             seed,
             count,
@@ -275,6 +303,53 @@ async fn sweep(a: SweepArgs) -> Result<ExitCode> {
     let summary = pipeline::sweep(opts).await?;
     eprint!("{}", summary.render());
     Ok(if summary.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}
+
+async fn crawl(site: &std::path::Path, starts: Vec<Url>, registry: Option<PathBuf>, quiet: bool) -> Result<ExitCode> {
+    let registry = registry.unwrap_or_else(|| default_config_dir().join("registry.toml"));
+    let queries = pipeline::queries(&knockoff::config::Registry::load(&registry)?);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut written: std::io::Result<()> = Ok(());
+    let report = pipeline::crawl_only(site, starts, &queries, |l| {
+        if quiet || written.is_err() {
+            return;
+        }
+        let line = serde_json::json!({
+            "url": l.url,
+            "canonical": l.canonical,
+            "item_id": l.item_id,
+            "title": l.title,
+            "seller": l.seller,
+            "category": l.category,
+            "price": l.price,
+            "images": l.images.iter().map(|i| &i.url).collect::<Vec<_>>(),
+        });
+        written = writeln!(out, "{line}");
+    })
+    .await?;
+    written
+        .and_then(|()| out.flush())
+        .context("writing listings to stdout")?;
+    let s = &report.stats;
+    eprintln!(
+        "{} listings and {} other pages in {:.2}s ({:.0} pages/s), {} images, {} duplicate links, {} failures",
+        s.listings,
+        s.pages,
+        report.seconds,
+        report.pages_per_second(),
+        s.images,
+        s.duplicates,
+        s.failures.len()
+    );
+    for f in s.failures.iter().take(10) {
+        eprintln!("  {}: {}", f.url, f.reason);
+    }
+    Ok(if s.failures.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(3)

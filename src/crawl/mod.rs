@@ -53,8 +53,8 @@ pub struct Memory {
     /// Listings by canonical URL: how to ask whether they changed. Their
     /// earlier result stands when they did not.
     pub listings: HashMap<String, Validators>,
-    /// Search and browse pages by URL: how to ask whether they changed, and
-    /// the links they held.
+    /// Search and browse pages by [`page_key`]: how to ask whether they
+    /// changed, and the links they held.
     pub pages: HashMap<String, PageRecord>,
     /// Listings the interrupted run being resumed had recorded already.
     pub done: HashSet<String>,
@@ -63,11 +63,33 @@ pub struct Memory {
 /// A search or browse page as last fetched.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageRecord {
+    /// Its [`page_key`].
     pub url: String,
     pub validators: Validators,
-    /// Listing links, then the next page's link, if any.
+    /// Listing links, then the next page's link, if any; relative to the
+    /// page (path and query) where they stay on its origin.
     pub links: Vec<String>,
     pub next: Option<String>,
+}
+
+/// How a search or browse page is remembered: the platform, then the path
+/// and query. Not the origin: the same site may be reached at another
+/// address next time (the fixture's port changes every sweep), and its
+/// pages are the same pages.
+pub fn page_key(platform: &str, url: &Url) -> String {
+    format!("{platform}:{}", relative(url, url))
+}
+
+/// `link` as path and query where it has `base`'s origin, else whole.
+fn relative(base: &Url, link: &Url) -> String {
+    if link.origin() == base.origin() {
+        match link.query() {
+            Some(q) => format!("{}?{q}", link.path()),
+            None => link.path().to_string(),
+        }
+    } else {
+        link.to_string()
+    }
 }
 
 /// Something to fetch.
@@ -155,7 +177,7 @@ pub async fn crawl(
         while running.len() < site.limits.concurrency * 2 && budget > 0 {
             let Some(job) = frontier.pop_front() else { break };
             budget -= 1;
-            if job_is_conditional(&job, &memory) {
+            if job_is_conditional(&job, &memory, &site.platform) {
                 stats.conditional += 1;
             }
             let (fetcher, site, tx, memory) = (fetcher.clone(), site.clone(), tx.clone(), memory.clone());
@@ -209,9 +231,12 @@ pub async fn crawl(
 }
 
 /// Whether the job will be asked for conditionally.
-fn job_is_conditional(job: &Job, memory: &Memory) -> bool {
+fn job_is_conditional(job: &Job, memory: &Memory, platform: &str) -> bool {
     match job {
-        Job::Page { url, .. } => memory.pages.get(url.as_str()).is_some_and(|p| !p.validators.is_empty()),
+        Job::Page { url, .. } => memory
+            .pages
+            .get(&page_key(platform, url))
+            .is_some_and(|p| !p.validators.is_empty()),
         Job::Listing { canonical, .. } => {
             !memory.done.contains(canonical) && memory.listings.get(canonical).is_some_and(|v| !v.is_empty())
         }
@@ -235,7 +260,8 @@ async fn run_job(
     };
     match job {
         Job::Page { url, depth } => {
-            let known = memory.pages.get(url.as_str());
+            let key = page_key(&site.platform, &url);
+            let known = memory.pages.get(&key);
             let none = Validators::default();
             let page = match fetcher
                 .revalidate(&url, site.limits.max_page_bytes, known.map_or(&none, |p| &p.validators))
@@ -245,7 +271,7 @@ async fn run_job(
                 // Unchanged: its links are the ones it held last time.
                 Ok(None) => {
                     let record = known?;
-                    let parse = |s: &String| Url::parse(s).ok();
+                    let parse = |s: &String| url.join(s).ok();
                     let links = extract::Links {
                         listings: record.links.iter().filter_map(parse).collect(),
                         next: record.next.as_ref().and_then(parse),
@@ -261,10 +287,10 @@ async fn run_job(
             let html = String::from_utf8_lossy(&page.body);
             let links = extract::links(&html, &page.url, &site);
             let record = PageRecord {
-                url: url.to_string(),
+                url: key,
                 validators: page.validators,
-                links: links.listings.iter().map(Url::to_string).collect(),
-                next: links.next.as_ref().map(Url::to_string),
+                links: links.listings.iter().map(|l| relative(&page.url, l)).collect(),
+                next: links.next.as_ref().map(|l| relative(&page.url, l)),
             };
             Some(Done::Page {
                 links,
@@ -326,5 +352,26 @@ async fn run_job(
             tx.send(listing).await.ok()?;
             Some(Done::Listing { images: n })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_remembered_whatever_the_address() {
+        let a = Url::parse("http://127.0.0.1:4000/search?q=velora&page=2").unwrap();
+        let b = Url::parse("http://127.0.0.1:5000/search?q=velora&page=2").unwrap();
+        assert_eq!(page_key("m", &a), page_key("m", &b));
+        assert_eq!(page_key("m", &a), "m:/search?q=velora&page=2");
+        assert_ne!(page_key("m", &a), page_key("other", &a));
+        // Links on the page's origin are kept relative, so they lead to the
+        // address the page is reached at next time; others stay whole.
+        let here = Url::parse("http://127.0.0.1:4000/item/1.html?spm=x").unwrap();
+        let there = Url::parse("https://cdn.example/item/1.html").unwrap();
+        assert_eq!(relative(&a, &here), "/item/1.html?spm=x");
+        assert_eq!(b.join(&relative(&a, &here)).unwrap().port(), Some(5000));
+        assert_eq!(relative(&a, &there), there.as_str());
     }
 }

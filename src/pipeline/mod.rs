@@ -336,6 +336,57 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
     Ok(summary)
 }
 
+/// What [`crawl_only`] did.
+#[derive(Debug)]
+pub struct CrawlReport {
+    pub stats: crawl::CrawlStats,
+    /// Wall-clock seconds from the first request to the last.
+    pub seconds: f64,
+}
+
+impl CrawlReport {
+    /// Pages (search, browse and listing pages) fetched a second.
+    pub fn pages_per_second(&self) -> f64 {
+        (self.stats.pages + self.stats.listings) as f64 / self.seconds.max(1e-9)
+    }
+}
+
+/// Crawls with the site profile at `profile` from `starts` (or its seeds
+/// for `queries`) and hands each extracted listing to `each`, analysing
+/// nothing: to check a profile against a marketplace, and to measure the
+/// crawler alone.
+pub async fn crawl_only(
+    profile: &std::path::Path,
+    starts: Vec<Url>,
+    queries: &[String],
+    mut each: impl FnMut(Listing),
+) -> Result<CrawlReport, SweepError> {
+    let mut site = SiteProfile::load(profile)?;
+    if site.base_url.is_none() {
+        if let Some(first) = starts.first() {
+            site = site.with_base_url(first.clone());
+        }
+    }
+    let seeds = if starts.is_empty() {
+        site.seeds(queries)?
+    } else {
+        starts
+    };
+    let (tx, mut rx) = mpsc::channel::<Listing>(256);
+    let started = Instant::now();
+    let crawling = crawl::crawl(Arc::new(site), seeds, tx, Clock::System, Arc::new(()), Arc::default());
+    let draining = async {
+        while let Some(listing) = rx.recv().await {
+            each(listing);
+        }
+    };
+    let (stats, ()) = tokio::join!(crawling, draining);
+    Ok(CrawlReport {
+        stats: stats?,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
 /// A digest of the registry file: results computed against one registry
 /// stand only while it is unchanged.
 fn registry_digest(path: &std::path::Path) -> Result<String, SweepError> {
@@ -345,7 +396,7 @@ fn registry_digest(path: &std::path::Path) -> Result<String, SweepError> {
 }
 
 /// The search queries: each mark's text, lower-cased.
-fn queries(registry: &Registry) -> Vec<String> {
+pub fn queries(registry: &Registry) -> Vec<String> {
     registry.marks.iter().map(|m| m.text.to_lowercase()).collect()
 }
 
