@@ -68,12 +68,80 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Complaint drafts in the ledger: list them, show one, export one for
+    /// a filing system.
+    #[command(subcommand)]
+    Drafts(DraftsCommand),
     /// Work with the fixture catalogue.
     #[command(subcommand)]
     Fixtures(FixturesCommand),
     /// Measure results against ground truth.
     #[command(subcommand)]
     Eval(EvalCommand),
+}
+
+#[derive(Subcommand)]
+enum DraftsCommand {
+    /// One line per draft: id, status, URLs, right, last change.
+    List(LedgerArgs),
+    /// A draft as the filing system receives it (JSON).
+    Show {
+        /// The draft's id (as `drafts list` prints it).
+        id: String,
+        #[command(flatten)]
+        ledger: LedgerArgs,
+    },
+    /// A draft for a filing system: JSON, CSV for bulk upload, or one URL a
+    /// line for a form that takes pasted URLs.
+    Export {
+        id: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+        /// Write here instead of stdout (atomically).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        ledger: LedgerArgs,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Json,
+    Csv,
+    Urls,
+}
+
+#[derive(Args)]
+struct LedgerArgs {
+    /// The ledger a sweep wrote.
+    #[arg(long, value_name = "PATH", default_value = "out/ledger.sqlite")]
+    ledger: PathBuf,
+    /// The registry the drafts' rights and holders come from.
+    #[arg(long, value_name = "PATH")]
+    registry: Option<PathBuf>,
+}
+
+impl LedgerArgs {
+    async fn drafts(&self) -> Result<Vec<knockoff::report::Draft>> {
+        let registry = self
+            .registry
+            .clone()
+            .unwrap_or_else(|| default_config_dir().join("registry.toml"));
+        Ok(pipeline::drafts(&self.ledger, &registry).await?)
+    }
+
+    async fn draft(&self, id: &str) -> Result<knockoff::report::Draft> {
+        let all = self.drafts().await?;
+        let known: Vec<&str> = all.iter().map(|d| d.id.as_str()).take(5).collect();
+        all.iter().find(|d| d.id == id).cloned().with_context(|| {
+            format!(
+                "no draft {id} in {} (some there: {})",
+                self.ledger.display(),
+                known.join(", ")
+            )
+        })
+    }
 }
 
 #[derive(Args)]
@@ -206,6 +274,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             registry,
             quiet,
         } => rt.block_on(crawl(&site, starts, registry, quiet)),
+        Command::Drafts(cmd) => rt.block_on(drafts(cmd)),
         Command::Fixtures(FixturesCommand::Generate {
             seed,
             count,
@@ -354,4 +423,42 @@ async fn crawl(site: &std::path::Path, starts: Vec<Url>, registry: Option<PathBu
     } else {
         ExitCode::from(3)
     })
+}
+
+async fn drafts(cmd: DraftsCommand) -> Result<ExitCode> {
+    match cmd {
+        DraftsCommand::List(ledger) => {
+            let all = ledger.drafts().await?;
+            println!("{:<58} {:<8} {:>5}  {:<22} UPDATED", "ID", "STATUS", "URLS", "RIGHT");
+            for d in &all {
+                println!(
+                    "{:<58} {:<8} {:>5}  {:<22} {}",
+                    d.id, d.status, d.url_count, d.right.id, d.updated_at
+                );
+            }
+            eprintln!("{} drafts", all.len());
+        }
+        DraftsCommand::Show { id, ledger } => {
+            let d = ledger.draft(&id).await?;
+            println!("{}", serde_json::to_string_pretty(&d)?);
+        }
+        DraftsCommand::Export {
+            id,
+            format,
+            out,
+            ledger,
+        } => {
+            let d = ledger.draft(&id).await?;
+            let text = match format {
+                ExportFormat::Json => serde_json::to_string_pretty(&d)? + "\n",
+                ExportFormat::Csv => d.csv(),
+                ExportFormat::Urls => d.urls(),
+            };
+            match out {
+                Some(path) => knockoff::report::write_atomic(&path, text.as_bytes())?,
+                None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -138,4 +138,43 @@ fn a_killed_sweep_resumes_to_the_same_result() {
         summary["resumed"].as_u64().unwrap() > 0,
         "the last run fetched again what the killed runs had recorded: {summary}"
     );
+
+    // The drafts commands read the same drafts back from the ledger.
+    let ledger = out.join("ledger.sqlite");
+    let run = |args: &[&str]| {
+        let o = knockoff().args(args).arg("--ledger").arg(&ledger).output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let list = run(&["drafts", "list"]);
+    let files: Vec<_> = std::fs::read_dir(out.join("drafts")).unwrap().collect();
+    assert_eq!(list.lines().count(), files.len() + 1, "{list}");
+    let first = list
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let written: Draft =
+        serde_json::from_slice(&std::fs::read(out.join("drafts").join(format!("{first}.json"))).unwrap()).unwrap();
+    let urls: Vec<String> = written.items.iter().map(|i| i.url.clone()).collect();
+    assert_eq!(
+        run(&["drafts", "export", &first, "--format", "urls"])
+            .lines()
+            .collect::<Vec<_>>(),
+        urls
+    );
+    let csv = run(&["drafts", "export", &first, "--format", "csv"]);
+    assert_eq!(csv.lines().count(), urls.len() + 1);
+    let shown: Draft = serde_json::from_str(&run(&["drafts", "show", &first])).unwrap();
+    assert_eq!(shown, written);
+    let missing = knockoff()
+        .args(["drafts", "show", "no-such-draft", "--ledger"])
+        .arg(&ledger)
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no draft no-such-draft"));
 }

@@ -22,11 +22,36 @@ const FLOORS: [(&str, f64, f64); 3] = [
     ("design", 0.97, 0.80),
 ];
 
+/// The published schema of a draft, compiled.
+fn draft_schema() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/draft.schema.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("the published schema compiles")
+}
+
+/// Every draft written, each checked against the published schema.
 fn read_drafts(out: &Path) -> BTreeMap<String, Draft> {
+    let schema = draft_schema();
     let mut drafts = BTreeMap::new();
     for entry in std::fs::read_dir(out.join("drafts")).unwrap() {
         let path = entry.unwrap().path();
-        let d: Draft = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let errors: Vec<String> = schema.iter_errors(&json).map(|e| e.to_string()).collect();
+        assert!(
+            errors.is_empty(),
+            "{} does not match the schema: {errors:#?}",
+            path.display()
+        );
+        // The schema has teeth: a draft over the URL limit, or without its
+        // statements, is refused.
+        let mut over = json.clone();
+        let items = over["items"].as_array().unwrap().clone();
+        over["items"] = serde_json::Value::Array(items.iter().cycle().take(301).cloned().collect());
+        assert!(!schema.is_valid(&over));
+        let mut unsigned = json.clone();
+        unsigned.as_object_mut().unwrap().remove("statements");
+        assert!(!schema.is_valid(&unsigned));
+        let d: Draft = serde_json::from_value(json).unwrap();
         assert_eq!(path.file_stem().unwrap().to_str().unwrap(), d.id);
         drafts.insert(d.id.clone(), d);
     }

@@ -99,7 +99,7 @@ pub enum SweepError {
     Fixture(#[from] FixtureError),
     #[error("the {0} stage stopped unexpectedly")]
     Stage(&'static str),
-    #[error("cannot read {0}: {1}")]
+    #[error("cannot read {0}")]
     Io(PathBuf, #[source] std::io::Error),
 }
 
@@ -334,6 +334,29 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
         ledger.close().await;
     }
     Ok(summary)
+}
+
+/// Every draft in the ledger at `ledger`, as the filing system receives
+/// it, with the rights and holders of the registry at `registry`.
+pub async fn drafts(ledger: &std::path::Path, registry: &std::path::Path) -> Result<Vec<report::Draft>, SweepError> {
+    // Reading must not create an empty ledger where none was.
+    if !ledger.exists() {
+        return Err(SweepError::Io(
+            ledger.to_path_buf(),
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no ledger here: run a sweep first, or pass --ledger",
+            ),
+        ));
+    }
+    let registry = Registry::load(registry)?;
+    let ledger = Ledger::open(ledger).await?;
+    let stored = ledger.drafts().await?;
+    ledger.close().await;
+    Ok(stored
+        .iter()
+        .map(|d| report::Draft::from_stored(d, &registry))
+        .collect::<Result<_, _>>()?)
 }
 
 /// What [`crawl_only`] did.

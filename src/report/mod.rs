@@ -78,6 +78,11 @@ pub struct Statements {
 pub struct Draft {
     pub format: String,
     pub id: String,
+    /// A digest of the draft's id and URLs: the same for the same draft
+    /// with the same URLs, however often it is written or sent, so that a
+    /// filing system can refuse a second copy; it changes when URLs are
+    /// added to an open draft.
+    pub idempotency_key: String,
     pub status: String,
     pub platform: String,
     pub complaint_type: ComplaintType,
@@ -118,6 +123,7 @@ impl Draft {
         Ok(Draft {
             format: DRAFT_FORMAT.into(),
             id: d.id.clone(),
+            idempotency_key: idempotency_key(&d.id, d.items.iter().map(|c| c.url.as_str())),
             status: d.status.clone(),
             platform: d.group.platform.clone(),
             complaint_type: d.group.complaint_type,
@@ -154,6 +160,66 @@ impl Draft {
                 })
                 .collect(),
         })
+    }
+}
+
+/// See [`Draft::idempotency_key`].
+fn idempotency_key<'a>(id: &'a str, urls: impl Iterator<Item = &'a str>) -> String {
+    use sha2::{Digest, Sha256};
+    // Each part after its length, so that no two lists run together.
+    let mut h = Sha256::new();
+    for part in std::iter::once(id).chain(urls) {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    format!("{:x}", h.finalize())
+}
+
+impl Draft {
+    /// One line per URL, for a filing form that takes pasted URLs.
+    pub fn urls(&self) -> String {
+        self.items.iter().map(|i| format!("{}\n", i.url)).collect()
+    }
+
+    /// A CSV for bulk upload: a header, then one row per URL with the
+    /// draft's right and the item's evidence in brief.
+    pub fn csv(&self) -> String {
+        let mut out =
+            String::from("draft_id,platform,right_id,complaint_type,url,item_id,seller,title,score,explanation\n");
+        for i in &self.items {
+            let row = [
+                self.id.as_str(),
+                self.platform.as_str(),
+                self.right.id.as_str(),
+                self.complaint_type.as_str(),
+                i.url.as_str(),
+                i.item_id.as_str(),
+                i.seller.as_str(),
+                i.title.as_str(),
+                &format!("{:.3}", i.score),
+                i.explanation.as_str(),
+            ];
+            let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+            out += &cells.join(",");
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// A CSV cell (RFC 4180): quoted where it holds a comma, quote or line
+/// break, and prefixed with `'` where a spreadsheet would read it as a
+/// formula (a listing title is untrusted text).
+fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
     }
 }
 
@@ -332,5 +398,27 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert!(!p.with_extension("tmp").exists());
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a, b"), "\"a, b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("-5"), "'-5");
+    }
+
+    #[test]
+    fn idempotency_keys_follow_the_urls() {
+        let a = idempotency_key("d1", ["u1", "u2"].into_iter());
+        assert_eq!(a, idempotency_key("d1", ["u1", "u2"].into_iter()));
+        assert_ne!(a, idempotency_key("d1", ["u1", "u2", "u3"].into_iter()));
+        assert_ne!(a, idempotency_key("d2", ["u1", "u2"].into_iter()));
+        // No two lists run together into the same key.
+        assert_ne!(
+            idempotency_key("d1", ["u1\nu2"].into_iter()),
+            idempotency_key("d1", ["u1", "u2"].into_iter())
+        );
     }
 }
