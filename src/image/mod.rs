@@ -141,10 +141,9 @@
 //!
 //! Decoding dominates a listing image that matches whole: `hash_bytes` of
 //! an 800×800 JPEG takes 4.3 ms (232 images/s on one core of the bench
-//! machine), of which the JPEG decode is about 2.5 ms and the conversion to
-//! grey most of the rest; `image::load_from_memory` alone takes about as
-//! long as the whole hash did before the shrink stopped going through
-//! `thumbnail` (see `decode.rs`).
+//! machine), of which the JPEG decode is a little under half and the
+//! conversion to grey (`image`'s float colour path) about a third; the
+//! shrink no longer goes through `thumbnail` (see `decode.rs`).
 //! The partial-match search runs on every image that matches nothing (most
 //! of them): `compare` of an unrelated 400×400 JPEG against the 8 works
 //! takes about 16 ms on one core (33 ms before the hashes stopped
