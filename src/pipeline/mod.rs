@@ -180,20 +180,7 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
             let seeds = site.seeds(&queries(&registry))?;
             (site, seeds)
         }
-        Target::Site { profile, starts } => {
-            let mut site = SiteProfile::load(profile)?;
-            if site.base_url.is_none() {
-                if let Some(first) = starts.first() {
-                    site = site.with_base_url(first.clone());
-                }
-            }
-            let seeds = if starts.is_empty() {
-                site.seeds(&queries(&registry))?
-            } else {
-                starts.clone()
-            };
-            (site, seeds)
-        }
+        Target::Site { profile, starts } => site_and_seeds(profile, starts.clone(), &queries(&registry))?,
     };
     let site = Arc::new(site);
 
@@ -359,6 +346,28 @@ pub async fn drafts(ledger: &std::path::Path, registry: &std::path::Path) -> Res
         .collect::<Result<_, _>>()?)
 }
 
+/// The site profile at `profile` and where to start: `starts` when given
+/// (the first also naming the site's address if the profile does not),
+/// else the profile's seeds for `queries`.
+fn site_and_seeds(
+    profile: &std::path::Path,
+    starts: Vec<Url>,
+    queries: &[String],
+) -> Result<(SiteProfile, Vec<Url>), SweepError> {
+    let mut site = SiteProfile::load(profile)?;
+    if site.base_url.is_none() {
+        if let Some(first) = starts.first() {
+            site = site.with_base_url(first.clone());
+        }
+    }
+    let seeds = if starts.is_empty() {
+        site.seeds(queries)?
+    } else {
+        starts
+    };
+    Ok((site, seeds))
+}
+
 /// What [`crawl_only`] did.
 #[derive(Debug)]
 pub struct CrawlReport {
@@ -384,17 +393,7 @@ pub async fn crawl_only(
     queries: &[String],
     mut each: impl FnMut(Listing),
 ) -> Result<CrawlReport, SweepError> {
-    let mut site = SiteProfile::load(profile)?;
-    if site.base_url.is_none() {
-        if let Some(first) = starts.first() {
-            site = site.with_base_url(first.clone());
-        }
-    }
-    let seeds = if starts.is_empty() {
-        site.seeds(queries)?
-    } else {
-        starts
-    };
+    let (site, seeds) = site_and_seeds(profile, starts, queries)?;
     let (tx, mut rx) = mpsc::channel::<Listing>(256);
     let started = Instant::now();
     let crawling = crawl::crawl(Arc::new(site), seeds, tx, Clock::System, Arc::new(()), Arc::default());
