@@ -271,8 +271,7 @@ struct Scratch {
     chars: Vec<char>,
     candidates: Vec<u32>,
     probes: Vec<u64>,
-    /// Per token: its key, its dictionary entry, and whether it is loud
-    /// (not a quiet word; see [`scan`]).
+    /// Per token: its key and its dictionary entry.
     keys: Vec<u64>,
     known: Vec<Option<Known>>,
     /// Per token: whether the automaton need read it.
@@ -515,8 +514,8 @@ impl TextMatcher {
     /// a mark merged.
     fn hits_in(&self, text: &str, doc: &mut Doc, scratch: &mut Scratch) -> Vec<Hit> {
         doc.fold(text);
-        // Every word's key, dictionary entry and quietness first, each in a
-        // loop of its own: the lookups miss the cache, and with nothing
+        // Every word's key, dictionary entry and whether the automaton must
+        // read it first, each in a loop of its own: the lookups miss the cache, and with nothing
         // between them the processor overlaps them.
         let Scratch {
             keys, known, search, ..
