@@ -11,6 +11,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use knockoff::image::index::linear_scan;
 use knockoff::image::index::HammingIndex;
 use knockoff::image::Hash256;
 
@@ -46,12 +47,7 @@ fn flip(h: &Hash256, flips: u32, state: &mut u64) -> Hash256 {
 
 /// The linear scan the index replaces.
 fn scan(hashes: &[Hash256], q: &Hash256, radius: u32) -> Vec<(u32, u32)> {
-    let mut found: Vec<(u32, u32)> = hashes
-        .iter()
-        .enumerate()
-        .map(|(id, h)| (id as u32, h.distance(q)))
-        .filter(|&(_, d)| d <= radius)
-        .collect();
+    let mut found = linear_scan(hashes, q, radius);
     found.sort_unstable_by_key(|&(id, d)| (d, id));
     found
 }

@@ -289,16 +289,8 @@ impl HammingIndex {
         Self::keys_probed(radius).is_some_and(|k| k as u64 * (8_192 + n) < n * 8_192)
     }
 
-    /// Every hash within `radius`, by popcount over all of them, in id order.
     fn scan(&self, q: &Hash256, radius: u32) -> Vec<(u32, u32)> {
-        let mut found = Vec::new();
-        for (id, h) in self.hashes.iter().enumerate() {
-            let d = h.distance(q);
-            if d <= radius {
-                found.push((id as u32, d));
-            }
-        }
-        found
+        linear_scan(&self.hashes, q, radius)
     }
 
     /// Every hash within `radius` (`radius / 16 ≤ MAX_PROBE`), by probing
@@ -343,6 +335,20 @@ impl HammingIndex {
     }
 }
 
+/// Every hash of `hashes` within `radius` of `q`, as `(id, distance)` in id
+/// order, by popcount over all of them: what the index answers without
+/// probing, and the reference it is tested and benchmarked against.
+pub fn linear_scan(hashes: &[Hash256], q: &Hash256, radius: u32) -> Vec<(u32, u32)> {
+    let mut found = Vec::new();
+    for (id, h) in hashes.iter().enumerate() {
+        let d = h.distance(q);
+        if d <= radius {
+            found.push((id as u32, d));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,12 +382,7 @@ mod tests {
     }
 
     fn linear(hashes: &[Hash256], q: &Hash256, radius: u32) -> Vec<(u32, u32)> {
-        let mut out: Vec<(u32, u32)> = hashes
-            .iter()
-            .enumerate()
-            .map(|(id, h)| (id as u32, h.distance(q)))
-            .filter(|&(_, d)| d <= radius)
-            .collect();
+        let mut out = linear_scan(hashes, q, radius);
         out.sort_by_key(|&(id, d)| (d, id));
         out
     }
