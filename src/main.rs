@@ -68,10 +68,20 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Complaint drafts in the ledger: list them, show one, export one for
-    /// a filing system.
+    /// Complaint drafts in the ledger: list them, show one, export one, send
+    /// them to a filing system.
     #[command(subcommand)]
     Drafts(DraftsCommand),
+    /// The life of filed complaints: record a filing, feed the platform's
+    /// outcomes, see where every URL stands.
+    ///
+    /// A URL goes drafted → filed → active → removed / rejected / appealed
+    /// (at most three appeals) / reinstated → closed. A URL that has been in
+    /// a complaint is never drafted again by a sweep: while the complaint is
+    /// open the platform has it, and after (taken down and listed again,
+    /// rejected, reinstated on appeal) it goes to review for a person.
+    #[command(subcommand)]
+    Notices(NoticesCommand),
     /// Work with the fixture catalogue.
     #[command(subcommand)]
     Fixtures(FixturesCommand),
@@ -82,7 +92,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum DraftsCommand {
-    /// One line per draft: id, status, URLs, right, last change.
+    /// One line per draft: id, status, URLs, right, platform reference,
+    /// last change.
     List(LedgerArgs),
     /// A draft as the filing system receives it (JSON).
     Show {
@@ -103,6 +114,110 @@ enum DraftsCommand {
         #[command(flatten)]
         ledger: LedgerArgs,
     },
+    /// Hand drafts to a filing system: a spool directory, stdout, or an
+    /// HTTP endpoint.
+    ///
+    /// Sends every draft not sent yet (or those named with --draft). Each
+    /// is frozen first: it takes no more URLs, so what is sent, and its
+    /// idempotency key, stay the same however often sending is retried. It
+    /// is marked sent once the filing system has it; a sending that was
+    /// killed sends it again next time, with the same key. The HTTP sink
+    /// retries timeouts, 408, 429 and 5xx with back-off and gives up on
+    /// other answers. Exit status 3 when some drafts could not be sent.
+    Send {
+        #[command(flatten)]
+        to: SendTo,
+        /// Send this draft (again, if it was sent). Repeatable.
+        #[arg(long = "draft", value_name = "ID")]
+        drafts: Vec<String>,
+        /// Name of an environment variable holding a bearer token for the
+        /// endpoint (kept out of the command line and the process list).
+        #[arg(long, value_name = "VAR")]
+        token_env: Option<String>,
+        /// Attempts after the first, per draft.
+        #[arg(long, default_value_t = 5)]
+        retries: u32,
+        /// Seconds allowed for one attempt.
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
+        /// Milliseconds before the first retry; doubles each time.
+        #[arg(long, default_value_t = 500)]
+        backoff_ms: u64,
+        #[command(flatten)]
+        ledger: LedgerArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoticesCommand {
+    /// Record that a draft was filed on the platform, under the platform's
+    /// reference for the complaint. The draft takes no more URLs.
+    MarkFiled {
+        /// The draft's id (as `drafts list` prints it).
+        draft: String,
+        /// The platform's reference for the complaint.
+        #[arg(long = "ref", value_name = "PLATFORM_REF")]
+        platform_ref: String,
+        #[command(flatten)]
+        ledger: LedgerPath,
+    },
+    /// Apply a file of platform outcomes.
+    ///
+    /// CSV with a header row, a JSON array or JSON lines; each row names a
+    /// `url`, or a whole complaint by `ref` (the platform's reference) or
+    /// `draft`, and its `outcome`: active, removed, rejected, appealed,
+    /// reinstated or closed; optionally `at` (RFC 3339) and `note`. Each
+    /// row is applied in one transaction, and once: the same file (or a
+    /// longer export with the same rows) can be fed again. Give `at` to
+    /// tell two appeals of one URL apart. A row the rules refuse is named
+    /// with why, the others still apply, and the exit status is 3.
+    Update {
+        /// The outcomes file.
+        file: PathBuf,
+        #[command(flatten)]
+        ledger: LedgerPath,
+    },
+    /// Tables: URLs by state, by right and state, and the sellers named in
+    /// filed complaints (repeat sellers marked).
+    Status {
+        /// How many sellers to list.
+        #[arg(long, default_value_t = 20)]
+        sellers: usize,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        ledger: LedgerPath,
+    },
+}
+
+#[derive(Args)]
+struct LedgerPath {
+    /// The ledger a sweep wrote.
+    #[arg(long, value_name = "PATH", default_value = "out/ledger.sqlite")]
+    ledger: PathBuf,
+}
+
+impl LedgerPath {
+    async fn open(&self) -> Result<knockoff::ledger::Ledger> {
+        Ok(knockoff::ledger::Ledger::open_existing(&self.ledger).await?)
+    }
+}
+
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+struct SendTo {
+    /// Write each draft as DIR/<id>.json, atomically (a temporary file
+    /// renamed into place: a watcher should skip *.tmp).
+    #[arg(long, value_name = "DIR")]
+    spool: Option<PathBuf>,
+    /// Print each draft as one JSON line on stdout.
+    #[arg(long)]
+    stdout: bool,
+    /// POST each draft (JSON) to this endpoint with an Idempotency-Key
+    /// header; 2xx is filed, 409 already filed.
+    #[arg(long, value_name = "URL")]
+    post: Option<Url>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -123,12 +238,14 @@ struct LedgerArgs {
 }
 
 impl LedgerArgs {
-    async fn drafts(&self) -> Result<Vec<knockoff::report::Draft>> {
-        let registry = self
-            .registry
+    fn registry(&self) -> PathBuf {
+        self.registry
             .clone()
-            .unwrap_or_else(|| default_config_dir().join("registry.toml"));
-        Ok(pipeline::drafts(&self.ledger, &registry).await?)
+            .unwrap_or_else(|| default_config_dir().join("registry.toml"))
+    }
+
+    async fn drafts(&self) -> Result<Vec<knockoff::report::Draft>> {
+        Ok(pipeline::drafts(&self.ledger, &self.registry()).await?)
     }
 
     async fn draft(&self, id: &str) -> Result<knockoff::report::Draft> {
@@ -275,6 +392,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             quiet,
         } => rt.block_on(crawl(&site, starts, registry, quiet)),
         Command::Drafts(cmd) => rt.block_on(drafts(cmd)),
+        Command::Notices(cmd) => rt.block_on(notices(cmd)),
         Command::Fixtures(FixturesCommand::Generate {
             seed,
             count,
@@ -429,11 +547,19 @@ async fn drafts(cmd: DraftsCommand) -> Result<ExitCode> {
     match cmd {
         DraftsCommand::List(ledger) => {
             let all = ledger.drafts().await?;
-            println!("{:<58} {:<8} {:>5}  {:<22} UPDATED", "ID", "STATUS", "URLS", "RIGHT");
+            println!(
+                "{:<58} {:<9} {:>5}  {:<22} {:<14} UPDATED",
+                "ID", "STATUS", "URLS", "RIGHT", "REF"
+            );
             for d in &all {
                 println!(
-                    "{:<58} {:<8} {:>5}  {:<22} {}",
-                    d.id, d.status, d.url_count, d.right.id, d.updated_at
+                    "{:<58} {:<9} {:>5}  {:<22} {:<14} {}",
+                    d.id,
+                    d.status,
+                    d.url_count,
+                    d.right.id,
+                    d.platform_ref.as_deref().unwrap_or("-"),
+                    d.updated_at
                 );
             }
             eprintln!("{} drafts", all.len());
@@ -457,6 +583,122 @@ async fn drafts(cmd: DraftsCommand) -> Result<ExitCode> {
             match out {
                 Some(path) => knockoff::report::write_atomic(&path, text.as_bytes())?,
                 None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+        }
+        DraftsCommand::Send {
+            to,
+            drafts,
+            token_env,
+            retries,
+            timeout,
+            backoff_ms,
+            ledger,
+        } => {
+            use knockoff::filing::{self, HttpOptions, HttpSink, Sink};
+            let mut sink = match (to.spool, to.post) {
+                (Some(dir), _) => Sink::Spool(dir),
+                (None, Some(url)) => {
+                    let token = match token_env {
+                        Some(var) => {
+                            Some(std::env::var(&var).with_context(|| format!("reading the token from ${var}"))?)
+                        }
+                        None => None,
+                    };
+                    if !(timeout > 0.0 && timeout.is_finite()) {
+                        anyhow::bail!("--timeout must be a positive number of seconds, not {timeout}");
+                    }
+                    Sink::Http(HttpSink::new(HttpOptions {
+                        token,
+                        retries,
+                        timeout: std::time::Duration::from_secs_f64(timeout),
+                        backoff: std::time::Duration::from_millis(backoff_ms),
+                        ..HttpOptions::new(url)
+                    })?)
+                }
+                (None, None) => Sink::Lines(Box::new(std::io::stdout())),
+            };
+            let registry = ledger.registry();
+            let registry = knockoff::config::Registry::load(&registry)?;
+            let l = knockoff::ledger::Ledger::open_existing(&ledger.ledger).await?;
+            let sent = filing::send(&l, &registry, &mut sink, &drafts, knockoff::clock::Clock::System).await;
+            l.close().await;
+            let sent = sent?;
+            let mut failed = 0;
+            for s in &sent {
+                match &s.result {
+                    Ok(d) => eprintln!("sent {} ({} URLs) to {}: {d:?}", s.draft, s.urls, sink.describe()),
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("error: {e}");
+                    }
+                }
+            }
+            eprintln!("{} drafts sent, {failed} failed", sent.len() - failed);
+            if failed > 0 {
+                return Ok(ExitCode::from(3));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn notices(cmd: NoticesCommand) -> Result<ExitCode> {
+    let clock = knockoff::clock::Clock::System;
+    match cmd {
+        NoticesCommand::MarkFiled {
+            draft,
+            platform_ref,
+            ledger,
+        } => {
+            let l = ledger.open().await?;
+            let filed = l.mark_filed(&draft, &platform_ref, &clock.stamp()).await;
+            l.close().await;
+            match filed? {
+                knockoff::ledger::Filed::Now(n) => eprintln!("draft {draft} filed as {platform_ref}: {n} URLs"),
+                knockoff::ledger::Filed::Already => eprintln!("draft {draft} was filed as {platform_ref} already"),
+            }
+        }
+        NoticesCommand::Update { file, ledger } => {
+            use knockoff::ledger::Applied;
+            let rows = knockoff::notices::read_outcomes(&file)?;
+            let l = ledger.open().await?;
+            let (mut moved, mut applied, mut unchanged, mut seen, mut refused) = (0, 0, 0, 0, 0);
+            for row in &rows {
+                let result = match row {
+                    Ok(o) => l.apply(o, &clock.stamp()).await.map_err(anyhow::Error::from),
+                    Err(e) => Err(anyhow::anyhow!("{e}")),
+                };
+                match result {
+                    Ok(Applied::Moved(n)) => {
+                        applied += 1;
+                        moved += n;
+                    }
+                    Ok(Applied::Unchanged) => unchanged += 1,
+                    Ok(Applied::Seen) => seen += 1,
+                    Err(e) => {
+                        refused += 1;
+                        eprintln!("refused: {e:#}");
+                    }
+                }
+            }
+            l.close().await;
+            eprintln!(
+                "{} rows: {applied} applied ({moved} URLs moved), {unchanged} changed nothing, {seen} applied before, {refused} refused",
+                rows.len()
+            );
+            if refused > 0 {
+                return Ok(ExitCode::from(3));
+            }
+        }
+        NoticesCommand::Status { sellers, json, ledger } => {
+            let l = ledger.open().await?;
+            let status = l.status().await;
+            l.close().await;
+            let status = status?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&status)?);
+            } else {
+                print!("{}", status.render(sellers));
             }
         }
     }

@@ -8,25 +8,13 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use knockoff::report::Draft;
 
-fn knockoff() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_knockoff"))
-}
-
-fn sweep(catalogue: &Path, out: &Path) -> Command {
-    let mut cmd = knockoff();
-    cmd.args(["sweep", "--quiet", "--catalogue"])
-        .arg(catalogue)
-        .arg("--out")
-        .arg(out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    cmd
-}
+mod common;
+use common::{knockoff, run_ok, small_catalogue, sweep};
 
 /// Lines the running sweep has appended to its candidate log so far.
 fn logged(out: &Path) -> usize {
@@ -87,30 +75,10 @@ fn drafted(out: &Path) -> BTreeMap<String, Vec<String>> {
     by_right
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-    }
-}
-
 #[test]
 fn a_killed_sweep_resumes_to_the_same_result() {
     let dir = tempfile::tempdir().unwrap();
-    // Laid out as in the repository: recipes name stock photos beside the
-    // catalogue and registered works at ../../config/works.
-    let catalogue = dir.path().join("fixtures/small");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("fixtures/marketplace/stock"), &catalogue.join("stock"));
-    copy_dir(&repo.join("config/works"), &dir.path().join("config/works"));
-    let status = knockoff()
-        .args(["fixtures", "generate", "--count", "300", "--out"])
-        .arg(&catalogue)
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let catalogue = small_catalogue(dir.path(), 300);
 
     let reference = dir.path().join("reference");
     let status = sweep(&catalogue, &reference).status().unwrap();
@@ -141,11 +109,7 @@ fn a_killed_sweep_resumes_to_the_same_result() {
 
     // The drafts commands read the same drafts back from the ledger.
     let ledger = out.join("ledger.sqlite");
-    let run = |args: &[&str]| {
-        let o = knockoff().args(args).arg("--ledger").arg(&ledger).output().unwrap();
-        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
-    };
+    let run = |args: &[&str]| run_ok(args, &ledger);
     let list = run(&["drafts", "list"]);
     let files: Vec<_> = std::fs::read_dir(out.join("drafts")).unwrap().collect();
     assert_eq!(list.lines().count(), files.len() + 1, "{list}");

@@ -14,6 +14,9 @@ use knockoff::model::{Candidate, RightKind};
 use knockoff::pipeline::{sweep, SweepOptions};
 use knockoff::report::Draft;
 
+mod common;
+use common::{draft_schema, valid_draft};
+
 /// Floors this test holds (README states what the sweep reached).
 const FLOORS: [(&str, f64, f64); 3] = [
     // kind, precision, recall
@@ -22,26 +25,13 @@ const FLOORS: [(&str, f64, f64); 3] = [
     ("design", 0.97, 0.80),
 ];
 
-/// The published schema of a draft, compiled.
-fn draft_schema() -> jsonschema::Validator {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/draft.schema.json");
-    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    jsonschema::validator_for(&schema).expect("the published schema compiles")
-}
-
 /// Every draft written, each checked against the published schema.
 fn read_drafts(out: &Path) -> BTreeMap<String, Draft> {
     let schema = draft_schema();
     let mut drafts = BTreeMap::new();
     for entry in std::fs::read_dir(out.join("drafts")).unwrap() {
         let path = entry.unwrap().path();
-        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let errors: Vec<String> = schema.iter_errors(&json).map(|e| e.to_string()).collect();
-        assert!(
-            errors.is_empty(),
-            "{} does not match the schema: {errors:#?}",
-            path.display()
-        );
+        let json = valid_draft(&schema, &path);
         // The schema has teeth: a draft over the URL limit, or without its
         // statements, is refused.
         let mut over = json.clone();

@@ -6,18 +6,23 @@
 //! where each candidate goes under those rules; the ledger persists its
 //! decisions, and starts the next run's batcher from them, so a URL is
 //! never placed twice and new candidates fill the group's open draft before
-//! a new one is begun. Drafts only ever grow: a URL once placed stays where
-//! it is.
+//! a new one is begun. Drafts only ever grow, and only until they are sent
+//! for filing: a URL once placed stays where it is.
+//!
+//! A URL that has been in a complaint is held where it stands
+//! ([`crate::notices::hold`]): left alone while the complaint is open, and
+//! sent to a person, not into a new draft, once it is over.
 //!
 //! The batcher is plain data and decisions, no I/O, so its invariants are
 //! checked by property tests.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::model::{Candidate, Disposition, RightKind};
+use crate::notices::{Hold, UrlState};
 
 /// The complaint type, as the filing forms name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -108,12 +113,14 @@ impl GroupKey {
     }
 }
 
-/// A draft still taking URLs.
+/// A group's newest draft.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenDraft {
     pub id: String,
     pub seq: u32,
     pub urls: usize,
+    /// Still taking URLs: not yet sent for filing.
+    pub open: bool,
 }
 
 /// Where the batcher put a candidate.
@@ -132,8 +139,12 @@ pub enum Placement {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Skip {
-    /// Already in a draft.
+    /// Already in a draft not yet filed.
     AlreadyPlaced,
+    /// In a complaint the platform has not finished with.
+    InNotice(UrlState),
+    /// Complained of before: a person decides, for this reason.
+    Held(String),
     /// The scorer sent it to review.
     Review(String),
     /// The URL is not a well-formed http(s) URL.
@@ -144,6 +155,8 @@ impl std::fmt::Display for Skip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Skip::AlreadyPlaced => f.write_str("already in a draft"),
+            Skip::InNotice(s) => write!(f, "in a complaint, {s}"),
+            Skip::Held(r) => f.write_str(r),
             Skip::Review(r) => write!(f, "review: {r}"),
             Skip::MalformedUrl(u) => write!(f, "malformed URL {u:?}"),
         }
@@ -156,7 +169,8 @@ pub struct Batcher {
     limit: usize,
     /// Each group's newest draft, open or full.
     newest: BTreeMap<GroupKey, OpenDraft>,
-    placed: HashSet<String>,
+    /// URLs that must not be placed, and why.
+    held: HashMap<String, Hold>,
 }
 
 impl Batcher {
@@ -166,20 +180,20 @@ impl Batcher {
         Batcher {
             limit,
             newest: BTreeMap::new(),
-            placed: HashSet::new(),
+            held: HashMap::new(),
         }
     }
 
     /// Carries on from a ledger's state: every group's newest draft and
-    /// every URL already placed.
+    /// every URL held where it stands.
     pub fn resume(
         limit: usize,
         newest: impl IntoIterator<Item = (GroupKey, OpenDraft)>,
-        placed: impl IntoIterator<Item = String>,
+        held: impl IntoIterator<Item = (String, Hold)>,
     ) -> Batcher {
         let mut b = Batcher::new(limit);
         b.newest.extend(newest);
-        b.placed.extend(placed);
+        b.held.extend(held);
         b
     }
 
@@ -191,19 +205,23 @@ impl Batcher {
         if !well_formed(&c.url) {
             return Placement::Skipped(Skip::MalformedUrl(c.url.clone()));
         }
-        if self.placed.contains(&c.url) {
-            return Placement::Skipped(Skip::AlreadyPlaced);
+        match self.held.get(&c.url) {
+            Some(Hold::Drafted) => return Placement::Skipped(Skip::AlreadyPlaced),
+            Some(Hold::InNotice(s)) => return Placement::Skipped(Skip::InNotice(*s)),
+            Some(Hold::Review(r)) => return Placement::Skipped(Skip::Held(r.clone())),
+            None => {}
         }
         let group = GroupKey::of(c);
         let limit = self.limit;
         let (draft, new_draft) = match self.newest.get_mut(&group) {
-            Some(d) if d.urls < limit => (d, false),
+            Some(d) if d.open && d.urls < limit => (d, false),
             Some(d) => {
                 let seq = d.seq + 1;
                 *d = OpenDraft {
                     id: group.draft_id(seq),
                     seq,
                     urls: 0,
+                    open: true,
                 };
                 (d, true)
             }
@@ -212,12 +230,13 @@ impl Batcher {
                     id: group.draft_id(1),
                     seq: 1,
                     urls: 0,
+                    open: true,
                 };
                 (self.newest.entry(group.clone()).or_insert(d), true)
             }
         };
         draft.urls += 1;
-        self.placed.insert(c.url.clone());
+        self.held.insert(c.url.clone(), Hold::Drafted);
         Placement::Added {
             draft_id: draft.id.clone(),
             group,
@@ -248,7 +267,7 @@ mod tests {
     use super::*;
     use crate::model::Evidence;
     use proptest::prelude::*;
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
 
     fn cand(url: &str, right: &str, kind: RightKind, counterfeit: bool, review: bool) -> Candidate {
         Candidate {
@@ -379,6 +398,9 @@ mod tests {
                         Placement::Skipped(Skip::AlreadyPlaced) => {
                             prop_assert!(drafts.values().any(|(_, urls)| urls.contains(&c.url)));
                         }
+                        Placement::Skipped(s @ (Skip::InNotice(_) | Skip::Held(_))) => {
+                            prop_assert!(false, "nothing was filed, yet {}", s);
+                        }
                     }
                     // URLs already drafted never move.
                     for (id, urls) in before {
@@ -390,8 +412,8 @@ mod tests {
             run(&mut b, &first, &mut drafts)?;
             // Resuming from the decisions so far behaves as if never stopped.
             let newest: Vec<(GroupKey, OpenDraft)> = b.newest.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            let placed: Vec<String> = drafts.values().flat_map(|(_, u)| u.clone()).collect();
-            let mut resumed = Batcher::resume(limit, newest, placed);
+            let held: Vec<(String, Hold)> = drafts.values().flat_map(|(_, u)| u.iter().map(|u| (u.clone(), Hold::Drafted))).collect();
+            let mut resumed = Batcher::resume(limit, newest, held);
             run(&mut resumed, &second, &mut drafts)?;
             // A rerun of the same input adds nothing.
             let total: usize = drafts.values().map(|(_, u)| u.len()).sum();

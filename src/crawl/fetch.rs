@@ -363,14 +363,7 @@ impl Fetcher {
             .check(url)
             .map_err(|reason| (FetchError::Forbidden { url: u.clone(), reason }, None))?;
         let transport = |e: reqwest::Error| {
-            // The whole chain: reqwest's own text ("client error (Connect)")
-            // rarely says what went wrong.
-            let mut message = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(cause) = source {
-                message = format!("{message}: {cause}");
-                source = cause.source();
-            }
+            let message = error_chain(&e);
             // A refused redirect is final, not a transient fault.
             if e.is_redirect() {
                 (
@@ -483,6 +476,18 @@ fn backoff(base: Duration, attempt: u32, url: &Url) -> Duration {
     }
     let jitter = exp.mul_f64((h % 1000) as f64 / 2000.0);
     exp + jitter
+}
+
+/// An error with every cause after it: reqwest's own text ("client error
+/// (Connect)") rarely says what went wrong.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        message = format!("{message}: {cause}");
+        source = cause.source();
+    }
+    message
 }
 
 #[cfg(test)]

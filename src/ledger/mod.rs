@@ -17,6 +17,11 @@ use sqlx::Row;
 use crate::batch::{Batcher, ComplaintType, GroupKey, OpenDraft, Placement};
 use crate::crawl::{Memory, PageRecord};
 use crate::model::{Candidate, Disposition, Listing, Validators};
+use crate::notices::{self, UrlState};
+
+mod lifecycle;
+use lifecycle::{set_state, state_of, StateChange};
+pub use lifecycle::{Applied, Event, Filed, SendRecord};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -38,6 +43,11 @@ pub enum LedgerError {
     Query(#[from] sqlx::Error),
     #[error("ledger holds a record it cannot read: {0}")]
     Corrupt(String),
+    #[error("no ledger at {0}: run a sweep first, or pass --ledger")]
+    Missing(PathBuf),
+    /// A change the complaint's rules do not allow; nothing was written.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// What the ledger keeps of a crawled listing.
@@ -81,7 +91,10 @@ pub struct StoredDraft {
     pub id: String,
     pub group: GroupKey,
     pub seq: u32,
+    /// `open`, `submitted`, `filed` or `closed`.
     pub status: String,
+    /// The platform's reference, once filed.
+    pub platform_ref: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub items: Vec<Candidate>,
@@ -126,6 +139,15 @@ impl Ledger {
             source: e,
         })?;
         Ok(Ledger { pool })
+    }
+
+    /// Opens a ledger that must exist already: reading must not leave an
+    /// empty ledger where none was.
+    pub async fn open_existing(path: &Path) -> Result<Ledger, LedgerError> {
+        if !path.exists() {
+            return Err(LedgerError::Missing(path.to_path_buf()));
+        }
+        Ledger::open(path).await
     }
 
     /// Starts a run against the registry whose digest is `registry`, or
@@ -225,10 +247,11 @@ impl Ledger {
         Ok(())
     }
 
-    /// A batcher that carries on from every draft and placement so far.
+    /// A batcher that carries on from every draft and placement so far,
+    /// holding every URL that has been in a complaint where it stands.
     pub async fn batcher(&self, limit: usize) -> Result<Batcher, LedgerError> {
         let rows = sqlx::query(
-            "SELECT d.id, d.platform, d.right_id, d.complaint_type, d.holder_id, d.seq,
+            "SELECT d.id, d.platform, d.right_id, d.complaint_type, d.holder_id, d.seq, d.status,
                     (SELECT COUNT(*) FROM draft_items i WHERE i.draft_id = d.id) AS n
              FROM drafts d
              ORDER BY d.seq",
@@ -242,14 +265,18 @@ impl Ledger {
                 id: r.try_get("id")?,
                 seq: r.try_get::<i64, _>("seq")? as u32,
                 urls: r.try_get::<i64, _>("n")? as usize,
+                open: r.try_get::<String, _>("status")? == "open",
             };
             // Ordered by seq, so the last one written per group is the newest.
             newest.insert(group, draft);
         }
-        let placed: Vec<String> = sqlx::query_scalar("SELECT canonical FROM draft_items")
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(Batcher::resume(limit, newest, placed))
+        let mut held = Vec::new();
+        for (canonical, state, draft, reinstated) in self.url_states().await? {
+            if let Some(h) = notices::hold(state, reinstated, draft.as_deref().unwrap_or("?")) {
+                held.push((canonical, h));
+            }
+        }
+        Ok(Batcher::resume(limit, newest, held))
     }
 
     /// Records a crawled listing, its candidate (if any) and where the
@@ -286,6 +313,7 @@ impl Ledger {
         .bind(run)
         .execute(&mut *tx)
         .await?;
+        let state = state_of(&mut tx, &seen.canonical).await?;
         if candidate.is_none() {
             // Seen again and no longer a candidate (changed, or judged
             // against another registry): its old verdict must not stand.
@@ -293,13 +321,16 @@ impl Ledger {
                 .bind(&seen.canonical)
                 .execute(&mut *tx)
                 .await?;
+            if state.as_ref().is_some_and(|s| s.state == UrlState::Review) {
+                sqlx::query("DELETE FROM url_states WHERE canonical = $1")
+                    .bind(&seen.canonical)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         if let Some(c) = candidate {
             let body = serde_json::to_string(c).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
-            let disposition = match &c.disposition {
-                Disposition::Draft => "draft".to_string(),
-                Disposition::Review(r) => format!("review: {r}"),
-            };
+            let disposition = disposition_text(&c.disposition);
             sqlx::query(
                 "INSERT INTO candidates (canonical, right_id, score, disposition, body, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6)
@@ -336,11 +367,18 @@ impl Ledger {
                     .execute(&mut *tx)
                     .await?;
                 } else {
-                    sqlx::query("UPDATE drafts SET updated_at = $1 WHERE id = $2")
+                    // The last guard behind the batcher: a draft sent for
+                    // filing while this sweep ran takes nothing more.
+                    let open = sqlx::query("UPDATE drafts SET updated_at = $1 WHERE id = $2 AND status = 'open'")
                         .bind(now)
                         .bind(draft_id)
                         .execute(&mut *tx)
                         .await?;
+                    if open.rows_affected() == 0 {
+                        return Err(LedgerError::Refused(format!(
+                            "draft {draft_id} was sent for filing while this sweep ran; run the sweep again to carry on"
+                        )));
+                    }
                 }
                 sqlx::query(
                     "INSERT INTO draft_items (draft_id, canonical, position, candidate, added_at)
@@ -352,6 +390,33 @@ impl Ledger {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                let change = StateChange {
+                    canonical: &c.url,
+                    from: state.as_ref().map(|s| s.state),
+                    to: UrlState::Drafted,
+                    draft: Some(draft_id),
+                    appeals: 0,
+                    at: now,
+                    source: &format!("sweep run {run}"),
+                    note: None,
+                };
+                set_state(&mut tx, &change, &c.seller, &c.right_id, None).await?;
+            } else if let Disposition::Review(reason) = &c.disposition {
+                // Held for a person: kept with why, unless the URL already
+                // stands somewhere in a complaint's life.
+                if state.as_ref().is_none_or(|s| s.state == UrlState::Review) {
+                    let change = StateChange {
+                        canonical: &c.url,
+                        from: state.as_ref().map(|s| s.state),
+                        to: UrlState::Review,
+                        draft: None,
+                        appeals: 0,
+                        at: now,
+                        source: &format!("sweep run {run}"),
+                        note: Some(reason),
+                    };
+                    set_state(&mut tx, &change, &c.seller, &c.right_id, Some(reason)).await?;
+                }
             }
         }
         tx.commit().await?;
@@ -371,35 +436,49 @@ impl Ledger {
 
     /// Every draft with its items, oldest first.
     pub async fn drafts(&self) -> Result<Vec<StoredDraft>, LedgerError> {
-        let rows = sqlx::query(
-            "SELECT id, platform, right_id, complaint_type, holder_id, seq, status, created_at, updated_at
-             FROM drafts ORDER BY platform, right_id, complaint_type, holder_id, seq",
-        )
+        let rows = sqlx::query(&format!(
+            "{DRAFT_COLUMNS} ORDER BY platform, right_id, complaint_type, holder_id, seq"
+        ))
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let id: String = r.try_get("id")?;
-            let bodies: Vec<String> =
-                sqlx::query_scalar("SELECT candidate FROM draft_items WHERE draft_id = $1 ORDER BY position")
-                    .bind(&id)
-                    .fetch_all(&self.pool)
-                    .await?;
-            let items = bodies
-                .iter()
-                .map(|b| serde_json::from_str(b).map_err(|e| LedgerError::Corrupt(format!("draft {id}: {e}"))))
-                .collect::<Result<_, _>>()?;
-            out.push(StoredDraft {
-                group: group_of(&r)?,
-                seq: r.try_get::<i64, _>("seq")? as u32,
-                status: r.try_get("status")?,
-                created_at: r.try_get("created_at")?,
-                updated_at: r.try_get("updated_at")?,
-                items,
-                id,
-            });
+            out.push(self.stored(&r).await?);
         }
         Ok(out)
+    }
+
+    /// One draft with its items.
+    pub async fn draft(&self, id: &str) -> Result<StoredDraft, LedgerError> {
+        let row = sqlx::query(&format!("{DRAFT_COLUMNS} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| LedgerError::Refused(format!("no draft {id} in the ledger")))?;
+        self.stored(&row).await
+    }
+
+    async fn stored(&self, r: &sqlx::sqlite::SqliteRow) -> Result<StoredDraft, LedgerError> {
+        let id: String = r.try_get("id")?;
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT candidate FROM draft_items WHERE draft_id = $1 ORDER BY position")
+                .bind(&id)
+                .fetch_all(&self.pool)
+                .await?;
+        let items = bodies
+            .iter()
+            .map(|b| serde_json::from_str(b).map_err(|e| LedgerError::Corrupt(format!("draft {id}: {e}"))))
+            .collect::<Result<_, _>>()?;
+        Ok(StoredDraft {
+            group: group_of(r)?,
+            seq: r.try_get::<i64, _>("seq")? as u32,
+            status: r.try_get("status")?,
+            platform_ref: r.try_get("platform_ref")?,
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+            items,
+            id,
+        })
     }
 
     /// How many listings the ledger has seen.
@@ -414,6 +493,17 @@ impl Ledger {
     }
 }
 
+/// A disposition as the `candidates` table keeps it.
+fn disposition_text(d: &Disposition) -> String {
+    match d {
+        Disposition::Draft => "draft".to_string(),
+        Disposition::Review(r) => format!("review: {r}"),
+    }
+}
+
+const DRAFT_COLUMNS: &str =
+    "SELECT id, platform, right_id, complaint_type, holder_id, seq, status, platform_ref, created_at, updated_at FROM drafts";
+
 fn group_of(r: &sqlx::sqlite::SqliteRow) -> Result<GroupKey, LedgerError> {
     let t: String = r.try_get("complaint_type")?;
     Ok(GroupKey {
@@ -426,118 +516,4 @@ fn group_of(r: &sqlx::sqlite::SqliteRow) -> Result<GroupKey, LedgerError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Evidence, RightKind};
-
-    fn cand(i: u32) -> Candidate {
-        Candidate {
-            url: format!("https://m.example/item/{i}.html"),
-            item_id: i.to_string(),
-            platform: "p".into(),
-            title: "t".into(),
-            seller: "s".into(),
-            captured_at: "2026-11-23T00:00:00Z".into(),
-            right_id: "tm-a".into(),
-            right_kind: RightKind::Trademark,
-            holder_id: "h".into(),
-            score: 0.9,
-            disposition: Disposition::Draft,
-            explanation: "e".into(),
-            evidence: Evidence::default(),
-        }
-    }
-
-    fn seen(c: &Candidate) -> Seen {
-        Seen {
-            canonical: c.url.clone(),
-            item_id: c.item_id.clone(),
-            platform: c.platform.clone(),
-            title: c.title.clone(),
-            seller: c.seller.clone(),
-            captured_at: c.captured_at.clone(),
-            validators: Validators {
-                etag: Some(format!("\"{}\"", c.item_id)),
-                last_modified: None,
-            },
-        }
-    }
-
-    #[tokio::test]
-    async fn placements_survive_reopening_and_are_not_repeated() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger.sqlite");
-        let now = "2026-11-23T00:00:00Z";
-        {
-            let ledger = Ledger::open(&path).await.unwrap();
-            let mut b = ledger.batcher(2).await.unwrap();
-            for i in 0..3 {
-                let c = cand(i);
-                let p = b.place(&c);
-                assert!(ledger.record(1, &seen(&c), Some(&c), Some(&p), now).await.unwrap());
-            }
-            ledger.close().await;
-        }
-        let ledger = Ledger::open(&path).await.unwrap();
-        let mut b = ledger.batcher(2).await.unwrap();
-        // Seen before: not new, and not placed again.
-        let c = cand(1);
-        let p = b.place(&c);
-        assert_eq!(p, Placement::Skipped(crate::batch::Skip::AlreadyPlaced));
-        assert!(!ledger.record(1, &seen(&c), Some(&c), Some(&p), now).await.unwrap());
-        // A new one fills the part-filled second draft.
-        let c = cand(9);
-        let p = b.place(&c);
-        ledger.record(1, &seen(&c), Some(&c), Some(&p), now).await.unwrap();
-        let drafts = ledger.drafts().await.unwrap();
-        let sizes: Vec<_> = drafts.iter().map(|d| d.items.len()).collect();
-        assert_eq!(sizes, [2, 2]);
-        assert_eq!(drafts[1].items[1].url, "https://m.example/item/9.html");
-        assert_eq!(ledger.listing_count().await.unwrap(), 4);
-    }
-
-    #[tokio::test]
-    async fn an_unfinished_run_is_resumed_and_remembered() {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open(&dir.path().join("ledger.sqlite")).await.unwrap();
-        let now = "2026-11-23T00:00:00Z";
-        let run = ledger.open_run(now, "reg-a").await.unwrap();
-        assert!(!run.resumed);
-        let c = cand(1);
-        ledger.record(run.id, &seen(&c), None, None, now).await.unwrap();
-        let page = PageRecord {
-            url: "https://m.example/search?q=x".into(),
-            validators: Validators {
-                etag: None,
-                last_modified: Some("Mon, 23 Nov 2026 00:00:00 GMT".into()),
-            },
-            links: vec![c.url.clone()],
-            next: None,
-        };
-        ledger.save_pages(std::slice::from_ref(&page), now).await.unwrap();
-        // Killed before finishing: the next run is the same one, and knows
-        // what it had recorded.
-        let again = ledger.open_run(now, "reg-a").await.unwrap();
-        assert_eq!(
-            again,
-            Run {
-                id: run.id,
-                resumed: true
-            }
-        );
-        let memory = ledger.memory(again, "reg-a").await.unwrap();
-        assert!(memory.done.contains(&c.url));
-        assert_eq!(memory.listings[&c.url], seen(&c).validators);
-        assert_eq!(memory.pages[&page.url], page);
-        // Another registry: nothing found before stands, nothing resumed.
-        ledger.finish_run(run.id, now, "{}").await.unwrap();
-        let other = ledger.open_run(now, "reg-b").await.unwrap();
-        assert!(!other.resumed && other.id != run.id);
-        let memory = ledger.memory(other, "reg-b").await.unwrap();
-        assert!(memory.listings.is_empty() && memory.done.is_empty());
-        assert_eq!(memory.pages.len(), 1);
-        // A finished run is not resumed.
-        ledger.finish_run(other.id, now, "{}").await.unwrap();
-        assert!(!ledger.open_run(now, "reg-b").await.unwrap().resumed);
-    }
-}
+mod tests;

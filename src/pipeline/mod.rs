@@ -33,7 +33,7 @@ use crate::crawl::{self, FetchError};
 use crate::fixture::{self, FixtureError};
 use crate::image::{ImageError, ImageLimits, WorkIndex};
 use crate::ledger::{Ledger, LedgerError, Seen};
-use crate::model::{Candidate, Failure, Listing};
+use crate::model::{Candidate, Disposition, Failure, Listing};
 use crate::report::{self, CandidateLog, ReportError, StageCounts, Summary};
 use crate::score::{NoCandidate, Scorer};
 use crate::text::TextMatcher;
@@ -326,18 +326,8 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
 /// Every draft in the ledger at `ledger`, as the filing system receives
 /// it, with the rights and holders of the registry at `registry`.
 pub async fn drafts(ledger: &std::path::Path, registry: &std::path::Path) -> Result<Vec<report::Draft>, SweepError> {
-    // Reading must not create an empty ledger where none was.
-    if !ledger.exists() {
-        return Err(SweepError::Io(
-            ledger.to_path_buf(),
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "no ledger here: run a sweep first, or pass --ledger",
-            ),
-        ));
-    }
     let registry = Registry::load(registry)?;
-    let ledger = Ledger::open(ledger).await?;
+    let ledger = Ledger::open_existing(ledger).await?;
     let stored = ledger.drafts().await?;
     ledger.close().await;
     Ok(stored
@@ -480,8 +470,17 @@ fn batch_loop(
         stats.received += 1;
         stats.failures.extend(a.failures);
         let (candidate, placement) = match a.verdict {
-            Ok(c) => {
+            Ok(mut c) => {
                 let p = batcher.place(&c);
+                // Not drafted for a reason a person should see: kept as a
+                // candidate to review, with that reason.
+                match &p {
+                    Placement::Skipped(Skip::Held(r)) => c.disposition = Disposition::Review(r.clone()),
+                    Placement::Skipped(Skip::MalformedUrl(u)) => {
+                        c.disposition = Disposition::Review(format!("malformed canonical URL {u:?}"))
+                    }
+                    _ => {}
+                }
                 (Some(c), Some(p))
             }
             Err(NoCandidate::Authorised) => {
@@ -499,8 +498,8 @@ fn batch_loop(
         }
         match placement {
             Some(Placement::Added { .. }) => stats.drafted += 1,
-            Some(Placement::Skipped(Skip::AlreadyPlaced)) => stats.already += 1,
-            Some(Placement::Skipped(Skip::Review(_))) => stats.review += 1,
+            Some(Placement::Skipped(Skip::AlreadyPlaced | Skip::InNotice(_))) => stats.already += 1,
+            Some(Placement::Skipped(Skip::Review(_) | Skip::Held(_))) => stats.review += 1,
             Some(Placement::Skipped(Skip::MalformedUrl(u))) => stats.failures.push(Failure {
                 url: u,
                 reason: "malformed canonical URL: not drafted".into(),

@@ -83,7 +83,12 @@ pub struct Draft {
     /// filing system can refuse a second copy; it changes when URLs are
     /// added to an open draft.
     pub idempotency_key: String,
+    /// `open` (still taking URLs), `submitted` (frozen, sent to a filing
+    /// system), `filed` or `closed`.
     pub status: String,
+    /// The platform's reference for the complaint, once filed.
+    #[serde(default)]
+    pub platform_ref: Option<String>,
     pub platform: String,
     pub complaint_type: ComplaintType,
     pub reason: String,
@@ -125,6 +130,7 @@ impl Draft {
             id: d.id.clone(),
             idempotency_key: idempotency_key(&d.id, d.items.iter().map(|c| c.url.as_str())),
             status: d.status.clone(),
+            platform_ref: d.platform_ref.clone(),
             platform: d.group.platform.clone(),
             complaint_type: d.group.complaint_type,
             reason: d.group.complaint_type.reason().into(),
