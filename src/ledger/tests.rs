@@ -388,6 +388,22 @@ mod properties {
                                     Placement::Skipped(_) => prop_assert!(prior.is_some_and(|s| s != UrlState::Review)),
                                 }
                             }
+                            // Every ineligible one is in none, with the reason kept.
+                            let kept: HashMap<String, Candidate> =
+                                ledger.candidates().await.unwrap().into_iter().map(|c| (c.url.clone(), c)).collect();
+                            for (c, p) in cands.iter().zip(&placements) {
+                                match p {
+                                    Placement::Skipped(Skip::Review(why)) if states.get(&c.url).is_none_or(|s| *s == UrlState::Review) => {
+                                        let (state, reason) = ledger.url_state(&c.url).await.unwrap().unwrap();
+                                        prop_assert_eq!(state, UrlState::Review);
+                                        prop_assert_eq!(reason.as_deref(), Some(why.as_str()));
+                                    }
+                                    Placement::Skipped(Skip::Held(why)) => {
+                                        prop_assert_eq!(&kept[&c.url].disposition, &Disposition::Review(why.clone()));
+                                    }
+                                    _ => {}
+                                }
+                            }
                             let after = check(&ledger, limit).await?;
                             // Every eligible URL is in exactly one draft.
                             for c in &cands {
