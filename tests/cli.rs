@@ -11,7 +11,7 @@ fn help_lists_the_commands() {
     let out = knockoff().arg("--help").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for cmd in ["sweep", "serve-fixtures", "fixtures", "eval"] {
+    for cmd in ["sweep", "serve-fixtures", "crawl", "drafts", "notices", "fixtures", "eval"] {
         assert!(text.contains(cmd), "--help lacks {cmd}:\n{text}");
     }
     let out = knockoff().args(["sweep", "--help"]).output().unwrap();
@@ -55,4 +55,34 @@ fn start_urls_need_a_site_profile() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--site"));
+}
+
+#[test]
+fn notices_explain_themselves_and_need_a_ledger() {
+    let out = knockoff().args(["notices", "update", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in ["outcome", "reinstated", "ref", "RFC 3339"] {
+        assert!(text.contains(word), "{word}:\n{text}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere.sqlite");
+    let out = knockoff()
+        .args(["notices", "status", "--ledger"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nowhere.sqlite") && err.contains("run a sweep first"), "{err}");
+    assert!(!missing.exists(), "reading made an empty ledger");
+    // An outcomes file that is not there is named.
+    let out = knockoff()
+        .args(["notices", "update"])
+        .arg(dir.path().join("outcomes.csv"))
+        .arg("--ledger")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outcomes.csv"));
 }
