@@ -11,7 +11,15 @@ fn help_lists_the_commands() {
     let out = knockoff().arg("--help").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for cmd in ["sweep", "serve-fixtures", "crawl", "drafts", "notices", "fixtures", "eval"] {
+    for cmd in [
+        "sweep",
+        "serve-fixtures",
+        "crawl",
+        "drafts",
+        "notices",
+        "fixtures",
+        "eval",
+    ] {
         assert!(text.contains(cmd), "--help lacks {cmd}:\n{text}");
     }
     let out = knockoff().args(["sweep", "--help"]).output().unwrap();
@@ -73,7 +81,10 @@ fn notices_explain_themselves_and_need_a_ledger() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("nowhere.sqlite") && err.contains("run a sweep first"), "{err}");
+    assert!(
+        err.contains("nowhere.sqlite") && err.contains("run a sweep first"),
+        "{err}"
+    );
     assert!(!missing.exists(), "reading made an empty ledger");
     // An outcomes file that is not there is named.
     let out = knockoff()

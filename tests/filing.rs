@@ -15,7 +15,7 @@ use axum::routing::post;
 use axum::Router;
 use knockoff::batch::Placement;
 use knockoff::ledger::{Ledger, Seen};
-use knockoff::model::{Candidate, Disposition, Evidence, RightKind, TextField, TextMatch, Validators, VariantKind};
+use knockoff::model::{Candidate, Disposition, Evidence, RightKind, TextField, TextMatch, VariantKind};
 use knockoff::report::Draft;
 
 mod common;
@@ -120,16 +120,9 @@ async fn found(ledger: &Path, range: std::ops::Range<u32>) {
         let c = candidate(i, right, holder);
         let p = b.place(&c);
         assert!(matches!(p, Placement::Added { .. }), "{p:?}");
-        let seen = Seen {
-            canonical: c.url.clone(),
-            item_id: c.item_id.clone(),
-            platform: c.platform.clone(),
-            title: c.title.clone(),
-            seller: c.seller.clone(),
-            captured_at: c.captured_at.clone(),
-            validators: Validators::default(),
-        };
-        l.record(run.id, &seen, Some(&c), Some(&p), now).await.unwrap();
+        l.record(run.id, &Seen::from(&c), Some(&c), Some(&p), now)
+            .await
+            .unwrap();
     }
     l.finish_run(run.id, now, "{}").await.unwrap();
     l.close().await;

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use knockoff::fixture::{self, Catalogue};
@@ -46,6 +46,21 @@ fn item_id(url: &str) -> u64 {
         .trim_end_matches(".html")
         .parse()
         .unwrap()
+}
+
+/// `knockoff notices update OUTCOMES --ledger LEDGER`.
+fn update(outcomes: &Path, ledger: &Path) -> Command {
+    let mut cmd = knockoff();
+    cmd.args(["notices", "update"])
+        .arg(outcomes)
+        .arg("--ledger")
+        .arg(ledger);
+    cmd
+}
+
+fn quiet(mut cmd: Command) -> Command {
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    cmd
 }
 
 fn rt() -> tokio::runtime::Runtime {
@@ -110,28 +125,16 @@ fn a_complaint_life_and_a_kill_at_any_point() {
         ),
     )
     .unwrap();
-    let update = knockoff()
-        .args(["notices", "update"])
-        .arg(&outcomes)
-        .arg("--ledger")
-        .arg(&ledger)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&update.stderr);
-    assert_eq!(update.status.code(), Some(3), "{stderr}");
+    let fed = update(&outcomes, &ledger).output().unwrap();
+    let stderr = String::from_utf8_lossy(&fed.stderr);
+    assert_eq!(fed.status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains("outcomes.csv:6") && stderr.contains("from removed to active"),
         "{stderr}"
     );
     assert!(stderr.contains("4 applied"), "{stderr}");
     // Fed again: every row is known, nothing moves twice.
-    let again = knockoff()
-        .args(["notices", "update"])
-        .arg(&outcomes)
-        .arg("--ledger")
-        .arg(&ledger)
-        .output()
-        .unwrap();
+    let again = update(&outcomes, &ledger).output().unwrap();
     assert!(String::from_utf8_lossy(&again.stderr).contains("4 applied before"));
 
     // The next sweep: the whole marketplace, less the listing taken down.
@@ -237,18 +240,8 @@ fn kill_at_random_points(dir: &Path, ledger: &Path, drafts: &BTreeMap<String, Dr
     if wal(ledger).exists() {
         std::fs::copy(wal(ledger), wal(&reference)).unwrap();
     }
-    let update = |l: &Path| {
-        let mut cmd = knockoff();
-        cmd.args(["notices", "update"])
-            .arg(&outcomes)
-            .arg("--ledger")
-            .arg(l)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        cmd
-    };
     let started = Instant::now();
-    assert!(update(&reference).status().unwrap().success());
+    assert!(quiet(update(&outcomes, &reference)).status().unwrap().success());
     let whole = started.elapsed();
 
     // Random points within the time one uninterrupted run takes.
@@ -261,7 +254,7 @@ fn kill_at_random_points(dir: &Path, ledger: &Path, drafts: &BTreeMap<String, Dr
     for _ in 0..6 {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let at = whole.mul_f64((seed >> 11) as f64 / (1u64 << 53) as f64);
-        let mut child = update(ledger).spawn().unwrap();
+        let mut child = quiet(update(&outcomes, ledger)).spawn().unwrap();
         std::thread::sleep(at);
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
@@ -271,7 +264,7 @@ fn kill_at_random_points(dir: &Path, ledger: &Path, drafts: &BTreeMap<String, Dr
         consistent(ledger);
     }
     eprintln!("killed {kills} of 6 runs");
-    assert!(update(ledger).status().unwrap().success());
+    assert!(quiet(update(&outcomes, ledger)).status().unwrap().success());
     assert_eq!(snapshot(ledger), snapshot(&reference));
 }
 

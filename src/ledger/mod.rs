@@ -85,6 +85,22 @@ impl From<&Listing> for Seen {
     }
 }
 
+/// What the ledger keeps of the listing a candidate came from, with no
+/// validators to revalidate it by.
+impl From<&Candidate> for Seen {
+    fn from(c: &Candidate) -> Seen {
+        Seen {
+            canonical: c.url.clone(),
+            item_id: c.item_id.clone(),
+            platform: c.platform.clone(),
+            title: c.title.clone(),
+            seller: c.seller.clone(),
+            captured_at: c.captured_at.clone(),
+            validators: Validators::default(),
+        }
+    }
+}
+
 /// A draft as stored, with its items in the order they were placed.
 #[derive(Clone, Debug)]
 pub struct StoredDraft {

@@ -21,16 +21,11 @@ fn cand(i: u32) -> Candidate {
 
 fn seen(c: &Candidate) -> Seen {
     Seen {
-        canonical: c.url.clone(),
-        item_id: c.item_id.clone(),
-        platform: c.platform.clone(),
-        title: c.title.clone(),
-        seller: c.seller.clone(),
-        captured_at: c.captured_at.clone(),
         validators: Validators {
             etag: Some(format!("\"{}\"", c.item_id)),
             last_modified: None,
         },
+        ..Seen::from(c)
     }
 }
 
