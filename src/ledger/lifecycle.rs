@@ -65,7 +65,7 @@ pub(super) async fn set_state(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (canonical) DO UPDATE SET state = excluded.state,
              draft_id = COALESCE(excluded.draft_id, url_states.draft_id), appeals = excluded.appeals,
-             reinstated = MAX(url_states.reinstated, excluded.reinstated), reason = excluded.reason,
+             reinstated = CASE WHEN url_states.reinstated = 1 THEN 1 ELSE excluded.reinstated END, reason = excluded.reason,
              updated_at = excluded.updated_at",
     )
     .bind(c.canonical)
