@@ -85,8 +85,19 @@
 //!
 //! Building the tables for 10^6 hashes takes 130 ms and 68 MiB (an id per
 //! hash per slot, plus the offsets); for 10^4, 1 ms.
+//!
+//! # Signatures
+//!
+//! [`SignatureIndex`] answers the same question for 512-bit signatures (a
+//! DCT and a gradient hash whose distances add), by querying a
+//! [`HammingIndex`] of each half at half the radius, which is exact: two
+//! halves both farther than `r / 2` add to more than `r`. The comparator
+//! asks at 128 of 512, so each half at 64 of 256, where the cost model
+//! always scans (see the table above: at 63 probing already loses at
+//! 10^6), and so does the signature index, in one pass over the
+//! signatures rather than two over the halves.
 
-use super::hash::Hash256;
+use super::hash::{Hash256, Signature};
 
 /// Slots per hash.
 const SLOTS: usize = 16;
@@ -289,6 +300,12 @@ impl HammingIndex {
         Self::keys_probed(radius).is_some_and(|k| k as u64 * (8_192 + n) < n * 8_192)
     }
 
+    /// Whether a query of `radius` would probe the tables (rather than
+    /// scan).
+    fn probes(&self, radius: u32) -> bool {
+        self.tables.is_some() && self.probing_pays(radius)
+    }
+
     fn scan(&self, q: &Hash256, radius: u32) -> Vec<(u32, u32)> {
         linear_scan(&self.hashes, q, radius)
     }
@@ -333,6 +350,87 @@ impl HammingIndex {
         }
         found
     }
+}
+
+/// An exact radius search over 512-bit [`Signature`]s (a DCT and a
+/// gradient hash, whose distances add), each known by its position: what
+/// the comparator asks of the registered works' whole-picture hashes.
+///
+/// Each half has its own [`HammingIndex`]. If two signatures are within `r`
+/// bits, one of their halves is within `r / 2` (rounded down: two halves
+/// both over it would add to at least `r + 1`), so the union of the two
+/// halves' queries at `r / 2`, checked over all 512 bits, is exactly the
+/// answer. When the halves' cost model would scan rather than probe at
+/// `r / 2` (the comparator's [`MATCH_DISTANCE`](super::MATCH_DISTANCE),
+/// 128 of 512, makes it 64 of 256, past anything probing can win: see the
+/// module docs), one scan of the signatures answers instead of two scans
+/// of the halves.
+#[derive(Clone, Debug, Default)]
+pub struct SignatureIndex {
+    signatures: Vec<Signature>,
+    dct: HammingIndex,
+    gradient: HammingIndex,
+}
+
+impl SignatureIndex {
+    /// Indexes `signatures`; the id of each is its position.
+    pub fn new(signatures: Vec<Signature>) -> Self {
+        let dct = HammingIndex::new(signatures.iter().map(|s| s.dct).collect());
+        let gradient = HammingIndex::new(signatures.iter().map(|s| s.gradient).collect());
+        SignatureIndex {
+            signatures,
+            dct,
+            gradient,
+        }
+    }
+
+    /// The number of signatures.
+    pub fn len(&self) -> usize {
+        self.signatures.len()
+    }
+
+    /// Whether there are no signatures.
+    pub fn is_empty(&self) -> bool {
+        self.signatures.is_empty()
+    }
+
+    /// Whether a query of `radius` would look anything up rather than scan
+    /// every signature.
+    pub fn probes(&self, radius: u32) -> bool {
+        self.dct.probes(radius / 2)
+    }
+
+    /// Every signature within `radius` bits of `q`, as `(id, distance)` in
+    /// id order: exactly what [`linear_scan_signatures`] answers.
+    pub fn within(&self, q: &Signature, radius: u32) -> Vec<(u32, u32)> {
+        if !self.probes(radius) {
+            return linear_scan_signatures(&self.signatures, q, radius);
+        }
+        let half = radius / 2;
+        let mut ids: Vec<u32> = self.dct.find(&q.dct, half).into_iter().map(|(id, _)| id).collect();
+        ids.extend(self.gradient.find(&q.gradient, half).into_iter().map(|(id, _)| id));
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .filter_map(|id| {
+                let d = self.signatures[id as usize].distance(q);
+                (d <= radius).then_some((id, d))
+            })
+            .collect()
+    }
+}
+
+/// Every signature of `signatures` within `radius` of `q`, as
+/// `(id, distance)` in id order, by popcount over all of them.
+pub fn linear_scan_signatures(signatures: &[Signature], q: &Signature, radius: u32) -> Vec<(u32, u32)> {
+    let mut found = Vec::new();
+    for (id, s) in signatures.iter().enumerate() {
+        let d = s.distance(q);
+        if d <= radius {
+            found.push((id as u32, d));
+        }
+    }
+    found
 }
 
 /// Every hash of `hashes` within `radius` of `q`, as `(id, distance)` in id
@@ -446,6 +544,70 @@ mod tests {
             let index = HammingIndex::new(hashes);
             prop_assert_eq!(index.query(&q, radius), want.clone());
             prop_assert_eq!(probed(&index, &q, radius), Some(want).filter(|_| radius < 64));
+        }
+    }
+
+    /// `count` random signatures and near copies of the query, their
+    /// distance split every way between the halves.
+    fn signature_world(seed: u64, count: usize) -> (Vec<Signature>, Signature) {
+        let mut state = seed;
+        let sig = |state: &mut u64| Signature {
+            dct: random_hash(state),
+            gradient: random_hash(state),
+        };
+        let q = sig(&mut state);
+        let mut out: Vec<Signature> = (0..count).map(|_| sig(&mut state)).collect();
+        for (d, g) in [
+            (0, 0),
+            (10, 20),
+            (40, 40),
+            (64, 64),
+            (65, 63),
+            (0, 120),
+            (120, 8),
+            (70, 70),
+            (90, 10),
+        ] {
+            let near = Signature {
+                dct: flip(&q.dct, d, &mut state),
+                gradient: flip(&q.gradient, g, &mut state),
+            };
+            let at = (splitmix(&mut state) % (out.len() as u64 + 1)) as usize;
+            out.insert(at, near);
+        }
+        (out, q)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn signature_index_is_a_linear_scan(
+            seed: u64,
+            count in prop_oneof![0usize..300, MIN_INDEXED..20_000],
+            radius in 0u32..=160,
+        ) {
+            let (signatures, q) = signature_world(seed, count);
+            let want = linear_scan_signatures(&signatures, &q, radius);
+            let index = SignatureIndex::new(signatures);
+            prop_assert_eq!(index.within(&q, radius), want);
+        }
+    }
+
+    #[test]
+    fn signature_index_probes_small_radii_and_scans_at_the_match_distance() {
+        // A quarter of the bits is 64 of each half's 256: probing cannot
+        // beat a scan there at any size, so the comparator's query scans.
+        let (signatures, q) = signature_world(1, 200_000);
+        let index = SignatureIndex::new(signatures.clone());
+        assert!(!index.probes(crate::image::MATCH_DISTANCE));
+        assert!(index.probes(64));
+        for radius in [0, 20, 63, 64, 95, 127, 128] {
+            assert_eq!(
+                index.within(&q, radius),
+                linear_scan_signatures(&signatures, &q, radius),
+                "radius {radius}"
+            );
         }
     }
 

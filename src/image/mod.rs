@@ -11,7 +11,9 @@
 //!    too many pixels, so a 20 000×20 000 image costs nothing;
 //! 2. decodes it, turns it grey, shrinks it to at most 256 pixels a side and
 //!    trims uniform borders, so that padding does not change the hash;
-//! 3. compares the hashes of the whole picture with every work;
+//! 3. looks up the works whose hashes lie within [`MATCH_DISTANCE`] of the
+//!    whole picture's, through a [`SignatureIndex`] (below, *Searching the
+//!    works*);
 //! 4. only when no work matched, looks for part of a work: windows of the
 //!    picture against whole works (a work pasted onto a background), and the
 //!    whole picture against crops of works (a work cropped by up to 20%);
@@ -137,13 +139,40 @@
 //! sky, which the border trim takes for padding (see `KNOWN_MISSES` in the
 //! tests).
 //!
+//! # Searching the works
+//!
+//! The whole picture, and at the last stage the turned views and the
+//! rectangles cut out per angle, are looked up in [`SignatureIndex`]es
+//! (multi-index hashing over each 256-bit half, `index.rs`) that answer
+//! exactly the views within [`MATCH_DISTANCE`], the same as comparing every
+//! view (held to it by a test over edited works and unrelated pictures,
+//! and by property tests on random hashes). Views farther away are not
+//! kept: one could never be reported, and it could only hide a view of its
+//! own work that is farther away still. The index does not make this
+//! search sublinear, though, and cannot while staying exact: a quarter of
+//! the bits is 64 of each half's 256, and at that radius probing the slot
+//! tables (which must return every hash with its first 16-bit slot within
+//! 4 bits of the query's or another within 3: about a fifth of unrelated
+//! hashes per half, each a random read) costs more than reading them all,
+//! so the cost model scans, as before, at any number of works. That scan
+//! is about 4 ns a view; 100 000 works (200 000 views, 3.2 million turned
+//! ones) make the whole-picture look-up about a millisecond but the turned
+//! stage some 15–25 ms, and the partial-match
+//! search, whose coarse 64-bit hashes are compared window by window with
+//! every view and crop, is linear in the works as well. A smaller radius
+//! would let the tables prune, at the price of missing the edits that
+//! move a copy farthest (a watermark, 40–94 bits).
+//!
 //! # Cost
 //!
 //! Decoding dominates a listing image that matches whole: `hash_bytes` of
-//! an 800×800 JPEG takes 4.3 ms (232 images/s on one core of the bench
-//! machine), of which the JPEG decode is a little under half and the
-//! conversion to grey (`image`'s float colour path) about a third; the
-//! shrink no longer goes through `thumbnail` (see `decode.rs`).
+//! an 800×800 JPEG spends most of its time in the JPEG decode (zune-jpeg,
+//! through `image`); the conversion to grey, which was `image`'s float
+//! colour path and a third of the time, is now a table look-up per
+//! channel fused with the shrink, giving the same grey levels (see
+//! `decode.rs`): 3.5 ms (about 285 images/s on one core of the bench
+//! machine) where it took 4.35 ms (230/s), both binaries run in turn three
+//! times, the naive `image` + image_hasher path taking 7.6 ms in each.
 //! The partial-match search runs on every image that matches nothing (most
 //! of them): `compare` of an unrelated 400×400 JPEG against the 8 works
 //! takes about 16 ms on one core (33 ms before the hashes stopped
@@ -173,6 +202,7 @@ use crate::model::{Failure, ImageMatch, ImageReport, ListingImage, Region};
 
 use self::decode::{Picture, Refusal};
 use self::hash::{Integral, Rect};
+use self::index::SignatureIndex;
 
 pub use self::hash::{Hash256, Signature};
 pub(crate) use self::turn::turn;
@@ -394,6 +424,15 @@ pub struct WorkIndex {
     crops: Vec<Crop>,
     /// The aspect classes of the views: the shapes of windows worth trying.
     aspects: Vec<i32>,
+    /// The views' signatures (ids are view indices), searched for the
+    /// whole picture.
+    whole: SignatureIndex,
+    /// The turned views' signatures (ids are `turned` indices), searched
+    /// for the whole picture.
+    turned_whole: SignatureIndex,
+    /// Per angle of [`TURNS`] above zero: the `inner` signatures of the
+    /// views turned by it either way, and their `turned` indices, in order.
+    turned_inner: Vec<(i8, SignatureIndex, Vec<usize>)>,
 }
 
 impl WorkIndex {
@@ -431,6 +470,9 @@ impl WorkIndex {
             turned: Vec::new(),
             crops: Vec::new(),
             aspects: Vec::new(),
+            whole: SignatureIndex::default(),
+            turned_whole: SignatureIndex::default(),
+            turned_inner: Vec::new(),
         };
         for (i, path, pic) in loaded {
             let (x, y, w, h) = pic.trim;
@@ -490,6 +532,19 @@ impl WorkIndex {
             }
         }
         index.aspects.sort_unstable();
+        index.whole = SignatureIndex::new(index.views.iter().map(|v| v.signature).collect());
+        index.turned_whole = SignatureIndex::new(index.turned.iter().map(|t| t.signature).collect());
+        index.turned_inner = TURNS
+            .into_iter()
+            .filter(|&d| d > 0)
+            .map(|degrees| {
+                let ids: Vec<usize> = (0..index.turned.len())
+                    .filter(|&t| index.turned[t].degrees.abs() == degrees)
+                    .collect();
+                let inner = SignatureIndex::new(ids.iter().map(|&t| index.turned[t].inner).collect());
+                (degrees, inner, ids)
+            })
+            .collect();
         Ok(index)
     }
 
@@ -575,7 +630,9 @@ impl WorkIndex {
     }
 
     /// The closest each work comes to the picture, best view per work,
-    /// sorted by distance. Not yet cut at [`MATCH_DISTANCE`].
+    /// sorted by distance. Whole and turned views are only those within
+    /// [`MATCH_DISTANCE`]; what the partial-match search lined up is not
+    /// yet cut at its limit.
     ///
     /// The whole picture is compared first. Only if no work is within
     /// [`MATCH_DISTANCE`] of it are
@@ -590,13 +647,16 @@ impl WorkIndex {
             // A blank picture shows no work.
             return Vec::new();
         };
+        // Only views within MATCH_DISTANCE are kept, whole or turned: one
+        // farther away can never be reported, and in `best_per_work` it
+        // could only hide a view of its work still farther away.
         let mut found: Vec<Found> = self
-            .views
-            .iter()
-            .enumerate()
-            .map(|(view, v)| Found {
-                view,
-                distance: v.signature.distance(&signature),
+            .whole
+            .within(&signature, MATCH_DISTANCE)
+            .into_iter()
+            .map(|(view, distance)| Found {
+                view: view as usize,
+                distance,
                 window: None,
                 searched: false,
             })
@@ -605,19 +665,24 @@ impl WorkIndex {
             found.extend(self.search(&integral, whole, &signature, coarse));
         }
         if !found.iter().any(|f| f.distance <= limit(f)) {
-            found.extend(self.turned.iter().map(|t| Found {
-                view: t.view,
-                distance: t.signature.distance(&signature),
-                window: None,
-                searched: false,
-            }));
-            found.extend(self.unturn(&integral, whole));
+            found.extend(
+                self.turned_whole
+                    .within(&signature, MATCH_DISTANCE)
+                    .into_iter()
+                    .map(|(t, distance)| Found {
+                        view: self.turned[t as usize].view,
+                        distance,
+                        window: None,
+                        searched: false,
+                    }),
+            );
+            found.extend(self.unturn(&integral, whole, MATCH_DISTANCE));
             // Fill of a colour close to the picture's own edge is trimmed
             // along with some of the picture, which moves the box; the
             // picture as fetched is then the better guess.
             let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
             if all != whole {
-                found.extend(self.unturn(&integral, all));
+                found.extend(self.unturn(&integral, all, MATCH_DISTANCE));
             }
         }
         best_per_work(&self.views, found)
@@ -629,26 +694,22 @@ impl WorkIndex {
     /// rectangle, and the largest rectangle of that one's shape that shows
     /// no corner is cut out of it. One fixed rectangle per angle, chosen
     /// without looking at any work, so it is judged like the whole picture.
-    fn unturn(&self, integral: &Integral, whole: Rect) -> Vec<Found> {
+    /// Only turned views within `radius` are returned.
+    fn unturn(&self, integral: &Integral, whole: Rect, radius: u32) -> Vec<Found> {
         let mut found = Vec::new();
-        for degrees in TURNS.into_iter().filter(|&d| d > 0) {
-            let Some(rect) = unturned(whole, f32::from(degrees)) else {
+        for (degrees, inner, ids) in &self.turned_inner {
+            let Some(rect) = unturned(whole, f32::from(*degrees)) else {
                 continue;
             };
             let Some(signature) = hash::fine(integral, rect) else {
                 continue;
             };
-            found.extend(
-                self.turned
-                    .iter()
-                    .filter(|t| t.degrees.abs() == degrees)
-                    .map(|t| Found {
-                        view: t.view,
-                        distance: t.inner.distance(&signature),
-                        window: Some(rect),
-                        searched: false,
-                    }),
-            );
+            found.extend(inner.within(&signature, radius).into_iter().map(|(i, distance)| Found {
+                view: self.turned[ids[i as usize]].view,
+                distance,
+                window: Some(rect),
+                searched: false,
+            }));
         }
         found
     }

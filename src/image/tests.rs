@@ -320,7 +320,12 @@ fn unregistered_pictures_match_nothing() {
         turned.extend(index.turned.iter().map(|t| t.signature.distance(&sig)));
         let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
         for rect in [whole, all] {
-            turned.extend(index.unturn(&integral, rect).iter().map(|f| f.distance));
+            turned.extend(
+                index
+                    .unturn(&integral, rect, Signature::BITS)
+                    .iter()
+                    .map(|f| f.distance),
+            );
         }
     }
     turned.sort_unstable();
@@ -575,4 +580,117 @@ fn a_turn_of_a_few_degrees_defeats_the_whole_image_hash() {
             assert!(closest > MATCH_DISTANCE, "{degrees}°: {closest}");
         }
     }
+}
+
+/// What `find` answered before the whole-picture and turned-view searches
+/// went through [`SignatureIndex`]: every view, turned view and cut
+/// rectangle compared by popcount. The reference the index-backed path is
+/// held to.
+fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
+    let integral = Integral::new(&pic.grey);
+    let whole = Rect::from_trim(pic.trim);
+    let (Some(signature), Some(coarse)) = (hash::fine(&integral, whole), hash::coarse(&integral, whole)) else {
+        return Vec::new();
+    };
+    let unturn = |rect: Rect| -> Vec<Found> {
+        let mut found = Vec::new();
+        for degrees in TURNS.into_iter().filter(|&d| d > 0) {
+            let Some(r) = unturned(rect, f32::from(degrees)) else {
+                continue;
+            };
+            let Some(sig) = hash::fine(&integral, r) else {
+                continue;
+            };
+            found.extend(
+                index
+                    .turned
+                    .iter()
+                    .filter(|t| t.degrees.abs() == degrees)
+                    .map(|t| Found {
+                        view: t.view,
+                        distance: t.inner.distance(&sig),
+                        window: Some(r),
+                        searched: false,
+                    }),
+            );
+        }
+        found
+    };
+    let mut found: Vec<Found> = index
+        .views
+        .iter()
+        .enumerate()
+        .map(|(view, v)| Found {
+            view,
+            distance: v.signature.distance(&signature),
+            window: None,
+            searched: false,
+        })
+        .collect();
+    if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
+        found.extend(index.search(&integral, whole, &signature, coarse));
+    }
+    if !found.iter().any(|f| f.distance <= limit(f)) {
+        found.extend(index.turned.iter().map(|t| Found {
+            view: t.view,
+            distance: t.signature.distance(&signature),
+            window: None,
+            searched: false,
+        }));
+        found.extend(unturn(whole));
+        let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
+        if all != whole {
+            found.extend(unturn(all));
+        }
+    }
+    best_per_work(&index.views, found)
+}
+
+/// What `compare` reports of a `find` answer: the matches within their
+/// limit, each as (work, mirrored, distance, region, searched).
+fn reported(index: &WorkIndex, found: Vec<Found>) -> Vec<(usize, bool, u32, Option<Rect>, bool)> {
+    found
+        .into_iter()
+        .filter(|f| f.distance <= limit(f))
+        .map(|f| {
+            let v = &index.views[f.view];
+            (v.work, v.mirrored, f.distance, f.window, f.searched)
+        })
+        .collect()
+}
+
+#[test]
+fn index_backed_find_reports_what_scanning_every_view_does() {
+    // Copies of every work under edits that reach each stage (whole,
+    // partial-match search, turned views, cut rectangles) and unregistered
+    // pictures, whole and turned, which reach them all and match nothing.
+    let index = index();
+    let works = files("config/works", "png");
+    let stock = files("fixtures/marketplace/stock", "jpg");
+    let mut images: Vec<Vec<u8>> = Vec::new();
+    for (i, path) in works.iter().enumerate() {
+        let work = open(path);
+        let background = open(&stock[i % stock.len()]);
+        images.extend(edits(&work, &background).into_iter().map(|(_, bytes, _)| bytes));
+    }
+    for path in &stock {
+        let pic = open(path);
+        images.push(std::fs::read(path).unwrap());
+        images.push(jpeg(&turn(&pic, 7.0, Some(Rgb([255, 255, 255]))), 80));
+        images.push(jpeg(&turn(&pic, -13.0, None), 80));
+    }
+    let mut matched = 0;
+    for (n, bytes) in images.iter().enumerate() {
+        let pic = decode::load(bytes, &ImageLimits::default()).unwrap();
+        let want = reported(index, find_by_scan(index, &pic));
+        let got = reported(index, index.find(&pic));
+        assert_eq!(got, want, "image {n}");
+        matched += usize::from(!want.is_empty());
+    }
+    // Both outcomes were exercised.
+    assert!(
+        matched > works.len() && matched < images.len(),
+        "{matched} of {}",
+        images.len()
+    );
 }
