@@ -185,6 +185,8 @@ pub struct TextMatcher {
     /// a range of `known_misses`; empty for most. Listings are mostly
     /// ordinary words, so most words of a listing cost one lookup here.
     known: typo::KeyMap<Known>,
+    /// Per dictionary word: its near misses (mark, distance), then what the
+    /// automaton finds in its skeleton (pattern, start << 16 | end).
     known_misses: Vec<(u32, u32)>,
     /// How many words either side of a word a match can involve: the most
     /// words in a mark, less one.
@@ -202,11 +204,18 @@ struct Known {
     /// Its near misses: a range of [`TextMatcher::known_misses`].
     start: u32,
     len: u16,
+    /// How many matches of the automaton in its skeleton follow its near
+    /// misses in [`TextMatcher::known_misses`], or [`NOT_KEPT`].
+    found: u8,
     /// Whether the automaton finds a mark in it, or it holds a word of a
     /// mark of several words: only then can it be part of a match of the
     /// automaton.
     holds: bool,
 }
+
+/// [`Known::found`] of a word whose matches are not kept (too many, or too
+/// long a word to say where they are in 16 bits).
+const NOT_KEPT: u8 = u8::MAX;
 
 impl Known {
     /// Whether no match can involve the word (see [`scan`]): the text
@@ -386,7 +395,7 @@ impl TextMatcher {
             if doc.tokens.len() > 1 {
                 parts.extend(doc.skel.split(' ').map(str::to_string));
                 if edits_for(solid.chars().count()) > 0 {
-                    mark_words.extend(doc.skel.split(' ').map(typo::str_key));
+                    mark_words.extend(doc.skel.split(' ').map(|w| scan::word_key(w.as_bytes())));
                 }
                 add(solid, index, Form::Solid);
             }
@@ -417,7 +426,9 @@ impl TextMatcher {
         let counterfeit = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(COUNTERFEIT)?;
+        // Leftmost-first, so that a search finds the first of them.
         let counterfeit_first = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
             .ascii_case_insensitive(true)
             .build(COUNTERFEIT.iter().map(|p| p.split(' ').next().unwrap_or(p)))?;
         let mut matcher = TextMatcher {
@@ -481,6 +492,7 @@ impl TextMatcher {
                 start: 0,
                 end: text.len(),
                 context: 0,
+                alone: None,
             });
         } else {
             let part = |key| match self.known.get(&key) {
@@ -496,6 +508,17 @@ impl TextMatcher {
         let mut out: Vec<TextMatch> = Vec::new();
         let mut counterfeit: Option<Vec<String>> = None;
         for region in &scan.regions {
+            if let Some(word) = region.alone {
+                // A near miss that holds no mark nor word of one, alone in
+                // its region: the scan checked what the word is, so it need
+                // not be folded and matched again.
+                if let Some(&known) = self.known.get(&word.key).filter(|k| !k.quiet() && !k.holds) {
+                    let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc));
+                    let found = (field, text, region);
+                    self.report_alone(found, word, known, counterfeit, whole_doc, &mut out);
+                    continue;
+                }
+            }
             let hits = self.hits_in(&text[region.start..region.end], doc, scratch);
             if hits.is_empty() {
                 continue;
@@ -521,13 +544,13 @@ impl TextMatcher {
             keys, known, search, ..
         } = scratch;
         keys.clear();
-        keys.extend(doc.tokens.iter().map(|tok| typo::str_key(doc.skel_of(tok))));
+        keys.extend(doc.tokens.iter().map(|tok| scan::word_key(doc.skel_of(tok).as_bytes())));
         known.clear();
         known.extend(keys.iter().map(|k| self.known.get(k).copied()));
         search.clear();
         search.extend(known.iter().map(|k| k.is_none_or(|k| k.holds)));
         let mut hits = Vec::new();
-        self.whole_pass(doc, search, &mut hits);
+        self.whole_pass(doc, search, known, &mut hits);
         self.spaced_pass(doc, &mut hits);
         self.typo_pass(doc, scratch, &mut hits);
         best_per_span(hits)
@@ -581,7 +604,8 @@ impl TextMatcher {
     /// Pass 1: the automaton over the skeleton, whole words and glued.
     /// Only runs of tokens marked in `search` are read: a dictionary word
     /// that holds no mark, nor a word of one, cannot be part of a match.
-    fn whole_pass(&self, doc: &Doc, search: &[bool], hits: &mut Vec<Hit>) {
+    /// `known` is each token's dictionary entry.
+    fn whole_pass(&self, doc: &Doc, search: &[bool], known: &[Option<Known>], hits: &mut Vec<Hit>) {
         let mut t = 0;
         while t < doc.tokens.len() {
             if !search[t] {
@@ -593,15 +617,39 @@ impl TextMatcher {
                 t += 1;
             }
             let run = doc.tokens[first].skel_start as usize..doc.tokens[t - 1].skel_end as usize;
-            self.whole_run(doc, run, hits);
+            match known.get(first).copied().flatten() {
+                // A dictionary word alone: the automaton, which sees nothing
+                // outside the run it reads, finds in it what it found in the
+                // word when the matcher was built (the word has the same
+                // skeleton), so it need not read it again.
+                Some(k) if t - first == 1 && k.found != NOT_KEPT => {
+                    let at = k.start as usize + usize::from(k.len);
+                    let kept = self.known_misses.get(at..at + usize::from(k.found)).unwrap_or(&[]);
+                    let found = kept.iter().map(|&(p, span)| {
+                        (
+                            p as usize,
+                            run.start + (span >> 16) as usize,
+                            run.start + (span & 0xFFFF) as usize,
+                        )
+                    });
+                    self.whole_hits(doc, found, hits);
+                }
+                _ => {
+                    let found = self
+                        .automaton
+                        .find_iter(aho_corasick::Input::new(&doc.skel).range(run))
+                        .map(|m| (m.pattern().as_usize(), m.start(), m.end()));
+                    self.whole_hits(doc, found, hits);
+                }
+            }
         }
     }
 
-    /// [`TextMatcher::whole_pass`] over skeleton bytes `run`.
-    fn whole_run(&self, doc: &Doc, run: std::ops::Range<usize>, hits: &mut Vec<Hit>) {
+    /// [`TextMatcher::whole_pass`] given what the automaton found, in
+    /// order: (pattern, start, end) in the skeleton.
+    fn whole_hits(&self, doc: &Doc, found: impl Iterator<Item = (usize, usize, usize)>, hits: &mut Vec<Hit>) {
         let skel = doc.skel.as_bytes();
-        for m in self.automaton.find_iter(aho_corasick::Input::new(&doc.skel).range(run)) {
-            let (s, e) = (m.start(), m.end());
+        for (pattern, s, e) in found {
             let token_start = skel[..s].iter().rposition(|&b| b == b' ').map_or(0, |p| p + 1);
             let token_end = skel[e..].iter().position(|&b| b == b' ').map_or(skel.len(), |p| e + p);
             // A leading or trailing "@" or "$" may be a letter ("@rcturo")
@@ -616,7 +664,7 @@ impl TextMatcher {
             let flags = doc.flags(u0, u1);
             // Built for the first owner that passes the glue check.
             let mut plain: Option<String> = None;
-            for &(mark, form) in self.owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
+            for &(mark, form) in self.owners.get(pattern).map_or(&[][..], Vec::as_slice) {
                 let Some(cm) = self.marks.get(mark as usize) else {
                     continue;
                 };
@@ -869,9 +917,30 @@ impl TextMatcher {
             misses.truncate(usize::from(u16::MAX));
             let start = known_misses.len() as u32;
             known_misses.extend(misses.iter().map(|&(m, d)| (m, d as u32)));
-            let holds = self.automaton.is_match(&doc.skel) || parts.is_match(&doc.skel);
             let len = misses.len() as u16;
-            known.insert(typo::str_key(&doc.skel), Known { start, len, holds });
+            // What the automaton finds in the word, kept for the whole pass.
+            let found_at = known_misses.len();
+            known_misses.extend(
+                self.automaton
+                    .find_iter(&doc.skel)
+                    .map(|m| (m.pattern().as_u32(), (m.start() << 16 | m.end()) as u32)),
+            );
+            let any = known_misses.len() > found_at;
+            let mut found = (known_misses.len() - found_at) as u8;
+            if doc.skel.len() > usize::from(u16::MAX) || known_misses.len() - found_at >= usize::from(NOT_KEPT) {
+                known_misses.truncate(found_at);
+                found = NOT_KEPT;
+            }
+            let holds = any || parts.is_match(&doc.skel);
+            known.insert(
+                scan::word_key(doc.skel.as_bytes()),
+                Known {
+                    start,
+                    len,
+                    found,
+                    holds,
+                },
+            );
         }
         known_misses.shrink_to_fit();
         known.shrink_to_fit();
@@ -886,12 +955,16 @@ impl TextMatcher {
             // An ASCII text folds to itself lower-cased, one character a
             // byte, so every tell-tale in its folded form begins with the
             // phrase's first word in the text, and it need not be folded.
-            if !self.counterfeit_first.is_match(text) {
+            // Nor need what comes before the first of those words (the
+            // leftmost): no tell-tale starts there, and the byte just before
+            // it is all the check that a phrase starts a word reads.
+            let Some(first) = self.counterfeit_first.find(text) else {
                 return Vec::new();
-            }
+            };
             let chars = text
                 .bytes()
                 .enumerate()
+                .skip(first.start().saturating_sub(1))
                 .map(|(i, b)| (char::from(b.to_ascii_lowercase()), i, i + 1));
             return self.counterfeit_in(text, chars);
         }
@@ -989,19 +1062,12 @@ impl TextMatcher {
         let matched = text.get(start..end)?.to_string();
         let mut cues = Vec::new();
         let first = doc.token_at(hit.u0);
-        let before = text.get(region.context..start)?;
+        // The words before the match, whichever way the phrase is read.
+        text.get(region.context..start)?;
         let nominative = if first >= NOMINATIVE_CONTEXT || region.context == region.start {
             self.nominative(doc, first)
-        } else if !may_end_a_phrase(before) {
-            None
         } else {
-            // Too near the region's start to see the phrase: fold the words
-            // before it as well.
-            spare.fold_words(text.get(region.context..end)?);
-            let unit = spare
-                .units
-                .partition_point(|u| (u.start as usize) < start - region.context);
-            self.nominative(spare, spare.token_at(unit as u32))
+            self.nominative_before(text, region, (start, end), spare)?
         };
         if let Some(phrase) = nominative {
             cues.push(Cue::Nominative(phrase));
@@ -1020,6 +1086,89 @@ impl TextMatcher {
             similarity: hit.similarity,
             cues,
         })
+    }
+
+    /// The honest-reference phrase before the match at bytes `start..end`
+    /// of `text`, read from [`scan::Region::context`] on: for a match too
+    /// near its region's start for the region to show the phrase. `None`
+    /// where the text cannot be sliced there.
+    fn nominative_before(
+        &self,
+        text: &str,
+        region: &scan::Region,
+        (start, end): (usize, usize),
+        spare: &mut Doc,
+    ) -> Option<Option<String>> {
+        let before = text.get(region.context..start)?;
+        if !may_end_a_phrase(before) {
+            return Some(None);
+        }
+        // Fold the words before the match as well.
+        spare.fold_words(text.get(region.context..end)?);
+        let unit = spare
+            .units
+            .partition_point(|u| (u.start as usize) < start - region.context);
+        Some(self.nominative(spare, spare.token_at(unit as u32)))
+    }
+
+    /// The matches of `word`, a near miss of marks that holds no mark nor
+    /// word of one, alone in its region, into `out`: exactly what folding
+    /// the region and [`TextMatcher::report`] would give, found without
+    /// either. The typo pass finds its near misses from `known`, and
+    /// nothing else (the automaton does not read a word that holds no mark,
+    /// and a region of one word has no runs of words). An ASCII word folds
+    /// to itself lower-cased, one unit a byte, with no fold that names a
+    /// variant, no leet, and no token before it in its region.
+    fn report_alone(
+        &self,
+        (field, text, region): (TextField, &str, &scan::Region),
+        word: scan::Alone,
+        known: Known,
+        counterfeit: &[String],
+        spare: &mut Doc,
+        out: &mut Vec<TextMatch>,
+    ) {
+        let (Some(matched), Some(_)) = (text.get(word.start..word.end), text.get(region.context..word.start)) else {
+            return;
+        };
+        let nominative = if region.context == region.start {
+            // `nominative` finds nothing before a region's first token.
+            None
+        } else {
+            match self.nominative_before(text, region, (word.start, word.end), spare) {
+                Some(phrase) => phrase,
+                None => return,
+            }
+        };
+        let plain = matched.to_ascii_lowercase();
+        let ordinary = self.is_ordinary(&plain);
+        let misses = self
+            .known_misses
+            .get(known.start as usize..known.start as usize + usize::from(known.len))
+            .unwrap_or(&[]);
+        for &(mark, d) in misses {
+            let Some(cm) = self.marks.get(mark as usize) else {
+                continue;
+            };
+            let mut cues = Vec::new();
+            if let Some(phrase) = &nominative {
+                cues.push(Cue::Nominative(phrase.clone()));
+            }
+            cues.extend(counterfeit.iter().cloned().map(Cue::Counterfeit));
+            if ordinary {
+                cues.push(Cue::OrdinaryWord(plain.clone()));
+            }
+            out.push(TextMatch {
+                mark_id: cm.id.clone(),
+                field,
+                start: word.start,
+                end: word.end,
+                matched: matched.to_string(),
+                variant: variant(0, false, false, cm.spaced(), true),
+                similarity: 1.0 - d as f32 / cm.len.max(1) as f32,
+                cues,
+            });
+        }
     }
 
     /// A dictionary word, or the plural of one.

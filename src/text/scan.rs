@@ -6,7 +6,7 @@
 //! in the deletion index is most of the cost of a listing, and finds
 //! nothing. So a first pass reads the text as bytes: each run of ASCII
 //! letters is reduced on the fly to the key of its skeleton (the same key
-//! [`super::typo::str_key`] gives the folded word) and looked up in the set
+//! [`word_key`] gives the folded word) and looked up in the set
 //! of *quiet* dictionary words, made when the matcher is built: words in
 //! which the automaton finds nothing, that are no mark's near miss, and that
 //! hold no word of a mark of several words. Everything else is *loud*:
@@ -26,8 +26,6 @@
 //! symbols or non-ASCII characters) are loud, and are not counted when a
 //! region reaches for its neighbours, so it reaches further, never less.
 //! A test holds this against matching the whole text.
-
-use super::typo::KeyBuilder;
 
 /// What a word of the dictionary can take part in, as the matcher knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +49,19 @@ pub(crate) struct Region {
     /// Where to start instead so that the words before the region's first
     /// word can be read (for an honest-reference phrase before a mark).
     pub context: usize,
+    /// Where the region is one piece holding one word, a word that matches
+    /// alone ([`Part::Alone`]): that word's byte range and key. Its matches
+    /// are then the word's known near misses, and the caller need not fold
+    /// the region to find them.
+    pub alone: Option<Alone>,
+}
+
+/// A word of two or more ASCII letters that matches alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Alone {
+    pub start: usize,
+    pub end: usize,
+    pub key: u64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -67,6 +78,9 @@ enum Kind {
 struct Tok {
     /// Index into [`Scan::chunks`].
     chunk: u32,
+    /// Byte range of the word (of the piece, if opaque).
+    start: u32,
+    end: u32,
     kind: Kind,
 }
 
@@ -82,10 +96,12 @@ impl Tok {
 pub(crate) struct Scan {
     /// Whitespace-delimited pieces of the text.
     chunks: Vec<(u32, u32)>,
+    /// The skeleton of a word with `rn` or `vv`, written out.
+    skel: Vec<u8>,
     toks: Vec<Tok>,
-    /// Per token: how many words either side its matches can reach, or
-    /// `None` where it is quiet.
-    reach: Vec<Option<usize>>,
+    /// Per token: how many words either side its matches can reach and
+    /// whether it matches alone, or `None` where it is quiet.
+    reach: Vec<Option<(usize, bool)>>,
     pub regions: Vec<Region>,
 }
 
@@ -115,28 +131,41 @@ impl Scan {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            while i < bytes.len() && is_space(bytes[i]) {
+            if is_space(bytes[i]) {
                 i += 1;
-            }
-            let start = i;
-            let mut opaque = false;
-            while i < bytes.len() && !is_space(bytes[i]) {
-                opaque |= is_opaque(bytes[i]);
-                i += 1;
-            }
-            if start == i {
-                break;
-            }
-            let chunk = self.chunks.len() as u32;
-            self.chunks.push((start as u32, i as u32));
-            if opaque {
-                self.toks.push(Tok {
-                    chunk,
-                    kind: Kind::Opaque,
-                });
                 continue;
             }
-            words(&bytes[start..i], |kind| self.toks.push(Tok { chunk, kind }));
+            // One piece: its words as they come, undone should a byte in it
+            // turn out to be opaque.
+            let start = i;
+            let chunk = self.chunks.len() as u32;
+            let first = self.toks.len();
+            let mut opaque = false;
+            while i < bytes.len() && !is_space(bytes[i]) {
+                if bytes[i].is_ascii_alphabetic() {
+                    let (end, key) = word_at(bytes, i, &mut self.skel);
+                    self.toks.push(Tok {
+                        chunk,
+                        start: i as u32,
+                        end: end as u32,
+                        kind: if end - i == 1 { Kind::Single } else { Kind::Word(key) },
+                    });
+                    i = end;
+                } else {
+                    opaque |= is_opaque(bytes[i]);
+                    i += 1;
+                }
+            }
+            self.chunks.push((start as u32, i as u32));
+            if opaque {
+                self.toks.truncate(first);
+                self.toks.push(Tok {
+                    chunk,
+                    start: start as u32,
+                    end: i as u32,
+                    kind: Kind::Opaque,
+                });
+            }
         }
         // Looked up in a loop of their own: the lookups miss the cache, and
         // with nothing between them the processor overlaps them.
@@ -146,22 +175,22 @@ impl Scan {
             match tok.kind {
                 Kind::Word(key) => match part(key) {
                     Part::Nothing => None,
-                    Part::Alone => Some(0),
-                    Part::Around => Some(reach),
+                    Part::Alone => Some((0, true)),
+                    Part::Around => Some((reach, false)),
                 },
-                Kind::Opaque => Some(reach),
+                Kind::Opaque => Some((reach, false)),
                 // A letter alone is loud only in a run of them ("V E L O R A"),
                 // or next to a piece that may continue one ("V 3 L O R A").
                 Kind::Single => [t.wrapping_sub(1), t + 1]
                     .iter()
                     .any(|&n| toks.get(n).is_some_and(|o| !matches!(o.kind, Kind::Word(_))))
-                    .then_some(reach),
+                    .then_some((reach, false)),
             }
         }));
         // The last token of the last region.
         let mut last_hi: Option<usize> = None;
         for t in 0..toks.len() {
-            let Some(reach) = self.reach[t] else {
+            let Some((reach, alone)) = self.reach[t] else {
                 continue;
             };
             let lo = walk(toks, t, reach, false);
@@ -174,13 +203,28 @@ impl Scan {
                 // region, so that a match across both is seen whole.
                 Some(r) if touches => {
                     r.end = self.chunks[last as usize].1 as usize;
+                    r.alone = None;
                 }
                 _ => {
                     let ctx = toks[walk(toks, lo, context, false)].chunk;
+                    // The word is the only token of its piece, and the
+                    // region is that piece (should the next region touch
+                    // it, the two become one, and this is undone above).
+                    let tok = toks[t];
+                    let only = |n: usize| toks.get(n).is_none_or(|o| o.chunk != tok.chunk);
+                    let alone = match tok.kind {
+                        Kind::Word(key) if alone && only(t.wrapping_sub(1)) && only(t + 1) => Some(Alone {
+                            start: tok.start as usize,
+                            end: tok.end as usize,
+                            key,
+                        }),
+                        _ => None,
+                    };
                     self.regions.push(Region {
                         start: self.chunks[first as usize].0 as usize,
                         end: self.chunks[last as usize].1 as usize,
                         context: self.chunks[ctx as usize].0 as usize,
+                        alone,
                     });
                 }
             }
@@ -205,60 +249,219 @@ fn walk(toks: &[Tok], mut t: usize, n: usize, forward: bool) -> usize {
     t
 }
 
-/// The words of a piece of ASCII letters and punctuation, in order: each
-/// run of letters, with the key of its skeleton (lower case, `l` as `i`,
-/// `rn` as `m`, `vv` as `w`, as [`super::normalize`] writes it).
-fn words(piece: &[u8], mut emit: impl FnMut(Kind)) {
-    let mut j = 0;
-    while j < piece.len() {
-        if !piece[j].is_ascii_alphabetic() {
-            j += 1;
-            continue;
+/// Eight bytes of each: every byte of a word is looked at through these.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+/// The case bit of each byte: set, an ASCII letter is lower case.
+const CASE: u64 = ONES * 0x20;
+
+/// The eight bytes from `i` on, little-endian, zero past the end.
+#[inline]
+fn load(bytes: &[u8], i: usize) -> u64 {
+    match bytes.get(i..i + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
+        None => {
+            let rest = bytes.get(i..).unwrap_or(&[]);
+            let mut b = [0; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(b)
         }
-        let start = j;
-        let mut key = KeyBuilder::default();
-        while j < piece.len() && piece[j].is_ascii_alphabetic() {
-            let c = piece[j].to_ascii_lowercase();
-            let next = piece.get(j + 1).map(u8::to_ascii_lowercase);
-            let (out, step) = match (c, next) {
-                (b'r', Some(b'n')) => (b'm', 2),
-                (b'v', Some(b'v')) => (b'w', 2),
-                (b'l', _) => (b'i', 1),
-                _ => (c, 1),
-            };
-            key.push(char::from(out));
-            j += step;
-        }
-        emit(if j - start == 1 {
-            Kind::Single
+    }
+}
+
+/// The high bit of each byte of `x` that equals `c` (exactly: no carry
+/// crosses a byte).
+#[inline]
+fn eq(x: u64, c: u8) -> u64 {
+    let t = x ^ (ONES * u64::from(c));
+    !(((t & LOW7) + LOW7) | t | LOW7)
+}
+
+/// The high bit of each byte of `x` that is an ASCII letter: below 0x80,
+/// and between `a` and `z` once bit 5 (the case bit) is set.
+#[inline]
+fn letters(x: u64) -> u64 {
+    let y = (x | CASE) & LOW7;
+    (y + ONES * 0x1F) & !(y + ONES * 0x05) & !x & HIGH
+}
+
+/// The end of the run of ASCII letters that starts at `i`, and the
+/// [`word_key`] of its skeleton (lower case, `l` as `i`, `rn` as `m`, `vv`
+/// as `w`, as [`super::normalize`] writes it).
+///
+/// Eight bytes at a time: without `rn` or `vv` the skeleton is the word
+/// lower-cased with `l` as `i`, byte for byte, so each eight bytes of the
+/// word are eight bytes of the skeleton, found with a few operations on a
+/// `u64` and hashed as they are. A word with `rn` or `vv` (a few in a
+/// hundred) is written out a byte at a time into `skel` instead.
+#[inline]
+fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
+    let mut key = WordKey::default();
+    let mut j = i;
+    loop {
+        let x = load(bytes, j);
+        let stop = !letters(x) & HIGH;
+        // Letters in these eight bytes before the word ends.
+        let n = if stop == 0 {
+            8
         } else {
-            Kind::Word(key.finish())
-        });
+            (stop.trailing_zeros() / 8) as usize
+        };
+        if n == 0 {
+            break;
+        }
+        let keep = if n == 8 { !0 } else { (1u64 << (8 * n)) - 1 };
+        let low = x | CASE;
+        // Each byte against the one after it ("rn" may straddle two loads);
+        // a byte that is `n` or `v` with the case bit set is a letter, so
+        // both bytes of a pair are in the word.
+        let next = load(bytes, j + 1) | CASE;
+        let pairs = (eq(low, b'r') & eq(next, b'n')) | (eq(low, b'v') & eq(next, b'v'));
+        if pairs & keep != 0 {
+            return word_at_slowly(bytes, i, skel);
+        }
+        // `l` (0x6C) less 3 is `i` (0x69); no byte borrows from the next.
+        key.push((low - (eq(low, b'l') >> 7) * 3) & keep);
+        j += n;
+        if n < 8 {
+            break;
+        }
+    }
+    (j, key.finish(j - i))
+}
+
+/// [`word_at`] a byte at a time, for words with `rn` or `vv`.
+#[cold]
+fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
+    skel.clear();
+    let mut j = i;
+    while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
+        let c = bytes[j].to_ascii_lowercase();
+        let next = bytes.get(j + 1).map(u8::to_ascii_lowercase);
+        let (out, step) = match (c, next) {
+            (b'r', Some(b'n')) => (b'm', 2),
+            (b'v', Some(b'v')) => (b'w', 2),
+            (b'l', _) => (b'i', 1),
+            _ => (c, 1),
+        };
+        skel.push(out);
+        j += step;
+    }
+    (j, word_key(skel))
+}
+
+/// The key by which the matcher knows a word: a hash of the bytes of its
+/// skeleton. Taken eight bytes at a time (the last eight padded with
+/// zeros), so that [`word_at`] can hash a word straight from the text's
+/// bytes; the length is mixed in at the end, so padding is no ambiguity.
+/// Dictionary words, words of marks and the words of a listing all meet
+/// under this key.
+pub(crate) fn word_key(skel: &[u8]) -> u64 {
+    let mut key = WordKey::default();
+    let mut blocks = skel.chunks_exact(8);
+    for block in &mut blocks {
+        key.push(load(block, 0));
+    }
+    if !blocks.remainder().is_empty() {
+        key.push(load(blocks.remainder(), 0));
+    }
+    key.finish(skel.len())
+}
+
+/// [`word_key`], eight bytes at a time.
+struct WordKey(u64);
+
+impl Default for WordKey {
+    fn default() -> WordKey {
+        WordKey(0x243F_6A88_85A3_08D3)
+    }
+}
+
+impl WordKey {
+    /// One multiplication an eight bytes: the first eight (most words,
+    /// whole) map one-to-one to the state.
+    #[inline]
+    fn push(&mut self, block: u64) {
+        self.0 = (self.0.rotate_left(23) ^ block).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    /// Mixes the length in and spreads the bits (SplitMix64's finaliser).
+    #[inline]
+    fn finish(self, len: usize) -> u64 {
+        let mut h = self.0 ^ (len as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        h ^= h >> 30;
+        h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        h ^= h >> 27;
+        h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
+        h ^ (h >> 31)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::normalize::Doc;
-    use super::super::typo::{str_key, KeySet};
+    use super::super::typo::KeySet;
     use super::*;
+    use proptest::prelude::*;
+
+    /// The words of `text` as the byte pass reads them: range and key.
+    fn words(text: &str) -> Vec<(usize, usize, u64)> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_alphabetic() {
+                let (end, key) = word_at(bytes, i, &mut Vec::new());
+                out.push((i, end, key));
+                i = end;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// The key of a word's folded skeleton.
+    fn str_key(word: &str) -> u64 {
+        word_key(word.as_bytes())
+    }
+
+    /// The byte pass reads words and their keys as folding and
+    /// tokenising the text would.
+    fn check_words(text: &str) {
+        let doc = Doc::new(text);
+        let words = words(text);
+        assert_eq!(words.len(), doc.tokens.len(), "{text}");
+        for (&(start, end, key), tok) in words.iter().zip(&doc.tokens) {
+            let skel = doc.skel_of(tok);
+            assert_eq!((start, end), (tok.start as usize, tok.end as usize), "{text}");
+            assert_eq!(key, str_key(skel), "{text}: {skel}");
+        }
+    }
 
     #[test]
     fn word_keys_are_the_keys_of_folded_skeletons() {
-        for text in ["Velora", "ALL", "Barnes", "vvall", "Corn-Rnv", "x", "Hello, world. a-b"] {
-            let doc = Doc::new(text);
-            let mut keys = Vec::new();
-            words(text.as_bytes(), |k| keys.push(k));
-            assert_eq!(keys.len(), doc.tokens.len(), "{text}");
-            for (kind, tok) in keys.iter().zip(&doc.tokens) {
-                let skel = &doc.skel[tok.skel_start as usize..tok.skel_end as usize];
-                match *kind {
-                    Kind::Word(key) => assert_eq!(key, str_key(skel), "{text}: {skel}"),
-                    Kind::Single => assert_eq!(tok.end - tok.start, 1, "{text}"),
-                    Kind::Opaque => unreachable!(),
-                }
-            }
+        for text in [
+            "Velora",
+            "ALL",
+            "Barnes",
+            "vvall",
+            "Corn-Rnv",
+            "x",
+            "Hello, world. a-b",
+            "abcdefgh",
+            "abcdefghijklmnop",
+            "abcdefgRN",
+            "abcdefgrnxyz",
+            "abcdefgVvx",
+            "LLLLLLLLLLLLLLLLLLl",
+            "[Z]`a{z}^A",
+            "internationalisation, rnrnrn vvvvv",
+        ] {
+            check_words(text);
         }
+        assert_ne!(str_key("ab"), str_key("ab\0"));
     }
 
     /// `quiet` words are quiet, any other word may reach its neighbours.
@@ -317,5 +520,12 @@ mod tests {
         assert_eq!(&text[scan.regions[0].context..], "case for Velora");
         scan.scan(text, part(&keys), 0, 9);
         assert_eq!(scan.regions[0].context, 0);
+    }
+
+    proptest! {
+        #[test]
+        fn words_and_keys_as_folded(text in "[a-zA-Z rnvlRNVL.,'\\-\\[\\]`{}^_~]{0,40}") {
+            check_words(&text);
+        }
     }
 }

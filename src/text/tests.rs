@@ -561,6 +561,17 @@ proptest! {
         let _ = m.counterfeit_words(&text);
     }
 
+    /// An ASCII text read for tell-tales from its first tell-tale's first
+    /// word on gives what reading all of it gives.
+    #[test]
+    fn counterfeit_words_from_the_first_word_on(
+        text in "(replica|REPLICAS|super|copy|high|aaa|1:1|fake|mirror|quality|x|1|s| |-|_|  |,|\n){0,14}",
+    ) {
+        let m = matcher();
+        let all = text.bytes().enumerate().map(|(i, b)| (char::from(b.to_ascii_lowercase()), i, i + 1));
+        prop_assert_eq!(m.counterfeit_words(&text), m.counterfeit_in(&text, all));
+    }
+
     /// Matching only the loud regions of a text finds exactly what
     /// matching all of it finds.
     #[test]
@@ -605,7 +616,10 @@ fn dictionary_words_answer_as_looked_up() {
     ] {
         let doc = normalize::Doc::new(word);
         m.near_misses(&doc.skel, 1, &mut scratch, &mut misses);
-        let known = *m.known.get(&typo::str_key(&doc.skel)).expect("a dictionary word");
+        let known = *m
+            .known
+            .get(&scan::word_key(doc.skel.as_bytes()))
+            .expect("a dictionary word");
         let (start, len) = (known.start as usize, usize::from(known.len));
         let table: Vec<(u32, usize)> = m.known_misses[start..start + len]
             .iter()
@@ -616,7 +630,11 @@ fn dictionary_words_answer_as_looked_up() {
     }
     assert!(near >= 1, "onyx is a near miss of Oryx");
     // Words the automaton must read, and words no match can involve.
-    let known = |w: &str| *m.known.get(&typo::str_key(&normalize::Doc::new(w).skel)).expect(w);
+    let known = |w: &str| {
+        *m.known
+            .get(&scan::word_key(normalize::Doc::new(w).skel.as_bytes()))
+            .expect(w)
+    };
     assert!(known("kestrel").holds && known("oryxes").holds && !known("onyx").holds);
     assert!(known("shoes").quiet(), "{:?}", known("shoes"));
     assert!(!known("onyx").quiet() && !known("kestrel").quiet());
@@ -652,4 +670,56 @@ fn counterfeit_words_in_any_case_and_separator() {
         ["mirror_quality", "high\ncopy", "super-copy", "fake"]
     );
     assert!(m.counterfeit_words("mirror, quality; highly copied").is_empty());
+}
+
+/// The whole pass takes what the automaton found in a dictionary word when
+/// the matcher was built; reading the word again finds the same.
+#[test]
+fn kept_automaton_matches_are_what_reading_finds() {
+    // Marks that many words hold, some of several words, and the usual.
+    let common = TextMatcher::new(&[
+        mark("a", "Ring"),
+        mark("b", "Tion"),
+        mark("c", "Ers"),
+        mark("d", "Stand Out"),
+        mark("e", "Over"),
+    ]);
+    for m in [matcher(), &common] {
+        let hits = |text: &str, keep: bool| {
+            let doc = Doc::new(text);
+            let known: Vec<Option<Known>> = doc
+                .tokens
+                .iter()
+                .map(|t| m.known.get(&scan::word_key(doc.skel_of(t).as_bytes())).copied())
+                .collect();
+            let search: Vec<bool> = known.iter().map(|k| k.is_none_or(|k| k.holds)).collect();
+            let given = if keep { known } else { vec![None; known.len()] };
+            let mut hits = Vec::new();
+            m.whole_pass(&doc, &search, &given, &mut hits);
+            format!("{hits:?}")
+        };
+        let mut checked = 0;
+        for word in m.words.iter() {
+            let doc = Doc::new(word);
+            let Some(k) = m.known.get(&scan::word_key(doc.skel.as_bytes())) else {
+                continue;
+            };
+            if k.found == 0 {
+                continue;
+            }
+            checked += 1;
+            let upper = word.to_uppercase();
+            let mut capital = upper.chars().take(1).collect::<String>();
+            capital.extend(word.chars().skip(1));
+            for text in [
+                word.to_string(),
+                upper,
+                capital,
+                format!("new {word} oryx velora hoodie"),
+            ] {
+                assert_eq!(hits(&text, true), hits(&text, false), "{text}");
+            }
+        }
+        assert!(checked > 5, "{checked}");
+    }
 }

@@ -164,46 +164,10 @@ impl DeletionIndex {
     }
 }
 
-/// A set of [`str_key`]s.
+/// A set of word keys ([`super::scan::word_key`]).
 pub(crate) type KeySet = HashSet<u64, BuildHasherDefault<PreHashed>>;
-/// A map keyed by [`str_key`]s.
+/// A map keyed by word keys.
 pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
-
-/// The key of a whole string, as [`DeletionIndex`] computes it.
-pub(crate) fn str_key(s: &str) -> u64 {
-    let mut key = KeyBuilder::default();
-    s.chars().for_each(|c| key.push(c));
-    key.finish()
-}
-
-/// [`str_key`] built a character at a time, for a caller that folds the
-/// string as it reads it and never writes it down.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct KeyBuilder {
-    h: u64,
-    power: u64,
-    n: usize,
-}
-
-impl Default for KeyBuilder {
-    fn default() -> KeyBuilder {
-        KeyBuilder { h: 0, power: 1, n: 0 }
-    }
-}
-
-impl KeyBuilder {
-    #[inline]
-    pub(crate) fn push(&mut self, c: char) {
-        self.h = self.h.wrapping_add((u64::from(c) + 1).wrapping_mul(self.power));
-        self.power = self.power.wrapping_mul(BASE);
-        self.n += 1;
-    }
-
-    #[inline]
-    pub(crate) fn finish(self) -> u64 {
-        finish(self.h, self.n)
-    }
-}
 
 /// The base of the polynomial hash; odd, so it has an inverse modulo 2⁶⁴.
 const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -337,7 +301,6 @@ mod tests {
             }
         }
         assert_eq!(BASE.wrapping_mul(BASE_INV), 1);
-        assert_eq!(str_key("brightwéll"), keys.whole());
     }
 
     #[test]
