@@ -14,36 +14,11 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use knockoff::image::index::linear_scan;
 use knockoff::image::index::HammingIndex;
 use knockoff::image::Hash256;
+use knockoff::rng::Rng;
 
 const RADIUS: u32 = 32;
 /// Distinct queries of each kind.
 const QUERIES: usize = 256;
-
-/// Deterministic 64-bit generator (splitmix64).
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn random_hash(state: &mut u64) -> Hash256 {
-    Hash256([splitmix(state), splitmix(state), splitmix(state), splitmix(state)])
-}
-
-/// `h` with `flips` distinct bits flipped.
-fn flip(h: &Hash256, flips: u32, state: &mut u64) -> Hash256 {
-    let mut out = *h;
-    while out.distance(h) < flips {
-        let bit = (splitmix(state) % 256) as usize;
-        let mask = 1u64 << (bit % 64);
-        if (out.0[bit / 64] ^ h.0[bit / 64]) & mask == 0 {
-            out.0[bit / 64] ^= mask;
-        }
-    }
-    out
-}
 
 /// The linear scan the index replaces.
 fn scan(hashes: &[Hash256], q: &Hash256, radius: u32) -> Vec<(u32, u32)> {
@@ -59,12 +34,12 @@ fn bench(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(2));
     for n in [10_000usize, 100_000, 1_000_000] {
-        let mut state = n as u64;
-        let hashes: Vec<Hash256> = (0..n).map(|_| random_hash(&mut state)).collect();
+        let mut state = Rng::new(n as u64);
+        let hashes: Vec<Hash256> = (0..n).map(|_| Hash256::random(&mut state)).collect();
         let planted: Vec<Hash256> = (0..QUERIES)
-            .map(|i| flip(&hashes[i * (n / QUERIES)], 20, &mut state))
+            .map(|i| hashes[i * (n / QUERIES)].with_flips(20, &mut state))
             .collect();
-        let random: Vec<Hash256> = (0..QUERIES).map(|_| random_hash(&mut state)).collect();
+        let random: Vec<Hash256> = (0..QUERIES).map(|_| Hash256::random(&mut state)).collect();
         let index = HammingIndex::new(hashes.clone());
         for (i, q) in planted.iter().enumerate() {
             assert_eq!(index.nearest_within(q, RADIUS), Some(((i * (n / QUERIES)) as u32, 20)));

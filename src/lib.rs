@@ -29,5 +29,6 @@ pub mod model;
 pub mod notices;
 pub mod pipeline;
 pub mod report;
+pub mod rng;
 pub mod score;
 pub mod text;

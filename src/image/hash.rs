@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use ::image::GrayImage;
 
+use crate::rng::Rng;
+
 /// A 256-bit perceptual hash, as four words so a distance is four popcounts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Hash256(pub [u64; 4]);
@@ -21,6 +23,26 @@ impl Hash256 {
             + (a[1] ^ b[1]).count_ones()
             + (a[2] ^ b[2]).count_ones()
             + (a[3] ^ b[3]).count_ones()
+    }
+
+    /// A random hash, for the synthetic data of tests and benches.
+    pub fn random(rng: &mut Rng) -> Hash256 {
+        Hash256([rng.next_u64(), rng.next_u64(), rng.next_u64(), rng.next_u64()])
+    }
+
+    /// This hash with `flips` distinct random bits flipped: at exactly that
+    /// distance, for tests and benches.
+    pub fn with_flips(&self, flips: u32, rng: &mut Rng) -> Hash256 {
+        let mut out = *self;
+        while out.distance(self) < flips {
+            let bit = rng.below(256);
+            let mask = 1u64 << (bit % 64);
+            // Only bits still equal to ours, so each flip adds one.
+            if (out.0[bit / 64] ^ self.0[bit / 64]) & mask == 0 {
+                out.0[bit / 64] ^= mask;
+            }
+        }
+        out
     }
 }
 

@@ -450,34 +450,8 @@ pub fn linear_scan(hashes: &[Hash256], q: &Hash256, radius: u32) -> Vec<(u32, u3
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::Rng;
     use proptest::prelude::*;
-
-    /// Deterministic 64-bit generator.
-    fn splitmix(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn random_hash(state: &mut u64) -> Hash256 {
-        Hash256([splitmix(state), splitmix(state), splitmix(state), splitmix(state)])
-    }
-
-    /// `h` with `flips` distinct random bits flipped.
-    fn flip(h: &Hash256, flips: u32, state: &mut u64) -> Hash256 {
-        let mut out = *h;
-        while out.distance(h) < flips {
-            let bit = (splitmix(state) % 256) as usize;
-            let mask = 1u64 << (bit % 64);
-            // Only bits still equal to `h`'s, so each flip adds one.
-            if (out.0[bit / 64] ^ h.0[bit / 64]) & mask == 0 {
-                out.0[bit / 64] ^= mask;
-            }
-        }
-        out
-    }
 
     fn linear(hashes: &[Hash256], q: &Hash256, radius: u32) -> Vec<(u32, u32)> {
         let mut out = linear_scan(hashes, q, radius);
@@ -500,12 +474,12 @@ mod tests {
     /// the given distances, shuffled in by position; returns hashes and
     /// query.
     fn world(seed: u64, count: usize, planted: &[u32]) -> (Vec<Hash256>, Hash256) {
-        let mut state = seed;
-        let q = random_hash(&mut state);
-        let mut hashes: Vec<Hash256> = (0..count).map(|_| random_hash(&mut state)).collect();
+        let mut state = Rng::new(seed);
+        let q = Hash256::random(&mut state);
+        let mut hashes: Vec<Hash256> = (0..count).map(|_| Hash256::random(&mut state)).collect();
         for &d in planted {
-            let near = flip(&q, d, &mut state);
-            let at = (splitmix(&mut state) % (hashes.len() as u64 + 1)) as usize;
+            let near = q.with_flips(d, &mut state);
+            let at = state.below(hashes.len() + 1);
             hashes.insert(at, near);
         }
         (hashes, q)
@@ -538,8 +512,8 @@ mod tests {
             // near copies, so matches turn up in many slots at once.
             let (mut hashes, base) = world(seed, MIN_INDEXED, &[0, 3, 9, 17, 25, 33, 40]);
             hashes.push(base);
-            let mut state = seed ^ 0x5555;
-            let q = flip(&base, flips, &mut state);
+            let mut state = Rng::new(seed ^ 0x5555);
+            let q = base.with_flips(flips, &mut state);
             let want = linear(&hashes, &q, radius);
             let index = HammingIndex::new(hashes);
             prop_assert_eq!(index.query(&q, radius), want.clone());
@@ -550,10 +524,10 @@ mod tests {
     /// `count` random signatures and near copies of the query, their
     /// distance split every way between the halves.
     fn signature_world(seed: u64, count: usize) -> (Vec<Signature>, Signature) {
-        let mut state = seed;
-        let sig = |state: &mut u64| Signature {
-            dct: random_hash(state),
-            gradient: random_hash(state),
+        let mut state = Rng::new(seed);
+        let sig = |state: &mut Rng| Signature {
+            dct: Hash256::random(state),
+            gradient: Hash256::random(state),
         };
         let q = sig(&mut state);
         let mut out: Vec<Signature> = (0..count).map(|_| sig(&mut state)).collect();
@@ -569,10 +543,10 @@ mod tests {
             (90, 10),
         ] {
             let near = Signature {
-                dct: flip(&q.dct, d, &mut state),
-                gradient: flip(&q.gradient, g, &mut state),
+                dct: q.dct.with_flips(d, &mut state),
+                gradient: q.gradient.with_flips(g, &mut state),
             };
-            let at = (splitmix(&mut state) % (out.len() as u64 + 1)) as usize;
+            let at = state.below(out.len() + 1);
             out.insert(at, near);
         }
         (out, q)
@@ -613,10 +587,10 @@ mod tests {
 
     #[test]
     fn flip_flips_exactly() {
-        let mut state = 7;
-        let h = random_hash(&mut state);
+        let mut state = Rng::new(7);
+        let h = Hash256::random(&mut state);
         for d in 0..=64 {
-            assert_eq!(flip(&h, d, &mut state).distance(&h), d);
+            assert_eq!(h.with_flips(d, &mut state).distance(&h), d);
         }
     }
 
@@ -635,11 +609,11 @@ mod tests {
         // For each radius, hashes at exactly that distance whose only slot
         // within the probed bits is each slot in turn: the tightest cases
         // of the bound, which random near-copies seldom hit.
-        let mut state = 5;
-        let q = random_hash(&mut state);
+        let mut state = Rng::new(5);
+        let q = Hash256::random(&mut state);
         for radius in 0..64u32 {
             let (a, b) = (radius / 16, (radius % 16) as usize);
-            let mut hashes: Vec<Hash256> = (0..MIN_INDEXED).map(|_| random_hash(&mut state)).collect();
+            let mut hashes: Vec<Hash256> = (0..MIN_INDEXED).map(|_| Hash256::random(&mut state)).collect();
             for lucky in (0..16).filter(|&l| l <= b || a > 0) {
                 let mut h = q;
                 for s in 0..16 {
@@ -715,7 +689,7 @@ mod tests {
     fn duplicate_hashes_all_returned_in_id_order() {
         for count in [0, 4_000] {
             let (mut hashes, q) = world(3, count, &[]);
-            let near = flip(&q, 5, &mut 11);
+            let near = q.with_flips(5, &mut Rng::new(11));
             let ids: Vec<u32> = (0..5).map(|i| (i * 97 % (hashes.len() + 1)) as u32).collect();
             for &id in &ids {
                 hashes.insert(id as usize, near);
