@@ -275,14 +275,7 @@ mod properties {
     }
 
     fn ops() -> impl Strategy<Value = Vec<Op>> {
-        let outcome = prop::sample::select(vec![
-            UrlState::Active,
-            UrlState::Removed,
-            UrlState::Rejected,
-            UrlState::Appealed,
-            UrlState::Reinstated,
-            UrlState::Closed,
-        ]);
+        let outcome = prop::sample::select(UrlState::ALL.into_iter().filter(|s| s.is_outcome()).collect::<Vec<_>>());
         let op = prop_oneof![
             3 => prop::collection::vec((0u8..40, 0u8..3, prop::bool::weighted(0.1)), 1..30).prop_map(Op::Sweep),
             1 => any::<usize>().prop_map(Op::Send),
