@@ -55,6 +55,15 @@ async fn file(
     match endpoint.as_str() {
         "refuse" => (StatusCode::BAD_REQUEST, "the complaint type is not accepted".into()),
         "down" => (StatusCode::SERVICE_UNAVAILABLE, "maintenance".into()),
+        "slow" => {
+            // Files each key once, and answers only after a while: a sender
+            // killed meanwhile never hears that it was filed.
+            if !filed {
+                *filer.lock().unwrap().filed.entry(key).or_default() += 1;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            (StatusCode::CREATED, "{\"status\": \"filed\"}".into())
+        }
         _ if filed => {
             // The same draft again: a filing system that honours the key
             // answers as before, or with 409.
@@ -73,6 +82,17 @@ async fn file(
             (StatusCode::CREATED, "{\"status\": \"filed\"}".into())
         }
     }
+}
+
+/// The filing system on a loopback port; returns what it saw and its base
+/// URL.
+async fn start_filer() -> (Arc<Mutex<Filer>>, String) {
+    let filer = Arc::new(Mutex::new(Filer::default()));
+    let app = Router::new().route("/{endpoint}", post(file)).with_state(filer.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (filer, base)
 }
 
 fn candidate(i: u32, right: &str, holder: &str) -> Candidate {
@@ -154,11 +174,7 @@ async fn every_draft_is_filed_exactly_once() {
     // 7 + 6 URLs in drafts of three: five drafts.
     found(&ledger, 0..13).await;
 
-    let filer = Arc::new(Mutex::new(Filer::default()));
-    let app = Router::new().route("/{endpoint}", post(file)).with_state(filer.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (filer, base) = start_filer().await;
     let fast = ["--timeout", "0.5", "--backoff-ms", "20"];
 
     let l = Ledger::open_existing(&ledger).await.unwrap();
@@ -279,4 +295,66 @@ async fn every_draft_is_filed_exactly_once() {
     let (code, _, err) = send(&ledger, &[]).await;
     assert_eq!(code, 2);
     assert!(err.contains("--spool") && err.contains("--post"), "{err}");
+}
+
+/// A sending killed (SIGKILL) at random points, again and again, then left
+/// to finish: every draft is filed once, always sent with the same key, and
+/// marked sent in the end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sending_killed_at_any_point_files_each_draft_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger.sqlite");
+    found(&ledger, 0..13).await;
+    let (filer, base) = start_filer().await;
+    let url = format!("{base}/slow");
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    eprintln!("kill points from seed {seed}");
+    let mut kills = 0;
+    for _ in 0..5 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        // Somewhere within what is left to send: the filer takes 300 ms a
+        // draft, so the sending is always still running.
+        let l = Ledger::open_existing(&ledger).await.unwrap();
+        let left = l.unsent().await.unwrap().len() as u64;
+        l.close().await;
+        if left == 0 {
+            break;
+        }
+        let at = Duration::from_millis((seed >> 33) % (left * 270));
+        let mut child = knockoff()
+            .args(["drafts", "send", "--post", &url, "--ledger"])
+            .arg(&ledger)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(at).await;
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+    }
+    eprintln!("killed {kills} sendings");
+    assert!(kills > 0, "every sending finished before it could be killed");
+    let (code, _, err) = send(&ledger, &["--post", &url]).await;
+    assert_eq!(code, 0, "{err}");
+    let l = Ledger::open_existing(&ledger).await.unwrap();
+    assert!(l.unsent().await.unwrap().is_empty());
+    let drafts = l.drafts().await.unwrap();
+    l.close().await;
+    let f = filer.lock().unwrap();
+    assert_eq!(f.filed.len(), drafts.len(), "{:?}", f.filed);
+    assert!(f.filed.values().all(|&n| n == 1));
+    for d in &drafts {
+        let keys: std::collections::BTreeSet<&str> = f
+            .requests
+            .iter()
+            .filter(|r| r.2 == d.id)
+            .map(|r| r.1.as_str())
+            .collect();
+        assert_eq!(keys.len(), 1, "{} sent with {keys:?}", d.id);
+    }
 }
