@@ -626,7 +626,7 @@ async fn drafts(cmd: DraftsCommand) -> Result<ExitCode> {
             let mut failed = 0;
             for s in &sent {
                 match &s.result {
-                    Ok(d) => eprintln!("sent {} ({} URLs) to {}: {d:?}", s.draft, s.urls, sink.describe()),
+                    Ok((urls, d)) => eprintln!("sent {} ({urls} URLs) to {}: {d:?}", s.draft, sink.describe()),
                     Err(e) => {
                         failed += 1;
                         eprintln!("error: {e}");

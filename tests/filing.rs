@@ -291,6 +291,12 @@ async fn every_draft_is_filed_exactly_once() {
         .clone();
     assert_eq!(d.idempotency_key, first_key);
 
+    // A draft that is not there is named; the others named still go.
+    let (code, out, err) = send(&ledger, &["--stdout", "--draft", "no-such-draft", "--draft", &ids[2]]).await;
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("no draft no-such-draft"), "{err}");
+    assert_eq!(out.lines().count(), 1);
+
     // No sink named: clap says so.
     let (code, _, err) = send(&ledger, &[]).await;
     assert_eq!(code, 2);

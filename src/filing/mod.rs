@@ -242,8 +242,8 @@ impl Sink {
 #[derive(Debug)]
 pub struct Sent {
     pub draft: String,
-    pub urls: usize,
-    pub result: Result<Delivery, FilingError>,
+    /// The URLs in it, and what the filing system said.
+    pub result: Result<(usize, Delivery), FilingError>,
 }
 
 /// Sends the drafts named (or, when `ids` is empty, every draft not sent
@@ -263,17 +263,23 @@ pub async fn send(
     };
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        let stored = ledger.submit(&id, &clock.stamp()).await?;
-        let draft = Draft::from_stored(&stored, registry)?;
-        let result = sink.deliver(&draft).await;
-        if result.is_ok() {
-            ledger.mark_sent(&id, &sink.describe(), &clock.stamp()).await?;
-        }
-        out.push(Sent {
-            draft: id,
-            urls: draft.items.len(),
-            result,
-        });
+        let result = send_one(ledger, registry, sink, &id, clock).await;
+        out.push(Sent { draft: id, result });
     }
     Ok(out)
+}
+
+/// Freezes the draft, delivers it, and marks it sent once delivered.
+async fn send_one(
+    ledger: &Ledger,
+    registry: &Registry,
+    sink: &mut Sink,
+    id: &str,
+    clock: Clock,
+) -> Result<(usize, Delivery), FilingError> {
+    let stored = ledger.submit(id, &clock.stamp()).await?;
+    let draft = Draft::from_stored(&stored, registry)?;
+    let delivery = sink.deliver(&draft).await?;
+    ledger.mark_sent(id, &sink.describe(), &clock.stamp()).await?;
+    Ok((draft.items.len(), delivery))
 }
