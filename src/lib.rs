@@ -11,6 +11,10 @@
 //!                                                  ledger
 //! ```
 //!
+//! After a sweep, [`filing`] hands drafts to a filing system and
+//! [`notices`] holds the rules of a complaint's life, which the ledger
+//! applies as the platform's outcomes come in.
+//!
 //! [`pipeline`] wires the stages; [`config`] reads the registry of rights
 //! and the site profiles; [`fixture`] is the built-in marketplace that the
 //! tests and the default sweep crawl.

@@ -6,6 +6,12 @@
 //! committed in one transaction as it happens, so a sweep killed at any
 //! moment loses nothing it had already decided, and the files in `out/` can
 //! always be rebuilt from here.
+//!
+//! After drafting, it follows each complaint's life (`lifecycle`): drafts
+//! frozen when sent and filed under the platform's reference, each URL's
+//! state through the platform's outcomes, every change kept as an event.
+//! The batcher it starts holds every URL that has been in a complaint where
+//! it stands, so a sweep never drafts it again by itself.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
