@@ -2,7 +2,7 @@
 //!
 //! Each stage takes one of these in and hands one on:
 //! crawl → [`Listing`] → text/image → [`TextMatch`] / [`ImageMatch`] →
-//! score → [`Candidate`] → batch → [`Draft`](crate::batch::Draft).
+//! score → [`Candidate`] → batch → [`Draft`](crate::report::Draft).
 //! Keeping them here, apart from the stages, lets every stage be tested
 //! alone with hand-made inputs.
 
