@@ -131,13 +131,6 @@ pub enum Filed {
     Already,
 }
 
-/// A draft that was handed to a filing system.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SendRecord {
-    pub sent_to: String,
-    pub sent_at: String,
-}
-
 impl Ledger {
     /// Every URL's state: canonical URL, state, its draft, and whether it
     /// was ever reinstated.
@@ -220,19 +213,6 @@ impl Ledger {
         )
         .fetch_all(&self.pool)
         .await?)
-    }
-
-    /// Where and when a draft was sent, if it was.
-    pub async fn sent(&self, draft_id: &str) -> Result<Option<SendRecord>, LedgerError> {
-        let row: Option<(Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT sent_to, sent_at FROM drafts WHERE id = $1")
-                .bind(draft_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(match row {
-            Some((Some(sent_to), Some(sent_at))) => Some(SendRecord { sent_to, sent_at }),
-            _ => None,
-        })
     }
 
     /// Marks a draft filed under the platform's reference, and every URL in

@@ -27,7 +27,7 @@ use crate::notices::{self, UrlState};
 
 mod lifecycle;
 use lifecycle::{set_state, state_of, StateChange};
-pub use lifecycle::{Applied, Event, Filed, SendRecord};
+pub use lifecycle::{Applied, Event, Filed};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -88,12 +88,6 @@ impl UrlState {
         UrlState::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    /// The platform has the complaint and has not finished with it: the URL
-    /// must not be filed again.
-    pub fn in_notice(self) -> bool {
-        matches!(self, UrlState::Filed | UrlState::Active | UrlState::Appealed)
-    }
-
     /// A state a platform's outcome can put a URL in (the others are set
     /// by knockoff itself).
     pub fn is_outcome(self) -> bool {
