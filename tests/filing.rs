@@ -19,7 +19,7 @@ use knockoff::model::{Candidate, Disposition, Evidence, RightKind, TextField, Te
 use knockoff::report::Draft;
 
 mod common;
-use common::{draft_schema, knockoff, valid_draft};
+use common::{draft_schema, kill_points, knockoff, valid_draft};
 
 /// What the filing system saw.
 #[derive(Default)]
@@ -313,14 +313,9 @@ async fn a_sending_killed_at_any_point_files_each_draft_once() {
     found(&ledger, 0..13).await;
     let (filer, base) = start_filer().await;
     let url = format!("{base}/slow");
-    let mut seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64;
-    eprintln!("kill points from seed {seed}");
+    let mut points = kill_points();
     let mut kills = 0;
     for _ in 0..5 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         // Somewhere within what is left to send: the filer takes 300 ms a
         // draft, so the sending is always still running.
         let l = Ledger::open_existing(&ledger).await.unwrap();
@@ -329,7 +324,7 @@ async fn a_sending_killed_at_any_point_files_each_draft_once() {
         if left == 0 {
             break;
         }
-        let at = Duration::from_millis((seed >> 33) % (left * 270));
+        let at = Duration::from_millis(points.below(left as usize * 270) as u64);
         let mut child = knockoff()
             .args(["drafts", "send", "--post", &url, "--ledger"])
             .arg(&ledger)

@@ -21,7 +21,7 @@ use knockoff::notices::UrlState;
 use knockoff::report::Draft;
 
 mod common;
-use common::{draft_schema, knockoff, run_ok, small_catalogue, sweep, valid_draft};
+use common::{draft_schema, kill_points, knockoff, run_ok, small_catalogue, sweep, valid_draft};
 
 fn write_catalogue(dir: &Path, c: &Catalogue) {
     std::fs::write(dir.join("catalogue.json"), serde_json::to_string(c).unwrap()).unwrap();
@@ -245,15 +245,10 @@ fn kill_at_random_points(dir: &Path, ledger: &Path, drafts: &BTreeMap<String, Dr
     let whole = started.elapsed();
 
     // Random points within the time one uninterrupted run takes.
-    let mut seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64;
-    eprintln!("kill points from seed {seed}");
+    let mut points = kill_points();
     let mut kills = 0;
     for _ in 0..6 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let at = whole.mul_f64((seed >> 11) as f64 / (1u64 << 53) as f64);
+        let at = whole.mul_f64(points.below(1000) as f64 / 1000.0);
         let mut child = quiet(update(&outcomes, ledger)).spawn().unwrap();
         std::thread::sleep(at);
         if child.try_wait().unwrap().is_none() {

@@ -78,3 +78,19 @@ pub fn valid_draft(schema: &jsonschema::Validator, path: &Path) -> serde_json::V
     );
     json
 }
+
+/// A generator for kill points, seeded from the clock so each run tries
+/// other points; the seed is printed so a failing run can be replayed.
+pub fn kill_points() -> knockoff::rng::Rng {
+    let seed = std::env::var("KNOCKOFF_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    eprintln!("kill points from KNOCKOFF_KILL_SEED={seed}");
+    knockoff::rng::Rng::new(seed)
+}
