@@ -137,6 +137,19 @@ pub enum Placement {
     Skipped(Skip),
 }
 
+impl Placement {
+    /// Why a person should look at a candidate the batcher did not place,
+    /// where a person should: complained of before, or a URL no form takes.
+    /// The candidate is kept for review with this reason.
+    pub fn review_reason(&self) -> Option<String> {
+        match self {
+            Placement::Skipped(Skip::Held(r)) => Some(r.clone()),
+            Placement::Skipped(Skip::MalformedUrl(u)) => Some(format!("malformed canonical URL {u:?}")),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Skip {
     /// Already in a draft not yet filed.

@@ -55,6 +55,8 @@ pub enum FilingError {
     },
     #[error("cannot build the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
+    #[error("the bearer token holds characters an HTTP header cannot carry")]
+    Token,
 }
 
 /// How the HTTP sink behaves.
@@ -100,6 +102,8 @@ pub enum Sink {
 pub struct HttpSink {
     opts: HttpOptions,
     client: reqwest::Client,
+    /// `Bearer …`, marked sensitive so that it is never logged.
+    auth: Option<HeaderValue>,
 }
 
 impl HttpSink {
@@ -112,7 +116,15 @@ impl HttpSink {
             .user_agent(concat!("knockoff/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(FilingError::Client)?;
-        Ok(HttpSink { opts, client })
+        let auth = match &opts.token {
+            Some(token) => {
+                let mut v = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| FilingError::Token)?;
+                v.set_sensitive(true);
+                Some(v)
+            }
+            None => None,
+        };
+        Ok(HttpSink { opts, client, auth })
     }
 
     /// Sends one draft until the endpoint has it.
@@ -127,15 +139,8 @@ impl HttpSink {
                 .header(CONTENT_TYPE, "application/json")
                 .header("Idempotency-Key", &draft.idempotency_key)
                 .body(body.to_vec());
-            if let Some(token) = &self.opts.token {
-                let mut v = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| FilingError::GaveUp {
-                    url: url.to_string(),
-                    draft: draft.id.clone(),
-                    attempts: 0,
-                    last: "the token is not a valid header value".into(),
-                })?;
-                v.set_sensitive(true);
-                req = req.header(AUTHORIZATION, v);
+            if let Some(auth) = &self.auth {
+                req = req.header(AUTHORIZATION, auth.clone());
             }
             let (last, wait) = match req.send().await {
                 Ok(r) if r.status().is_success() => return Ok(Delivery::Filed(r.status().as_u16())),

@@ -17,15 +17,19 @@ pub(super) struct Current {
     pub draft: Option<String>,
     pub appeals: u32,
     pub reinstated: bool,
+    pub seller: String,
+    pub right_id: String,
 }
 
 pub(super) async fn state_of(conn: &mut SqliteConnection, canonical: &str) -> Result<Option<Current>, LedgerError> {
-    let row = sqlx::query("SELECT state, draft_id, appeals, reinstated FROM url_states WHERE canonical = $1")
+    let row = sqlx::query(&format!("{STATE_COLUMNS} WHERE canonical = $1"))
         .bind(canonical)
         .fetch_optional(&mut *conn)
         .await?;
     row.map(|r| current(&r)).transpose()
 }
+
+const STATE_COLUMNS: &str = "SELECT canonical, state, draft_id, appeals, reinstated, seller, right_id FROM url_states";
 
 fn current(r: &sqlx::sqlite::SqliteRow) -> Result<Current, LedgerError> {
     Ok(Current {
@@ -33,6 +37,8 @@ fn current(r: &sqlx::sqlite::SqliteRow) -> Result<Current, LedgerError> {
         draft: r.try_get("draft_id")?,
         appeals: r.try_get::<i64, _>("appeals")? as u32,
         reinstated: r.try_get::<i64, _>("reinstated")? != 0,
+        seller: r.try_get("seller")?,
+        right_id: r.try_get("right_id")?,
     })
 }
 
@@ -135,10 +141,9 @@ impl Ledger {
     /// Every URL's state: canonical URL, state, its draft, and whether it
     /// was ever reinstated.
     pub async fn url_states(&self) -> Result<Vec<(String, UrlState, Option<String>, bool)>, LedgerError> {
-        let rows =
-            sqlx::query("SELECT canonical, state, draft_id, appeals, reinstated FROM url_states ORDER BY canonical")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(&format!("{STATE_COLUMNS} ORDER BY canonical"))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let c = current(r)?;
@@ -323,14 +328,9 @@ impl Ledger {
         let mut moved = 0;
         let mut drafts = Vec::new();
         for url in &urls {
-            let r = sqlx::query(
-                "SELECT state, draft_id, appeals, reinstated, seller, right_id FROM url_states WHERE canonical = $1",
-            )
-            .bind(url)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| refuse(format!("{url} is in no complaint")))?;
-            let cur = current(&r)?;
+            let cur = state_of(&mut tx, url)
+                .await?
+                .ok_or_else(|| refuse(format!("{url} is in no complaint")))?;
             if cur.state == UrlState::Review || (cur.state == UrlState::Drafted && o.state != UrlState::Closed) {
                 return Err(refuse(format!(
                     "{url} is {} and has not been filed (`knockoff notices mark-filed` first)",
@@ -352,8 +352,7 @@ impl Ledger {
                 source: &o.source,
                 note: o.note.as_deref(),
             };
-            let (seller, right): (String, String) = (r.try_get("seller")?, r.try_get("right_id")?);
-            set_state(&mut tx, &change, &seller, &right, None).await?;
+            set_state(&mut tx, &change, &cur.seller, &cur.right_id, None).await?;
             if o.state == UrlState::Reinstated {
                 if let Some(notices::Hold::Review(why)) =
                     notices::hold(o.state, true, cur.draft.as_deref().unwrap_or("?"))

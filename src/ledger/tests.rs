@@ -119,8 +119,8 @@ async fn sweep(ledger: &Ledger, limit: usize, cands: &[Candidate], now: &str) ->
     for c in cands {
         let p = b.place(c);
         let mut c = c.clone();
-        if let Placement::Skipped(Skip::Held(r)) = &p {
-            c.disposition = Disposition::Review(r.clone());
+        if let Some(why) = p.review_reason() {
+            c.disposition = Disposition::Review(why);
         }
         ledger.record(run.id, &seen(&c), Some(&c), Some(&p), now).await.unwrap();
         out.push(p);

@@ -152,18 +152,19 @@ pub fn transition(from: UrlState, to: UrlState, appeals: u32) -> Result<Change, 
 /// `None` when it may be drafted.
 pub fn hold(state: UrlState, reinstated: bool, draft: &str) -> Option<Hold> {
     use UrlState::*;
-    match state {
-        Review if reinstated => Some(Hold::Review(format!(
+    let again = || {
+        Some(Hold::Review(format!(
             "reinstated after an appeal on draft {draft}: a person decides whether to complain again"
-        ))),
+        )))
+    };
+    match state {
+        Review if reinstated => again(),
         Review => None,
+        Reinstated => again(),
         Drafted => Some(Hold::Drafted),
         Filed | Active | Appealed => Some(Hold::InNotice(state)),
         Removed => Some(Hold::Review(format!("taken down on draft {draft}, and listed again"))),
         Rejected => Some(Hold::Review(format!("the complaint on draft {draft} was rejected"))),
-        Reinstated => Some(Hold::Review(format!(
-            "reinstated after an appeal on draft {draft}: a person decides whether to complain again"
-        ))),
         Closed if reinstated => Some(Hold::Review(format!(
             "reinstated after an appeal on draft {draft}, since closed"
         ))),

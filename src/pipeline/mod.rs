@@ -472,14 +472,8 @@ fn batch_loop(
         let (candidate, placement) = match a.verdict {
             Ok(mut c) => {
                 let p = batcher.place(&c);
-                // Not drafted for a reason a person should see: kept as a
-                // candidate to review, with that reason.
-                match &p {
-                    Placement::Skipped(Skip::Held(r)) => c.disposition = Disposition::Review(r.clone()),
-                    Placement::Skipped(Skip::MalformedUrl(u)) => {
-                        c.disposition = Disposition::Review(format!("malformed canonical URL {u:?}"))
-                    }
-                    _ => {}
+                if let Some(why) = p.review_reason() {
+                    c.disposition = Disposition::Review(why);
                 }
                 (Some(c), Some(p))
             }
