@@ -196,6 +196,11 @@ pub struct TextMatcher {
     /// The first word of each tell-tale, any case: an ASCII text without
     /// one has no tell-tale, and most texts have none.
     counterfeit_first: AhoCorasick,
+    /// Keys of the first words of the tell-tales that are words of
+    /// letters, and of the plurals of those that are one word: where the
+    /// byte pass sees none of them, nor a piece it does not read, an ASCII
+    /// text has no tell-tale.
+    cue_keys: typo::KeySet,
 }
 
 /// What the matcher knows of a dictionary word.
@@ -423,8 +428,11 @@ impl TextMatcher {
             .map(|m| m.words)
             .max()
             .unwrap_or(1);
+        // Anchored searches too: an ASCII text is searched only where a
+        // tell-tale's first word begins.
         let counterfeit = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Both)
             .build(COUNTERFEIT)?;
         // Leftmost-first, so that a search finds the first of them.
         let counterfeit_first = AhoCorasick::builder()
@@ -444,6 +452,7 @@ impl TextMatcher {
             words,
             counterfeit,
             counterfeit_first,
+            cue_keys: cue_keys(),
         };
         let parts = AhoCorasick::new(&parts)?;
         matcher.find_known_words(&parts);
@@ -513,7 +522,7 @@ impl TextMatcher {
                 // its region: the scan checked what the word is, so it need
                 // not be folded and matched again.
                 if let Some(&known) = self.known.get(&word.key).filter(|k| !k.quiet() && !k.holds) {
-                    let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc));
+                    let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, (!whole).then_some(&*scan)));
                     let found = (field, text, region);
                     self.report_alone(found, word, known, counterfeit, whole_doc, &mut out);
                     continue;
@@ -523,7 +532,7 @@ impl TextMatcher {
             if hits.is_empty() {
                 continue;
             }
-            let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc));
+            let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, (!whole).then_some(&*scan)));
             for hit in hits {
                 let found = Found { text, region, doc };
                 out.extend(self.report(field, &found, hit, counterfeit, whole_doc));
@@ -559,7 +568,7 @@ impl TextMatcher {
     /// Counterfeit tell-tales anywhere in the text, lower-cased as written,
     /// each once, in order of first appearance.
     pub fn counterfeit_words(&self, text: &str) -> Vec<String> {
-        self.counterfeit_of(clamp(text), &mut Doc::default())
+        self.counterfeit_of(clamp(text), &mut Doc::default(), None)
     }
 
     /// Whether a (folded) word is an ordinary dictionary word.
@@ -948,75 +957,88 @@ impl TextMatcher {
         self.known_misses = known_misses;
     }
 
-    /// The counterfeit tell-tales in a text, folded into `doc` where it may
-    /// hold one.
-    fn counterfeit_of(&self, text: &str, doc: &mut Doc) -> Vec<String> {
-        if text.is_ascii() {
-            // An ASCII text folds to itself lower-cased, one character a
-            // byte, so every tell-tale in its folded form begins with the
-            // phrase's first word in the text, and it need not be folded.
-            // Nor need what comes before the first of those words (the
-            // leftmost): no tell-tale starts there, and the byte just before
-            // it is all the check that a phrase starts a word reads.
-            let Some(first) = self.counterfeit_first.find(text) else {
-                return Vec::new();
-            };
-            let chars = text
-                .bytes()
-                .enumerate()
-                .skip(first.start().saturating_sub(1))
-                .map(|(i, b)| (char::from(b.to_ascii_lowercase()), i, i + 1));
+    /// The counterfeit tell-tales in a text, each once, in order of first
+    /// appearance. A text that is not ASCII is folded into `doc` and
+    /// searched whole. An ASCII text folds to itself lower-cased, one
+    /// character a byte, so each tell-tale in its folded form begins where
+    /// the tell-tale's first word begins in the text, and only those places
+    /// are searched: found by the byte pass's words where `scan` has read
+    /// the text ([`TextMatcher::cue_keys`]), else by looking for the first
+    /// words.
+    fn counterfeit_of(&self, text: &str, doc: &mut Doc, scan: Option<&scan::Scan>) -> Vec<String> {
+        if !text.is_ascii() {
+            doc.fold_units(text);
+            let chars = doc.units.iter().map(|u| (u.ch, u.start as usize, u.end as usize));
             return self.counterfeit_in(text, chars);
         }
-        doc.fold_units(text);
-        let chars = doc.units.iter().map(|u| (u.ch, u.start as usize, u.end as usize));
-        self.counterfeit_in(text, chars)
+        let mut starts = Vec::new();
+        let first_words = |starts: &mut Vec<usize>, from: usize, to: usize| {
+            starts.extend(self.counterfeit_first.find_iter(&text[from..to]).map(|m| from + m.start()));
+        };
+        match scan {
+            Some(scan) => {
+                for (start, end, opaque) in scan.may_begin_cue(|key| self.cue_keys.contains(&key)) {
+                    if opaque {
+                        // A piece the byte pass does not read may hold a
+                        // first word anywhere ("1:1", "x1:1").
+                        first_words(&mut starts, start, end);
+                    } else {
+                        starts.push(start);
+                    }
+                }
+            }
+            None => first_words(&mut starts, 0, text.len()),
+        }
+        self.counterfeit_at(text, &starts)
     }
 
     /// The counterfeit tell-tales in `text`, given as its folded characters
-    /// with the byte span each came from.
+    /// with the byte span each came from: all of them searched.
     fn counterfeit_in(&self, text: &str, chars: impl Iterator<Item = (char, usize, usize)>) -> Vec<String> {
-        // Fold separators between the words of a phrase into one space, and
-        // remember each byte's span.
-        let mut folded = String::with_capacity(text.len());
-        let mut map: Vec<(usize, usize)> = Vec::with_capacity(text.len());
-        let mut after_space = false;
-        for (ch, start, end) in chars {
-            let c = if ch == ' ' || ch == '-' || ch == '_' || ch.is_whitespace() {
-                ' '
-            } else {
-                ch
-            };
-            if c == ' ' && after_space {
-                continue;
-            }
-            after_space = c == ' ';
-            folded.push(c);
-            for _ in 0..c.len_utf8() {
-                map.push((start, end));
+        let (mut folded, mut map) = (String::with_capacity(text.len()), Vec::with_capacity(text.len()));
+        fold_cues(chars, usize::MAX, &mut folded, &mut map);
+        let mut found = Vec::new();
+        for m in self.counterfeit.find_iter(&folded) {
+            if let Some(word) = cue_at(text, &folded, &map, m.start(), m.end()) {
+                push_new(&mut found, word);
             }
         }
-        let mut found: Vec<String> = Vec::new();
-        for m in self.counterfeit.find_iter(&folded) {
-            let (s, e) = (m.start(), m.end());
-            if folded[..s].chars().next_back().is_some_and(char::is_alphanumeric) {
+        found
+    }
+
+    /// The tell-tales of an ASCII `text` that begin at the byte offsets
+    /// `starts` (ascending), as a search of the whole folded text finds
+    /// them: each match there takes its text, so that none starts inside
+    /// the one before, whether or not that one stands as a word.
+    fn counterfeit_at(&self, text: &str, starts: &[usize]) -> Vec<String> {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        let (mut folded, mut map) = (String::new(), Vec::new());
+        let mut resume = 0;
+        for &start in starts {
+            if start < resume {
                 continue;
             }
-            let mut after = folded[e..].chars();
-            if let Some(c) = after.next().filter(|c| c.is_alphanumeric()) {
-                // "replicas" is still the word; "1:10" is not "1:1", nor
-                // "AAAA" "AAA".
-                let plural = c == 's'
-                    && folded[..e].ends_with(|c: char| c.is_alphabetic() && c != 's')
-                    && !after.next().is_some_and(char::is_alphanumeric);
-                if !plural {
-                    continue;
-                }
-            }
-            if let Some(word) = text.get(map[s].0..map[e - 1].1).map(str::to_lowercase) {
-                if !found.contains(&word) {
-                    found.push(word);
-                }
+            // From the byte before, which says whether the match starts a
+            // word, to the two after the longest tell-tale, which say
+            // whether it ends one.
+            let from = start.saturating_sub(1);
+            let chars = bytes[from..]
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| (char::from(b.to_ascii_lowercase()), from + i, from + i + 1));
+            folded.clear();
+            map.clear();
+            fold_cues(chars, LONGEST_CUE + 3, &mut folded, &mut map);
+            let input = aho_corasick::Input::new(&folded)
+                .range(start - from..)
+                .anchored(aho_corasick::Anchored::Yes);
+            let Some(m) = self.counterfeit.find(input) else {
+                continue;
+            };
+            resume = map[m.end() - 1].1;
+            if let Some(word) = cue_at(text, &folded, &map, m.start(), m.end()) {
+                push_new(&mut found, word);
             }
         }
         found
@@ -1187,6 +1209,97 @@ impl fmt::Debug for TextMatcher {
             .field("words", &self.words.len())
             .field("memory_usage", &self.memory_usage())
             .finish()
+    }
+}
+
+/// The most characters in a tell-tale.
+const LONGEST_CUE: usize = {
+    let mut longest = 0;
+    let mut k = 0;
+    while k < COUNTERFEIT.len() {
+        if COUNTERFEIT[k].len() > longest {
+            longest = COUNTERFEIT[k].len();
+        }
+        k += 1;
+    }
+    longest
+};
+
+/// [`TextMatcher::cue_keys`]: the keys of the tell-tales' first words of
+/// letters, and of the plurals of those of one word.
+fn cue_keys() -> typo::KeySet {
+    let mut keys = typo::KeySet::default();
+    for phrase in COUNTERFEIT {
+        let first = phrase.split(' ').next().unwrap_or(phrase);
+        if !first.bytes().all(|b| b.is_ascii_alphabetic()) {
+            // The byte pass reads no word here: the piece is opaque.
+            continue;
+        }
+        let mut forms = vec![first.to_string()];
+        if !phrase.contains(' ') {
+            forms.push(format!("{first}s"));
+        }
+        for form in forms {
+            keys.insert(scan::word_key(Doc::new(&form).skel.as_bytes()));
+        }
+    }
+    keys
+}
+
+/// Folds characters (with the byte span each came from) for the tell-tale
+/// search: every run of separators becomes one space. Stops after `limit`
+/// characters; `map` gives each byte of `folded` its span.
+fn fold_cues(
+    chars: impl Iterator<Item = (char, usize, usize)>,
+    limit: usize,
+    folded: &mut String,
+    map: &mut Vec<(usize, usize)>,
+) {
+    let mut after_space = false;
+    let mut count = 0;
+    for (ch, start, end) in chars {
+        if count == limit {
+            break;
+        }
+        let c = if ch == '-' || ch == '_' || ch.is_whitespace() {
+            ' '
+        } else {
+            ch
+        };
+        if c == ' ' && after_space {
+            continue;
+        }
+        after_space = c == ' ';
+        folded.push(c);
+        count += 1;
+        for _ in 0..c.len_utf8() {
+            map.push((start, end));
+        }
+    }
+}
+
+/// The tell-tale the automaton found at `s..e` of `folded`, as written in
+/// `text` and lower-cased, if it stands as a word: "replicas" is still the
+/// word; "1:10" is not "1:1", nor "AAAA" "AAA".
+fn cue_at(text: &str, folded: &str, map: &[(usize, usize)], s: usize, e: usize) -> Option<String> {
+    if folded[..s].chars().next_back().is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    let mut after = folded[e..].chars();
+    if let Some(c) = after.next().filter(|c| c.is_alphanumeric()) {
+        let plural = c == 's'
+            && folded[..e].ends_with(|c: char| c.is_alphabetic() && c != 's')
+            && !after.next().is_some_and(char::is_alphanumeric);
+        if !plural {
+            return None;
+        }
+    }
+    text.get(map[s].0..map[e - 1].1).map(str::to_lowercase)
+}
+
+fn push_new(found: &mut Vec<String>, word: String) {
+    if !found.contains(&word) {
+        found.push(word);
     }
 }
 

@@ -232,6 +232,22 @@ impl Scan {
     }
 }
 
+impl Scan {
+    /// Where a counterfeit tell-tale may begin, in order, as byte ranges:
+    /// the words whose key `cue` accepts, and the pieces the byte pass does
+    /// not read (`true`), anywhere in which one may begin.
+    pub(crate) fn may_begin_cue<'a>(
+        &'a self,
+        cue: impl Fn(u64) -> bool + 'a,
+    ) -> impl Iterator<Item = (usize, usize, bool)> + 'a {
+        self.toks.iter().filter_map(move |tok| match tok.kind {
+            Kind::Word(key) if cue(key) => Some((tok.start as usize, tok.end as usize, false)),
+            Kind::Opaque => Some((tok.start as usize, tok.end as usize, true)),
+            _ => None,
+        })
+    }
+}
+
 /// The token `n` counted tokens from `t` (backwards or forwards), or the
 /// last one there is; pieces that are not counted are passed over.
 fn walk(toks: &[Tok], mut t: usize, n: usize, forward: bool) -> usize {

@@ -561,15 +561,20 @@ proptest! {
         let _ = m.counterfeit_words(&text);
     }
 
-    /// An ASCII text read for tell-tales from its first tell-tale's first
-    /// word on gives what reading all of it gives.
+    /// An ASCII text searched for tell-tales only where their first words
+    /// begin (found by looking for them, or by the byte pass's words) gives
+    /// what searching all of it gives.
     #[test]
-    fn counterfeit_words_from_the_first_word_on(
-        text in "(replica|REPLICAS|super|copy|high|aaa|1:1|fake|mirror|quality|x|1|s| |-|_|  |,|\n){0,14}",
+    fn counterfeit_words_where_first_words_begin(
+        text in "(replica|REPLICAS|Replicas!|super|superb|copy|high|thigh|aaa|AAAA|aaas|1:1|x1:1:1|fake|fakes|mirror|quality|original|x|1|s|'|!| |-|_|  |,|\n){0,14}",
     ) {
         let m = matcher();
         let all = text.bytes().enumerate().map(|(i, b)| (char::from(b.to_ascii_lowercase()), i, i + 1));
-        prop_assert_eq!(m.counterfeit_words(&text), m.counterfeit_in(&text, all));
+        let expected = m.counterfeit_in(&text, all);
+        prop_assert_eq!(&m.counterfeit_words(&text), &expected);
+        let mut scan = super::scan::Scan::default();
+        scan.scan(&text, |_| super::scan::Part::Around, 1, 1);
+        prop_assert_eq!(m.counterfeit_of(&text, &mut Doc::default(), Some(&scan)), expected);
     }
 
     /// Matching only the loud regions of a text finds exactly what
