@@ -216,6 +216,12 @@ struct Known {
     /// mark of several words: only then can it be part of a match of the
     /// automaton.
     holds: bool,
+    /// Whether it is no near miss and holds no word of a mark of several
+    /// words, and every mark the automaton finds in it is glued inside it
+    /// where the glue check turns it down ("nike" in "moniker"): written
+    /// without a change from lower to upper case (which the glue check
+    /// may take for a word boundary), no match can involve it.
+    inert: bool,
 }
 
 /// [`Known::found`] of a word whose matches are not kept (too many, or too
@@ -279,10 +285,23 @@ enum Form {
     Solid,
 }
 
+/// How the glue check reads the rest of a word a mark is glued into.
+#[derive(Clone, Copy)]
+enum Rest<'a> {
+    /// As written.
+    AsWritten,
+    /// As any spelling with the same skeleton ("iamp" as "lamp"): a word
+    /// of the dictionary stands for all of them. Holds the keys of the
+    /// dictionary's skeletons.
+    AnySpelling(&'a typo::KeySet),
+}
+
 /// Buffers the typo pass reuses from word to word.
 #[derive(Default)]
 struct Scratch {
     chars: Vec<char>,
+    /// A candidate mark's skeleton, to verify against `chars`.
+    mark_chars: Vec<char>,
     candidates: Vec<u32>,
     probes: Vec<u64>,
     /// Per token: its key and its dictionary entry.
@@ -504,8 +523,8 @@ impl TextMatcher {
                 alone: None,
             });
         } else {
-            let part = |key| match self.known.get(&key) {
-                Some(k) if k.quiet() => scan::Part::Nothing,
+            let part = |key: u64, camel: bool| match self.known.get(&key) {
+                Some(k) if k.quiet() || (k.inert && !camel) => scan::Part::Nothing,
                 // A near miss that holds no mark nor word of one: only a
                 // run of words could reach past it, and such a run holds a
                 // word of its mark, which reaches back.
@@ -641,14 +660,14 @@ impl TextMatcher {
                             run.start + (span & 0xFFFF) as usize,
                         )
                     });
-                    self.whole_hits(doc, found, hits);
+                    self.whole_hits(doc, found, Rest::AsWritten, hits);
                 }
                 _ => {
                     let found = self
                         .automaton
                         .find_iter(aho_corasick::Input::new(&doc.skel).range(run))
                         .map(|m| (m.pattern().as_usize(), m.start(), m.end()));
-                    self.whole_hits(doc, found, hits);
+                    self.whole_hits(doc, found, Rest::AsWritten, hits);
                 }
             }
         }
@@ -656,7 +675,13 @@ impl TextMatcher {
 
     /// [`TextMatcher::whole_pass`] given what the automaton found, in
     /// order: (pattern, start, end) in the skeleton.
-    fn whole_hits(&self, doc: &Doc, found: impl Iterator<Item = (usize, usize, usize)>, hits: &mut Vec<Hit>) {
+    fn whole_hits(
+        &self,
+        doc: &Doc,
+        found: impl Iterator<Item = (usize, usize, usize)>,
+        rest: Rest<'_>,
+        hits: &mut Vec<Hit>,
+    ) {
         let skel = doc.skel.as_bytes();
         for (pattern, s, e) in found {
             let token_start = skel[..s].iter().rposition(|&b| b == b' ').map_or(0, |p| p + 1);
@@ -678,7 +703,7 @@ impl TextMatcher {
                     continue;
                 };
                 let glued = !(whole || plural);
-                if glued && !self.glue_ok(doc, cm, (token_start, s), (e, token_end)) {
+                if glued && !self.glue_ok(doc, cm, (token_start, s), (e, token_end), rest) {
                     continue;
                 }
                 let joined = glued
@@ -712,7 +737,14 @@ impl TextMatcher {
     /// Whether a mark glued inside a longer word is believable; see the
     /// module docs. `before` and `after` are the skeleton ranges of the
     /// rest of the word.
-    fn glue_ok(&self, doc: &Doc, mark: &CompiledMark, before: (usize, usize), after: (usize, usize)) -> bool {
+    fn glue_ok(
+        &self,
+        doc: &Doc,
+        mark: &CompiledMark,
+        before: (usize, usize),
+        after: (usize, usize),
+        rest: Rest<'_>,
+    ) -> bool {
         if mark.len < SHORT {
             return false;
         }
@@ -728,10 +760,22 @@ impl TextMatcher {
             if a == b || doc.case_boundary(split) {
                 return true;
             }
-            let rest = doc.plain(a, b);
-            rest.chars().all(|c| c.is_ascii_digit())
-                || self.words.contains(&rest)
-                || (!short && rest.chars().count() <= 2)
+            match rest {
+                Rest::AsWritten => {
+                    let rest = doc.plain(a, b);
+                    rest.chars().all(|c| c.is_ascii_digit())
+                        || self.words.contains(&rest)
+                        || (!short && rest.chars().count() <= 2)
+                }
+                // A rest as long as written is at least as long as its
+                // skeleton.
+                Rest::AnySpelling(dictionary) => {
+                    let skel = doc.skel.get(a..b).unwrap_or("");
+                    skel.chars().any(|c| c.is_ascii_digit())
+                        || dictionary.contains(&scan::word_key(skel.as_bytes()))
+                        || (!short && skel.chars().count() <= 2)
+                }
+            }
         };
         rest_ok(before, before.1) && rest_ok(after, after.0)
     }
@@ -866,6 +910,7 @@ impl TextMatcher {
         out.clear();
         let Scratch {
             chars,
+            mark_chars,
             candidates,
             probes,
             ..
@@ -897,8 +942,9 @@ impl TextMatcher {
             if chars.len().abs_diff(cm.len) > edits {
                 continue;
             }
-            let d = strsim::osa_distance(window, &cm.skel);
-            if d > 0 && d <= edits {
+            mark_chars.clear();
+            mark_chars.extend(cm.skel.chars());
+            if let Some(d) = typo::osa_within(chars, mark_chars, edits).filter(|&d| d > 0) {
                 out.push((mark, d));
             }
         }
@@ -915,6 +961,11 @@ impl TextMatcher {
         let mut known_misses = Vec::new();
         let mut scratch = Scratch::default();
         let mut misses = Vec::new();
+        let dictionary: typo::KeySet = self
+            .words
+            .iter()
+            .map(|word| scan::word_key(Doc::new(word).skel.as_bytes()))
+            .collect();
         for word in self.words.iter() {
             let doc = Doc::new(word);
             if doc.tokens.len() != 1 {
@@ -940,14 +991,27 @@ impl TextMatcher {
                 known_misses.truncate(found_at);
                 found = NOT_KEPT;
             }
-            let holds = any || parts.is_match(&doc.skel);
+            let in_part = parts.is_match(&doc.skel);
+            // Alone in its run of the whole pass, as a listing would show it
+            // in lower case, and as any word with its skeleton ("rnoniker"
+            // for "moniker"): the glue check reads only the word itself.
+            let inert = len == 0 && !in_part && found != NOT_KEPT && {
+                let kept = &known_misses[found_at..];
+                let finds = kept
+                    .iter()
+                    .map(|&(p, span)| (p as usize, (span >> 16) as usize, (span & 0xFFFF) as usize));
+                let mut hits = Vec::new();
+                self.whole_hits(&doc, finds, Rest::AnySpelling(&dictionary), &mut hits);
+                hits.is_empty()
+            };
             known.insert(
                 scan::word_key(doc.skel.as_bytes()),
                 Known {
                     start,
                     len,
                     found,
-                    holds,
+                    holds: any || in_part,
+                    inert,
                 },
             );
         }
@@ -959,7 +1023,11 @@ impl TextMatcher {
 
     /// The counterfeit tell-tales in a text, each once, in order of first
     /// appearance. A text that is not ASCII is folded into `doc` and
-    /// searched whole. An ASCII text folds to itself lower-cased, one
+    /// searched whole, unless `scan` shows it has none: a tell-tale's
+    /// first word, folded, lies inside one piece of the text (first words
+    /// hold no space), in a word [`TextMatcher::cue_keys`] knows or in a
+    /// piece the byte pass does not read, which is folded alone to look.
+    /// An ASCII text folds to itself lower-cased, one
     /// character a byte, so each tell-tale in its folded form begins where
     /// the tell-tale's first word begins in the text, and only those places
     /// are searched: found by the byte pass's words where `scan` has read
@@ -967,6 +1035,22 @@ impl TextMatcher {
     /// words.
     fn counterfeit_of(&self, text: &str, doc: &mut Doc, scan: Option<&scan::Scan>) -> Vec<String> {
         if !text.is_ascii() {
+            if let Some(scan) = scan {
+                let mut piece = String::new();
+                let may_hold = scan
+                    .may_begin_cue(|key| self.cue_keys.contains(&key))
+                    .any(|(start, end, opaque)| {
+                        !opaque || {
+                            doc.fold_units(&text[start..end]);
+                            piece.clear();
+                            piece.extend(doc.units.iter().map(|u| u.ch));
+                            self.counterfeit_first.is_match(&piece)
+                        }
+                    });
+                if !may_hold {
+                    return Vec::new();
+                }
+            }
             doc.fold_units(text);
             let chars = doc.units.iter().map(|u| (u.ch, u.start as usize, u.end as usize));
             return self.counterfeit_in(text, chars);

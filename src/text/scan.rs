@@ -66,8 +66,10 @@ pub(crate) struct Alone {
 
 #[derive(Clone, Copy, Debug)]
 enum Kind {
-    /// A word of two or more ASCII letters; its skeleton's key.
-    Word(u64),
+    /// A word of two or more ASCII letters: its skeleton's key, and
+    /// whether it changes from a lower-case letter to an upper-case one
+    /// ("VeloraHoodie"), where a mark glued inside it may be believed.
+    Word(u64, bool),
     /// One ASCII letter alone.
     Single,
     /// A whitespace-delimited piece the byte pass does not tokenise.
@@ -124,7 +126,7 @@ impl Scan {
     /// take part in; `reach` is how many words either side of a loud word a
     /// match can involve; `context` how many words before a region an
     /// honest-reference phrase can take.
-    pub(crate) fn scan(&mut self, text: &str, part: impl Fn(u64) -> Part, reach: usize, context: usize) {
+    pub(crate) fn scan(&mut self, text: &str, part: impl Fn(u64, bool) -> Part, reach: usize, context: usize) {
         self.chunks.clear();
         self.toks.clear();
         self.regions.clear();
@@ -143,12 +145,12 @@ impl Scan {
             let mut opaque = false;
             while i < bytes.len() && !is_space(bytes[i]) {
                 if bytes[i].is_ascii_alphabetic() {
-                    let (end, key) = word_at(bytes, i, &mut self.skel);
+                    let (end, key, camel) = word_at(bytes, i, &mut self.skel);
                     self.toks.push(Tok {
                         chunk,
                         start: i as u32,
                         end: end as u32,
-                        kind: if end - i == 1 { Kind::Single } else { Kind::Word(key) },
+                        kind: if end - i == 1 { Kind::Single } else { Kind::Word(key, camel) },
                     });
                     i = end;
                 } else {
@@ -173,7 +175,7 @@ impl Scan {
         self.reach.clear();
         self.reach.extend(toks.iter().enumerate().map(|(t, tok)| {
             match tok.kind {
-                Kind::Word(key) => match part(key) {
+                Kind::Word(key, camel) => match part(key, camel) {
                     Part::Nothing => None,
                     Part::Alone => Some((0, true)),
                     Part::Around => Some((reach, false)),
@@ -183,7 +185,7 @@ impl Scan {
                 // or next to a piece that may continue one ("V 3 L O R A").
                 Kind::Single => [t.wrapping_sub(1), t + 1]
                     .iter()
-                    .any(|&n| toks.get(n).is_some_and(|o| !matches!(o.kind, Kind::Word(_))))
+                    .any(|&n| toks.get(n).is_some_and(|o| !matches!(o.kind, Kind::Word(..))))
                     .then_some((reach, false)),
             }
         }));
@@ -213,7 +215,7 @@ impl Scan {
                     let tok = toks[t];
                     let only = |n: usize| toks.get(n).is_none_or(|o| o.chunk != tok.chunk);
                     let alone = match tok.kind {
-                        Kind::Word(key) if alone && only(t.wrapping_sub(1)) && only(t + 1) => Some(Alone {
+                        Kind::Word(key, _) if alone && only(t.wrapping_sub(1)) && only(t + 1) => Some(Alone {
                             start: tok.start as usize,
                             end: tok.end as usize,
                             key,
@@ -241,7 +243,7 @@ impl Scan {
         cue: impl Fn(u64) -> bool + 'a,
     ) -> impl Iterator<Item = (usize, usize, bool)> + 'a {
         self.toks.iter().filter_map(move |tok| match tok.kind {
-            Kind::Word(key) if cue(key) => Some((tok.start as usize, tok.end as usize, false)),
+            Kind::Word(key, _) if cue(key) => Some((tok.start as usize, tok.end as usize, false)),
             Kind::Opaque => Some((tok.start as usize, tok.end as usize, true)),
             _ => None,
         })
@@ -302,9 +304,10 @@ fn letters(x: u64) -> u64 {
     (y + ONES * 0x1F) & !(y + ONES * 0x05) & !x & HIGH
 }
 
-/// The end of the run of ASCII letters that starts at `i`, and the
+/// The end of the run of ASCII letters that starts at `i`, the
 /// [`word_key`] of its skeleton (lower case, `l` as `i`, `rn` as `m`, `vv`
-/// as `w`, as [`super::normalize`] writes it).
+/// as `w`, as [`super::normalize`] writes it), and whether a lower-case
+/// letter in it is followed by an upper-case one.
 ///
 /// Eight bytes at a time: without `rn` or `vv` the skeleton is the word
 /// lower-cased with `l` as `i`, byte for byte, so each eight bytes of the
@@ -312,8 +315,9 @@ fn letters(x: u64) -> u64 {
 /// `u64` and hashed as they are. A word with `rn` or `vv` (a few in a
 /// hundred) is written out a byte at a time into `skel` instead.
 #[inline]
-fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
+fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64, bool) {
     let mut key = WordKey::default();
+    let mut camel = 0;
     let mut j = i;
     loop {
         let x = load(bytes, j);
@@ -332,7 +336,11 @@ fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
         // Each byte against the one after it ("rn" may straddle two loads);
         // a byte that is `n` or `v` with the case bit set is a letter, so
         // both bytes of a pair are in the word.
-        let next = load(bytes, j + 1) | CASE;
+        let after = load(bytes, j + 1);
+        // A lower-case letter of the word before an upper-case letter (the
+        // case bit moved down from the high bit of `letters`).
+        camel |= x & !after & CASE & (letters(after) >> 2) & keep;
+        let next = after | CASE;
         let pairs = (eq(low, b'r') & eq(next, b'n')) | (eq(low, b'v') & eq(next, b'v'));
         if pairs & keep != 0 {
             return word_at_slowly(bytes, i, skel);
@@ -344,15 +352,17 @@ fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
             break;
         }
     }
-    (j, key.finish(j - i))
+    (j, key.finish(j - i), camel != 0)
 }
 
 /// [`word_at`] a byte at a time, for words with `rn` or `vv`.
 #[cold]
-fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
+fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64, bool) {
     skel.clear();
     let mut j = i;
+    let mut camel = false;
     while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
+        camel |= bytes[j].is_ascii_lowercase() && bytes.get(j + 1).is_some_and(u8::is_ascii_uppercase);
         let c = bytes[j].to_ascii_lowercase();
         let next = bytes.get(j + 1).map(u8::to_ascii_lowercase);
         let (out, step) = match (c, next) {
@@ -364,7 +374,7 @@ fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
         skel.push(out);
         j += step;
     }
-    (j, word_key(skel))
+    (j, word_key(skel), camel)
 }
 
 /// The key by which the matcher knows a word: a hash of the bytes of its
@@ -428,7 +438,9 @@ mod tests {
         let mut i = 0;
         while i < bytes.len() {
             if bytes[i].is_ascii_alphabetic() {
-                let (end, key) = word_at(bytes, i, &mut Vec::new());
+                let (end, key, camel) = word_at(bytes, i, &mut Vec::new());
+                let changes = text[i..end].as_bytes().windows(2).any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
+                assert_eq!(camel, changes, "{text}");
                 out.push((i, end, key));
                 i = end;
             } else {
@@ -481,8 +493,8 @@ mod tests {
     }
 
     /// `quiet` words are quiet, any other word may reach its neighbours.
-    fn part(quiet: &KeySet) -> impl Fn(u64) -> Part + '_ {
-        |k| {
+    fn part(quiet: &KeySet) -> impl Fn(u64, bool) -> Part + '_ {
+        |k, _| {
             if quiet.contains(&k) {
                 Part::Nothing
             } else {
@@ -517,7 +529,7 @@ mod tests {
         let mut scan = Scan::default();
         let keys: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
         let text = "new onyx hoodie";
-        scan.scan(text, |k| if k == alone { Part::Alone } else { part(&keys)(k) }, 1, 5);
+        scan.scan(text, |k, camel| if k == alone { Part::Alone } else { part(&keys)(k, camel) }, 1, 5);
         assert_eq!((scan.regions[0].start, scan.regions[0].end), (4, 8));
         // Regions that touch are one.
         assert_eq!(regions("x1 new y2 all z3", &quiet, 1, 5), ["x1 new y2 all z3"]);
