@@ -541,7 +541,8 @@ impl TextMatcher {
                 // its region: the scan checked what the word is, so it need
                 // not be folded and matched again.
                 if let Some(&known) = self.known.get(&word.key).filter(|k| !k.quiet() && !k.holds) {
-                    let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, (!whole).then_some(&*scan)));
+                    let counterfeit = counterfeit
+                        .get_or_insert_with(|| self.counterfeit_of(text, whole_doc, (!whole).then_some(&*scan)));
                     let found = (field, text, region);
                     self.report_alone(found, word, known, counterfeit, whole_doc, &mut out);
                     continue;
@@ -551,7 +552,8 @@ impl TextMatcher {
             if hits.is_empty() {
                 continue;
             }
-            let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, (!whole).then_some(&*scan)));
+            let counterfeit =
+                counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, (!whole).then_some(&*scan)));
             for hit in hits {
                 let found = Found { text, region, doc };
                 out.extend(self.report(field, &found, hit, counterfeit, whole_doc));
@@ -1057,7 +1059,11 @@ impl TextMatcher {
         }
         let mut starts = Vec::new();
         let first_words = |starts: &mut Vec<usize>, from: usize, to: usize| {
-            starts.extend(self.counterfeit_first.find_iter(&text[from..to]).map(|m| from + m.start()));
+            starts.extend(
+                self.counterfeit_first
+                    .find_iter(&text[from..to])
+                    .map(|m| from + m.start()),
+            );
         };
         match scan {
             Some(scan) => {

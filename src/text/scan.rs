@@ -150,7 +150,11 @@ impl Scan {
                         chunk,
                         start: i as u32,
                         end: end as u32,
-                        kind: if end - i == 1 { Kind::Single } else { Kind::Word(key, camel) },
+                        kind: if end - i == 1 {
+                            Kind::Single
+                        } else {
+                            Kind::Word(key, camel)
+                        },
                     });
                     i = end;
                 } else {
@@ -360,9 +364,7 @@ fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64, bool) {
 fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64, bool) {
     skel.clear();
     let mut j = i;
-    let mut camel = false;
     while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
-        camel |= bytes[j].is_ascii_lowercase() && bytes.get(j + 1).is_some_and(u8::is_ascii_uppercase);
         let c = bytes[j].to_ascii_lowercase();
         let next = bytes.get(j + 1).map(u8::to_ascii_lowercase);
         let (out, step) = match (c, next) {
@@ -374,6 +376,9 @@ fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64, bo
         skel.push(out);
         j += step;
     }
+    let camel = bytes[i..j]
+        .windows(2)
+        .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
     (j, word_key(skel), camel)
 }
 
@@ -439,7 +444,10 @@ mod tests {
         while i < bytes.len() {
             if bytes[i].is_ascii_alphabetic() {
                 let (end, key, camel) = word_at(bytes, i, &mut Vec::new());
-                let changes = text[i..end].as_bytes().windows(2).any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
+                let changes = text[i..end]
+                    .as_bytes()
+                    .windows(2)
+                    .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
                 assert_eq!(camel, changes, "{text}");
                 out.push((i, end, key));
                 i = end;
@@ -529,7 +537,12 @@ mod tests {
         let mut scan = Scan::default();
         let keys: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
         let text = "new onyx hoodie";
-        scan.scan(text, |k, camel| if k == alone { Part::Alone } else { part(&keys)(k, camel) }, 1, 5);
+        scan.scan(
+            text,
+            |k, camel| if k == alone { Part::Alone } else { part(&keys)(k, camel) },
+            1,
+            5,
+        );
         assert_eq!((scan.regions[0].start, scan.regions[0].end), (4, 8));
         // Regions that touch are one.
         assert_eq!(regions("x1 new y2 all z3", &quiet, 1, 5), ["x1 new y2 all z3"]);

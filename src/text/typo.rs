@@ -192,7 +192,9 @@ pub(crate) fn osa_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
         }
         for j in i.saturating_sub(k).max(1)..=(i + k).min(m) {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev][j] + 1).min(rows[cur][j - 1] + 1).min(rows[prev][j - 1] + cost);
+            let mut d = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(rows[prev2][j - 2] + 1);
             }
