@@ -174,24 +174,25 @@ impl DeletionIndex {
 /// marks.
 pub(crate) fn osa_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
     let (n, m) = (a.len(), b.len());
-    if n.abs_diff(m) > k || n > MAX_CHARS || m > MAX_CHARS {
+    if n.abs_diff(m) > k || n > MAX_CHARS || m > MAX_CHARS || k >= usize::from(u8::MAX) {
         return None;
     }
     // Every cell is kept at most `far`: a cell past `k` is as good as any
-    // other past it, and none off the band can be within it.
-    let far = k + 1;
+    // other past it, and none off the band can be within it. So cells fit
+    // a byte, and the rows are small to set.
+    let far = k as u8 + 1;
     let mut rows = [[far; MAX_CHARS + 1]; 3];
     for (j, cell) in rows[0].iter_mut().enumerate().take(m.min(k) + 1) {
-        *cell = j;
+        *cell = j as u8;
     }
     for i in 1..=n {
         let (cur, prev, prev2) = (i % 3, (i - 1) % 3, (i + 1) % 3);
         rows[cur][..=m].fill(far);
         if i <= k {
-            rows[cur][0] = i;
+            rows[cur][0] = i as u8;
         }
         for j in i.saturating_sub(k).max(1)..=(i + k).min(m) {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
             let mut d = (rows[prev][j] + 1)
                 .min(rows[cur][j - 1] + 1)
                 .min(rows[prev][j - 1] + cost);
@@ -201,7 +202,7 @@ pub(crate) fn osa_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
             rows[cur][j] = d.min(far);
         }
     }
-    let d = rows[n % 3][m];
+    let d = usize::from(rows[n % 3][m]);
     (d <= k).then_some(d)
 }
 
