@@ -1,7 +1,22 @@
-//! Radius queries over 256-bit hashes: the multi-index [`HammingIndex`]
-//! against a plain popcount scan, at 10^4, 10^5 and 10^6 random hashes and
-//! radius 32, for queries with a match planted 20 bits away and for random
-//! queries (which match nothing).
+//! Radius queries over hashes, against a plain popcount scan:
+//!
+//! - `radius_32`: the exact multi-index [`HammingIndex`] over 256-bit
+//!   hashes at radius 32, at 10^4, 10^5 and 10^6 random hashes, for queries
+//!   with a match planted 20 bits away and for random queries (which match
+//!   nothing);
+//! - `signature_128`: the comparator's look-up, a [`SlotIndex`] of 512-bit
+//!   signatures at [`MATCH_DISTANCE`] (128), over as many random
+//!   signatures, for near copies planted 102 bits away (20% of the bits,
+//!   split evenly between the halves) and for random queries;
+//! - `coarse_20`: the partial-match search's look-up, a [`SlotIndex`] of
+//!   64-bit coarse hashes at 20 bits, for copies planted about 10 bits
+//!   away and random queries;
+//! - `listing`: every look-up one unmatched listing image makes (the
+//!   whole picture, the crops, 481 windows of one shape, the turned views
+//!   and the 8 cut rectangles), over the synthetic views of 100 and of
+//!   100 000 works (2 views a work, 16 turned views and 48 crops a view,
+//!   all of one shape), against the same look-ups by scan. Random hashes
+//!   stand in for the views: the look-ups, not the hashing, are timed.
 //!
 //! Each iteration is one query, taken in turn from 256 different ones: one
 //! query repeated would keep its buckets and candidates in the cache and
@@ -11,12 +26,13 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use knockoff::image::index::linear_scan;
-use knockoff::image::index::HammingIndex;
-use knockoff::image::Hash256;
+use knockoff::image::index::{linear_scan, HammingIndex, SlotIndex, Slotted};
+use knockoff::image::{Hash256, Signature, MATCH_DISTANCE};
 use knockoff::rng::Rng;
 
 const RADIUS: u32 = 32;
+/// The partial-match search's proposal radius, of 64 bits.
+const PROPOSE_DISTANCE: u32 = 20;
 /// Distinct queries of each kind.
 const QUERIES: usize = 256;
 
@@ -27,12 +43,30 @@ fn scan(hashes: &[Hash256], q: &Hash256, radius: u32) -> Vec<(u32, u32)> {
     found
 }
 
-fn bench(c: &mut Criterion) {
-    let mut group = c.benchmark_group("radius_32");
+fn signature(state: &mut Rng) -> Signature {
+    Signature {
+        dct: Hash256::random(state),
+        gradient: Hash256::random(state),
+    }
+}
+
+/// `h` with about `flips / 4` of its bits flipped (a 256-bit hash's flips
+/// fall a quarter in each word).
+fn coarse_near(h: u64, flips: u32, state: &mut Rng) -> u64 {
+    Hash256([h, 0, 0, 0]).with_flips(flips, state).0[0]
+}
+
+fn groups(c: &mut Criterion) -> criterion::BenchmarkGroup<'_, criterion::measurement::WallTime> {
+    let mut group = c.benchmark_group("index");
     group
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(2));
+    group
+}
+
+fn radius_32(c: &mut Criterion) {
+    let mut group = groups(c);
     for n in [10_000usize, 100_000, 1_000_000] {
         let mut state = Rng::new(n as u64);
         let hashes: Vec<Hash256> = (0..n).map(|_| Hash256::random(&mut state)).collect();
@@ -46,18 +80,193 @@ fn bench(c: &mut Criterion) {
         }
         assert_eq!(index.query(&random[0], RADIUS), scan(&hashes, &random[0], RADIUS));
         for (name, queries) in [("planted", &planted), ("random", &random)] {
-            group.bench_with_input(BenchmarkId::new(format!("index_{name}"), n), queries, |b, queries| {
-                let mut next = queries.iter().cycle();
-                b.iter(|| index.query(black_box(next.next().unwrap()), RADIUS))
-            });
-            group.bench_with_input(BenchmarkId::new(format!("scan_{name}"), n), queries, |b, queries| {
-                let mut next = queries.iter().cycle();
-                b.iter(|| scan(&hashes, black_box(next.next().unwrap()), RADIUS))
-            });
+            group.bench_with_input(
+                BenchmarkId::new(format!("r32_index_{name}"), n),
+                queries,
+                |b, queries| {
+                    let mut next = queries.iter().cycle();
+                    b.iter(|| index.query(black_box(next.next().unwrap()), RADIUS))
+                },
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("r32_scan_{name}"), n),
+                queries,
+                |b, queries| {
+                    let mut next = queries.iter().cycle();
+                    b.iter(|| scan(&hashes, black_box(next.next().unwrap()), RADIUS))
+                },
+            );
         }
     }
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// A slot index against the exact scan at `radius`, for planted and
+/// random queries; prints how many planted copies the first stage kept.
+fn slot_vs_scan<T: Slotted>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    hashes: &[T],
+    planted: &[(u32, T)],
+    random: &[T],
+    radius: u32,
+) {
+    let n = hashes.len();
+    let index = SlotIndex::new(hashes.to_vec());
+    let kept = planted
+        .iter()
+        .filter(|(id, q)| index.within(q, radius).iter().any(|&(i, _)| i == *id))
+        .count();
+    let candidates: usize = random.iter().map(|q| index.within(q, radius).len()).sum();
+    println!(
+        "{name} n={n}: {kept} of {} planted copies kept by the first stage; {candidates} matches for {} random queries",
+        planted.len(),
+        random.len()
+    );
+    let planted: Vec<T> = planted.iter().map(|&(_, q)| q).collect();
+    for (kind, queries) in [("planted", &planted), ("random", &random.to_vec())] {
+        group.bench_with_input(
+            BenchmarkId::new(format!("{name}_index_{kind}"), n),
+            queries,
+            |b, queries| {
+                let mut next = queries.iter().cycle();
+                b.iter(|| index.within(black_box(next.next().unwrap()), radius))
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new(format!("{name}_scan_{kind}"), n),
+            queries,
+            |b, queries| {
+                let mut next = queries.iter().cycle();
+                b.iter(|| linear_scan(hashes, black_box(next.next().unwrap()), radius))
+            },
+        );
+    }
+}
+
+fn comparator_lookups(c: &mut Criterion) {
+    let mut group = groups(c);
+    for n in [10_000usize, 100_000, 1_000_000] {
+        let mut state = Rng::new(n as u64 ^ 0x5157);
+        let sigs: Vec<Signature> = (0..n).map(|_| signature(&mut state)).collect();
+        let planted: Vec<(u32, Signature)> = (0..QUERIES)
+            .map(|i| {
+                let id = i * (n / QUERIES);
+                let near = Signature {
+                    dct: sigs[id].dct.with_flips(51, &mut state),
+                    gradient: sigs[id].gradient.with_flips(51, &mut state),
+                };
+                (id as u32, near)
+            })
+            .collect();
+        let random: Vec<Signature> = (0..QUERIES).map(|_| signature(&mut state)).collect();
+        slot_vs_scan(&mut group, "sig128", &sigs, &planted, &random, MATCH_DISTANCE);
+        drop(sigs);
+
+        let coarse: Vec<u64> = (0..n).map(|_| state.next_u64()).collect();
+        let planted: Vec<(u32, u64)> = (0..QUERIES)
+            .map(|i| {
+                let id = i * (n / QUERIES);
+                (id as u32, coarse_near(coarse[id], 40, &mut state))
+            })
+            .collect();
+        let random: Vec<u64> = (0..QUERIES).map(|_| state.next_u64()).collect();
+        slot_vs_scan(&mut group, "coarse20", &coarse, &planted, &random, PROPOSE_DISTANCE);
+    }
+    group.finish();
+}
+
+/// The look-ups of one unmatched listing image, over `works` works' worth
+/// of synthetic views.
+struct Registry {
+    whole: Vec<Signature>,
+    crops: Vec<u64>,
+    shaped: Vec<u64>,
+    turned: Vec<Signature>,
+    /// Per angle: the cut rectangles' signatures.
+    inner: Vec<Vec<Signature>>,
+}
+
+/// Windows of one shape in a square picture (6 sizes, 8% steps).
+const WINDOWS: usize = 481;
+const ANGLES: usize = 8;
+
+impl Registry {
+    fn new(works: usize, state: &mut Rng) -> Registry {
+        let views = 2 * works;
+        Registry {
+            whole: (0..views).map(|_| signature(state)).collect(),
+            crops: (0..48 * views).map(|_| state.next_u64()).collect(),
+            shaped: (0..views).map(|_| state.next_u64()).collect(),
+            turned: (0..16 * views).map(|_| signature(state)).collect(),
+            inner: (0..ANGLES)
+                .map(|_| (0..2 * views).map(|_| signature(state)).collect())
+                .collect(),
+        }
+    }
+}
+
+/// A listing image's hashes: whole, coarse, windows, cut rectangles.
+struct Listing {
+    signature: Signature,
+    coarse: u64,
+    windows: Vec<u64>,
+    cut: Vec<Signature>,
+}
+
+fn listing(c: &mut Criterion) {
+    let mut group = groups(c);
+    for works in [100usize, 100_000] {
+        let mut state = Rng::new(works as u64);
+        let r = Registry::new(works, &mut state);
+        let listings: Vec<Listing> = (0..16)
+            .map(|_| Listing {
+                signature: signature(&mut state),
+                coarse: state.next_u64(),
+                windows: (0..WINDOWS).map(|_| state.next_u64()).collect(),
+                cut: (0..ANGLES).map(|_| signature(&mut state)).collect(),
+            })
+            .collect();
+        let whole = SlotIndex::new(r.whole.clone());
+        let crops = SlotIndex::new(r.crops.clone());
+        let shaped = SlotIndex::new(r.shaped.clone());
+        let turned = SlotIndex::new(r.turned.clone());
+        let inner: Vec<SlotIndex<Signature>> = r.inner.iter().map(|v| SlotIndex::new(v.clone())).collect();
+        group.bench_with_input(BenchmarkId::new("listing_index", works), &listings, |b, listings| {
+            let mut next = listings.iter().cycle();
+            b.iter(|| {
+                let l = black_box(next.next().unwrap());
+                let mut found = whole.within(&l.signature, MATCH_DISTANCE).len();
+                found += crops.within(&l.coarse, PROPOSE_DISTANCE).len();
+                for w in &l.windows {
+                    found += shaped.within(w, PROPOSE_DISTANCE).len();
+                }
+                found += turned.within(&l.signature, MATCH_DISTANCE).len();
+                for (index, cut) in inner.iter().zip(&l.cut) {
+                    found += index.within(cut, MATCH_DISTANCE).len();
+                }
+                found
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("listing_scan", works), &listings, |b, listings| {
+            let mut next = listings.iter().cycle();
+            b.iter(|| {
+                let l = black_box(next.next().unwrap());
+                let mut found = linear_scan(&r.whole, &l.signature, MATCH_DISTANCE).len();
+                found += linear_scan(&r.crops, &l.coarse, PROPOSE_DISTANCE).len();
+                for w in &l.windows {
+                    found += linear_scan(&r.shaped, w, PROPOSE_DISTANCE).len();
+                }
+                found += linear_scan(&r.turned, &l.signature, MATCH_DISTANCE).len();
+                for (sigs, cut) in r.inner.iter().zip(&l.cut) {
+                    found += linear_scan(sigs, cut, MATCH_DISTANCE).len();
+                }
+                found
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, radius_32, comparator_lookups, listing);
 criterion_main!(benches);

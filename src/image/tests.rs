@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use ::image::{imageops, DynamicImage, ImageFormat, Rgb, RgbImage};
 
+use super::index::shares_slot;
 use super::*;
 use crate::model::RightKind;
 
@@ -582,10 +583,9 @@ fn a_turn_of_a_few_degrees_defeats_the_whole_image_hash() {
     }
 }
 
-/// What `find` answered before the whole-picture and turned-view searches
-/// went through [`SignatureIndex`]: every view, turned view and cut
-/// rectangle compared by popcount. The reference the index-backed path is
-/// held to.
+/// What `find` answers, by comparing every view, turned view and cut
+/// rectangle by popcount under the first stage's rule ([`shares_slot`]):
+/// the reference the index-backed path is held to.
 fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
     let integral = Integral::new(&pic.grey);
     let whole = Rect::from_trim(pic.trim);
@@ -605,7 +605,7 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
                 index
                     .turned
                     .iter()
-                    .filter(|t| t.degrees.abs() == degrees)
+                    .filter(|t| t.degrees.abs() == degrees && shares_slot(&t.inner, &sig))
                     .map(|t| Found {
                         view: t.view,
                         distance: t.inner.distance(&sig),
@@ -620,6 +620,7 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
         .views
         .iter()
         .enumerate()
+        .filter(|(_, v)| shares_slot(&v.signature, &signature))
         .map(|(view, v)| Found {
             view,
             distance: v.signature.distance(&signature),
@@ -631,12 +632,18 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
         found.extend(index.search(&integral, whole, &signature, coarse));
     }
     if !found.iter().any(|f| f.distance <= limit(f)) {
-        found.extend(index.turned.iter().map(|t| Found {
-            view: t.view,
-            distance: t.signature.distance(&signature),
-            window: None,
-            searched: false,
-        }));
+        found.extend(
+            index
+                .turned
+                .iter()
+                .filter(|t| shares_slot(&t.signature, &signature))
+                .map(|t| Found {
+                    view: t.view,
+                    distance: t.signature.distance(&signature),
+                    window: None,
+                    searched: false,
+                }),
+        );
         found.extend(unturn(whole));
         let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
         if all != whole {
