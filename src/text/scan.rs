@@ -451,8 +451,7 @@ mod tests {
         while i < bytes.len() {
             if bytes[i].is_ascii_alphabetic() {
                 let (end, key, camel) = word_at(bytes, i, &mut Vec::new());
-                let changes = text[i..end]
-                    .as_bytes()
+                let changes = bytes[i..end]
                     .windows(2)
                     .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
                 assert_eq!(camel, changes, "{text}");
