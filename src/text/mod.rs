@@ -212,16 +212,24 @@ struct Known {
     /// How many matches of the automaton in its skeleton follow its near
     /// misses in [`TextMatcher::known_misses`], or [`NOT_KEPT`].
     found: u8,
-    /// Whether the automaton finds a mark in it, or it holds a word of a
-    /// mark of several words: only then can it be part of a match of the
-    /// automaton.
-    holds: bool,
-    /// Whether it is no near miss and holds no word of a mark of several
-    /// words, and every mark the automaton finds in it is glued inside it
-    /// where the glue check turns it down ("nike" in "moniker"): written
-    /// without a change from lower to upper case (which the glue check
-    /// may take for a word boundary), no match can involve it.
-    inert: bool,
+    /// What it holds of the automaton's (one byte, so that an entry of
+    /// the table stays eight bytes and more of the table stays in cache).
+    holds: Holds,
+}
+
+/// What the automaton may find in a dictionary word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Holds {
+    /// No mark, and no word of a mark of several words.
+    Nothing,
+    /// Only marks glued inside it where the glue check turns them down
+    /// ("nike" in "moniker"), and it is no near miss: written without a
+    /// change from lower to upper case (which the glue check may take for
+    /// a word boundary), no match can involve it.
+    Refused,
+    /// A mark, or a word of a mark of several words: it can be part of a
+    /// match of the automaton.
+    Mark,
 }
 
 /// [`Known::found`] of a word whose matches are not kept (too many, or too
@@ -232,7 +240,14 @@ impl Known {
     /// Whether no match can involve the word (see [`scan`]): the text
     /// around it need not even be folded.
     fn quiet(self) -> bool {
-        self.len == 0 && !self.holds
+        self.len == 0 && self.holds == Holds::Nothing
+    }
+
+    /// Whether the automaton finds a mark in it, or it holds a word of a
+    /// mark of several words: only then can it be part of a match of the
+    /// automaton.
+    fn holds(self) -> bool {
+        self.holds != Holds::Nothing
     }
 }
 
@@ -524,11 +539,11 @@ impl TextMatcher {
             });
         } else {
             let part = |key: u64, camel: bool| match self.known.get(&key) {
-                Some(k) if k.quiet() || (k.inert && !camel) => scan::Part::Nothing,
+                Some(k) if k.quiet() || (k.holds == Holds::Refused && !camel) => scan::Part::Nothing,
                 // A near miss that holds no mark nor word of one: only a
                 // run of words could reach past it, and such a run holds a
                 // word of its mark, which reaches back.
-                Some(k) if !k.holds => scan::Part::Alone,
+                Some(k) if !k.holds() => scan::Part::Alone,
                 _ => scan::Part::Around,
             };
             scan.scan(text, part, self.reach, NOMINATIVE_CONTEXT);
@@ -540,7 +555,7 @@ impl TextMatcher {
                 // A near miss that holds no mark nor word of one, alone in
                 // its region: the scan checked what the word is, so it need
                 // not be folded and matched again.
-                if let Some(&known) = self.known.get(&word.key).filter(|k| !k.quiet() && !k.holds) {
+                if let Some(&known) = self.known.get(&word.key).filter(|k| !k.quiet() && !k.holds()) {
                     let counterfeit = counterfeit
                         .get_or_insert_with(|| self.counterfeit_of(text, whole_doc, (!whole).then_some(&*scan)));
                     let found = (field, text, region);
@@ -578,7 +593,7 @@ impl TextMatcher {
         known.clear();
         known.extend(keys.iter().map(|k| self.known.get(k).copied()));
         search.clear();
-        search.extend(known.iter().map(|k| k.is_none_or(|k| k.holds)));
+        search.extend(known.iter().map(|k| k.is_none_or(|k| k.holds())));
         let mut hits = Vec::new();
         self.whole_pass(doc, search, known, &mut hits);
         self.spaced_pass(doc, &mut hits);
@@ -1012,8 +1027,11 @@ impl TextMatcher {
                     start,
                     len,
                     found,
-                    holds: any || in_part,
-                    inert,
+                    holds: match (any || in_part, inert) {
+                        (false, _) => Holds::Nothing,
+                        (true, true) => Holds::Refused,
+                        (true, false) => Holds::Mark,
+                    },
                 },
             );
         }

@@ -654,7 +654,7 @@ fn dictionary_words_answer_as_looked_up() {
             .get(&scan::word_key(normalize::Doc::new(w).skel.as_bytes()))
             .expect(w)
     };
-    assert!(known("kestrel").holds && known("oryxes").holds && !known("onyx").holds);
+    assert!(known("kestrel").holds() && known("oryxes").holds() && !known("onyx").holds());
     assert!(known("shoes").quiet(), "{:?}", known("shoes"));
     assert!(!known("onyx").quiet() && !known("kestrel").quiet());
 }
@@ -711,7 +711,7 @@ fn kept_automaton_matches_are_what_reading_finds() {
                 .iter()
                 .map(|t| m.known.get(&scan::word_key(doc.skel_of(t).as_bytes())).copied())
                 .collect();
-            let search: Vec<bool> = known.iter().map(|k| k.is_none_or(|k| k.holds)).collect();
+            let search: Vec<bool> = known.iter().map(|k| k.is_none_or(|k| k.holds())).collect();
             let given = if keep { known } else { vec![None; known.len()] };
             let mut hits = Vec::new();
             m.whole_pass(&doc, &search, &given, &mut hits);
