@@ -1,31 +1,59 @@
 //! Turning untrusted bytes into a small grey picture, within limits.
 //!
 //! Everything here assumes the bytes came from a stranger: sizes are checked
-//! before anything is allocated for the pixels, and a decoder that panics
+//! from the header before anything is allocated for the pixels, and a
+//! decoder that panics (or, for libjpeg, reports an error, which unwinds)
 //! becomes an error rather than the end of a sweep.
 //!
-//! The stage decodes with `image` (zune-jpeg for JPEG), turns the picture
-//! grey and shrinks it to at most [`WORK_SIDE`] pixels by exact area
-//! average, then trims uniform borders. Grey and shrink give, pixel for
-//! pixel, what `image`'s `into_luma8` and `thumbnail` give, only faster
-//! (see [`to_grey`] and [`area_average`]), so that no hash, and no distance
-//! measured in the module docs, depends on which path ran.
+//! The stage turns the picture grey, shrinks it to at most [`WORK_SIDE`]
+//! pixels by area average, then trims uniform borders. Grey is BT.601 luma
+//! (`0.299 R + 0.587 G + 0.114 B`, see [`luma`]), the Y that JPEG stores, so
+//! that a JPEG can be decoded straight to grey and still give what its
+//! colours would: a PNG work and a JPEG copy of it are compared on the same
+//! grey levels.
 //!
-//! Measured for an 800×800 JPEG (`benches/image.rs`): `hash_bytes` went
-//! from 4.35 ms to 3.5 ms when the grey conversion stopped going through
-//! `image` and was fused with the shrink; `image`'s decode is now most of
-//! what is left (about two thirds, measured on a shared machine). Tried and
-//! not taken: decoding only the luma (Y) plane with zune-jpeg, which skips
-//! chroma upsampling and colour conversion, made the decode only about 10%
-//! faster (8.0–9.2 ms against 8.9–10.4 for RGB in the same runs, times
-//! inflated by a shared machine: most of a decode is entropy decoding and
-//! the IDCT), and would have changed every grey level, so every hash, for
-//! that gain.
+//! Two paths, by format:
+//!
+//! - A JPEG (the usual listing image) is decoded by libjpeg (`mozjpeg`)
+//!   straight to grey, which skips the chroma's inverse DCT, upsampling and
+//!   colour conversion, and scaled down in the DCT domain to the smallest
+//!   `n/8` of its size whose longer side is still at least [`WORK_SIDE`]
+//!   (3/8 for 800×800), which makes the inverse DCT of each 8×8 block a
+//!   cheaper 3×3 one and leaves a smaller picture to shrink. See
+//!   [`decode_jpeg`]. CMYK and YCCK JPEGs, which libjpeg cannot turn grey,
+//!   take the other path.
+//! - Anything else is decoded with `image` and turned grey and shrunk in
+//!   one pass (see [`area_average`]), pixel for pixel what [`to_grey`] and
+//!   `image`'s `thumbnail` give (checked in the tests).
+//!
+//! What is exact and what is not: the Y plane libjpeg gives at full scale
+//! is, within a grey level or two (the rounding of YCbCr to RGB and back, and
+//! colours clipped to RGB), what [`luma`] gives of the RGB another decoder
+//! makes of the same JPEG. Scaled in the DCT domain it is not an area
+//! average: each output pixel is the block's low frequencies evaluated at a
+//! point, so the shrunk picture differs from shrinking the full-size one by
+//! 2–4 grey levels on average (1.8 and 3.9 in the tests; single pixels at
+//! sharp edges by far more). The hashes look at
+//! 32×32 averages of it: against the same JPEGs decoded whole (BT.601
+//! too), the tests' JPEG copies of the works moved by under 10 bits of 512
+//! mostly, up to 30 either way (the distance table in the module docs of
+//! `image` is remeasured with this path), and the labelled set
+//! (`knockoff eval images`) found 398 of 400 copies either way.
+//!
+//! Measured for an 800×800 q85 baseline JPEG (`benches/image.rs`, and CPU
+//! time per image of the decode and shrink alone in a scratch bench, on a
+//! shared 2-core machine): `image` (zune-jpeg) to RGB then grey and shrink
+//! 3.45 ms; zune-jpeg decoding only Y 2.14 ms; libjpeg (no SIMD) to grey at
+//! full size 2.78 ms, at 4/8 2.03 ms, at 3/8 1.61 ms; jpeg-decoder scaled to
+//! 1/2 (RGB) 2.67 ms. Entropy decoding, which no scaling avoids, is now
+//! most of what is left (two thirds of the 3/8 decode). libjpeg's SIMD
+//! (which needs nasm to build) would not help: it has no SIMD Huffman
+//! decoder, nor scaled inverse DCTs on x86.
 
 use std::io::Cursor;
 
-use ::image::metadata::Cicp;
-use ::image::{imageops, DynamicImage, GrayImage, ImageDecoder, ImageReader};
+use ::image::{imageops, DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader};
+use mozjpeg::{ColorSpace, Decompress};
 
 use super::{Excess, ImageLimits};
 
@@ -76,15 +104,101 @@ pub(crate) fn load(bytes: &[u8], limits: &ImageLimits) -> Result<Picture, Refusa
     // Decoders are fuzzed, but they are also large and the bytes are a
     // stranger's: a panic in one would otherwise unwind through rayon and end
     // the whole sweep. One bad image must only cost that image.
-    let decoded = std::panic::catch_unwind(|| decode(bytes, limits));
-    let image = match decoded {
-        Ok(result) => result?,
-        Err(_) => return Err(Refusal::Decode("the decoder crashed on this image".into())),
-    };
-    Ok(picture(image))
+    //
+    // libjpeg reports a fatal error by calling back into `mozjpeg`, which
+    // unwinds from there with the message: the C is built with
+    // `-fexceptions` and declared `C-unwind` so that this is defined, and
+    // the decompressor's `Drop` (`jpeg_destroy_decompress`, what libjpeg's
+    // own `longjmp` recovery calls) frees what it had allocated.
+    let loaded = std::panic::catch_unwind(|| {
+        let (grey, original) = decode(bytes, limits)?;
+        let trim = trim(&grey);
+        Ok(Picture { grey, trim, original })
+    });
+    loaded.unwrap_or_else(|payload| {
+        // `mozjpeg` unwinds with libjpeg's message, a `String` under this
+        // prefix; any other panic is a decoder's bug, and says nothing useful.
+        let reason = match payload.downcast_ref::<String>() {
+            Some(message) if message.starts_with("libjpeg") => message.clone(),
+            _ => "the decoder crashed on this image".to_string(),
+        };
+        Err(Refusal::Decode(reason))
+    })
 }
 
-fn decode(bytes: &[u8], limits: &ImageLimits) -> Result<DynamicImage, Refusal> {
+/// A grey picture and the size of the image as fetched.
+type Decoded = (GrayImage, (u32, u32));
+
+/// The grey picture, shrunk, and the size of the image as fetched.
+fn decode(bytes: &[u8], limits: &ImageLimits) -> Result<Decoded, Refusal> {
+    if ::image::guess_format(bytes).ok() == Some(ImageFormat::Jpeg) {
+        if let Some((grey, original)) = decode_jpeg(bytes, limits)? {
+            return Ok((shrink(grey), original));
+        }
+    }
+    let image = decode_any(bytes, limits)?;
+    let original = (image.width(), image.height());
+    Ok((grey_shrunk(image), original))
+}
+
+/// Refuses a `width`×`height` image with too many pixels, or none.
+fn check_size(width: u32, height: u32, limits: &ImageLimits) -> Result<(), Refusal> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > limits.max_pixels {
+        return Err(Refusal::TooLarge(Excess::Pixels {
+            width,
+            height,
+            limit: limits.max_pixels,
+        }));
+    }
+    if pixels == 0 {
+        return Err(Refusal::Decode(format!("image is {width}×{height}: it has no pixels")));
+    }
+    Ok(())
+}
+
+/// Decodes a JPEG with libjpeg straight to grey, scaled down in the DCT
+/// domain by [`dct_scale`], with the size of the image as fetched; `None`
+/// when its colour space is one libjpeg cannot turn grey (CMYK, YCCK).
+///
+/// Errors inside libjpeg unwind (see [`load`]); the `io::Error`s here are
+/// the few that `mozjpeg` returns instead.
+fn decode_jpeg(bytes: &[u8], limits: &ImageLimits) -> Result<Option<Decoded>, Refusal> {
+    let failed = |e: std::io::Error| Refusal::Decode(e.to_string());
+    // Reads the header only: nothing is allocated for pixels before the
+    // size is checked.
+    let mut jpeg = Decompress::new_mem(bytes).map_err(failed)?;
+    let (width, height) = (jpeg.width() as u32, jpeg.height() as u32);
+    check_size(width, height, limits)?;
+    if !matches!(
+        jpeg.color_space(),
+        ColorSpace::JCS_YCbCr | ColorSpace::JCS_GRAYSCALE | ColorSpace::JCS_RGB
+    ) {
+        return Ok(None);
+    }
+    jpeg.scale(dct_scale(width.max(height)));
+    // For YCbCr the grey output is the Y plane as stored (libjpeg skips the
+    // chroma's inverse DCT); an RGB JPEG is turned grey with the weights
+    // [`luma`] uses.
+    let mut jpeg = jpeg.grayscale().map_err(failed)?;
+    let (w, h) = (jpeg.width() as u32, jpeg.height() as u32);
+    let grey = jpeg.read_scanlines::<u8>().map_err(failed)?;
+    let grey = GrayImage::from_raw(w, h, grey).expect("one byte per pixel");
+    Ok(Some((grey, (width, height))))
+}
+
+/// The scale, in eighths, at which libjpeg decodes a JPEG whose longer side
+/// is `long`: the smallest whose longer side is still at least
+/// [`WORK_SIDE`] (libjpeg rounds the scaled size up), so that the shrink
+/// after it still averages and nothing is enlarged.
+fn dct_scale(long: u32) -> u8 {
+    // `ceil(long · n / 8) >= WORK_SIDE` exactly when `long · n` is more
+    // than `(WORK_SIDE - 1) · 8`.
+    ((WORK_SIDE - 1) * 8 / long.max(1) + 1).clamp(1, 8) as u8
+}
+
+/// Decodes any format `image` reads, after checking its size.
+fn decode_any(bytes: &[u8], limits: &ImageLimits) -> Result<DynamicImage, Refusal> {
     let failed = |e: ::image::ImageError| Refusal::Decode(e.to_string());
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -98,129 +212,69 @@ fn decode(bytes: &[u8], limits: &ImageLimits) -> Result<DynamicImage, Refusal> {
     // known before a single pixel is allocated.
     let decoder = reader.into_decoder().map_err(failed)?;
     let (width, height) = decoder.dimensions();
-    let pixels = u64::from(width) * u64::from(height);
-    if pixels > limits.max_pixels {
-        return Err(Refusal::TooLarge(Excess::Pixels {
-            width,
-            height,
-            limit: limits.max_pixels,
-        }));
-    }
-    if pixels == 0 {
-        return Err(Refusal::Decode(format!("image is {width}×{height}: it has no pixels")));
-    }
+    check_size(width, height, limits)?;
     DynamicImage::from_decoder(decoder).map_err(failed)
 }
 
 /// Turns the picture grey and shrinks it (everything after is cheaper on
-/// one small channel), then trims the borders.
+/// one small channel).
 ///
-/// An 8-bit sRGB picture larger than [`WORK_SIDE`] (the usual listing
-/// image) is turned grey and shrunk in one pass: each pixel's grey level is
-/// added straight into the block totals, so the full-size grey picture is
-/// never written and read back. Same grey levels, same blocks, same
-/// rounding as the two steps (checked in the tests).
-fn picture(image: DynamicImage) -> Picture {
+/// An 8-bit RGB picture larger than [`WORK_SIDE`] is turned grey and shrunk
+/// in one pass: each pixel's grey level is added straight into the block
+/// totals, so the full-size grey picture is never written and read back.
+/// Same grey levels, same blocks, same rounding as the two steps (checked
+/// in the tests).
+fn grey_shrunk(image: DynamicImage) -> GrayImage {
     let (w, h) = (image.width(), image.height());
-    let grey = match (shrink_spans(w, h), srgb_channels(&image)) {
-        (Some((columns, rows)), Some(3)) => {
-            area_average::<3>(image.as_bytes(), w, &columns, &rows, |p| luma(p[0], p[1], p[2]))
+    let rgb = |p: &[u8]| luma(p[0], p[1], p[2]);
+    match (shrink_spans(w, h), &image) {
+        (Some((columns, rows)), DynamicImage::ImageRgb8(_)) => {
+            area_average::<3>(image.as_bytes(), w, &columns, &rows, rgb)
         }
-        (Some((columns, rows)), Some(4)) => {
-            area_average::<4>(image.as_bytes(), w, &columns, &rows, |p| luma(p[0], p[1], p[2]))
+        (Some((columns, rows)), DynamicImage::ImageRgba8(_)) => {
+            area_average::<4>(image.as_bytes(), w, &columns, &rows, rgb)
         }
-        _ => shrink(&to_grey(image)),
-    };
-    let trim = trim(&grey);
-    Picture {
-        grey,
-        trim,
-        original: (w, h),
+        _ => shrink(to_grey(image)),
     }
 }
 
-/// The channels per pixel of an 8-bit sRGB picture with or without alpha,
-/// whose grey levels [`luma`] gives; `None` for anything else.
-fn srgb_channels(image: &DynamicImage) -> Option<usize> {
-    // Another colour space has other weights (or `image` falls back to
-    // fixed ones): that is left to `image`.
-    if image.color_space() != Cicp::SRGB {
-        return None;
-    }
-    match image {
-        DynamicImage::ImageRgb8(_) => Some(3),
-        DynamicImage::ImageRgba8(_) => Some(4),
-        _ => None,
-    }
-}
-
-/// `image`'s `into_luma8`, pixel for pixel, done faster for 8-bit sRGB
-/// pictures (every JPEG, most PNGs).
-///
-/// Why: `into_luma8` goes through `image`'s colour-space machinery (each
-/// pixel expanded to three `f32`s in a scratch buffer, then a dot product
-/// and a rounding per pixel), and was measured at about a third of
-/// `hash_bytes` for an 800×800 JPEG. It computes, in `f32`,
-/// `round(255 · ((r/255 · kr + g/255 · kg) + b/255 · kb))`, with the
-/// luminance weights `image` derives from the sRGB primaries. Looking the
-/// three products up in a table per channel and adding them in the same
-/// order gives the very same `f32` values, so the same grey levels (checked
-/// for all 2^24 colours in the tests): no hash changes. A grey formula of
-/// our own (integer BT.709 weights) was tried before and moved hashes
-/// enough to lose a labelled copy.
+/// The picture's grey levels, by [`luma`] (alpha is ignored).
 fn to_grey(image: DynamicImage) -> GrayImage {
     let (w, h) = (image.width(), image.height());
-    let Some(channels) = srgb_channels(&image) else {
-        return image.into_luma8();
+    let rgb = |pixels: &[u8], channels: usize| {
+        let grey = pixels.chunks_exact(channels).map(|p| luma(p[0], p[1], p[2])).collect();
+        GrayImage::from_raw(w, h, grey).expect("one byte per pixel")
     };
-    let pixels = image.as_bytes();
-    let grey = pixels.chunks_exact(channels).map(|p| luma(p[0], p[1], p[2])).collect();
-    GrayImage::from_raw(w, h, grey).expect("one byte per pixel")
-}
-
-/// The weights `image` 0.25 uses to turn sRGB into grey: the Y row of the
-/// sRGB-to-XYZ matrix as `moxcms` derives it from the BT.709 primaries and
-/// D65 white (0.21264784, 0.7151792, 0.07217304; not quite the rounded
-/// 0.2126, 0.7152, 0.0722, which give other grey levels for 59 696 of the
-/// 2^24 colours). Bit patterns, so that nothing rounds them on the way.
-const SRGB_LUMA: [f32; 3] = [
-    f32::from_bits(0x3e59_c05b),
-    f32::from_bits(0x3f37_15fc),
-    f32::from_bits(0x3d93_cf75),
-];
-
-/// `LUMA_TERMS[c][v]`: channel `c` at level `v` times its weight, as
-/// `image` computes it (`v as f32 * (1 / 255) * weight`).
-static LUMA_TERMS: [[f32; 256]; 3] = luma_terms();
-
-const fn luma_terms() -> [[f32; 256]; 3] {
-    const INV: f32 = 1.0 / u8::MAX as f32;
-    let mut out = [[0f32; 256]; 3];
-    let mut c = 0;
-    while c < 3 {
-        let mut v = 0;
-        while v < 256 {
-            out[c][v] = v as f32 * INV * SRGB_LUMA[c];
-            v += 1;
+    match image {
+        DynamicImage::ImageLuma8(grey) => grey,
+        // Grey already: only the depth changes.
+        DynamicImage::ImageLumaA8(_) | DynamicImage::ImageLuma16(_) | DynamicImage::ImageLumaA16(_) => {
+            image.into_luma8()
         }
-        c += 1;
+        DynamicImage::ImageRgb8(pixels) => rgb(&pixels, 3),
+        DynamicImage::ImageRgba8(pixels) => rgb(&pixels, 4),
+        // Deeper colour: to 8 bits first, then the same weights.
+        other => rgb(&other.into_rgba8(), 4),
     }
-    out
 }
 
-/// One grey level, as `into_luma8` gives it.
+/// One grey level: BT.601 luma, `0.299 R + 0.587 G + 0.114 B`, exactly as
+/// libjpeg computes it (16-bit fixed point, rounded: `jdcolor.c`'s RGB to
+/// grey, and the Y of `jccolor.c`'s RGB to YCbCr), so that a JPEG libjpeg
+/// decodes straight to grey and a picture turned grey here agree.
+///
+/// Why BT.601 and not BT.709, which `image`'s `into_luma8` uses (and this
+/// stage did before): a JPEG stores BT.601 Y, and decoding only Y (see
+/// [`decode_jpeg`]) is what makes a listing JPEG cheap to hash. The two
+/// weightings differ most on saturated colours. On the labelled set
+/// (`knockoff eval images`) the change alone cost one copy of 400 (a turned
+/// rocket, 0.998 to 0.995 recall), no false positive in 1090.
 #[inline(always)]
 fn luma(r: u8, g: u8, b: u8) -> u8 {
-    let [tr, tg, tb] = &LUMA_TERMS;
-    let l = tr[usize::from(r)] + tg[usize::from(g)] + tb[usize::from(b)];
-    // `(l * 255).round() as u8`, without the call to `roundf` that the
-    // baseline x86-64 target makes of `round`: `v` is below 2^23, so
-    // `v - trunc(v)` is exact, and a fraction of one half rounds away from
-    // zero as `round` does. `as u8` saturates at 255 as `into_luma8` does.
-    let v = l * 255.0;
-    let t = v as u32;
-    let up = u32::from(v - t as f32 >= 0.5);
-    (t + up).min(255) as u8
+    // FIX(0.299), FIX(0.587), FIX(0.114) with 16 fractional bits; they add
+    // up to 65536, so white stays 255.
+    let y = 19_595 * u32::from(r) + 38_470 * u32::from(g) + 7_471 * u32::from(b);
+    ((y + 32_768) >> 16) as u8
 }
 
 /// The size a `w`×`h` picture is shrunk to, or `None` when it is small
@@ -244,17 +298,18 @@ fn shrink_spans(w: u32, h: u32) -> Option<(Spans, Spans)> {
     Some((spans(w, nw)?, spans(h, nh)?))
 }
 
-fn shrink(grey: &GrayImage) -> GrayImage {
+/// Shrinks a grey picture larger than [`WORK_SIDE`] to it.
+fn shrink(grey: GrayImage) -> GrayImage {
     let (w, h) = grey.dimensions();
     let Some((nw, nh)) = shrunk_size(w, h) else {
-        return grey.clone();
+        return grey;
     };
     // `thumbnail` averages whole source areas: exactly what a hash that
     // looks at coarse structure wants, and faster than a windowed filter.
     // `area_average` computes the same pixels, much faster.
     match shrink_spans(w, h) {
         Some((columns, rows)) => area_average::<1>(grey.as_raw(), w, &columns, &rows, |p| p[0]),
-        None => imageops::thumbnail(grey, nw, nh),
+        None => imageops::thumbnail(&grey, nw, nh),
     }
 }
 
@@ -376,66 +431,90 @@ pub(crate) fn trim(grey: &GrayImage) -> (u32, u32, u32, u32) {
 mod tests {
     use super::*;
 
-    /// The fast grey conversion must give exactly what `into_luma8` gives,
-    /// for every colour, with and without alpha.
-    #[test]
-    fn grey_is_into_luma8_for_every_colour() {
-        let rgb: Vec<u8> = (0u32..1 << 24)
-            .flat_map(|c| [(c >> 16) as u8, (c >> 8) as u8, c as u8])
-            .collect();
-        let image = DynamicImage::ImageRgb8(::image::RgbImage::from_raw(4096, 4096, rgb).unwrap());
-        let want = image.to_luma8();
-        let got = to_grey(image.clone());
-        let wrong = got.pixels().zip(want.pixels()).filter(|(a, b)| a != b).count();
-        assert_eq!(wrong, 0, "colours whose grey differs from into_luma8");
-        // With alpha (which `into_luma8` ignores), on a slice of the colours.
-        let rgba = image.crop_imm(0, 0, 4096, 256).to_rgba8();
-        let mut rgba = DynamicImage::ImageRgba8(rgba);
-        for (i, p) in rgba.as_mut_rgba8().unwrap().pixels_mut().enumerate() {
-            p.0[3] = (i * 7) as u8;
-        }
-        assert_eq!(to_grey(rgba.clone()), rgba.to_luma8());
+    fn root() -> &'static std::path::Path {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
     }
 
-    /// Grey and shrink in one pass must give the pixels of the two steps
-    /// `image` offers, `into_luma8` and `thumbnail`, for pictures with and
-    /// without alpha, JPEG and PNG, and a shape shrunk unevenly.
+    /// Saves `image` as a JPEG with libjpeg, in `space` (of the pixels given
+    /// and of the file), progressive or not.
+    fn libjpeg(pixels: &[u8], (w, h): (u32, u32), space: ColorSpace, progressive: bool) -> Vec<u8> {
+        let mut jpeg = mozjpeg::Compress::new(space);
+        jpeg.set_size(w as usize, h as usize);
+        jpeg.set_quality(90.0);
+        if progressive {
+            jpeg.set_progressive_mode();
+        }
+        let mut jpeg = jpeg.start_compress(Vec::new()).expect("start");
+        jpeg.write_scanlines(pixels).expect("scanlines");
+        jpeg.finish().expect("finish")
+    }
+
+    fn jpeg(image: &::image::RgbImage, quality: u8) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        ::image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality)
+            .encode_image(image)
+            .expect("encode");
+        bytes
+    }
+
+    fn open(file: &str) -> DynamicImage {
+        ::image::open(root().join(file)).expect(file)
+    }
+
+    /// Mean and largest difference, in grey levels, of two pictures of one
+    /// size.
+    fn difference(a: &GrayImage, b: &GrayImage) -> (f64, u8) {
+        assert_eq!(a.dimensions(), b.dimensions());
+        let d: Vec<u8> = a.pixels().zip(b.pixels()).map(|(p, q)| p[0].abs_diff(q[0])).collect();
+        let mean = d.iter().map(|&x| f64::from(x)).sum::<f64>() / d.len() as f64;
+        (mean, d.iter().copied().max().unwrap_or(0))
+    }
+
+    /// `luma` is BT.601 rounded to the nearest level, for every colour (the
+    /// fixed-point weights are off by less than 1/65536 each, which moves
+    /// no colour across a rounding boundary by more than that).
     #[test]
-    fn picture_is_into_luma8_then_thumbnail() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    fn grey_is_bt601_for_every_colour() {
+        for c in 0u32..1 << 24 {
+            let (r, g, b) = ((c >> 16) as u8, (c >> 8) as u8, c as u8);
+            let exact = 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b);
+            let got = f64::from(luma(r, g, b));
+            assert!((got - exact).abs() <= 0.5 + 1e-2, "{r},{g},{b}: {got} for {exact}");
+        }
+    }
+
+    /// Grey and shrink in one pass must give the pixels of the two steps,
+    /// [`to_grey`] and `image`'s `thumbnail`, for pictures with and without
+    /// alpha, JPEG and PNG, and a shape shrunk unevenly.
+    #[test]
+    fn grey_and_shrink_in_one_pass_is_the_two_steps() {
         for file in [
             "config/works/coffee.png",
             "config/works/logo.png",
             "config/works/rocket.png",
             "fixtures/marketplace/stock/horse.jpg",
         ] {
-            let image = ::image::open(root.join(file)).expect(file);
+            let image = open(file);
             let rgba = DynamicImage::ImageRgba8(image.to_rgba8());
             let odd = image.crop_imm(3, 1, image.width() - 7, image.height() / 2 + 5);
             for image in [image, rgba, odd] {
-                assert!(srgb_channels(&image).is_some(), "{file}");
                 let (w, h) = (image.width(), image.height());
                 let (nw, nh) = shrunk_size(w, h).expect(file);
-                let want = imageops::thumbnail(&image.to_luma8(), nw, nh);
-                assert_eq!(picture(image).grey, want, "{file}: {w}×{h}");
+                let want = imageops::thumbnail(&to_grey(image.clone()), nw, nh);
+                assert_eq!(grey_shrunk(image), want, "{file}: {w}×{h}");
             }
         }
     }
 
-    /// The fast shrink must give exactly the pixels `thumbnail` gives, or
-    /// every hash (and every measured distance) would move.
+    /// The fast shrink must give exactly the pixels `thumbnail` gives.
     #[test]
     fn shrink_is_thumbnails_own() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for file in [
             "config/works/coffee.png",
             "config/works/logo.png",
             "fixtures/marketplace/stock/horse.jpg",
         ] {
-            let image = ::image::open(root.join(file)).expect(file);
-            let expected = image.to_luma8();
-            let grey = image.into_luma8();
-            assert_eq!(grey, expected, "{file}: grey");
+            let grey = to_grey(open(file));
             let (w, h) = grey.dimensions();
             for (nw, nh) in [(256, 256.min(h)), (255, 100), (w / 3, h / 7), (1, 1)] {
                 let (Some(columns), Some(rows)) = (spans(w, nw), spans(h, nh)) else {
@@ -448,5 +527,114 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The scale keeps the longer side at least [`WORK_SIDE`] (or whole),
+    /// and is the smallest that does.
+    #[test]
+    fn dct_scale_is_the_smallest_that_keeps_the_work_side() {
+        let scaled = |long: u32, n: u8| (long * u32::from(n)).div_ceil(8);
+        for long in 1..5000 {
+            let n = dct_scale(long);
+            assert!(scaled(long, n) >= WORK_SIDE.min(long), "{long}: {n}/8");
+            assert!(n == 1 || scaled(long, n - 1) < WORK_SIDE, "{long}: {n}/8");
+        }
+        assert_eq!(dct_scale(800), 3);
+    }
+
+    /// Decoded by libjpeg at full size, a JPEG's grey is, within the
+    /// rounding of YCbCr to RGB and back, [`luma`] of the RGB that `image`
+    /// decodes: the two paths give the same grey for the same picture.
+    #[test]
+    fn a_jpegs_y_is_the_luma_of_its_colours() {
+        // At most WORK_SIDE a side, so decoded at full size.
+        let image = open("fixtures/marketplace/stock/horse.jpg").resize(256, 256, imageops::FilterType::Triangle);
+        let bytes = jpeg(&image.to_rgb8(), 90);
+        let (y, original) = decode_jpeg(&bytes, &ImageLimits::default()).unwrap().expect("YCbCr");
+        assert_eq!(original, (image.width(), image.height()));
+        let rgb = ::image::load_from_memory(&bytes).unwrap();
+        let (mean, max) = difference(&y, &to_grey(rgb));
+        assert!(mean < 0.5 && max <= 3, "mean {mean:.2}, max {max}");
+    }
+
+    /// Scaled in the DCT domain, the shrunk picture is close to (not the
+    /// same as) the full-size picture shrunk by area average.
+    #[test]
+    fn a_scaled_jpeg_is_close_to_the_full_size_one_shrunk() {
+        let coffee = open("config/works/coffee.png").resize_exact(800, 800, imageops::FilterType::Triangle);
+        let horse = open("fixtures/marketplace/stock/horse.jpg");
+        for (name, image) in [("coffee 800×800", coffee), ("horse", horse)] {
+            let bytes = jpeg(&image.to_rgb8(), 85);
+            let (w, h) = (image.width(), image.height());
+            let pic = load(&bytes, &ImageLimits::default()).unwrap();
+            assert_eq!(pic.original, (w, h));
+            let full = grey_shrunk(::image::load_from_memory(&bytes).unwrap());
+            let (mean, max) = difference(&pic.grey, &full);
+            println!(
+                "{name}: {w}×{h} at {}/8: mean {mean:.2}, max {max}",
+                dct_scale(w.max(h))
+            );
+            assert!(mean < 6.0, "{name}: mean {mean:.2}");
+        }
+    }
+
+    /// Progressive, greyscale and RGB JPEGs take the libjpeg path; CMYK,
+    /// which libjpeg cannot turn grey, takes `image`'s. All give the grey
+    /// of the same picture.
+    #[test]
+    fn every_kind_of_jpeg_is_decoded() {
+        let image = open("config/works/coffee.png").to_rgb8();
+        let size = image.dimensions();
+        let grey = to_grey(DynamicImage::ImageRgb8(image.clone()));
+        let cmyk: Vec<u8> = image
+            .pixels()
+            .flat_map(|p| {
+                // Black is what the brightest channel lacks; Adobe's CMYK
+                // JPEGs store each ink inverted.
+                let max = u32::from(p.0.iter().copied().max().unwrap_or(0));
+                let stored = |c: u8| (255 - (max - u32::from(c)) * 255 / max.max(1)) as u8;
+                [stored(p[0]), stored(p[1]), stored(p[2]), max as u8]
+            })
+            .collect();
+        let want = shrink(grey.clone());
+        for (name, bytes, fast) in [
+            ("baseline", libjpeg(&image, size, ColorSpace::JCS_RGB, false), true),
+            ("progressive", libjpeg(&image, size, ColorSpace::JCS_RGB, true), true),
+            ("greyscale", libjpeg(&grey, size, ColorSpace::JCS_GRAYSCALE, true), true),
+            ("cmyk", libjpeg(&cmyk, size, ColorSpace::JCS_CMYK, false), false),
+        ] {
+            let limits = ImageLimits::default();
+            assert_eq!(decode_jpeg(&bytes, &limits).unwrap().is_some(), fast, "{name}");
+            let pic = load(&bytes, &limits).unwrap_or_else(|_| panic!("{name}"));
+            let (mean, _) = difference(&pic.grey, &want);
+            assert!(mean < 6.0, "{name}: mean {mean:.2}");
+        }
+    }
+
+    /// A JPEG that libjpeg gives up on is one image's decode error (libjpeg
+    /// unwinds from inside its headers here), and a huge one is refused
+    /// from its header.
+    #[test]
+    fn broken_and_huge_jpegs_are_refused() {
+        let good = jpeg(&open("config/works/logo.png").to_rgb8(), 80);
+        let mut garbled = good.clone();
+        // Past the SOI marker, into the headers.
+        for b in &mut garbled[4..200] {
+            *b ^= 0x5A;
+        }
+        for (name, bytes) in [("header only", good[..40].to_vec()), ("garbled", garbled)] {
+            match load(&bytes, &ImageLimits::default()) {
+                Err(Refusal::Decode(_)) => {}
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        let limits = ImageLimits {
+            max_pixels: 1000,
+            ..ImageLimits::default()
+        };
+        assert!(matches!(
+            load(&good, &limits),
+            Err(Refusal::TooLarge(Excess::Pixels { limit: 1000, .. }))
+        ));
     }
 }
