@@ -306,9 +306,9 @@ enum Rest<'a> {
     /// As written.
     AsWritten,
     /// As any spelling with the same skeleton ("iamp" as "lamp"): a word
-    /// of the dictionary stands for all of them. Holds the keys of the
-    /// dictionary's skeletons.
-    AnySpelling(&'a typo::KeySet),
+    /// of the dictionary stands for all of them. Holds the dictionary's
+    /// words by the keys of their skeletons.
+    AnySpelling(&'a typo::KeyMap<Known>),
 }
 
 /// Buffers the typo pass reuses from word to word.
@@ -789,7 +789,7 @@ impl TextMatcher {
                 Rest::AnySpelling(dictionary) => {
                     let skel = doc.skel.get(a..b).unwrap_or("");
                     skel.chars().any(|c| c.is_ascii_digit())
-                        || dictionary.contains(&scan::word_key(skel.as_bytes()))
+                        || dictionary.contains_key(&scan::word_key(skel.as_bytes()))
                         || (!short && skel.chars().count() <= 2)
                 }
             }
@@ -978,11 +978,9 @@ impl TextMatcher {
         let mut known_misses = Vec::new();
         let mut scratch = Scratch::default();
         let mut misses = Vec::new();
-        let dictionary: typo::KeySet = self
-            .words
-            .iter()
-            .map(|word| scan::word_key(Doc::new(word).skel.as_bytes()))
-            .collect();
+        // Words that may turn out inert, looked at once every word is known:
+        // key, word, and where its automaton finds are kept.
+        let mut glued: Vec<(u64, &str, std::ops::Range<usize>)> = Vec::new();
         for word in self.words.iter() {
             let doc = Doc::new(word);
             if doc.tokens.len() != 1 {
@@ -1009,31 +1007,42 @@ impl TextMatcher {
                 found = NOT_KEPT;
             }
             let in_part = parts.is_match(&doc.skel);
-            // Alone in its run of the whole pass, as a listing would show it
-            // in lower case, and as any word with its skeleton ("rnoniker"
-            // for "moniker"): the glue check reads only the word itself.
-            let inert = len == 0 && !in_part && found != NOT_KEPT && {
-                let kept = &known_misses[found_at..];
-                let finds = kept
-                    .iter()
-                    .map(|&(p, span)| (p as usize, (span >> 16) as usize, (span & 0xFFFF) as usize));
-                let mut hits = Vec::new();
-                self.whole_hits(&doc, finds, Rest::AnySpelling(&dictionary), &mut hits);
-                hits.is_empty()
-            };
+            let key = scan::word_key(doc.skel.as_bytes());
+            if any && len == 0 && !in_part && found != NOT_KEPT {
+                glued.push((key, word, found_at..known_misses.len()));
+            }
+            let holds = if any || in_part { Holds::Mark } else { Holds::Nothing };
             known.insert(
-                scan::word_key(doc.skel.as_bytes()),
+                key,
                 Known {
                     start,
                     len,
                     found,
-                    holds: match (any || in_part, inert) {
-                        (false, _) => Holds::Nothing,
-                        (true, true) => Holds::Refused,
-                        (true, false) => Holds::Mark,
-                    },
+                    holds,
                 },
             );
+        }
+        // Alone in its run of the whole pass, as a listing would show it in
+        // lower case, and as any word with its skeleton ("rnoniker" for
+        // "moniker"): the glue check reads only the word itself.
+        let mut hits = Vec::new();
+        let refused: Vec<u64> = glued
+            .into_iter()
+            .filter(|(_, word, kept)| {
+                let doc = Doc::new(word);
+                let finds = known_misses[kept.clone()]
+                    .iter()
+                    .map(|&(p, span)| (p as usize, (span >> 16) as usize, (span & 0xFFFF) as usize));
+                hits.clear();
+                self.whole_hits(&doc, finds, Rest::AnySpelling(&known), &mut hits);
+                hits.is_empty()
+            })
+            .map(|(key, _, _)| key)
+            .collect();
+        for key in refused {
+            if let Some(k) = known.get_mut(&key) {
+                k.holds = Holds::Refused;
+            }
         }
         known_misses.shrink_to_fit();
         known.shrink_to_fit();
