@@ -129,8 +129,9 @@ fn is_opaque(b: u8) -> bool {
 
 impl Scan {
     /// Finds the regions of `text` to match in full, into
-    /// [`Scan::regions`]. `part` says what the word of a skeleton's key can
-    /// take part in; `reach` is how many words either side of a loud word a
+    /// [`Scan::regions`]. `part` says what a word can take part in, given
+    /// its skeleton's key and whether it changes from a lower-case letter
+    /// to an upper-case one; `reach` is how many words either side of a loud word a
     /// match can involve; `context` how many words before a region an
     /// honest-reference phrase can take.
     pub(crate) fn scan(&mut self, text: &str, part: impl Fn(u64, bool) -> Part, reach: usize, context: usize) {
