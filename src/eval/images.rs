@@ -8,7 +8,8 @@
 //! `knockoff fixtures images` writes such a set from the fixture catalogue:
 //! every copied work as its listing shows it, and the clean listings'
 //! pictures, then what the catalogue does not sell: every work turned by
-//! every whole angle up to 15°, stock photos turned alike, and look-alikes.
+//! every whole angle up to 15°, every work turned and then cropped or
+//! pasted onto a background, stock photos turned alike, and look-alikes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -221,7 +222,9 @@ const TURN_FILLS: [Option<[u8; 3]>; 4] = [None, Some([255, 255, 255]), Some([0, 
 /// every stock photo turned the same ways as unregistered pictures (a
 /// turned photo must not match a work just for its filled corners). The
 /// angles are all of them, not a sample, so that no grid of angles the
-/// comparator indexes can be favoured by the set.
+/// comparator indexes can be favoured by the set. Then every work turned
+/// (3°, 6°, 9° or 12°, none of them chosen for the comparator) and cropped
+/// further, or pasted onto a background, as sellers also do.
 fn turned_copies(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRecipe)> {
     let turn = |k: usize, degrees: i8| Edit::Rotate {
         degrees: if k % 2 == 0 { degrees } else { -degrees },
@@ -237,6 +240,49 @@ fn turned_copies(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageR
             };
             out.push(labelled(
                 format!("turned-{id}-{degrees}.jpg"),
+                Some(id.clone()),
+                recipe,
+                &[],
+            ));
+        }
+    }
+    // Turns combined with the other geometric edits: a turned copy cropped
+    // further, and a turned copy pasted onto a background.
+    for (w, (id, source)) in works.iter().enumerate() {
+        let degrees = 3 + (w % 4) as i8 * 3;
+        let combos = [
+            (
+                "crop",
+                vec![
+                    turn(w, degrees),
+                    Edit::Crop {
+                        left: 8,
+                        top: 0,
+                        right: 0,
+                        bottom: 8,
+                    },
+                ],
+            ),
+            (
+                "background",
+                vec![
+                    turn(w + 1, degrees),
+                    Edit::Background {
+                        stock: "stock/brick.jpg".into(),
+                        percent: 75,
+                        x: 40,
+                        y: 60,
+                    },
+                ],
+            ),
+        ];
+        for (what, edits) in combos {
+            let recipe = ImageRecipe {
+                source: source.clone(),
+                edits,
+            };
+            out.push(labelled(
+                format!("turned-{id}-{degrees}-{what}.jpg"),
                 Some(id.clone()),
                 recipe,
                 &[],

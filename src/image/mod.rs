@@ -19,7 +19,9 @@
 //! 4. only when no work matched, looks for part of a work: windows of the
 //!    picture against whole works (a work pasted onto a background), and the
 //!    whole picture against crops of works (a work cropped by up to 20%);
-//! 5. only when that found nothing either, looks for a turned work (below).
+//! 5. only when that found nothing either, looks for a turned work (below),
+//!    whole, and last of all through the windows of the partial-match
+//!    search.
 //!
 //! # The hashes
 //!
@@ -89,16 +91,22 @@
 //! gain from it, and a crop of a work (which a small turn's corner-free
 //! rectangle resembles) is better placed by the search.
 //!
-//! Not covered: a turned copy that is also cropped further, or pasted
-//! onto a background. The partial-match search does not run over the
-//! turned views, so such a copy is found only where the turn is small
-//! enough for the unturned search to reach it. Measured with each work
-//! turned 3°, 6°, 9° or 12° and then cropped 8% off two sides, or pasted
-//! at 75% onto brick: 2 of 8 found each way, the 3° ones. These cases are
-//! not in the labelled set, whose floors they would break (background
-//! recall 0.795). Finding them means windows and crops over the turned
-//! views, with the false-positive margin of [`SEARCH_MATCH_DISTANCE`]
-//! measured again for the many more comparisons.
+//! A turned copy that is also cropped further, or pasted onto a
+//! background, is neither a turned view whole nor its cut rectangle: with
+//! each work turned 3°, 6°, 9° or 12° and then cropped 8% off two sides,
+//! or pasted at 75% onto brick, those stages and the unturned search found
+//! 2 of 8 each way (the 3° ones). So, last of all and only when nothing
+//! else matched, the partial-match search's windows are looked up among
+//! the turned views too (by their coarse hashes, one index per shape, as
+//! for the views) and the best few lined up with the turned view's
+//! signature, judged by [`SEARCH_MATCH_DISTANCE`] like any search result.
+//! On the labelled set, which now holds those 16 pictures, it finds 8 of
+//! the 8 on a background and 7 of the 8 cropped (the motorcycle turned 12°
+//! is missed), with no false positive among the 1,090 unregistered
+//! pictures, the turned ones and the look-alikes included. It finds the
+//! rocket pasted at 85% too (see `KNOWN_MISSES` in the tests), with a
+//! region smaller than the paste: the window is the turned view's
+//! corner-free rectangle.
 //!
 //! # The thresholds
 //!
@@ -431,6 +439,9 @@ struct Turned {
     /// a turned listing image with filled corners, where nothing was
     /// trimmed but the fill.
     inner: Signature,
+    /// The coarse hash of the trimmed turned view: windows of a listing
+    /// image that show a turned work on a background propose it.
+    coarse: u64,
 }
 
 /// A crop of a view whose coarse hash is indexed, so that a listing image
@@ -467,6 +478,9 @@ pub struct WorkIndex {
     /// Per angle of [`TURNS`] above zero: the `inner` signatures of the
     /// views turned by it either way, and their `turned` indices, in order.
     turned_inner: Vec<(i8, SlotIndex<Signature>, Vec<usize>)>,
+    /// As `window_index`, for the turned views (a turned view keeps its
+    /// view's shape): ids are `turned` indices.
+    turned_window_index: Vec<(SlotIndex<u64>, Vec<usize>)>,
 }
 
 impl WorkIndex {
@@ -509,6 +523,7 @@ impl WorkIndex {
             window_index: Vec::new(),
             turned_whole: SlotIndex::default(),
             turned_inner: Vec::new(),
+            turned_window_index: Vec::new(),
         };
         for (i, path, pic) in loaded {
             let (x, y, w, h) = pic.trim;
@@ -538,13 +553,15 @@ impl WorkIndex {
                     let hashes = (
                         hash::fine(&integral, trimmed),
                         hash::fine(&integral, Rect::from_trim((0, 0, tw, th))),
+                        hash::coarse(&integral, trimmed),
                     );
-                    if let (Some(signature), Some(inner)) = hashes {
+                    if let (Some(signature), Some(inner), Some(coarse)) = hashes {
                         index.turned.push(Turned {
                             view,
                             degrees,
                             signature,
                             inner,
+                            coarse,
                         });
                     }
                 }
@@ -578,6 +595,17 @@ impl WorkIndex {
                     .filter(|&v| index.views[v].aspect == aspect)
                     .collect();
                 let coarse = SlotIndex::new(ids.iter().map(|&v| index.views[v].coarse).collect());
+                (coarse, ids)
+            })
+            .collect();
+        index.turned_window_index = index
+            .aspects
+            .iter()
+            .map(|&aspect| {
+                let ids: Vec<usize> = (0..index.turned.len())
+                    .filter(|&t| index.views[index.turned[t].view].aspect == aspect)
+                    .collect();
+                let coarse = SlotIndex::new(ids.iter().map(|&t| index.turned[t].coarse).collect());
                 (coarse, ids)
             })
             .collect();
@@ -733,6 +761,9 @@ impl WorkIndex {
                 found.extend(self.unturn(&integral, all, MATCH_DISTANCE));
             }
         }
+        if !found.iter().any(|f| f.distance <= limit(f)) {
+            found.extend(self.search_turned(&integral, whole));
+        }
         best_per_work(&self.views, found)
     }
 
@@ -769,33 +800,8 @@ impl WorkIndex {
             let crop = &self.crops[c as usize];
             proposals.push((d, crop.view, crop.rect, false));
         }
-        for (&aspect, (shaped, ids)) in self.aspects.iter().zip(&self.window_index) {
-            let hashed: Vec<(Rect, u64)> = windows(whole, aspect)
-                .filter_map(|rect| Some((rect, hash::coarse(integral, rect)?)))
-                .collect();
-            // A view is proposed when some window finds it in the index;
-            // it is then lined up from its closest window, which need not
-            // share a slot with it: a window a little off the work keeps
-            // fewer of its bits, but the alignment search closes the gap.
-            let mut found: Vec<u32> = hashed
-                .iter()
-                .flat_map(|(_, h)| shaped.within(h, PROPOSE_DISTANCE))
-                .map(|(i, _)| i)
-                .collect();
-            found.sort_unstable();
-            found.dedup();
-            for i in found {
-                let view = ids[i as usize];
-                let coarse = self.views[view].coarse;
-                let closest = hashed
-                    .iter()
-                    .map(|&(rect, h)| ((coarse ^ h).count_ones(), rect))
-                    .min_by_key(|p| p.0);
-                if let Some((d, rect)) = closest {
-                    proposals.push((d, view, rect, true));
-                }
-            }
-        }
+        let windows = self.window_proposals(integral, whole, &self.window_index, |v| self.views[v].coarse);
+        proposals.extend(windows.into_iter().map(|(d, view, rect)| (d, view, rect, true)));
         // Line up only the best proposal per view, and only a few views:
         // alignment is the costly step, and a listing image rarely shows
         // more than one or two works.
@@ -829,6 +835,81 @@ impl WorkIndex {
                         searched: true,
                     })
                 }
+            })
+            .collect()
+    }
+}
+
+impl WorkIndex {
+    /// For the windows of each shape of `self.aspects`, looked up in that
+    /// shape's index of `indexes` (coarse hashes; ids are what `coarse`
+    /// reads): each id some window finds, with its closest window and how
+    /// close. A window a little off the work keeps fewer of its bits, but
+    /// the alignment search closes the gap, so the closest window need not
+    /// be the one that found it.
+    fn window_proposals(
+        &self,
+        integral: &Integral,
+        whole: Rect,
+        indexes: &[(SlotIndex<u64>, Vec<usize>)],
+        coarse: impl Fn(usize) -> u64,
+    ) -> Vec<(u32, usize, Rect)> {
+        let mut proposals = Vec::new();
+        for (&aspect, (shaped, ids)) in self.aspects.iter().zip(indexes) {
+            if ids.is_empty() {
+                continue;
+            }
+            let hashed: Vec<(Rect, u64)> = windows(whole, aspect)
+                .filter_map(|rect| Some((rect, hash::coarse(integral, rect)?)))
+                .collect();
+            let mut found: Vec<u32> = hashed
+                .iter()
+                .flat_map(|(_, h)| shaped.within(h, PROPOSE_DISTANCE))
+                .map(|(i, _)| i)
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            for i in found {
+                let id = ids[i as usize];
+                let target = coarse(id);
+                let closest = hashed
+                    .iter()
+                    .map(|&(rect, h)| ((target ^ h).count_ones(), rect))
+                    .min_by_key(|p| p.0);
+                if let Some((d, rect)) = closest {
+                    proposals.push((d, id, rect));
+                }
+            }
+        }
+        proposals
+    }
+
+    /// The partial-match search's windows over the turned views: a turned
+    /// work pasted onto a background. The last resort, run only when
+    /// nothing else matched; judged, as every search result, by
+    /// [`SEARCH_MATCH_DISTANCE`].
+    fn search_turned(&self, integral: &Integral, whole: Rect) -> Vec<Found> {
+        let mut proposals =
+            self.window_proposals(integral, whole, &self.turned_window_index, |t| self.turned[t].coarse);
+        proposals.sort_by_key(|p| p.0);
+        let mut seen: Vec<usize> = Vec::new();
+        proposals.retain(|p| {
+            let view = self.turned[p.1].view;
+            let first = !seen.contains(&view);
+            seen.push(view);
+            first
+        });
+        proposals.truncate(MAX_ALIGNMENTS);
+        proposals
+            .into_iter()
+            .filter_map(|(_, t, rect)| {
+                let (r, distance) = hash::align(integral, rect, &self.turned[t].signature)?;
+                Some(Found {
+                    view: self.turned[t].view,
+                    distance,
+                    window: Some(r),
+                    searched: true,
+                })
             })
             .collect()
     }

@@ -194,11 +194,16 @@ fn overlap(a: Region, b: Region) -> f64 {
 /// border trim takes the sky for padding and cuts rows the registered
 /// picture keeps.
 ///
-/// The rocket pasted at 85% in a corner of a background was found (9 bits
-/// off) until grey became BT.601 luma, JPEG's Y, instead of `image`'s
-/// BT.709 (see `decode.rs`): it is missed with the new weights whether the
-/// JPEG is decoded scaled or not (not looked into further).
-const KNOWN_MISSES: &[&str] = &["cr-rocket/crop 20% corner", "cr-rocket/paste 85%"];
+const KNOWN_MISSES: &[&str] = &["cr-rocket/crop 20% corner"];
+
+/// Matches whose region may overlap the pasted work less than others, and
+/// how little. The rocket pasted at 85% in a corner of a background was
+/// found whole (9 bits off) until grey became BT.601 luma, JPEG's Y,
+/// instead of `image`'s BT.709 (see `decode.rs`); with the new weights the
+/// unturned search misses it, and only the windows over the turned views
+/// find it: the region is the window that matched a turned view, whose
+/// corner-free rectangle is smaller than the work.
+const LOOSE_REGIONS: &[(&str, f64)] = &[("cr-rocket/paste 85%", 0.5)];
 
 #[test]
 fn edited_works_match_their_work() {
@@ -232,7 +237,8 @@ fn edited_works_match_their_work() {
             }
             if let (Some(m), Some(region)) = (hit, region) {
                 let iou = overlap(m.region, region);
-                if iou < 0.7 {
+                let floor = LOOSE_REGIONS.iter().find(|(u, _)| *u == url).map_or(0.7, |&(_, f)| f);
+                if iou < floor {
                     wrong.push(format!(
                         "{url}: region {:?}, pasted at {region:?} (IoU {iou:.2})",
                         m.region
@@ -654,6 +660,9 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
         if all != whole {
             found.extend(unturn(all));
         }
+    }
+    if !found.iter().any(|f| f.distance <= limit(f)) {
+        found.extend(index.search_turned(&integral, whole));
     }
     best_per_work(&index.views, found)
 }
