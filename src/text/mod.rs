@@ -1129,6 +1129,8 @@ impl TextMatcher {
     /// the one before, whether or not that one stands as a word.
     fn counterfeit_at(&self, text: &str, starts: &[usize]) -> Vec<String> {
         let bytes = text.as_bytes();
+        // The most characters in a tell-tale.
+        let longest = COUNTERFEIT.iter().map(|p| p.len()).max().unwrap_or(0);
         let mut found = Vec::new();
         let (mut folded, mut map) = (String::new(), Vec::new());
         let mut resume = 0;
@@ -1146,7 +1148,7 @@ impl TextMatcher {
                 .map(|(i, &b)| (char::from(b.to_ascii_lowercase()), from + i, from + i + 1));
             folded.clear();
             map.clear();
-            fold_cues(chars, LONGEST_CUE + 3, &mut folded, &mut map);
+            fold_cues(chars, longest + 3, &mut folded, &mut map);
             let input = aho_corasick::Input::new(&folded)
                 .range(start - from..)
                 .anchored(aho_corasick::Anchored::Yes);
@@ -1328,19 +1330,6 @@ impl fmt::Debug for TextMatcher {
             .finish()
     }
 }
-
-/// The most characters in a tell-tale.
-const LONGEST_CUE: usize = {
-    let mut longest = 0;
-    let mut k = 0;
-    while k < COUNTERFEIT.len() {
-        if COUNTERFEIT[k].len() > longest {
-            longest = COUNTERFEIT[k].len();
-        }
-        k += 1;
-    }
-    longest
-};
 
 /// [`TextMatcher::cue_keys`]: the keys of the tell-tales' first words of
 /// letters, and of the plurals of those of one word.
