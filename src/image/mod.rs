@@ -723,6 +723,8 @@ impl WorkIndex {
             // A blank picture shows no work.
             return Vec::new();
         };
+        // Hashed when the partial-match search first needs them.
+        let mut hashed: Option<Windows> = None;
         // Only views within MATCH_DISTANCE are kept, whole or turned: one
         // farther away can never be reported, and in `best_per_work` it
         // could only hide a view of its work still farther away.
@@ -738,7 +740,8 @@ impl WorkIndex {
             })
             .collect();
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
-            found.extend(self.search(&integral, whole, &signature, coarse));
+            let windows = hashed.get_or_insert_with(|| self.hash_windows(&integral, whole));
+            found.extend(self.search(&integral, windows, &signature, coarse));
         }
         if !found.iter().any(|f| f.distance <= limit(f)) {
             found.extend(
@@ -762,7 +765,8 @@ impl WorkIndex {
             }
         }
         if !found.iter().any(|f| f.distance <= limit(f)) {
-            found.extend(self.search_turned(&integral, whole));
+            let windows = hashed.get_or_insert_with(|| self.hash_windows(&integral, whole));
+            found.extend(self.search_turned(&integral, windows));
         }
         best_per_work(&self.views, found)
     }
@@ -793,14 +797,14 @@ impl WorkIndex {
         found
     }
 
-    fn search(&self, integral: &Integral, whole: Rect, signature: &Signature, coarse: u64) -> Vec<Found> {
+    fn search(&self, integral: &Integral, windows: &Windows, signature: &Signature, coarse: u64) -> Vec<Found> {
         // (coarse distance, view, where to start aligning, which side moves)
         let mut proposals: Vec<(u32, usize, Rect, bool)> = Vec::new();
         for (c, d) in self.crop_index.within(&coarse, PROPOSE_DISTANCE) {
             let crop = &self.crops[c as usize];
             proposals.push((d, crop.view, crop.rect, false));
         }
-        let windows = self.window_proposals(integral, whole, &self.window_index, |v| self.views[v].coarse);
+        let windows = self.window_proposals(windows, &self.window_index, |v| self.views[v].coarse);
         proposals.extend(windows.into_iter().map(|(d, view, rect)| (d, view, rect, true)));
         // Line up only the best proposal per view, and only a few views:
         // alignment is the costly step, and a listing image rarely shows
@@ -849,19 +853,15 @@ impl WorkIndex {
     /// be the one that found it.
     fn window_proposals(
         &self,
-        integral: &Integral,
-        whole: Rect,
+        windows: &Windows,
         indexes: &[(SlotIndex<u64>, Vec<usize>)],
         coarse: impl Fn(usize) -> u64,
     ) -> Vec<(u32, usize, Rect)> {
         let mut proposals = Vec::new();
-        for (&aspect, (shaped, ids)) in self.aspects.iter().zip(indexes) {
+        for (hashed, (shaped, ids)) in windows.iter().zip(indexes) {
             if ids.is_empty() {
                 continue;
             }
-            let hashed: Vec<(Rect, u64)> = windows(whole, aspect)
-                .filter_map(|rect| Some((rect, hash::coarse(integral, rect)?)))
-                .collect();
             let mut found: Vec<u32> = hashed
                 .iter()
                 .flat_map(|(_, h)| shaped.within(h, PROPOSE_DISTANCE))
@@ -888,9 +888,8 @@ impl WorkIndex {
     /// work pasted onto a background. The last resort, run only when
     /// nothing else matched; judged, as every search result, by
     /// [`SEARCH_MATCH_DISTANCE`].
-    fn search_turned(&self, integral: &Integral, whole: Rect) -> Vec<Found> {
-        let mut proposals =
-            self.window_proposals(integral, whole, &self.turned_window_index, |t| self.turned[t].coarse);
+    fn search_turned(&self, integral: &Integral, windows: &Windows) -> Vec<Found> {
+        let mut proposals = self.window_proposals(windows, &self.turned_window_index, |t| self.turned[t].coarse);
         proposals.sort_by_key(|p| p.0);
         let mut seen: Vec<usize> = Vec::new();
         proposals.retain(|p| {
@@ -910,6 +909,26 @@ impl WorkIndex {
                     window: Some(r),
                     searched: true,
                 })
+            })
+            .collect()
+    }
+}
+
+/// The partial-match search's windows of a picture, one list per shape of
+/// [`WorkIndex::aspects`], each window with its coarse hash.
+type Windows = Vec<Vec<(Rect, u64)>>;
+
+impl WorkIndex {
+    /// The windows of the picture `whole` of `integral`, hashed once for
+    /// both searches that read them (the unturned one, and the last stage's
+    /// over the turned views).
+    fn hash_windows(&self, integral: &Integral, whole: Rect) -> Windows {
+        self.aspects
+            .iter()
+            .map(|&aspect| {
+                windows(whole, aspect)
+                    .filter_map(|rect| Some((rect, hash::coarse(integral, rect)?)))
+                    .collect()
             })
             .collect()
     }

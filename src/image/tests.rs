@@ -328,7 +328,12 @@ fn unregistered_pictures_match_nothing() {
         global.extend(index.views.iter().map(|v| v.signature.distance(&sig)));
         dct_only.extend(index.views.iter().map(|v| v.signature.dct.distance(&sig.dct)));
         let coarse = hash::coarse(&integral, whole).unwrap();
-        searched.extend(index.search(&integral, whole, &sig, coarse).iter().map(|f| f.distance));
+        searched.extend(
+            index
+                .search(&integral, &index.hash_windows(&integral, whole), &sig, coarse)
+                .iter()
+                .map(|f| f.distance),
+        );
         turned.extend(index.turned.iter().map(|t| t.signature.distance(&sig)));
         let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
         for rect in [whole, all] {
@@ -640,7 +645,7 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
         })
         .collect();
     if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
-        found.extend(index.search(&integral, whole, &signature, coarse));
+        found.extend(index.search(&integral, &index.hash_windows(&integral, whole), &signature, coarse));
     }
     if !found.iter().any(|f| f.distance <= limit(f)) {
         found.extend(
@@ -662,7 +667,7 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
         }
     }
     if !found.iter().any(|f| f.distance <= limit(f)) {
-        found.extend(index.search_turned(&integral, whole));
+        found.extend(index.search_turned(&integral, &index.hash_windows(&integral, whole)));
     }
     best_per_work(&index.views, found)
 }
