@@ -12,9 +12,10 @@
 //!   64-bit coarse hashes at 20 bits, for copies planted about 10 bits
 //!   away and random queries;
 //! - `listing`: every look-up one unmatched listing image makes (the
-//!   whole picture, the crops, 481 windows of one shape, the turned views
-//!   and the 8 cut rectangles), over the synthetic views of 100 and of
-//!   100 000 works (2 views a work, 16 turned views and 48 crops a view,
+//!   whole picture, the crops, 481 windows of one shape among the views,
+//!   the turned views and the 8 cut rectangles, and last the same 481
+//!   windows among the turned views), over the synthetic views of 100 and
+//!   of 100 000 works (2 views a work, 16 turned views and 48 crops a view,
 //!   all of one shape), against the same look-ups by scan. Random hashes
 //!   stand in for the views: the look-ups, not the hashing, are timed.
 //!
@@ -26,7 +27,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use knockoff::image::index::{linear_scan, HammingIndex, SlotIndex, Slotted};
+use knockoff::image::index::{linear_scan, HammingIndex, SlotIndex, Slotted, StrictCoarse};
 use knockoff::image::{Hash256, Signature, MATCH_DISTANCE};
 use knockoff::rng::Rng;
 
@@ -183,6 +184,9 @@ struct Registry {
     crops: Vec<u64>,
     shaped: Vec<u64>,
     turned: Vec<Signature>,
+    /// The turned views' coarse hashes, which the last stage's windows
+    /// look up (one bit a slot).
+    turned_shaped: Vec<StrictCoarse>,
     /// Per angle: the cut rectangles' signatures.
     inner: Vec<Vec<Signature>>,
 }
@@ -199,6 +203,7 @@ impl Registry {
             crops: (0..48 * views).map(|_| state.next_u64()).collect(),
             shaped: (0..views).map(|_| state.next_u64()).collect(),
             turned: (0..16 * views).map(|_| signature(state)).collect(),
+            turned_shaped: (0..16 * views).map(|_| StrictCoarse(state.next_u64())).collect(),
             inner: (0..ANGLES)
                 .map(|_| (0..2 * views).map(|_| signature(state)).collect())
                 .collect(),
@@ -231,6 +236,7 @@ fn listing(c: &mut Criterion) {
         let crops = SlotIndex::new(r.crops.clone());
         let shaped = SlotIndex::new(r.shaped.clone());
         let turned = SlotIndex::new(r.turned.clone());
+        let turned_shaped = SlotIndex::new(r.turned_shaped.clone());
         let inner: Vec<SlotIndex<Signature>> = r.inner.iter().map(|v| SlotIndex::new(v.clone())).collect();
         group.bench_with_input(BenchmarkId::new("listing_index", works), &listings, |b, listings| {
             let mut next = listings.iter().cycle();
@@ -244,6 +250,9 @@ fn listing(c: &mut Criterion) {
                 found += turned.within(&l.signature, MATCH_DISTANCE).len();
                 for (index, cut) in inner.iter().zip(&l.cut) {
                     found += index.within(cut, MATCH_DISTANCE).len();
+                }
+                for &w in &l.windows {
+                    found += turned_shaped.within(&StrictCoarse(w), PROPOSE_DISTANCE).len();
                 }
                 found
             })
@@ -260,6 +269,9 @@ fn listing(c: &mut Criterion) {
                 found += linear_scan(&r.turned, &l.signature, MATCH_DISTANCE).len();
                 for (sigs, cut) in r.inner.iter().zip(&l.cut) {
                     found += linear_scan(sigs, cut, MATCH_DISTANCE).len();
+                }
+                for &w in &l.windows {
+                    found += linear_scan(&r.turned_shaped, &StrictCoarse(w), PROPOSE_DISTANCE).len();
                 }
                 found
             })

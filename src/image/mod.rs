@@ -98,8 +98,10 @@
 //! 2 of 8 each way (the 3° ones). So, last of all and only when nothing
 //! else matched, the partial-match search's windows are looked up among
 //! the turned views too (by their coarse hashes, one index per shape, as
-//! for the views) and the best few lined up with the turned view's
-//! signature, judged by [`SEARCH_MATCH_DISTANCE`] like any search result.
+//! for the views, but one bit a slot where the views allow two: there are
+//! 16 turned views a view, see [`StrictCoarse`]) and the best few lined up
+//! with the turned view's signature, judged by [`SEARCH_MATCH_DISTANCE`]
+//! like any search result.
 //! On the labelled set, which now holds those 16 pictures, it finds 8 of
 //! the 8 on a background and 7 of the 8 cropped (the motorcycle turned 12°
 //! is missed), with no false positive among the 1,090 unregistered
@@ -237,7 +239,7 @@ use crate::model::{Failure, ImageMatch, ImageReport, ListingImage, Region};
 
 use self::decode::{Picture, Refusal};
 use self::hash::{Integral, Rect};
-use self::index::SlotIndex;
+use self::index::{SlotIndex, Slotted, StrictCoarse};
 
 pub use self::hash::{Hash256, Signature};
 pub(crate) use self::turn::turn;
@@ -480,7 +482,7 @@ pub struct WorkIndex {
     turned_inner: Vec<(i8, SlotIndex<Signature>, Vec<usize>)>,
     /// As `window_index`, for the turned views (a turned view keeps its
     /// view's shape): ids are `turned` indices.
-    turned_window_index: Vec<(SlotIndex<u64>, Vec<usize>)>,
+    turned_window_index: Vec<(SlotIndex<StrictCoarse>, Vec<usize>)>,
 }
 
 impl WorkIndex {
@@ -605,7 +607,7 @@ impl WorkIndex {
                 let ids: Vec<usize> = (0..index.turned.len())
                     .filter(|&t| index.views[index.turned[t].view].aspect == aspect)
                     .collect();
-                let coarse = SlotIndex::new(ids.iter().map(|&t| index.turned[t].coarse).collect());
+                let coarse = SlotIndex::new(ids.iter().map(|&t| StrictCoarse(index.turned[t].coarse)).collect());
                 (coarse, ids)
             })
             .collect();
@@ -851,10 +853,10 @@ impl WorkIndex {
     /// close. A window a little off the work keeps fewer of its bits, but
     /// the alignment search closes the gap, so the closest window need not
     /// be the one that found it.
-    fn window_proposals(
+    fn window_proposals<T: Slotted + From<u64>>(
         &self,
         windows: &Windows,
-        indexes: &[(SlotIndex<u64>, Vec<usize>)],
+        indexes: &[(SlotIndex<T>, Vec<usize>)],
         coarse: impl Fn(usize) -> u64,
     ) -> Vec<(u32, usize, Rect)> {
         let mut proposals = Vec::new();
@@ -864,7 +866,7 @@ impl WorkIndex {
             }
             let mut found: Vec<u32> = hashed
                 .iter()
-                .flat_map(|(_, h)| shaped.within(h, PROPOSE_DISTANCE))
+                .flat_map(|&(_, h)| shaped.within(&T::from(h), PROPOSE_DISTANCE))
                 .map(|(i, _)| i)
                 .collect();
             found.sort_unstable();
