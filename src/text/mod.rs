@@ -200,7 +200,11 @@ pub struct TextMatcher {
     /// letters, and of the plurals of those that are one word: where the
     /// byte pass sees none of them, nor a piece it does not read, an ASCII
     /// text has no tell-tale.
-    cue_keys: typo::KeySet,
+    cue_keys: typo::FewKeys,
+    /// Keys of the last words of the honest-reference phrases: where the
+    /// byte pass sees none of them before a match, nor a piece it does not
+    /// read, no phrase ends there.
+    phrase_ends: typo::FewKeys,
 }
 
 /// What the matcher knows of a dictionary word.
@@ -355,6 +359,8 @@ struct Found<'a> {
     region: &'a scan::Region,
     /// The region, folded.
     doc: &'a Doc,
+    /// The byte pass over the whole field, where it chose the region.
+    scan: Option<&'a scan::Scan>,
 }
 
 /// A candidate match, in units of the folded text.
@@ -487,6 +493,7 @@ impl TextMatcher {
             counterfeit,
             counterfeit_first,
             cue_keys: cue_keys(),
+            phrase_ends: phrase_ends(),
         };
         let parts = AhoCorasick::new(&parts)?;
         matcher.find_known_words(&parts);
@@ -538,8 +545,8 @@ impl TextMatcher {
                 alone: None,
             });
         } else {
-            let part = |key: u64, camel: bool| match self.known.get(&key) {
-                Some(k) if k.quiet() || (k.holds == Holds::Refused && !camel) => scan::Part::Nothing,
+            let part = |key: u64, word: &[u8]| match self.known.get(&key) {
+                Some(k) if k.quiet() || (k.holds == Holds::Refused && !scan::changes_case(word)) => scan::Part::Nothing,
                 // A near miss that holds no mark nor word of one: only a
                 // run of words could reach past it, and such a run holds a
                 // word of its mark, which reaches back.
@@ -550,15 +557,15 @@ impl TextMatcher {
         }
         let mut out: Vec<TextMatch> = Vec::new();
         let mut counterfeit: Option<Vec<String>> = None;
+        let scanned = (!whole).then_some(&*scan);
         for region in &scan.regions {
             if let Some(word) = region.alone {
                 // A near miss that holds no mark nor word of one, alone in
                 // its region: the scan checked what the word is, so it need
                 // not be folded and matched again.
                 if let Some(&known) = self.known.get(&word.key).filter(|k| !k.quiet() && !k.holds()) {
-                    let counterfeit = counterfeit
-                        .get_or_insert_with(|| self.counterfeit_of(text, whole_doc, (!whole).then_some(&*scan)));
-                    let found = (field, text, region);
+                    let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, scanned));
+                    let found = (field, text, region, scanned);
                     self.report_alone(found, word, known, counterfeit, whole_doc, &mut out);
                     continue;
                 }
@@ -567,10 +574,14 @@ impl TextMatcher {
             if hits.is_empty() {
                 continue;
             }
-            let counterfeit =
-                counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, (!whole).then_some(&*scan)));
+            let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, scanned));
             for hit in hits {
-                let found = Found { text, region, doc };
+                let found = Found {
+                    text,
+                    region,
+                    doc,
+                    scan: scanned,
+                };
                 out.extend(self.report(field, &found, hit, counterfeit, whole_doc));
             }
         }
@@ -743,6 +754,8 @@ impl TextMatcher {
                     // Glued, the word the reader sees is the whole token.
                     word: if glued {
                         doc.plain(token_start, token_end)
+                    } else if span_end == e {
+                        plain.clone()
                     } else {
                         doc.plain(s, span_end)
                     },
@@ -895,22 +908,26 @@ impl TextMatcher {
                     }
                     self.near_misses(&window, k, scratch, &mut misses);
                 }
+                if misses.is_empty() {
+                    continue;
+                }
+                // The same words for every mark they are a near miss of.
+                let (u0, u1) = (first.start, last.end);
+                let word = doc.plain(first.skel_start as usize, last.skel_end as usize);
+                // Digits or symbols among letters: leet as well.
+                let leet = word.chars().any(|c| !c.is_alphabetic());
+                let flags = doc.flags(u0, u1);
                 for &(mark, d) in &misses {
                     let Some(cm) = self.marks.get(mark as usize) else {
                         continue;
                     };
-                    let (s, e) = (first.skel_start as usize, last.skel_end as usize);
-                    let (u0, u1) = (first.start, last.end);
-                    let word = doc.plain(s, e);
-                    // Digits or symbols among letters: leet as well.
-                    let leet = word.chars().any(|c| !c.is_alphabetic());
                     hits.push(Hit {
                         mark,
                         u0,
                         u1,
-                        variant: variant(doc.flags(u0, u1), leet, false, k == 1 && cm.spaced(), true),
+                        variant: variant(flags, leet, false, k == 1 && cm.spaced(), true),
                         similarity: 1.0 - d as f32 / cm.len.max(1) as f32,
-                        word,
+                        word: word.clone(),
                     });
                 }
             }
@@ -1067,7 +1084,7 @@ impl TextMatcher {
             if let Some(scan) = scan {
                 let mut piece = String::new();
                 let may_hold = scan
-                    .may_begin_cue(|key| self.cue_keys.contains(&key))
+                    .may_begin_cue(|key| self.cue_keys.contains(key))
                     .any(|(start, end, opaque)| {
                         !opaque || {
                             doc.fold_units(&text[start..end]);
@@ -1094,7 +1111,7 @@ impl TextMatcher {
         };
         match scan {
             Some(scan) => {
-                for (start, end, opaque) in scan.may_begin_cue(|key| self.cue_keys.contains(&key)) {
+                for (start, end, opaque) in scan.may_begin_cue(|key| self.cue_keys.contains(key)) {
                     if opaque {
                         // A piece the byte pass does not read may hold a
                         // first word anywhere ("1:1", "x1:1").
@@ -1196,27 +1213,26 @@ impl TextMatcher {
         counterfeit: &[String],
         spare: &mut Doc,
     ) -> Option<TextMatch> {
-        let Found { text, region, doc } = *found;
+        let Found {
+            text,
+            region,
+            doc,
+            scan,
+        } = *found;
         let mark = self.marks.get(hit.mark as usize)?;
         let (start, end) = doc.span(hit.u0, hit.u1)?;
         let (start, end) = (region.start + start, region.start + end);
         let matched = text.get(start..end)?.to_string();
-        let mut cues = Vec::new();
         let first = doc.token_at(hit.u0);
         // The words before the match, whichever way the phrase is read.
         text.get(region.context..start)?;
         let nominative = if first >= NOMINATIVE_CONTEXT || region.context == region.start {
             self.nominative(doc, first)
         } else {
-            self.nominative_before(text, region, (start, end), spare)?
+            self.nominative_before(text, region, (start, end), scan, spare)?
         };
-        if let Some(phrase) = nominative {
-            cues.push(Cue::Nominative(phrase));
-        }
-        cues.extend(counterfeit.iter().cloned().map(Cue::Counterfeit));
-        if self.is_ordinary(&hit.word) {
-            cues.push(Cue::OrdinaryWord(hit.word));
-        }
+        let ordinary = self.is_ordinary(&hit.word).then_some(hit.word);
+        let cues = cues(nominative, counterfeit, ordinary);
         Some(TextMatch {
             mark_id: mark.id.clone(),
             field,
@@ -1232,16 +1248,23 @@ impl TextMatcher {
     /// The honest-reference phrase before the match at bytes `start..end`
     /// of `text`, read from [`scan::Region::context`] on: for a match too
     /// near its region's start for the region to show the phrase. `None`
-    /// where the text cannot be sliced there.
+    /// where the text cannot be sliced there. `scan`, the byte pass over
+    /// `text` where it ran, says without folding whether a phrase may end
+    /// there: most matches have none before them.
     fn nominative_before(
         &self,
         text: &str,
         region: &scan::Region,
         (start, end): (usize, usize),
+        scan: Option<&scan::Scan>,
         spare: &mut Doc,
     ) -> Option<Option<String>> {
         let before = text.get(region.context..start)?;
-        if !may_end_a_phrase(before) {
+        let may_end = match scan {
+            Some(scan) => scan.may_hold_word(region.context, start, |key| self.phrase_ends.contains(key)),
+            None => may_end_a_phrase(before),
+        };
+        if !may_end {
             return Some(None);
         }
         // Fold the words before the match as well.
@@ -1262,7 +1285,7 @@ impl TextMatcher {
     /// variant, no leet, and no token before it in its region.
     fn report_alone(
         &self,
-        (field, text, region): (TextField, &str, &scan::Region),
+        (field, text, region, scan): (TextField, &str, &scan::Region, Option<&scan::Scan>),
         word: scan::Alone,
         known: Known,
         counterfeit: &[String],
@@ -1276,7 +1299,7 @@ impl TextMatcher {
             // `nominative` finds nothing before a region's first token.
             None
         } else {
-            match self.nominative_before(text, region, (word.start, word.end), spare) {
+            match self.nominative_before(text, region, (word.start, word.end), scan, spare) {
                 Some(phrase) => phrase,
                 None => return,
             }
@@ -1291,14 +1314,7 @@ impl TextMatcher {
             let Some(cm) = self.marks.get(mark as usize) else {
                 continue;
             };
-            let mut cues = Vec::new();
-            if let Some(phrase) = &nominative {
-                cues.push(Cue::Nominative(phrase.clone()));
-            }
-            cues.extend(counterfeit.iter().cloned().map(Cue::Counterfeit));
-            if ordinary {
-                cues.push(Cue::OrdinaryWord(plain.clone()));
-            }
+            let cues = cues(nominative.clone(), counterfeit, ordinary.then(|| plain.clone()));
             out.push(TextMatch {
                 mark_id: cm.id.clone(),
                 field,
@@ -1333,8 +1349,8 @@ impl fmt::Debug for TextMatcher {
 
 /// [`TextMatcher::cue_keys`]: the keys of the tell-tales' first words of
 /// letters, and of the plurals of those of one word.
-fn cue_keys() -> typo::KeySet {
-    let mut keys = typo::KeySet::default();
+fn cue_keys() -> typo::FewKeys {
+    let mut keys = typo::FewKeys::default();
     for phrase in COUNTERFEIT {
         let first = phrase.split(' ').next().unwrap_or(phrase);
         if !first.bytes().all(|b| b.is_ascii_alphabetic()) {
@@ -1350,6 +1366,16 @@ fn cue_keys() -> typo::KeySet {
         }
     }
     keys
+}
+
+/// [`TextMatcher::phrase_ends`]: the keys of the honest-reference phrases'
+/// last words.
+fn phrase_ends() -> typo::FewKeys {
+    NOMINATIVE
+        .iter()
+        .filter_map(|phrase| phrase.last())
+        .map(|last| scan::word_key(Doc::new(last).skel.as_bytes()))
+        .collect()
 }
 
 /// Folds characters (with the byte span each came from) for the tell-tale
@@ -1401,6 +1427,18 @@ fn cue_at(text: &str, folded: &str, map: &[(usize, usize)], s: usize, e: usize) 
         }
     }
     text.get(map[s].0..map[e - 1].1).map(str::to_lowercase)
+}
+
+/// A match's cues, in the order the scorer reads them: allocated once, at
+/// their number, where pushing them one by one reallocated once or twice a
+/// match.
+fn cues(nominative: Option<String>, counterfeit: &[String], ordinary: Option<String>) -> Vec<Cue> {
+    let mut cues =
+        Vec::with_capacity(usize::from(nominative.is_some()) + counterfeit.len() + usize::from(ordinary.is_some()));
+    cues.extend(nominative.map(Cue::Nominative));
+    cues.extend(counterfeit.iter().cloned().map(Cue::Counterfeit));
+    cues.extend(ordinary.map(Cue::OrdinaryWord));
+    cues
 }
 
 fn push_new(found: &mut Vec<String>, word: String) {

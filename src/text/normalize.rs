@@ -292,12 +292,16 @@ impl Doc {
 /// The word characters of `units` behind bytes `s..e` of a skeleton (`skel`
 /// with its byte map `map`); see [`Doc::plain`].
 pub(crate) fn plain_of(units: &[Unit], skel: &str, map: &[(u32, u32)], s: usize, e: usize) -> String {
-    let mut out = String::new();
+    // Sized once, at about a byte a skeleton byte, not grown a letter at a
+    // time.
+    let mut out = String::with_capacity(e.saturating_sub(s));
     let Some(part) = skel.get(s..e) else {
         return out;
     };
-    for (off, c) in part.char_indices() {
-        if c == ' ' {
+    // Each character's first byte maps to its units (the others repeat
+    // it); a space stands for a gap between words.
+    for (off, &b) in part.as_bytes().iter().enumerate() {
+        if b == b' ' || b & 0xC0 == 0x80 {
             continue;
         }
         let Some(&(u0, u1)) = map.get(s + off) else {

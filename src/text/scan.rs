@@ -12,11 +12,11 @@
 //! which the automaton finds nothing, or only marks glued inside them where
 //! the glue check turns them down ("nike" in "moniker", as any word with
 //! the same skeleton would be read). The glue check may take a change from
-//! lower to upper case for a word boundary ("NikeThamide"), so the byte
-//! pass notes such a change in a word, and a word with one is quiet only if
-//! the automaton finds nothing in it at all. With 10,000 made-up marks
-//! about one dictionary word in forty holds a short mark somewhere, and was
-//! loud for nothing before this. Everything else is *loud*:
+//! lower to upper case for a word boundary ("NikeThamide"), so a word with
+//! one is quiet only if the automaton finds nothing in it at all (the
+//! matcher looks for the change only in the few words where it matters).
+//! With 10,000 made-up marks about one dictionary word in forty holds a
+//! short mark somewhere, and was loud for nothing before this. Everything else is *loud*:
 //! unknown words, numbers, leet, anything not ASCII, runs of single letters.
 //! Only the loud words, and the words around them that a match of several
 //! words or a misspelt run of words could reach, are folded and matched in
@@ -73,10 +73,8 @@ pub(crate) struct Alone {
 
 #[derive(Clone, Copy, Debug)]
 enum Kind {
-    /// A word of two or more ASCII letters: its skeleton's key, and
-    /// whether it changes from a lower-case letter to an upper-case one
-    /// ("VeloraHoodie"), where a mark glued inside it may be believed.
-    Word(u64, bool),
+    /// A word of two or more ASCII letters: its skeleton's key.
+    Word(u64),
     /// One ASCII letter alone.
     Single,
     /// A whitespace-delimited piece the byte pass does not tokenise.
@@ -130,11 +128,10 @@ fn is_opaque(b: u8) -> bool {
 impl Scan {
     /// Finds the regions of `text` to match in full, into
     /// [`Scan::regions`]. `part` says what a word can take part in, given
-    /// its skeleton's key and whether it changes from a lower-case letter
-    /// to an upper-case one; `reach` is how many words either side of a loud word a
-    /// match can involve; `context` how many words before a region an
-    /// honest-reference phrase can take.
-    pub(crate) fn scan(&mut self, text: &str, part: impl Fn(u64, bool) -> Part, reach: usize, context: usize) {
+    /// its skeleton's key and the word as written; `reach` is how many
+    /// words either side of a loud word a match can involve; `context` how
+    /// many words before a region an honest-reference phrase can take.
+    pub(crate) fn scan(&mut self, text: &str, part: impl Fn(u64, &[u8]) -> Part, reach: usize, context: usize) {
         self.chunks.clear();
         self.toks.clear();
         self.regions.clear();
@@ -153,16 +150,12 @@ impl Scan {
             let mut opaque = false;
             while i < bytes.len() && !is_space(bytes[i]) {
                 if bytes[i].is_ascii_alphabetic() {
-                    let (end, key, camel) = word_at(bytes, i, &mut self.skel);
+                    let (end, key) = word_at(bytes, i, &mut self.skel);
                     self.toks.push(Tok {
                         chunk,
                         start: i as u32,
                         end: end as u32,
-                        kind: if end - i == 1 {
-                            Kind::Single
-                        } else {
-                            Kind::Word(key, camel)
-                        },
+                        kind: if end - i == 1 { Kind::Single } else { Kind::Word(key) },
                     });
                     i = end;
                 } else {
@@ -187,7 +180,7 @@ impl Scan {
         self.reach.clear();
         self.reach.extend(toks.iter().enumerate().map(|(t, tok)| {
             match tok.kind {
-                Kind::Word(key, camel) => match part(key, camel) {
+                Kind::Word(key) => match part(key, &bytes[tok.start as usize..tok.end as usize]) {
                     Part::Nothing => None,
                     Part::Alone => Some((0, true)),
                     Part::Around => Some((reach, false)),
@@ -197,7 +190,7 @@ impl Scan {
                 // or next to a piece that may continue one ("V 3 L O R A").
                 Kind::Single => [t.wrapping_sub(1), t + 1]
                     .iter()
-                    .any(|&n| toks.get(n).is_some_and(|o| !matches!(o.kind, Kind::Word(..))))
+                    .any(|&n| toks.get(n).is_some_and(|o| !matches!(o.kind, Kind::Word(_))))
                     .then_some((reach, false)),
             }
         }));
@@ -227,7 +220,7 @@ impl Scan {
                     let tok = toks[t];
                     let only = |n: usize| toks.get(n).is_none_or(|o| o.chunk != tok.chunk);
                     let alone = match tok.kind {
-                        Kind::Word(key, _) if alone && only(t.wrapping_sub(1)) && only(t + 1) => Some(Alone {
+                        Kind::Word(key) if alone && only(t.wrapping_sub(1)) && only(t + 1) => Some(Alone {
                             start: tok.start as usize,
                             end: tok.end as usize,
                             key,
@@ -255,10 +248,27 @@ impl Scan {
         cue: impl Fn(u64) -> bool + 'a,
     ) -> impl Iterator<Item = (usize, usize, bool)> + 'a {
         self.toks.iter().filter_map(move |tok| match tok.kind {
-            Kind::Word(key, _) if cue(key) => Some((tok.start as usize, tok.end as usize, false)),
+            Kind::Word(key) if cue(key) => Some((tok.start as usize, tok.end as usize, false)),
             Kind::Opaque => Some((tok.start as usize, tok.end as usize, true)),
             _ => None,
         })
+    }
+
+    /// Whether folding bytes `from..to` of the text last scanned may give a
+    /// word of two letters or more whose skeleton's key `word` accepts: one
+    /// of the byte pass's words there does, or a piece it does not read
+    /// lies there. A piece it reads folds to exactly its words (see the
+    /// module docs), so a `false` is certain; `from` must start a piece.
+    pub(crate) fn may_hold_word(&self, from: usize, to: usize, word: impl Fn(u64) -> bool) -> bool {
+        let first = self.toks.partition_point(|tok| (tok.end as usize) <= from);
+        self.toks[first..]
+            .iter()
+            .take_while(|tok| (tok.start as usize) < to)
+            .any(|tok| match tok.kind {
+                Kind::Word(key) => word(key),
+                Kind::Opaque => true,
+                Kind::Single => false,
+            })
     }
 }
 
@@ -304,7 +314,20 @@ fn load(bytes: &[u8], i: usize) -> u64 {
 /// crosses a byte).
 #[inline]
 fn eq(x: u64, c: u8) -> u64 {
-    let t = x ^ (ONES * u64::from(c));
+    zero(x ^ (ONES * u64::from(c)))
+}
+
+/// The high bit of each byte of `x` that equals `c` where the same byte of
+/// `y` equals `d`: one test of both.
+#[inline]
+fn eq2(x: u64, c: u8, y: u64, d: u8) -> u64 {
+    zero((x ^ (ONES * u64::from(c))) | (y ^ (ONES * u64::from(d))))
+}
+
+/// The high bit of each zero byte of `t` (exactly: no carry crosses a
+/// byte).
+#[inline]
+fn zero(t: u64) -> u64 {
     !(((t & LOW7) + LOW7) | t | LOW7)
 }
 
@@ -316,10 +339,9 @@ fn letters(x: u64) -> u64 {
     (y + ONES * 0x1F) & !(y + ONES * 0x05) & !x & HIGH
 }
 
-/// The end of the run of ASCII letters that starts at `i`, the
+/// The end of the run of ASCII letters that starts at `i`, and the
 /// [`word_key`] of its skeleton (lower case, `l` as `i`, `rn` as `m`, `vv`
-/// as `w`, as [`super::normalize`] writes it), and whether a lower-case
-/// letter in it is followed by an upper-case one.
+/// as `w`, as [`super::normalize`] writes it).
 ///
 /// Eight bytes at a time: without `rn` or `vv` the skeleton is the word
 /// lower-cased with `l` as `i`, byte for byte, so each eight bytes of the
@@ -327,9 +349,8 @@ fn letters(x: u64) -> u64 {
 /// `u64` and hashed as they are. A word with `rn` or `vv` (a few in a
 /// hundred) is written out a byte at a time into `skel` instead.
 #[inline]
-fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64, bool) {
+fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
     let mut key = WordKey::default();
-    let mut camel = 0;
     let mut j = i;
     loop {
         let x = load(bytes, j);
@@ -348,12 +369,8 @@ fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64, bool) {
         // Each byte against the one after it ("rn" may straddle two loads);
         // a byte that is `n` or `v` with the case bit set is a letter, so
         // both bytes of a pair are in the word.
-        let after = load(bytes, j + 1);
-        // A lower-case letter of the word before an upper-case letter (the
-        // case bit moved down from the high bit of `letters`).
-        camel |= x & !after & CASE & (letters(after) >> 2) & keep;
-        let next = after | CASE;
-        let pairs = (eq(low, b'r') & eq(next, b'n')) | (eq(low, b'v') & eq(next, b'v'));
+        let next = load(bytes, j + 1) | CASE;
+        let pairs = eq2(low, b'r', next, b'n') | eq2(low, b'v', next, b'v');
         if pairs & keep != 0 {
             return word_at_slowly(bytes, i, skel);
         }
@@ -364,12 +381,12 @@ fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64, bool) {
             break;
         }
     }
-    (j, key.finish(j - i), camel != 0)
+    (j, key.finish(j - i))
 }
 
 /// [`word_at`] a byte at a time, for words with `rn` or `vv`.
 #[cold]
-fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64, bool) {
+fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
     skel.clear();
     let mut j = i;
     while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
@@ -384,10 +401,16 @@ fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64, bo
         skel.push(out);
         j += step;
     }
-    let camel = bytes[i..j]
-        .windows(2)
-        .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
-    (j, word_key(skel), camel)
+    (j, word_key(skel))
+}
+
+/// Whether a word changes from a lower-case letter to an upper-case one
+/// ("VeloraHoodie"), where the glue check may believe a mark glued inside
+/// it. Asked of the few words that hold only marks the glue check turns
+/// down, not worked out for every word.
+pub(crate) fn changes_case(word: &[u8]) -> bool {
+    word.windows(2)
+        .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase())
 }
 
 /// The key by which the matcher knows a word: a hash of the bytes of its
@@ -451,11 +474,7 @@ mod tests {
         let mut i = 0;
         while i < bytes.len() {
             if bytes[i].is_ascii_alphabetic() {
-                let (end, key, camel) = word_at(bytes, i, &mut Vec::new());
-                let changes = bytes[i..end]
-                    .windows(2)
-                    .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
-                assert_eq!(camel, changes, "{text}");
+                let (end, key) = word_at(bytes, i, &mut Vec::new());
                 out.push((i, end, key));
                 i = end;
             } else {
@@ -505,10 +524,12 @@ mod tests {
             check_words(text);
         }
         assert_ne!(str_key("ab"), str_key("ab\0"));
+        assert!(changes_case(b"VeloraHoodie") && changes_case(b"nikeThamide"));
+        assert!(!changes_case(b"VELORA") && !changes_case(b"Velora") && !changes_case(b"NIKEthamide"));
     }
 
     /// `quiet` words are quiet, any other word may reach its neighbours.
-    fn part(quiet: &KeySet) -> impl Fn(u64, bool) -> Part + '_ {
+    fn part(quiet: &KeySet) -> impl Fn(u64, &[u8]) -> Part + '_ {
         |k, _| {
             if quiet.contains(&k) {
                 Part::Nothing
@@ -546,7 +567,7 @@ mod tests {
         let text = "new onyx hoodie";
         scan.scan(
             text,
-            |k, camel| if k == alone { Part::Alone } else { part(&keys)(k, camel) },
+            |k, word| if k == alone { Part::Alone } else { part(&keys)(k, word) },
             1,
             5,
         );

@@ -114,35 +114,38 @@ impl DeletionIndex {
         if !self.may_match(word.len()) {
             return;
         }
-        // All the probe keys first, then the filter for all of them, then
-        // the table for the few that pass: each step is a loop of
-        // independent loads that the processor overlaps, where probing one
-        // key at a time would wait for each cache miss in turn.
+        // The probe keys that pass the filter first, then the table for
+        // them: the filter's loads depend on nothing but the key, so the
+        // processor overlaps them, where probing the table one key at a
+        // time would wait for each cache miss in turn; and most keys stop
+        // at the filter, so they are never stored.
         let n = word.len();
         let keys = Keys::new(word);
+        let mask = (self.filter.len() * 64) as u64 - 1;
         probes.clear();
-        probes.push(keys.whole());
+        let mut probe = |k: u64| {
+            let bit = (k >> 20) & mask;
+            if self.filter[(bit / 64) as usize] & (1 << (bit % 64)) != 0 {
+                probes.push(k);
+            }
+        };
+        probe(keys.whole());
         for i in 0..n {
             // A repeated letter gives the same deletion twice; skip it.
             if i > 0 && word[i] == word[i - 1] {
                 continue;
             }
-            probes.push(keys.without(i));
+            probe(keys.without(i));
         }
         if let Some((lo, hi)) = self.two_edits.filter(|_| edits >= 2) {
             if n + 2 >= lo && n <= hi + 2 {
                 for i in 0..n {
                     for j in i + 1..n {
-                        probes.push(keys.without_two(i, j));
+                        probe(keys.without_two(i, j));
                     }
                 }
             }
         }
-        let mask = (self.filter.len() * 64) as u64 - 1;
-        probes.retain(|&k| {
-            let bit = (k >> 20) & mask;
-            self.filter[(bit / 64) as usize] & (1 << (bit % 64)) != 0
-        });
         for k in probes.iter() {
             if let Some(&(start, len)) = self.table.get(k) {
                 // Pushed one by one: the lists are a few ids long, shorter
@@ -210,6 +213,40 @@ pub(crate) fn osa_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
 pub(crate) type KeySet = HashSet<u64, BuildHasherDefault<PreHashed>>;
 /// A map keyed by word keys.
 pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
+
+/// A handful of word keys, asked about every word of a text: a Bloom
+/// filter of 256 bits answers most of those questions (the word is none of
+/// them) with a load and a mask, where a hash table would take a probe.
+#[derive(Debug, Default)]
+pub(crate) struct FewKeys {
+    /// Bit `key >> 56` of every key.
+    bits: [u64; 4],
+    keys: Vec<u64>,
+}
+
+impl FewKeys {
+    pub(crate) fn insert(&mut self, key: u64) {
+        self.bits[(key >> 62) as usize] |= 1 << ((key >> 56) & 63);
+        if !self.keys.contains(&key) {
+            self.keys.push(key);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn contains(&self, key: u64) -> bool {
+        self.bits[(key >> 62) as usize] & (1 << ((key >> 56) & 63)) != 0 && self.keys.contains(&key)
+    }
+}
+
+impl FromIterator<u64> for FewKeys {
+    fn from_iter<I: IntoIterator<Item = u64>>(keys: I) -> FewKeys {
+        let mut few = FewKeys::default();
+        for key in keys {
+            few.insert(key);
+        }
+        few
+    }
+}
 
 /// The base of the polynomial hash; odd, so it has an inverse modulo 2⁶⁴.
 const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
