@@ -9,7 +9,9 @@
 //! - A near miss that is itself a dictionary word ("velour") is no evidence
 //!   on its own; only counterfeit words or a copied image can back it.
 //! - A mark that is an ordinary word ("kestrel") counts only in a category
-//!   whose goods the mark is registered for (its Nice classes).
+//!   whose goods the mark is registered for (its Nice classes), and goes
+//!   to review when the word after it is a likeness ("kestrel figurine"):
+//!   the listing may show the bird, not the brand (`text::sense`).
 //! - Honest references ("strap for …") go to review as nominative use,
 //!   never straight into a complaint; counterfeit words ("replica", "1:1")
 //!   raise the score.
@@ -265,6 +267,14 @@ impl Scorer<'_> {
             Cue::Nominative(p) => Some(p.clone()),
             _ => None,
         });
+        // An ordinary word followed by a likeness ("puma plush") may name
+        // the thing rather than the brand, even in the mark's classes.
+        let ordinary = m.cues.iter().any(|c| matches!(c, Cue::OrdinaryWord(_)));
+        let depicts = if ordinary && !backed {
+            field_text(listing, m.field).and_then(|t| crate::text::sense::depiction_after(t, m.end))
+        } else {
+            None
+        };
         let explanation = format!(
             "{} {:?} is {} of the mark {} ({} {}){}.",
             field_name(m.field),
@@ -279,10 +289,17 @@ impl Scorer<'_> {
                 format!("; {}", notes.join("; "))
             }
         );
-        let (score, review) = match nominative {
-            Some(p) => (score * 0.6, Some(format!("nominative use: {p:?} before the mark"))),
-            None if score < REVIEW_THRESHOLD => return Err(format!("score {score:.2} for {}", mark.text)),
-            None => (score, None),
+        let (score, review) = match (nominative, depicts) {
+            (Some(p), _) => (score * 0.6, Some(format!("nominative use: {p:?} before the mark"))),
+            (None, Some(w)) => (
+                score,
+                Some(format!(
+                    "{:?} is an ordinary word and {w:?} follows it: the listing may show the thing, not the brand",
+                    m.matched
+                )),
+            ),
+            (None, None) if score < REVIEW_THRESHOLD => return Err(format!("score {score:.2} for {}", mark.text)),
+            (None, None) => (score, None),
         };
         Ok(Scored {
             right_id: mark.id.clone(),
@@ -294,6 +311,16 @@ impl Scorer<'_> {
             text: matches,
             images: Vec::new(),
         })
+    }
+}
+
+/// The listing's text that a match of `field` was found in; `None` for
+/// the seller's name, which has no words after a mark to read.
+fn field_text(listing: &Listing, field: TextField) -> Option<&str> {
+    match field {
+        TextField::Title => Some(&listing.title),
+        TextField::Description => Some(&listing.description),
+        TextField::Seller => None,
     }
 }
 
@@ -406,6 +433,40 @@ mod tests {
         )
         .unwrap();
         assert!(c.evidence.counterfeit_words.contains(&"replica".to_string()));
+    }
+
+    #[test]
+    fn ordinary_word_before_a_likeness_goes_to_review_in_class_unless_backed() {
+        // Kestrel is registered for toys (28), so the category alone lets
+        // "kestrel" count; the word after it says a bird may be meant.
+        let kestrel = |title: &str| {
+            let mut l = listing("Toys", "S");
+            l.title = title.into();
+            let m = TextMatch {
+                mark_id: "tm-kestrel".into(),
+                end: 7,
+                matched: title[..7].into(),
+                ..hit(
+                    "tm-kestrel",
+                    VariantKind::Exact,
+                    vec![Cue::OrdinaryWord("kestrel".into())],
+                )
+            };
+            (l, [m])
+        };
+        let (l, m) = kestrel("kestrel plush toy 20cm");
+        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
+        assert!(
+            matches!(c.disposition, Disposition::Review(ref r) if r.contains("\"plush\"")),
+            "{c:?}"
+        );
+        // Backed by counterfeit words, the brand is meant after all.
+        let c = run(&l, &m, &ImageReport::default(), &["replica".into()]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+        // The brand's own goods follow it with a product, not a likeness.
+        let (l, m) = kestrel("Kestrel trekking poles carbon");
+        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
     }
 
     #[test]

@@ -80,6 +80,7 @@
 mod confusables;
 mod normalize;
 mod scan;
+pub mod sense;
 mod typo;
 mod words;
 
