@@ -29,7 +29,10 @@
 //!    inside a longer word is a *glued* mark ("velorashoes"), accepted only
 //!    where that is believable (see below).
 //! 2. Runs of single letters ("V E L O R A", "V.E.L.O.R.A") are squashed
-//!    into one word and run through the same automaton.
+//!    into one word and run through the same automaton; so are two
+//!    neighbouring words that a one-word mark was split into ("Gu cci",
+//!    "N ike", "Rol.ex"), where one half is a word of two letters or more
+//!    that no dictionary holds ("bright well" stays a phrase).
 //! 3. Misspellings: each word (and, for marks of several words, each run of
 //!    that many words) is looked up in a deletion index ([`typo`]) that
 //!    proposes the marks within one edit — two for marks of
@@ -182,6 +185,10 @@ pub struct TextMatcher {
     max_words: usize,
     /// Keys of the words of those marks of several words.
     mark_words: typo::KeySet,
+    /// Keys of the skeletons of the marks of one word: two neighbouring
+    /// words joined are looked up here before they are matched as a split
+    /// mark.
+    split_keys: typo::KeySet,
     /// Dictionary words (by the key of their skeleton) → their near misses,
     /// a range of `known_misses`; empty for most. Listings are mostly
     /// ordinary words, so most words of a listing cost one lookup here.
@@ -190,8 +197,11 @@ pub struct TextMatcher {
     /// automaton finds in its skeleton (pattern, start << 16 | end).
     known_misses: Vec<(u32, u32)>,
     /// How many words either side of a word a match can involve: the most
-    /// words in a mark, less one.
+    /// words in a mark, less one, and at least one (a split mark).
     reach: usize,
+    /// The longest mark skeleton, in bytes: two words joined into more
+    /// cannot be a split mark.
+    longest_skel: usize,
     words: WordList,
     counterfeit: AhoCorasick,
     /// The first word of each tell-tale, any case: an ASCII text without
@@ -419,6 +429,7 @@ impl TextMatcher {
             owners[at].push((mark, form));
         };
         let mut mark_words = typo::KeySet::default();
+        let mut split_keys = typo::KeySet::default();
         // The skeletons of the words of marks of several words.
         let mut parts: Vec<String> = Vec::new();
         for mark in marks {
@@ -444,6 +455,8 @@ impl TextMatcher {
                     mark_words.extend(doc.skel.split(' ').map(|w| scan::word_key(w.as_bytes())));
                 }
                 add(solid, index, Form::Solid);
+            } else {
+                split_keys.insert(scan::word_key(doc.skel.as_bytes()));
             }
             add(doc.skel, index, Form::Spaced);
         }
@@ -462,7 +475,9 @@ impl TextMatcher {
                 .enumerate()
                 .map(|(i, m)| (i as u32, m.skel.as_str(), m.edits())),
         );
-        let compiled_reach = compiled.iter().map(|m| m.words).max().unwrap_or(1) - 1;
+        let longest_skel = compiled.iter().map(|m| m.skel.len()).max().unwrap_or(0);
+        // At least one: a mark split in two ("Gu cci") spans two words.
+        let compiled_reach = (compiled.iter().map(|m| m.words).max().unwrap_or(1) - 1).max(1);
         let max_words = compiled
             .iter()
             .filter(|m| m.edits() > 0)
@@ -487,9 +502,11 @@ impl TextMatcher {
             typos,
             max_words,
             mark_words,
+            split_keys,
             known: typo::KeyMap::default(),
             known_misses: Vec::new(),
             reach: compiled_reach,
+            longest_skel,
             words,
             counterfeit,
             counterfeit_first,
@@ -609,6 +626,7 @@ impl TextMatcher {
         let mut hits = Vec::new();
         self.whole_pass(doc, search, known, &mut hits);
         self.spaced_pass(doc, &mut hits);
+        self.split_pass(doc, known, &mut hits);
         self.typo_pass(doc, scratch, &mut hits);
         best_per_span(hits)
     }
@@ -654,6 +672,7 @@ impl TextMatcher {
             + self.known.capacity() * (std::mem::size_of::<(u64, Known)>() + 1)
             + self.known_misses.capacity() * std::mem::size_of::<(u32, u32)>()
             + self.mark_words.capacity() * (std::mem::size_of::<u64>() + 1)
+            + self.split_keys.capacity() * (std::mem::size_of::<u64>() + 1)
             + marks
             + owners
     }
@@ -855,6 +874,73 @@ impl TextMatcher {
             let flags = doc.flags(u0, u1);
             for &(mark, _) in self.owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
                 let Some(cm) = self.marks.get(mark as usize) else {
+                    continue;
+                };
+                hits.push(Hit {
+                    mark,
+                    u0,
+                    u1,
+                    variant: variant(flags, plain != cm.plain, true, false, false),
+                    similarity: 1.0,
+                    word: plain.clone(),
+                });
+            }
+        }
+    }
+
+    /// Pass 2b: a one-word mark split in two by a separator ("Gu cci",
+    /// "N ike", "Rol.ex"): each pair of neighbouring words is joined and
+    /// matched whole. Only where one half is a word of two letters or more
+    /// that no dictionary holds: "bright well" is a phrase, not the mark
+    /// Brightwell written apart, and "bike I" is no "Bikel".
+    fn split_pass(&self, doc: &Doc, known: &[Option<Known>], hits: &mut Vec<Hit>) {
+        let mut joined = String::new();
+        let mut skel = String::new();
+        let mut map = Vec::new();
+        let mut units: Vec<u32> = Vec::new();
+        for (t, pair) in doc.tokens.windows(2).enumerate() {
+            let (a, b) = (&pair[0], &pair[1]);
+            let letters = (a.skel_end - a.skel_start + b.skel_end - b.skel_start) as usize;
+            if letters < SHORT || letters > self.longest_skel {
+                continue;
+            }
+            // One half a word of two letters or more that is no dictionary
+            // word: that is what tells a split mark from a phrase, and what
+            // the byte pass reads loud, so a region holds both halves.
+            let unknown = |i: usize, tok: &normalize::Token| {
+                tok.skel_end - tok.skel_start >= 2 && known.get(i).copied().flatten().is_none()
+            };
+            if !unknown(t, a) && !unknown(t + 1, b) {
+                continue;
+            }
+            let gap = doc.units.get(a.end as usize..b.start as usize).unwrap_or(&[]);
+            if gap.len() > SPACED_MAX_GAP || gap.iter().any(|u| u.ch == '\n') {
+                continue;
+            }
+            joined.clear();
+            joined.push_str(doc.skel_of(a));
+            joined.push_str(doc.skel_of(b));
+            if !self.split_keys.contains(&scan::word_key(joined.as_bytes())) {
+                continue;
+            }
+            units.clear();
+            units.extend((a.start..a.end).chain(b.start..b.end));
+            skel.clear();
+            map.clear();
+            normalize::skeletonize(&doc.units, &units, &mut skel, &mut map);
+            let Some(m) = self.automaton.find(&skel) else {
+                continue;
+            };
+            if m.start() != 0 || m.end() != skel.len() {
+                continue;
+            }
+            let (Some(&(u0, _)), Some(&(_, u1))) = (map.first(), map.last()) else {
+                continue;
+            };
+            let plain = normalize::plain_of(&doc.units, &skel, &map, 0, skel.len());
+            let flags = doc.flags(u0, u1);
+            for &(mark, _) in self.owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
+                let Some(cm) = self.marks.get(mark as usize).filter(|cm| cm.words == 1) else {
                     continue;
                 };
                 hits.push(Hit {

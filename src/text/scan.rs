@@ -25,7 +25,8 @@
 //! Why the answer does not change: a match lies inside one word, or spans
 //! words each of which holds a word of a mark of several words; a misspelt
 //! run of words holds a word of its mark intact; a spaced-out mark is a run
-//! of single letters. Each of those words is loud, and a region reaches as
+//! of single letters; a mark split in two has a half that is no dictionary
+//! word (the matcher reads no other split), and reaches one word. Each of those words is loud, and a region reaches as
 //! many words either side as the longest mark has. Regions are cut at
 //! whitespace, where folding and tokenising restart anyway, so a region
 //! matched alone gives exactly what the whole text gives there. Words whose

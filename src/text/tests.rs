@@ -167,6 +167,34 @@ fn spaced_out_letters() {
 }
 
 #[test]
+fn split_marks() {
+    let m = matcher();
+    check(m, "tm-velora", "new Velo ra bag", "Velo ra", VariantKind::Spaced);
+    check(m, "tm-velora", "Velo-ra tote", "Velo-ra", VariantKind::Spaced);
+    check(m, "tm-arcturo", "Arc.turo watch", "Arc.turo", VariantKind::Spaced);
+    check(m, "tm-nike", "N ike air", "N ike", VariantKind::Spaced);
+    check(m, "tm-velora", "V3lo ra bag", "V3lo ra", VariantKind::Leet);
+    // Both halves dictionary words: a phrase, not the mark written apart.
+    none(m, "tm-brightwell", "a bright well lit room");
+    none(m, "tm-velora", "vel ora");
+    // A letter alone after a dictionary word is no half of a mark ("bike"
+    // is still a near miss of Bikel on its own).
+    let found = m.find_in(TextField::Title, "bike I");
+    assert!(found.iter().all(|t| t.matched == "bike"), "{found:#?}");
+    // Too far apart, or across a line.
+    none(m, "tm-velora", "Velo    ra");
+    none(m, "tm-velora", "Velo\nra");
+    // Marks of several words are matched as such, never as a split.
+    check(
+        m,
+        "tm-maison",
+        "Maison Corvelle bag",
+        "Maison Corvelle",
+        VariantKind::Exact,
+    );
+}
+
+#[test]
 fn joined_words_and_solid_marks() {
     let m = matcher();
     check(m, "tm-velora", "velorashoes sale", "velora", VariantKind::Joined);
@@ -457,6 +485,19 @@ fn ordinary_words_matcher() -> &'static TextMatcher {
 const LISTING_PIECES: &[&str] = &[
     "Velora",
     "VELORA",
+    // Halves of split marks ("Velo ra", "Ni-ke"), and of marks split
+    // into two dictionary words, which are not read as split ("vel ora",
+    // "bright well").
+    "Velo",
+    "ra",
+    "vel",
+    "ora",
+    "Arc",
+    "turo",
+    "Ni",
+    "ke",
+    "bright",
+    "well",
     // Dictionary words a mark is glued into: turned down as written
     // ("moniker"), or not at a change of case ("NikeThamide").
     "moniker",
