@@ -405,6 +405,13 @@ fn fold_into(text: &str, units: &mut Vec<Unit>) {
             }
             continue;
         }
+        if matches!(c, '\u{2122}' | '\u{2120}') {
+            // ™ and ℠ decompose to the letters "TM" and "SM", which would
+            // glue onto the mark they follow ("NIKE™" read as "niketm");
+            // they are symbols after a word, like ® and ©.
+            push(units, &mut invisible_from, c, start, end, 0);
+            continue;
+        }
         compat.clear();
         canon.clear();
         decompose_compatible(c, |d| compat.push(d));

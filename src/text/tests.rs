@@ -167,6 +167,24 @@ fn spaced_out_letters() {
 }
 
 #[test]
+fn trade_mark_signs_are_not_letters() {
+    let m = matcher();
+    for (text, matched) in [
+        ("VELORA™ bag", "VELORA"),
+        ("Velora℠ store", "Velora"),
+        ("Velora® tote", "Velora"),
+        ("NIKE™ cap", "NIKE"),
+    ] {
+        let id = if matched.eq_ignore_ascii_case("nike") {
+            "tm-nike"
+        } else {
+            "tm-velora"
+        };
+        check(m, id, text, matched, VariantKind::Exact);
+    }
+}
+
+#[test]
 fn split_marks() {
     let m = matcher();
     check(m, "tm-velora", "new Velo ra bag", "Velo ra", VariantKind::Spaced);
