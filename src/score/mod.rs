@@ -6,8 +6,10 @@
 //!
 //! - A mark found as written or in a deliberate disguise (look-alike letters,
 //!   leet, spacing) is strong evidence: nobody writes `V3l0ra` by accident.
-//! - A near miss that is itself a dictionary word ("velour") is no evidence
-//!   on its own; only counterfeit words or a copied image can back it.
+//! - A near miss that is itself a dictionary word ("velour"), or a longer
+//!   dictionary word that holds the mark ("pineapple" for Apple), is no
+//!   evidence on its own; only counterfeit words or a copied image can
+//!   back it.
 //! - A mark that is an ordinary word ("kestrel") counts only in a category
 //!   whose goods the mark is registered for (its Nice classes), and goes
 //!   to review when the word after it is a likeness ("kestrel figurine"):
@@ -205,7 +207,10 @@ impl Scorer<'_> {
         let mut reasons = Vec::new();
         for m in &matches {
             let mut notes = Vec::new();
-            let ordinary = m.cues.iter().any(|c| matches!(c, Cue::OrdinaryWord(_)));
+            let ordinary = m.cues.iter().find_map(|c| match c {
+                Cue::OrdinaryWord(w) => Some(w.as_str()),
+                _ => None,
+            });
             let mut s = match m.variant {
                 VariantKind::Exact => 0.85,
                 // Disguises are deliberate: they are evidence of intent.
@@ -217,9 +222,15 @@ impl Scorer<'_> {
                 VariantKind::Joined => 0.8,
                 VariantKind::Typo => 0.45 + 0.4 * m.similarity.clamp(0.0, 1.0),
             };
-            if ordinary {
+            if let Some(word) = ordinary {
                 if m.variant == VariantKind::Typo && !backed {
                     reasons.push(format!("{:?} is an ordinary word near {}", m.matched, mark.text));
+                    continue;
+                }
+                // A longer word that holds the mark ("pineapple" for Apple)
+                // is another word, not the mark used in its other sense.
+                if !is_the_mark(word, &mark.text) && !backed {
+                    reasons.push(format!("{word:?} is an ordinary word that holds {}", mark.text));
                     continue;
                 }
                 if in_class != Some(true) && !backed {
@@ -312,6 +323,27 @@ impl Scorer<'_> {
             images: Vec::new(),
         })
     }
+}
+
+/// Whether the ordinary word `word` (as the matcher reports it, lower
+/// case) is the mark itself or its plural or possessive, rather than a
+/// longer word that holds it.
+fn is_the_mark(word: &str, mark: &str) -> bool {
+    let mark: String = mark
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let word: String = word
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let stem = word
+        .strip_suffix("es")
+        .filter(|s| *s == mark)
+        .or_else(|| word.strip_suffix('s'));
+    word == mark || stem == Some(mark.as_str())
 }
 
 /// The listing's text that a match of `field` was found in; `None` for
@@ -467,6 +499,35 @@ mod tests {
         let (l, m) = kestrel("Kestrel trekking poles carbon");
         let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
         assert_eq!(c.disposition, Disposition::Draft);
+    }
+
+    #[test]
+    fn a_longer_ordinary_word_that_holds_the_mark_needs_backing() {
+        assert!(is_the_mark("kestrel", "Kestrel"));
+        assert!(is_the_mark("kestrels", "Kestrel"));
+        assert!(!is_the_mark("kestrelware", "Kestrel"));
+        assert!(!is_the_mark("pineapple", "Apple"));
+        // "Kestrel" in a longer dictionary word, in the mark's class.
+        let glued = [TextMatch {
+            mark_id: "tm-kestrel".into(),
+            matched: "kestrel".into(),
+            ..hit(
+                "tm-kestrel",
+                VariantKind::Joined,
+                vec![Cue::OrdinaryWord("kestrelware".into())],
+            )
+        }];
+        assert!(matches!(
+            run(&listing("Toys", "S"), &glued, &ImageReport::default(), &[]),
+            Err(NoCandidate::Suppressed(ref why)) if why.contains("kestrelware")
+        ));
+        assert!(run(
+            &listing("Toys", "S"),
+            &glued,
+            &ImageReport::default(),
+            &["replica".into()]
+        )
+        .is_ok());
     }
 
     #[test]
