@@ -193,8 +193,15 @@ pub struct TextMatcher {
     /// a range of `known_misses`; empty for most. Listings are mostly
     /// ordinary words, so most words of a listing cost one lookup here.
     known: typo::KeyMap<Known>,
-    /// Per dictionary word: its near misses (mark, distance), then what the
-    /// automaton finds in its skeleton (pattern, start << 16 | end).
+    /// The words of the marks that are no dictionary word, as `known` has
+    /// dictionary words: a disguised mark is mostly the mark's own skeleton
+    /// (upper case, leet, look-alikes), and text dense with marks would
+    /// otherwise probe the deletion index and run the automaton for each.
+    /// Kept apart from `known`, which the byte pass asks about every word.
+    mark_known: typo::KeyMap<Known>,
+    /// Per word of `known` and `mark_known`: its near misses (mark,
+    /// distance), then what the automaton finds in its skeleton (pattern,
+    /// start << 16 | end).
     known_misses: Vec<(u32, u32)>,
     /// How many words either side of a word a match can involve: the most
     /// words in a mark, less one, and at least one (a split mark).
@@ -273,6 +280,9 @@ struct CompiledMark {
     /// Its word characters, folded but without leet, separators left out:
     /// what a faithful spelling folds to.
     plain: String,
+    /// Whether `plain` is an ordinary word ([`TextMatcher::is_ordinary`]),
+    /// asked of every match and, for most, of this very word.
+    ordinary: bool,
     /// Its skeleton with the spaces removed.
     skel: String,
     /// Letters in `skel`.
@@ -337,10 +347,15 @@ struct Scratch {
     /// Per token: its key and its dictionary entry.
     keys: Vec<u64>,
     known: Vec<Option<Known>>,
+    /// Per token: whether it is a dictionary word.
+    dictionary: Vec<bool>,
     /// Per token: whether the automaton need read it.
     search: Vec<bool>,
     window: String,
     misses: Vec<(u32, usize)>,
+    /// A region's hits: most regions have one or two, and a fresh vector
+    /// for each cost an allocation and a reallocation.
+    hits: Vec<Hit>,
 }
 
 /// What a search reuses from listing to listing, one per thread.
@@ -432,6 +447,8 @@ impl TextMatcher {
         let mut split_keys = typo::KeySet::default();
         // The skeletons of the words of marks of several words.
         let mut parts: Vec<String> = Vec::new();
+        // The skeletons of the words of all marks.
+        let mut mark_skels: Vec<String> = Vec::new();
         for mark in marks {
             let doc = Doc::new(clamp(&mark.text));
             if doc.tokens.is_empty() {
@@ -441,9 +458,12 @@ impl TextMatcher {
             let all = doc.skel.len();
             let solid: String = doc.skel.chars().filter(|&c| c != ' ').collect();
             let index = compiled.len() as u32;
+            mark_skels.extend(doc.skel.split(' ').map(str::to_string));
+            let plain = doc.plain(0, all);
             compiled.push(CompiledMark {
                 id: mark.id.clone(),
-                plain: doc.plain(0, all),
+                ordinary: is_ordinary(&words, &plain),
+                plain,
                 len: solid.chars().count(),
                 words: doc.tokens.len(),
                 gaps_have_space: doc.gaps_have_space(0, all),
@@ -504,6 +524,7 @@ impl TextMatcher {
             mark_words,
             split_keys,
             known: typo::KeyMap::default(),
+            mark_known: typo::KeyMap::default(),
             known_misses: Vec::new(),
             reach: compiled_reach,
             longest_skel,
@@ -514,7 +535,7 @@ impl TextMatcher {
             phrase_ends: phrase_ends(),
         };
         let parts = AhoCorasick::new(&parts)?;
-        matcher.find_known_words(&parts);
+        matcher.find_known_words(&parts, &mark_skels);
         Ok(matcher)
     }
 
@@ -576,6 +597,7 @@ impl TextMatcher {
         let mut out: Vec<TextMatch> = Vec::new();
         let mut counterfeit: Option<Vec<String>> = None;
         let scanned = (!whole).then_some(&*scan);
+        let mut hits = std::mem::take(&mut scratch.hits);
         for region in &scan.regions {
             if let Some(word) = region.alone {
                 // A near miss that holds no mark nor word of one, alone in
@@ -588,12 +610,12 @@ impl TextMatcher {
                     continue;
                 }
             }
-            let hits = self.hits_in(&text[region.start..region.end], doc, scratch);
+            self.hits_in(&text[region.start..region.end], doc, scratch, &mut hits);
             if hits.is_empty() {
                 continue;
             }
             let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, scanned));
-            for hit in hits {
+            for hit in hits.drain(..) {
                 let found = Found {
                     text,
                     region,
@@ -603,32 +625,46 @@ impl TextMatcher {
                 out.extend(self.report(field, &found, hit, counterfeit, whole_doc));
             }
         }
+        scratch.hits = hits;
         out.sort_by(|a, b| (a.start, a.end, &a.mark_id).cmp(&(b.start, b.end, &b.mark_id)));
         out
     }
 
-    /// The three passes over `text`, folded into `doc`; overlapping hits of
-    /// a mark merged.
-    fn hits_in(&self, text: &str, doc: &mut Doc, scratch: &mut Scratch) -> Vec<Hit> {
+    /// The three passes over `text`, folded into `doc`, into `hits`;
+    /// overlapping hits of a mark merged.
+    fn hits_in(&self, text: &str, doc: &mut Doc, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
         doc.fold(text);
         // Every word's key, dictionary entry and whether the automaton must
         // read it first, each in a loop of its own: the lookups miss the cache, and with nothing
         // between them the processor overlaps them.
         let Scratch {
-            keys, known, search, ..
+            keys,
+            known,
+            dictionary,
+            search,
+            ..
         } = scratch;
         keys.clear();
         keys.extend(doc.tokens.iter().map(|tok| scan::word_key(doc.skel_of(tok).as_bytes())));
         known.clear();
         known.extend(keys.iter().map(|k| self.known.get(k).copied()));
+        // Which are dictionary words, before the words of marks are looked
+        // up too: the split pass tells a split mark by a half that is none.
+        dictionary.clear();
+        dictionary.extend(known.iter().map(Option::is_some));
+        for (entry, key) in known.iter_mut().zip(keys.iter()) {
+            if entry.is_none() {
+                *entry = self.mark_known.get(key).copied();
+            }
+        }
         search.clear();
         search.extend(known.iter().map(|k| k.is_none_or(|k| k.holds())));
-        let mut hits = Vec::new();
-        self.whole_pass(doc, search, known, &mut hits);
-        self.spaced_pass(doc, &mut hits);
-        self.split_pass(doc, known, &mut hits);
-        self.typo_pass(doc, scratch, &mut hits);
-        best_per_span(hits)
+        hits.clear();
+        self.whole_pass(doc, search, known, hits);
+        self.spaced_pass(doc, hits);
+        self.split_pass(doc, dictionary, hits);
+        self.typo_pass(doc, scratch, hits);
+        best_per_span(hits);
     }
 
     /// Counterfeit tell-tales anywhere in the text, lower-cased as written,
@@ -669,7 +705,7 @@ impl TextMatcher {
             + self.counterfeit_first.memory_usage()
             + self.typos.heap_bytes()
             + self.words.heap_bytes()
-            + self.known.capacity() * (std::mem::size_of::<(u64, Known)>() + 1)
+            + (self.known.capacity() + self.mark_known.capacity()) * (std::mem::size_of::<(u64, Known)>() + 1)
             + self.known_misses.capacity() * std::mem::size_of::<(u32, u32)>()
             + self.mark_words.capacity() * (std::mem::size_of::<u64>() + 1)
             + self.split_keys.capacity() * (std::mem::size_of::<u64>() + 1)
@@ -694,10 +730,11 @@ impl TextMatcher {
             }
             let run = doc.tokens[first].skel_start as usize..doc.tokens[t - 1].skel_end as usize;
             match known.get(first).copied().flatten() {
-                // A dictionary word alone: the automaton, which sees nothing
-                // outside the run it reads, finds in it what it found in the
-                // word when the matcher was built (the word has the same
-                // skeleton), so it need not read it again.
+                // A dictionary word (or a word of a mark) alone: the
+                // automaton, which sees nothing outside the run it reads,
+                // finds in it what it found in the word when the matcher was
+                // built (the word has the same skeleton), so it need not read
+                // it again.
                 Some(k) if t - first == 1 && k.found != NOT_KEPT => {
                     let at = k.start as usize + usize::from(k.len);
                     let kept = self.known_misses.get(at..at + usize::from(k.found)).unwrap_or(&[]);
@@ -893,7 +930,8 @@ impl TextMatcher {
     /// matched whole. Only where one half is a word of two letters or more
     /// that no dictionary holds: "bright well" is a phrase, not the mark
     /// Brightwell written apart, and "bike I" is no "Bikel".
-    fn split_pass(&self, doc: &Doc, known: &[Option<Known>], hits: &mut Vec<Hit>) {
+    /// `dictionary` says which tokens are dictionary words.
+    fn split_pass(&self, doc: &Doc, dictionary: &[bool], hits: &mut Vec<Hit>) {
         let mut joined = String::new();
         let mut skel = String::new();
         let mut map = Vec::new();
@@ -908,7 +946,7 @@ impl TextMatcher {
             // word: that is what tells a split mark from a phrase, and what
             // the byte pass reads loud, so a region holds both halves.
             let unknown = |i: usize, tok: &normalize::Token| {
-                tok.skel_end - tok.skel_start >= 2 && known.get(i).copied().flatten().is_none()
+                tok.skel_end - tok.skel_start >= 2 && !dictionary.get(i).copied().unwrap_or(false)
             };
             if !unknown(t, a) && !unknown(t + 1, b) {
                 continue;
@@ -958,7 +996,8 @@ impl TextMatcher {
     /// Pass 3: misspellings, through the deletion index.
     fn typo_pass(&self, doc: &Doc, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
         let skel_of = |tok: &normalize::Token| doc.skel_of(tok);
-        // Keys and dictionary entries as `hits_in` looked them up.
+        // Keys and entries (of `known` or `mark_known`) as `hits_in` looked
+        // them up.
         let keys = std::mem::take(&mut scratch.keys);
         let known = std::mem::take(&mut scratch.known);
         let mut window = std::mem::take(&mut scratch.window);
@@ -1076,12 +1115,13 @@ impl TextMatcher {
     /// words of a listing are ordinary words, and each would otherwise cost
     /// dozens of probes. The words with none, in which the automaton finds
     /// nothing and which hold none of the `parts` (words of marks of several
-    /// words), are quiet: no match can involve them.
-    fn find_known_words(&mut self, parts: &AhoCorasick) {
+    /// words), are quiet: no match can involve them. Then the same for the
+    /// words of the marks (`mark_words`, skeletons) that are no dictionary
+    /// word, into [`TextMatcher::mark_known`].
+    fn find_known_words(&mut self, parts: &AhoCorasick, mark_skels: &[String]) {
         let mut known = typo::KeyMap::default();
         let mut known_misses = Vec::new();
         let mut scratch = Scratch::default();
-        let mut misses = Vec::new();
         // Words that may turn out inert, looked at once every word is known:
         // key, word, and where its automaton finds are kept.
         let mut glued: Vec<(u64, &str, std::ops::Range<usize>)> = Vec::new();
@@ -1090,41 +1130,14 @@ impl TextMatcher {
             if doc.tokens.len() != 1 {
                 continue;
             }
-            self.near_misses(&doc.skel, 1, &mut scratch, &mut misses);
-            // No word is within reach of that many marks; should one be, the
-            // rest of its near misses are not worth a dictionary word.
-            misses.truncate(usize::from(u16::MAX));
-            let start = known_misses.len() as u32;
-            known_misses.extend(misses.iter().map(|&(m, d)| (m, d as u32)));
-            let len = misses.len() as u16;
-            // What the automaton finds in the word, kept for the whole pass.
-            let found_at = known_misses.len();
-            known_misses.extend(
-                self.automaton
-                    .find_iter(&doc.skel)
-                    .map(|m| (m.pattern().as_u32(), (m.start() << 16 | m.end()) as u32)),
-            );
-            let any = known_misses.len() > found_at;
-            let mut found = (known_misses.len() - found_at) as u8;
-            if doc.skel.len() > usize::from(u16::MAX) || known_misses.len() - found_at >= usize::from(NOT_KEPT) {
-                known_misses.truncate(found_at);
-                found = NOT_KEPT;
-            }
             let in_part = parts.is_match(&doc.skel);
+            let k = self.learn(&doc.skel, in_part, &mut scratch, &mut known_misses);
             let key = scan::word_key(doc.skel.as_bytes());
-            if any && len == 0 && !in_part && found != NOT_KEPT {
-                glued.push((key, word, found_at..known_misses.len()));
+            if k.holds() && k.len == 0 && !in_part && k.found != NOT_KEPT {
+                let found_at = k.start as usize + usize::from(k.len);
+                glued.push((key, word, found_at..found_at + usize::from(k.found)));
             }
-            let holds = if any || in_part { Holds::Mark } else { Holds::Nothing };
-            known.insert(
-                key,
-                Known {
-                    start,
-                    len,
-                    found,
-                    holds,
-                },
-            );
+            known.insert(key, k);
         }
         // Alone in its run of the whole pass, as a listing would show it in
         // lower case, and as any word with its skeleton ("rnoniker" for
@@ -1148,10 +1161,60 @@ impl TextMatcher {
                 k.holds = Holds::Refused;
             }
         }
+        // The automaton finds a mark's words in them, or they are words of a
+        // mark of several words: they are never quiet, so the byte pass,
+        // which asks only `known`, reads them as it would any unknown word.
+        let mut mark_known = typo::KeyMap::default();
+        for skel in mark_skels {
+            let key = scan::word_key(skel.as_bytes());
+            if known.contains_key(&key) || mark_known.contains_key(&key) {
+                continue;
+            }
+            let k = self.learn(skel, parts.is_match(skel), &mut scratch, &mut known_misses);
+            mark_known.insert(key, k);
+        }
         known_misses.shrink_to_fit();
         known.shrink_to_fit();
+        mark_known.shrink_to_fit();
         self.known = known;
+        self.mark_known = mark_known;
         self.known_misses = known_misses;
+    }
+
+    /// What the matcher knows of a word with skeleton `skel`: its near
+    /// misses and what the automaton finds in it, appended to
+    /// `known_misses`. It holds a mark where the automaton finds one in it
+    /// or it is `in_part` (holds a word of a mark of several words).
+    fn learn(&self, skel: &str, in_part: bool, scratch: &mut Scratch, known_misses: &mut Vec<(u32, u32)>) -> Known {
+        let mut misses = std::mem::take(&mut scratch.misses);
+        self.near_misses(skel, 1, scratch, &mut misses);
+        // No word is within reach of that many marks; should one be, the
+        // rest of its near misses are not worth a word.
+        misses.truncate(usize::from(u16::MAX));
+        let start = known_misses.len() as u32;
+        known_misses.extend(misses.iter().map(|&(m, d)| (m, d as u32)));
+        let len = misses.len() as u16;
+        scratch.misses = misses;
+        // What the automaton finds in the word, kept for the whole pass.
+        let found_at = known_misses.len();
+        known_misses.extend(
+            self.automaton
+                .find_iter(skel)
+                .map(|m| (m.pattern().as_u32(), (m.start() << 16 | m.end()) as u32)),
+        );
+        let any = known_misses.len() > found_at;
+        let mut found = (known_misses.len() - found_at) as u8;
+        if skel.len() > usize::from(u16::MAX) || known_misses.len() - found_at >= usize::from(NOT_KEPT) {
+            known_misses.truncate(found_at);
+            found = NOT_KEPT;
+        }
+        let holds = if any || in_part { Holds::Mark } else { Holds::Nothing };
+        Known {
+            start,
+            len,
+            found,
+            holds,
+        }
     }
 
     /// The counterfeit tell-tales in a text, each once, in order of first
@@ -1318,7 +1381,12 @@ impl TextMatcher {
         } else {
             self.nominative_before(text, region, (start, end), scan, spare)?
         };
-        let ordinary = self.is_ordinary(&hit.word).then_some(hit.word);
+        let ordinary = if hit.word == mark.plain {
+            mark.ordinary
+        } else {
+            self.is_ordinary(&hit.word)
+        };
+        let ordinary = ordinary.then_some(hit.word);
         let cues = cues(nominative, counterfeit, ordinary);
         Some(TextMatch {
             mark_id: mark.id.clone(),
@@ -1417,9 +1485,7 @@ impl TextMatcher {
 
     /// A dictionary word, or the plural of one.
     fn is_ordinary(&self, word: &str) -> bool {
-        !word.is_empty()
-            && word.chars().all(char::is_alphabetic)
-            && (self.words.contains(word) || word.strip_suffix('s').is_some_and(|w| self.words.contains(w)))
+        is_ordinary(&self.words, word)
     }
 }
 
@@ -1432,6 +1498,13 @@ impl fmt::Debug for TextMatcher {
             .field("memory_usage", &self.memory_usage())
             .finish()
     }
+}
+
+/// [`TextMatcher::is_ordinary`], in `words`.
+fn is_ordinary(words: &WordList, word: &str) -> bool {
+    !word.is_empty()
+        && word.chars().all(char::is_alphabetic)
+        && (words.contains(word) || word.strip_suffix('s').is_some_and(|w| words.contains(w)))
 }
 
 /// [`TextMatcher::cue_keys`]: the keys of the tell-tales' first words of
@@ -1570,22 +1643,19 @@ fn variant(flags: u8, leet: bool, spaced: bool, joined: bool, typo: bool) -> Var
 }
 
 /// Of overlapping hits of one mark, the most similar (the first found on a
-/// tie: passes run from the most to the least certain).
-fn best_per_span(mut hits: Vec<Hit>) -> Vec<Hit> {
+/// tie: passes run from the most to the least certain), in place.
+fn best_per_span(hits: &mut Vec<Hit>) {
     // Stable: keeps pass order among equal keys.
     hits.sort_by_key(|h| (h.mark, h.u0));
-    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
-    for hit in hits {
-        match kept.last_mut() {
-            Some(last) if last.mark == hit.mark && hit.u0 < last.u1 => {
-                if hit.similarity > last.similarity {
-                    *last = hit;
-                }
-            }
-            _ => kept.push(hit),
+    // `last` is the hit kept before `hit`; `hit` is dropped when it
+    // overlaps it, after taking its place if more similar.
+    hits.dedup_by(|hit, last| {
+        let overlaps = last.mark == hit.mark && hit.u0 < last.u1;
+        if overlaps && hit.similarity > last.similarity {
+            std::mem::swap(hit, last);
         }
-    }
-    kept
+        overlaps
+    });
 }
 
 /// Offsets are kept as `u32`; a text beyond 4 GiB is matched in its first

@@ -718,6 +718,59 @@ fn dictionary_words_answer_as_looked_up() {
     assert!(!known("onyx").quiet() && !known("kestrel").quiet());
 }
 
+/// The words of the marks that are no dictionary word are answered from a
+/// table too: it must say what the deletion index and the automaton say.
+#[test]
+fn mark_words_answer_as_looked_up() {
+    let m = matcher();
+    let mut scratch = Scratch::default();
+    let mut misses = Vec::new();
+    let mut checked = 0;
+    for cm in &m.marks {
+        for word in cm.plain.split(' ').chain([cm.skel.as_str()]) {
+            let doc = normalize::Doc::new(word);
+            let Some(skel) = doc
+                .tokens
+                .first()
+                .map(|t| doc.skel_of(t))
+                .filter(|_| doc.tokens.len() == 1)
+            else {
+                continue;
+            };
+            let Some(known) = m.mark_known.get(&scan::word_key(skel.as_bytes())) else {
+                continue;
+            };
+            checked += 1;
+            assert!(
+                known.holds() && !m.known.contains_key(&scan::word_key(skel.as_bytes())),
+                "{word}"
+            );
+            m.near_misses(skel, 1, &mut scratch, &mut misses);
+            let (start, len) = (known.start as usize, usize::from(known.len));
+            let table: Vec<(u32, usize)> = m.known_misses[start..start + len]
+                .iter()
+                .map(|&(mark, d)| (mark, d as usize))
+                .collect();
+            assert_eq!(table, misses, "{word}");
+            // As a listing would write it, the whole pass finds the same
+            // with the table as reading the word again.
+            for text in [word.to_string(), word.to_uppercase(), format!("new {word} hoodie")] {
+                let doc = Doc::new(&text);
+                let keys = doc.tokens.iter().map(|t| scan::word_key(doc.skel_of(t).as_bytes()));
+                let known: Vec<Option<Known>> = keys
+                    .map(|k| m.known.get(&k).or_else(|| m.mark_known.get(&k)).copied())
+                    .collect();
+                let search: Vec<bool> = known.iter().map(|k| k.is_none_or(|k| k.holds())).collect();
+                let (mut kept, mut read) = (Vec::new(), Vec::new());
+                m.whole_pass(&doc, &search, &known, &mut kept);
+                m.whole_pass(&doc, &search, &vec![None; known.len()], &mut read);
+                assert_eq!(format!("{kept:?}"), format!("{read:?}"), "{text}");
+            }
+        }
+    }
+    assert!(checked >= 5, "{checked}");
+}
+
 #[test]
 fn reused_buffers_do_not_leak_between_texts() {
     let m = matcher();
