@@ -40,7 +40,10 @@
 //!    optimal-string-alignment distance. Cost per word does not grow with
 //!    the number of marks.
 //!
-//! Overlapping hits of one mark are merged, keeping the most similar.
+//! Overlapping hits of one mark are merged, keeping the most similar. A
+//! mark of three words or more that begins with an article ("The North
+//! Face") is matched without it as well ([`forms_of`]), and a match inside
+//! a longer match of the same mark is dropped.
 //!
 //! # Rules that keep false hits down
 //!
@@ -449,8 +452,8 @@ impl TextMatcher {
         let mut parts: Vec<String> = Vec::new();
         // The skeletons of the words of all marks.
         let mut mark_skels: Vec<String> = Vec::new();
-        for mark in marks {
-            let doc = Doc::new(clamp(&mark.text));
+        for (mark, text) in marks.iter().flat_map(|m| forms_of(&m.text).map(move |t| (m, t))) {
+            let doc = Doc::new(clamp(text));
             if doc.tokens.is_empty() {
                 // No letter or digit: nothing a listing could spell.
                 continue;
@@ -627,6 +630,14 @@ impl TextMatcher {
         }
         scratch.hits = hits;
         out.sort_by(|a, b| (a.start, a.end, &a.mark_id).cmp(&(b.start, b.end, &b.mark_id)));
+        // "The North Face" is found as that and as its form "North Face":
+        // one match a mark and place, the longer.
+        let inside = |m: &TextMatch, n: &TextMatch| {
+            n.mark_id == m.mark_id && n.start <= m.start && m.end <= n.end && (n.start, n.end) != (m.start, m.end)
+        };
+        let keep: Vec<bool> = out.iter().map(|m| !out.iter().any(|n| inside(m, n))).collect();
+        let mut keep = keep.into_iter();
+        out.retain(|_| keep.next().unwrap_or(true));
         out
     }
 
@@ -1505,6 +1516,26 @@ fn is_ordinary(words: &WordList, word: &str) -> bool {
     !word.is_empty()
         && word.chars().all(char::is_alphabetic)
         && (words.contains(word) || word.strip_suffix('s').is_some_and(|w| words.contains(w)))
+}
+
+/// Articles a mark of several words may begin with and sellers leave out
+/// ("The North Face" written "North Face").
+const ARTICLES: &[&str] = &["a", "an", "das", "der", "die", "el", "il", "la", "le", "les", "the"];
+
+/// The texts a mark is matched as: the mark, and, where it is an article
+/// and two words or more, those words alone. Not an article and one word
+/// ("The Ordinary"): alone, that word is an ordinary word, not the mark.
+fn forms_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut words = text.split_whitespace();
+    let article = words
+        .next()
+        .is_some_and(|w| ARTICLES.contains(&w.to_lowercase().as_str()));
+    let rest = text
+        .trim_start()
+        .split_once(char::is_whitespace)
+        .map(|(_, rest)| rest.trim_start());
+    let short = rest.filter(|_| article && words.count() >= 2);
+    std::iter::once(text).chain(short)
 }
 
 /// [`TextMatcher::cue_keys`]: the keys of the tell-tales' first words of

@@ -167,6 +167,42 @@ fn spaced_out_letters() {
 }
 
 #[test]
+fn a_leading_article_may_be_left_out() {
+    let marks = [mark("tm-tnf", "The North Face"), mark("tm-ordinary", "The Ordinary")];
+    let m = TextMatcher::new(&marks);
+    check(
+        &m,
+        "tm-tnf",
+        "North Face nuptse jacket",
+        "North Face",
+        VariantKind::Exact,
+    );
+    check(&m, "tm-tnf", "NorthFace fleece", "NorthFace", VariantKind::Joined);
+    // Written whole, one match: the whole mark, not also its shorter form.
+    check(
+        &m,
+        "tm-tnf",
+        "The North Face jacket",
+        "The North Face",
+        VariantKind::Exact,
+    );
+    check(
+        &m,
+        "tm-ordinary",
+        "The Ordinary serum",
+        "The Ordinary",
+        VariantKind::Exact,
+    );
+    // One word left: an ordinary word, not the mark.
+    none(&m, "tm-ordinary", "ordinary cotton tee");
+    assert_eq!(
+        forms_of("The North Face").collect::<Vec<_>>(),
+        ["The North Face", "North Face"]
+    );
+    assert_eq!(forms_of("Theory Boutique Paris").count(), 1);
+}
+
+#[test]
 fn trade_mark_signs_are_not_letters() {
     let m = matcher();
     for (text, matched) in [
