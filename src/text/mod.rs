@@ -915,24 +915,39 @@ impl TextMatcher {
             if skel.get(s..e).is_none_or(|p| p.chars().count() < SPACED_MIN_RUN) {
                 continue;
             }
-            let (Some(&(u0, _)), Some(&(_, u1))) = (map.get(s), map.get(e - 1)) else {
+            self.spaced_hits(doc, (&skel, &map), (m.pattern().as_usize(), s, e), false, hits);
+        }
+    }
+
+    /// The hits of the automaton's match of `pattern` at `s..e` of `skel`,
+    /// a skeleton joined from pieces written apart (`map` takes its bytes
+    /// back to units): the marks that own the pattern (only those of one
+    /// word where `one_word`), spaced, or leet where the letters differ.
+    fn spaced_hits(
+        &self,
+        doc: &Doc,
+        (skel, map): (&str, &[(u32, u32)]),
+        (pattern, s, e): (usize, usize, usize),
+        one_word: bool,
+        hits: &mut Vec<Hit>,
+    ) {
+        let (Some(&(u0, _)), Some(&(_, u1))) = (map.get(s), map.get(e.wrapping_sub(1))) else {
+            return;
+        };
+        let plain = normalize::plain_of(&doc.units, skel, map, s, e);
+        let flags = doc.flags(u0, u1);
+        for &(mark, _) in self.owners.get(pattern).map_or(&[][..], Vec::as_slice) {
+            let Some(cm) = self.marks.get(mark as usize).filter(|cm| !one_word || cm.words == 1) else {
                 continue;
             };
-            let plain = normalize::plain_of(&doc.units, &skel, &map, s, e);
-            let flags = doc.flags(u0, u1);
-            for &(mark, _) in self.owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
-                let Some(cm) = self.marks.get(mark as usize) else {
-                    continue;
-                };
-                hits.push(Hit {
-                    mark,
-                    u0,
-                    u1,
-                    variant: variant(flags, plain != cm.plain, true, false, false),
-                    similarity: 1.0,
-                    word: plain.clone(),
-                });
-            }
+            hits.push(Hit {
+                mark,
+                u0,
+                u1,
+                variant: variant(flags, plain != cm.plain, true, false, false),
+                similarity: 1.0,
+                word: plain.clone(),
+            });
         }
     }
 
@@ -983,24 +998,7 @@ impl TextMatcher {
             if m.start() != 0 || m.end() != skel.len() {
                 continue;
             }
-            let (Some(&(u0, _)), Some(&(_, u1))) = (map.first(), map.last()) else {
-                continue;
-            };
-            let plain = normalize::plain_of(&doc.units, &skel, &map, 0, skel.len());
-            let flags = doc.flags(u0, u1);
-            for &(mark, _) in self.owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
-                let Some(cm) = self.marks.get(mark as usize).filter(|cm| cm.words == 1) else {
-                    continue;
-                };
-                hits.push(Hit {
-                    mark,
-                    u0,
-                    u1,
-                    variant: variant(flags, plain != cm.plain, true, false, false),
-                    similarity: 1.0,
-                    word: plain.clone(),
-                });
-            }
+            self.spaced_hits(doc, (&skel, &map), (m.pattern().as_usize(), 0, skel.len()), true, hits);
         }
     }
 
