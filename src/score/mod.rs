@@ -207,10 +207,7 @@ impl Scorer<'_> {
         let mut reasons = Vec::new();
         for m in &matches {
             let mut notes = Vec::new();
-            let ordinary = m.cues.iter().find_map(|c| match c {
-                Cue::OrdinaryWord(w) => Some(w.as_str()),
-                _ => None,
-            });
+            let ordinary = ordinary_word(m);
             let mut s = match m.variant {
                 VariantKind::Exact => 0.85,
                 // Disguises are deliberate: they are evidence of intent.
@@ -280,8 +277,7 @@ impl Scorer<'_> {
         });
         // An ordinary word followed by a likeness ("puma plush") may name
         // the thing rather than the brand, even in the mark's classes.
-        let ordinary = m.cues.iter().any(|c| matches!(c, Cue::OrdinaryWord(_)));
-        let depicts = if ordinary && !backed {
+        let depicts = if ordinary_word(m).is_some() && !backed {
             field_text(listing, m.field).and_then(|t| crate::text::sense::depiction_after(t, m.end))
         } else {
             None
@@ -323,6 +319,14 @@ impl Scorer<'_> {
             images: Vec::new(),
         })
     }
+}
+
+/// The ordinary word a match is, if the matcher found it one.
+fn ordinary_word(m: &TextMatch) -> Option<&str> {
+    m.cues.iter().find_map(|c| match c {
+        Cue::OrdinaryWord(w) => Some(w.as_str()),
+        _ => None,
+    })
 }
 
 /// Whether the ordinary word `word` (as the matcher reports it, lower
