@@ -333,9 +333,12 @@ fn ordinary_word(m: &TextMatch) -> Option<&str> {
 /// case) is the mark itself or its plural or possessive, rather than a
 /// longer word that holds it.
 fn is_the_mark(word: &str, mark: &str) -> bool {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    // The matcher reports the word with its accents folded away ("cafe"
+    // for a mark "Café"): the mark is read the same way.
     let mark: String = mark
-        .chars()
-        .filter(|c| c.is_alphanumeric())
+        .nfkd()
+        .filter(|&c| c.is_alphanumeric() && !is_combining_mark(c))
         .flat_map(char::to_lowercase)
         .collect();
     let word: String = word
@@ -511,6 +514,7 @@ mod tests {
         assert!(is_the_mark("kestrels", "Kestrel"));
         assert!(!is_the_mark("kestrelware", "Kestrel"));
         assert!(!is_the_mark("pineapple", "Apple"));
+        assert!(is_the_mark("cafe", "Café"));
         // "Kestrel" in a longer dictionary word, in the mark's class.
         let glued = [TextMatch {
             mark_id: "tm-kestrel".into(),
