@@ -211,8 +211,103 @@ pub(crate) fn osa_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
 
 /// A set of word keys ([`super::scan::word_key`]).
 pub(crate) type KeySet = HashSet<u64, BuildHasherDefault<PreHashed>>;
-/// A map keyed by word keys.
-pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
+
+/// A map keyed by word keys ([`super::scan::word_key`]), which are hashes
+/// already: a flat table of `(key, value)` pairs, open addressing, at most
+/// half full.
+///
+/// The byte pass asks the dictionary's map about every word of a text, and
+/// at 10,000 marks the map (some 4 MB) is far bigger than the cache. A
+/// `HashMap` reads its control bytes and then its entry, two cache misses a
+/// word; here the first slot probed holds the answer more often than not,
+/// one miss. Key 0 marks an empty slot, so a key of 0 is stored as 1: two
+/// words taken for one where their 64-bit keys are 0 and 1 are as unlikely
+/// as any two keys being equal, which the matcher already takes for the
+/// same word.
+#[derive(Debug, Default)]
+pub(crate) struct KeyMap<V> {
+    slots: Vec<(u64, V)>,
+    len: usize,
+}
+
+impl<V: Copy + Default> KeyMap<V> {
+    fn stored(key: u64) -> u64 {
+        key.max(1)
+    }
+
+    /// The slot holding `key`, or the empty one where it would go.
+    #[inline]
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = key as usize & mask;
+        while self.slots[at].0 != key && self.slots[at].0 != 0 {
+            at = (at + 1) & mask;
+        }
+        at
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, key: &u64) -> Option<&V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let key = Self::stored(*key);
+        let slot = &self.slots[self.slot(key)];
+        (slot.0 == key).then_some(&slot.1)
+    }
+
+    pub(crate) fn get_mut(&mut self, key: &u64) -> Option<&mut V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let key = Self::stored(*key);
+        let at = self.slot(key);
+        let slot = &mut self.slots[at];
+        (slot.0 == key).then_some(&mut slot.1)
+    }
+
+    pub(crate) fn contains_key(&self, key: &u64) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Inserts or replaces the value for `key`.
+    pub(crate) fn insert(&mut self, key: u64, value: V) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.resize((self.len + 1) * 2);
+        }
+        let key = Self::stored(key);
+        let at = self.slot(key);
+        if self.slots[at].0 == 0 {
+            self.len += 1;
+        }
+        self.slots[at] = (key, value);
+    }
+
+    /// Makes the table as small as it may be: twice its entries, rounded up
+    /// to a power of two.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        if self.len > 0 {
+            self.resize(self.len * 2);
+        }
+    }
+
+    /// Rebuilds the table with room for `slots` slots (rounded up to a
+    /// power of two).
+    fn resize(&mut self, slots: usize) {
+        let old = std::mem::replace(
+            &mut self.slots,
+            vec![(0, V::default()); slots.next_power_of_two().max(8)],
+        );
+        for (key, value) in old.into_iter().filter(|&(key, _)| key != 0) {
+            let at = self.slot(key);
+            self.slots[at] = (key, value);
+        }
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<(u64, V)>()
+    }
+}
 
 /// A handful of word keys, asked about every word of a text: a Bloom
 /// filter of 256 bits answers most of those questions (the word is none of
@@ -350,6 +445,29 @@ mod tests {
         let mut out = Vec::new();
         index.candidates(&chars, 2, &mut Vec::new(), &mut out);
         out
+    }
+
+    #[test]
+    fn key_map_is_a_map() {
+        let mut map = KeyMap::<u32>::default();
+        assert_eq!(map.get(&7), None);
+        let keys: Vec<u64> = (0..1_000u64).map(|k| k.wrapping_mul(0x9E37_79B9_7F4A_7C15)).collect();
+        for (i, &key) in keys.iter().enumerate() {
+            map.insert(key, i as u32);
+        }
+        // Replaced, not added again.
+        map.insert(keys[3], 77);
+        map.shrink_to_fit();
+        assert!(map.heap_bytes() <= 2_048 * std::mem::size_of::<(u64, u32)>());
+        for (i, key) in keys.iter().enumerate() {
+            let want = if i == 3 { 77 } else { i as u32 };
+            assert_eq!(map.get(key), Some(&want), "{i}");
+        }
+        *map.get_mut(&keys[5]).unwrap() = 55;
+        assert_eq!(map.get(&keys[5]), Some(&55));
+        assert!(!map.contains_key(&12_345) && map.get_mut(&12_345).is_none());
+        // Key 0 is kept as 1: both find it.
+        assert_eq!(map.get(&0), Some(&0));
     }
 
     #[test]
