@@ -15,7 +15,7 @@
 //! deleted is computed from prefix sums in constant time: a word of `n`
 //! characters costs `O(n²)` probes, not `O(n³)` hashing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The longest word looked up; longer tokens are not typos of a mark.
@@ -24,8 +24,11 @@ const MAX_CHARS: usize = 64;
 /// Marks indexed under their deletions.
 #[derive(Debug, Default)]
 pub(crate) struct DeletionIndex {
-    /// Hash of a deleted form → range in `ids`.
-    table: HashMap<u64, (u32, u32), BuildHasherDefault<PreHashed>>,
+    /// Hash of a deleted form → `(id, 1)` where one mark has it (most, at
+    /// 10,000 marks), else `(start, len)`, a range of `ids`: a look-up
+    /// that passes the filter then reads one cache line, not three (a
+    /// `HashMap`'s control bytes and entry, then `ids`).
+    table: KeyMap<(u32, u32)>,
     ids: Vec<u32>,
     /// Shortest and longest indexed mark, in characters.
     min_len: usize,
@@ -76,23 +79,30 @@ impl DeletionIndex {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        index.ids.reserve_exact(pairs.len());
-        index.table.reserve(pairs.len());
+        let mut keys = 0usize;
         let mut k = 0;
         while k < pairs.len() {
             let hash = pairs[k].0;
-            let start = index.ids.len() as u32;
-            while k < pairs.len() && pairs[k].0 == hash {
-                index.ids.push(pairs[k].1);
-                k += 1;
-            }
-            index.table.insert(hash, (start, index.ids.len() as u32 - start));
+            let run = pairs[k..].iter().take_while(|p| p.0 == hash).count();
+            let entry = if run == 1 {
+                (pairs[k].1, 1)
+            } else {
+                let start = index.ids.len() as u32;
+                index.ids.extend(pairs[k..k + run].iter().map(|p| p.1));
+                (start, run as u32)
+            };
+            index.table.insert(hash, entry);
+            keys += 1;
+            k += run;
         }
+        index.table.shrink_to_fit();
+        index.ids.shrink_to_fit();
         // About 16 bits a key keeps false positives near 6%.
-        let bits = (index.table.len() * 16).next_power_of_two().max(1 << 12);
+        let bits = (keys * 16).next_power_of_two().max(1 << 12);
         index.filter = vec![0; bits / 64];
         let mask = bits as u64 - 1;
-        for &hash in index.table.keys() {
+        pairs.dedup_by_key(|p| p.0);
+        for &(hash, _) in &pairs {
             let bit = (hash >> 20) & mask;
             index.filter[(bit / 64) as usize] |= 1 << (bit % 64);
         }
@@ -102,7 +112,7 @@ impl DeletionIndex {
     /// Whether a word of `len` characters could be within reach of a mark.
     pub(crate) fn may_match(&self, len: usize) -> bool {
         let reach = if self.two_edits.is_some() { 2 } else { 1 };
-        !self.ids.is_empty() && len + reach >= self.min_len && len <= self.max_len + reach && len <= MAX_CHARS
+        !self.table.is_empty() && len + reach >= self.min_len && len <= self.max_len + reach && len <= MAX_CHARS
     }
 
     /// The ids of marks that share a deletion with `word`, sorted and
@@ -147,12 +157,16 @@ impl DeletionIndex {
             }
         }
         for k in probes.iter() {
-            if let Some(&(start, len)) = self.table.get(k) {
+            match self.table.get(k) {
+                Some(&(id, 1)) => out.push(id),
                 // Pushed one by one: the lists are a few ids long, shorter
                 // than a call to `memcpy` is worth.
-                for &id in &self.ids[start as usize..(start + len) as usize] {
-                    out.push(id);
+                Some(&(start, len)) => {
+                    for &id in &self.ids[start as usize..(start + len) as usize] {
+                        out.push(id);
+                    }
                 }
+                None => {}
             }
         }
         out.sort_unstable();
@@ -160,8 +174,7 @@ impl DeletionIndex {
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        // hashbrown: one control byte per bucket besides the entry.
-        self.table.capacity() * (std::mem::size_of::<(u64, (u32, u32))>() + 1)
+        self.table.heap_bytes()
             + self.ids.capacity() * std::mem::size_of::<u32>()
             + self.filter.capacity() * std::mem::size_of::<u64>()
     }
@@ -212,9 +225,9 @@ pub(crate) fn osa_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
 /// A set of word keys ([`super::scan::word_key`]).
 pub(crate) type KeySet = HashSet<u64, BuildHasherDefault<PreHashed>>;
 
-/// A map keyed by word keys ([`super::scan::word_key`]), which are hashes
-/// already: a flat table of `(key, value)` pairs, open addressing, at most
-/// half full.
+/// A map keyed by word keys ([`super::scan::word_key`]) or other 64-bit
+/// hashes: a flat table of `(key, value)` pairs, open addressing, at most
+/// five eighths full.
 ///
 /// The byte pass asks the dictionary's map about every word of a text, and
 /// at 10,000 marks the map (some 4 MB) is far bigger than the cache. A
@@ -266,13 +279,17 @@ impl<V: Copy + Default> KeyMap<V> {
         (slot.0 == key).then_some(&mut slot.1)
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     pub(crate) fn contains_key(&self, key: &u64) -> bool {
         self.get(key).is_some()
     }
 
     /// Inserts or replaces the value for `key`.
     pub(crate) fn insert(&mut self, key: u64, value: V) {
-        if (self.len + 1) * 2 > self.slots.len() {
+        if (self.len + 1) * 8 > self.slots.len() * 5 {
             self.resize((self.len + 1) * 2);
         }
         let key = Self::stored(key);
@@ -283,11 +300,11 @@ impl<V: Copy + Default> KeyMap<V> {
         self.slots[at] = (key, value);
     }
 
-    /// Makes the table as small as it may be: twice its entries, rounded up
-    /// to a power of two.
+    /// Makes the table as small as it may be: the least power of two of
+    /// slots it fills at most five eighths of.
     pub(crate) fn shrink_to_fit(&mut self) {
         if self.len > 0 {
-            self.resize(self.len * 2);
+            self.resize(self.len * 8 / 5 + 1);
         }
     }
 
