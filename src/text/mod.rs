@@ -193,9 +193,14 @@ pub struct TextMatcher {
     /// mark.
     split_keys: typo::KeySet,
     /// Dictionary words (by the key of their skeleton) → their near misses,
-    /// a range of `known_misses`; empty for most. Listings are mostly
-    /// ordinary words, so most words of a listing cost one lookup here.
+    /// a range of `known_misses`: the words that are not `quiet`.
     known: typo::KeyMap<Known>,
+    /// The quiet dictionary words, by the key of their skeleton: no match
+    /// can involve them (see [`scan`]). They are most words of most
+    /// listings, so most words cost one look-up here, in a table of keys
+    /// alone: with their entries in `known` the two took 4 MiB for the
+    /// embedded list and stayed out of the cache; now 2.25 MiB.
+    quiet: typo::KeyMap<()>,
     /// The words of the marks that are no dictionary word, as `known` has
     /// dictionary words: a disguised mark is mostly the mark's own skeleton
     /// (upper case, leet, look-alikes), and text dense with marks would
@@ -532,6 +537,7 @@ impl TextMatcher {
             mark_words,
             split_keys,
             known: typo::KeyMap::default(),
+            quiet: typo::KeyMap::default(),
             mark_known: typo::KeyMap::default(),
             known_misses: Vec::new(),
             reach: compiled_reach,
@@ -592,7 +598,7 @@ impl TextMatcher {
                 alone: None,
             });
         } else {
-            let part = |key: u64, word: &[u8]| match self.known.get(&key) {
+            let part = |key: u64, word: &[u8]| match self.dictionary_entry(key) {
                 Some(k) if k.quiet() || (k.holds == Holds::Refused && !scan::changes_case(word)) => scan::Part::Nothing,
                 // A near miss that holds no mark nor word of one: only a
                 // run of words could reach past it, and such a run holds a
@@ -663,7 +669,7 @@ impl TextMatcher {
         keys.clear();
         keys.extend(doc.tokens.iter().map(|tok| scan::word_key(doc.skel_of(tok).as_bytes())));
         known.clear();
-        known.extend(keys.iter().map(|k| self.known.get(k).copied()));
+        known.extend(keys.iter().map(|&k| self.dictionary_entry(k)));
         // Which are dictionary words, before the words of marks are looked
         // up too: the split pass tells a split mark by a half that is none.
         dictionary.clear();
@@ -722,6 +728,7 @@ impl TextMatcher {
             + self.typos.heap_bytes()
             + self.words.heap_bytes()
             + self.known.heap_bytes()
+            + self.quiet.heap_bytes()
             + self.mark_known.heap_bytes()
             + self.known_misses.capacity() * std::mem::size_of::<(u32, u32)>()
             + self.mark_words.capacity() * (std::mem::size_of::<u64>() + 1)
@@ -1189,9 +1196,20 @@ impl TextMatcher {
             mark_known.insert(key, k);
         }
         known_misses.shrink_to_fit();
-        known.shrink_to_fit();
+        let quiet: Vec<u64> = known.iter().filter(|(_, k)| k.quiet()).map(|(key, _)| key).collect();
+        let mut loud = typo::KeyMap::default();
+        for (key, k) in known.iter().filter(|(_, k)| !k.quiet()) {
+            loud.insert(key, k);
+        }
+        loud.shrink_to_fit();
         mark_known.shrink_to_fit();
-        self.known = known;
+        let mut quiet_map = typo::KeyMap::default();
+        for key in quiet {
+            quiet_map.insert(key, ());
+        }
+        quiet_map.shrink_to_fit();
+        self.quiet = quiet_map;
+        self.known = loud;
         self.mark_known = mark_known;
         self.known_misses = known_misses;
     }
@@ -1495,6 +1513,18 @@ impl TextMatcher {
                 similarity: 1.0 - d as f32 / cm.len.max(1) as f32,
                 cues,
             });
+        }
+    }
+
+    /// What the matcher knows of the dictionary word whose skeleton has
+    /// key `key`; `None` for a word not in the dictionary. A quiet word's
+    /// entry is the default one: no near misses, holds nothing.
+    #[inline]
+    fn dictionary_entry(&self, key: u64) -> Option<Known> {
+        if self.quiet.contains_key(&key) {
+            Some(Known::default())
+        } else {
+            self.known.get(&key).copied()
         }
     }
 

@@ -730,9 +730,8 @@ fn dictionary_words_answer_as_looked_up() {
     ] {
         let doc = normalize::Doc::new(word);
         m.near_misses(&doc.skel, 1, &mut scratch, &mut misses);
-        let known = *m
-            .known
-            .get(&scan::word_key(doc.skel.as_bytes()))
+        let known = m
+            .dictionary_entry(scan::word_key(doc.skel.as_bytes()))
             .expect("a dictionary word");
         let (start, len) = (known.start as usize, usize::from(known.len));
         let table: Vec<(u32, usize)> = m.known_misses[start..start + len]
@@ -745,8 +744,7 @@ fn dictionary_words_answer_as_looked_up() {
     assert!(near >= 1, "onyx is a near miss of Oryx");
     // Words the automaton must read, and words no match can involve.
     let known = |w: &str| {
-        *m.known
-            .get(&scan::word_key(normalize::Doc::new(w).skel.as_bytes()))
+        m.dictionary_entry(scan::word_key(normalize::Doc::new(w).skel.as_bytes()))
             .expect(w)
     };
     assert!(known("kestrel").holds() && known("oryxes").holds() && !known("onyx").holds());
@@ -778,7 +776,7 @@ fn mark_words_answer_as_looked_up() {
             };
             checked += 1;
             assert!(
-                known.holds() && !m.known.contains_key(&scan::word_key(skel.as_bytes())),
+                known.holds() && m.dictionary_entry(scan::word_key(skel.as_bytes())).is_none(),
                 "{word}"
             );
             m.near_misses(skel, 1, &mut scratch, &mut misses);
@@ -794,7 +792,7 @@ fn mark_words_answer_as_looked_up() {
                 let doc = Doc::new(&text);
                 let keys = doc.tokens.iter().map(|t| scan::word_key(doc.skel_of(t).as_bytes()));
                 let known: Vec<Option<Known>> = keys
-                    .map(|k| m.known.get(&k).or_else(|| m.mark_known.get(&k)).copied())
+                    .map(|k| m.dictionary_entry(k).or_else(|| m.mark_known.get(&k).copied()))
                     .collect();
                 let search: Vec<bool> = known.iter().map(|k| k.is_none_or(|k| k.holds())).collect();
                 let (mut kept, mut read) = (Vec::new(), Vec::new());
@@ -857,7 +855,7 @@ fn kept_automaton_matches_are_what_reading_finds() {
             let known: Vec<Option<Known>> = doc
                 .tokens
                 .iter()
-                .map(|t| m.known.get(&scan::word_key(doc.skel_of(t).as_bytes())).copied())
+                .map(|t| m.dictionary_entry(scan::word_key(doc.skel_of(t).as_bytes())))
                 .collect();
             let search: Vec<bool> = known.iter().map(|k| k.is_none_or(|k| k.holds())).collect();
             let given = if keep { known } else { vec![None; known.len()] };

@@ -321,6 +321,11 @@ impl<V: Copy + Default> KeyMap<V> {
         }
     }
 
+    /// Every entry, in no order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, V)> + '_ {
+        self.slots.iter().copied().filter(|&(key, _)| key != 0)
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.slots.capacity() * std::mem::size_of::<(u64, V)>()
     }
