@@ -1196,19 +1196,18 @@ impl TextMatcher {
             mark_known.insert(key, k);
         }
         known_misses.shrink_to_fit();
-        let quiet: Vec<u64> = known.iter().filter(|(_, k)| k.quiet()).map(|(key, _)| key).collect();
-        let mut loud = typo::KeyMap::default();
-        for (key, k) in known.iter().filter(|(_, k)| !k.quiet()) {
-            loud.insert(key, k);
+        let (mut quiet, mut loud) = (typo::KeyMap::default(), typo::KeyMap::default());
+        for (key, k) in known.iter() {
+            if k.quiet() {
+                quiet.insert(key, ());
+            } else {
+                loud.insert(key, k);
+            }
         }
+        quiet.shrink_to_fit();
         loud.shrink_to_fit();
         mark_known.shrink_to_fit();
-        let mut quiet_map = typo::KeyMap::default();
-        for key in quiet {
-            quiet_map.insert(key, ());
-        }
-        quiet_map.shrink_to_fit();
-        self.quiet = quiet_map;
+        self.quiet = quiet;
         self.known = loud;
         self.mark_known = mark_known;
         self.known_misses = known_misses;

@@ -183,8 +183,8 @@ impl DeletionIndex {
 }
 
 /// Where key `hash` lies in a filter of `words` 64-bit words (a power of
-/// two): the word, and its two bits there. Taken from bits the table's
-/// slot (the low bits) does not use.
+/// two): the word, and its two bits there. Taken from the high bits: the
+/// table's slot is the low ones.
 #[inline]
 fn filter_word(hash: u64, words: usize) -> (usize, u64) {
     let word = (hash >> 32) as usize & (words - 1);
@@ -240,11 +240,11 @@ pub(crate) type KeySet = HashSet<u64, BuildHasherDefault<PreHashed>>;
 /// hashes: a flat table of `(key, value)` pairs, open addressing, at most
 /// five eighths full.
 ///
-/// The byte pass asks the dictionary's map about every word of a text, and
-/// at 10,000 marks the map (some 4 MB) is far bigger than the cache. A
-/// `HashMap` reads its control bytes and then its entry, two cache misses a
-/// word; here the first slot probed holds the answer more often than not,
-/// one miss. Key 0 marks an empty slot, so a key of 0 is stored as 1: two
+/// The byte pass asks about every word of a text, and the deletion index
+/// is probed dozens of times a misspelt word, in tables bigger than the
+/// cache. A `HashMap` reads its control bytes and then its entry, two
+/// cache misses a look-up; here the first slot probed holds the answer
+/// more often than not, one miss. Key 0 marks an empty slot, so a key of 0 is stored as 1: two
 /// words taken for one where their 64-bit keys are 0 and 1 are as unlikely
 /// as any two keys being equal, which the matcher already takes for the
 /// same word.
