@@ -84,7 +84,6 @@ impl DeletionIndex {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut keys = 0usize;
         let mut k = 0;
         while k < pairs.len() {
             let hash = pairs[k].0;
@@ -97,14 +96,13 @@ impl DeletionIndex {
                 (start, run as u32)
             };
             index.table.insert(hash, entry);
-            keys += 1;
             k += run;
         }
         index.table.shrink_to_fit();
         index.ids.shrink_to_fit();
-        let bits = (keys * 12).next_power_of_two().max(1 << 12);
-        index.filter = vec![0; bits / 64];
         pairs.dedup_by_key(|p| p.0);
+        let bits = (pairs.len() * 12).next_power_of_two().max(1 << 12);
+        index.filter = vec![0; bits / 64];
         for &(hash, _) in &pairs {
             let (word, bits) = filter_word(hash, index.filter.len());
             index.filter[word] |= bits;
