@@ -197,10 +197,11 @@ pub struct TextMatcher {
     known: typo::KeyMap<Known>,
     /// The quiet dictionary words, by the key of their skeleton: no match
     /// can involve them (see [`scan`]). They are most words of most
-    /// listings, so most words cost one look-up here, in a table of keys
-    /// alone: with their entries in `known` the two took 4 MiB for the
-    /// embedded list and stayed out of the cache; now 2.25 MiB.
-    quiet: typo::KeyMap<()>,
+    /// listings, so most words cost one look-up here, in a set of
+    /// fingerprints alone: with their entries in `known` the two took
+    /// 4 MiB for the embedded list and stayed out of the cache; now
+    /// 1.25 MiB.
+    quiet: typo::FingerprintSet,
     /// The words of the marks that are no dictionary word, as `known` has
     /// dictionary words: a disguised mark is mostly the mark's own skeleton
     /// (upper case, leet, look-alikes), and text dense with marks would
@@ -537,7 +538,7 @@ impl TextMatcher {
             mark_words,
             split_keys,
             known: typo::KeyMap::default(),
-            quiet: typo::KeyMap::default(),
+            quiet: typo::FingerprintSet::default(),
             mark_known: typo::KeyMap::default(),
             known_misses: Vec::new(),
             reach: compiled_reach,
@@ -643,8 +644,10 @@ impl TextMatcher {
         out.sort_by(|a, b| (a.start, a.end, &a.mark_id).cmp(&(b.start, b.end, &b.mark_id)));
         // "The North Face" is found as that and as its form "North Face":
         // one match a mark and place, the longer.
+        // Spans first: most pairs differ there, and comparing ids is a
+        // call to `memcmp`.
         let inside = |m: &TextMatch, n: &TextMatch| {
-            n.mark_id == m.mark_id && n.start <= m.start && m.end <= n.end && (n.start, n.end) != (m.start, m.end)
+            n.start <= m.start && m.end <= n.end && (n.start, n.end) != (m.start, m.end) && n.mark_id == m.mark_id
         };
         let keep: Vec<bool> = out.iter().map(|m| !out.iter().any(|n| inside(m, n))).collect();
         let mut keep = keep.into_iter();
@@ -1196,18 +1199,17 @@ impl TextMatcher {
             mark_known.insert(key, k);
         }
         known_misses.shrink_to_fit();
-        let (mut quiet, mut loud) = (typo::KeyMap::default(), typo::KeyMap::default());
+        let (mut quiet, mut loud) = (Vec::new(), typo::KeyMap::default());
         for (key, k) in known.iter() {
             if k.quiet() {
-                quiet.insert(key, ());
+                quiet.push(key);
             } else {
                 loud.insert(key, k);
             }
         }
-        quiet.shrink_to_fit();
         loud.shrink_to_fit();
         mark_known.shrink_to_fit();
-        self.quiet = quiet;
+        self.quiet = typo::FingerprintSet::new(&quiet);
         self.known = loud;
         self.mark_known = mark_known;
         self.known_misses = known_misses;
@@ -1520,7 +1522,7 @@ impl TextMatcher {
     /// entry is the default one: no near misses, holds nothing.
     #[inline]
     fn dictionary_entry(&self, key: u64) -> Option<Known> {
-        if self.quiet.contains_key(&key) {
+        if self.quiet.contains(key) {
             Some(Known::default())
         } else {
             self.known.get(&key).copied()
