@@ -350,7 +350,8 @@ impl<V: Copy + Default> KeyMap<V> {
 /// words ([`super::TextMatcher`]) that means a word of a listing skipped
 /// by the byte pass as ordinary once in a billion words, where a table of
 /// 8-byte keys (2 MiB at the embedded list) cost the byte pass a sixth of
-/// its time in cache misses. Fingerprint 0 marks an empty slot, so 0 is
+/// its time in cache misses; the word list ([`super::words`]) holds its
+/// words' hashes the same way. Fingerprint 0 marks an empty slot, so 0 is
 /// stored as 1.
 #[derive(Debug, Default)]
 pub(crate) struct FingerprintSet {

@@ -6,25 +6,27 @@
 //! ("velora*shoes*") a word, which makes the glued match believable.
 //!
 //! The list is held as one string and a sorted table of spans: about half the
-//! memory of a `HashSet<String>` for 60k words. Lookups go through an
-//! open-addressing table of the words' 64-bit hashes (8 bytes a slot, half
-//! full): a binary search would touch a dozen cache lines a lookup, and the
-//! matcher asks about every word it reports. A lookup reads one cache line
-//! and compares the hash, not the word: going on to the word's span and
+//! memory of a `HashSet<String>` for 60k words. Lookups go through a set of
+//! the words' hashes held as 32-bit fingerprints
+//! ([`FingerprintSet`], 1 MiB for the embedded list's 115,000 words): a
+//! binary search would touch a dozen cache lines a lookup, and the matcher
+//! asks about every word it reports. A lookup reads one cache line and
+//! compares a fingerprint, not the word: going on to the word's span and
 //! its bytes cost two more cache misses, and the table being bigger than
-//! the cache, each was a third of the time. Two words sharing a 64-bit hash
-//! are as unlikely as two sharing a word key, which the matcher's tables
-//! already take for the same word.
+//! the cache, each was a third of the time. A word that is not in the list
+//! is taken for one that is about once in a billion look-ups (see
+//! [`FingerprintSet`]): then a near miss carries an ordinary-word cue it
+//! should not, which lowers its score, never raises it.
+
+use super::typo::FingerprintSet;
 
 /// A sorted, de-duplicated set of lower-case words.
 #[derive(Debug, Default)]
 pub(crate) struct WordList {
     buf: String,
     spans: Vec<(u32, u32)>,
-    /// Hash table of the words' hashes ([`slot_hash`]), 0 for an empty
-    /// slot; its length is a power of two at least twice the number of
-    /// words.
-    slots: Vec<u64>,
+    /// The words' hashes ([`hash`]).
+    set: FingerprintSet,
 }
 
 impl WordList {
@@ -42,36 +44,21 @@ impl WordList {
         let mut list = WordList {
             buf: String::with_capacity(all.iter().map(String::len).sum()),
             spans: Vec::with_capacity(all.len()),
-            slots: vec![0; (all.len() * 2).next_power_of_two().max(2)],
+            set: FingerprintSet::default(),
         };
-        let mask = list.slots.len() - 1;
+        let mut hashes = Vec::with_capacity(all.len());
         for w in &all {
             let start = list.buf.len() as u32;
             list.buf.push_str(w);
             list.spans.push((start, list.buf.len() as u32));
-            let h = slot_hash(w.as_bytes());
-            let mut at = h as usize & mask;
-            while list.slots[at] != 0 && list.slots[at] != h {
-                at = (at + 1) & mask;
-            }
-            list.slots[at] = h;
+            hashes.push(hash(w.as_bytes()));
         }
+        list.set = FingerprintSet::new(&hashes);
         list
     }
 
     pub(crate) fn contains(&self, word: &str) -> bool {
-        let Some(mask) = self.slots.len().checked_sub(1) else {
-            return false;
-        };
-        let h = slot_hash(word.as_bytes());
-        let mut at = h as usize & mask;
-        loop {
-            match self.slots[at] {
-                0 => return false,
-                x if x == h => return true,
-                _ => at = (at + 1) & mask,
-            }
-        }
+        !word.is_empty() && self.set.contains(hash(word.as_bytes()))
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
@@ -83,19 +70,11 @@ impl WordList {
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.buf.capacity()
-            + self.spans.capacity() * std::mem::size_of::<(u32, u32)>()
-            + self.slots.capacity() * std::mem::size_of::<u64>()
+        self.buf.capacity() + self.spans.capacity() * std::mem::size_of::<(u32, u32)>() + self.set.heap_bytes()
     }
 }
 
 /// [`hash`], never 0 (an empty slot).
-fn slot_hash(bytes: &[u8]) -> u64 {
-    hash(bytes).max(1)
-}
-
-/// A fast, well-spread hash of a short byte string (words are short; this
-/// takes them eight bytes at a time).
 fn hash(bytes: &[u8]) -> u64 {
     let mut h = bytes.len() as u64;
     for chunk in bytes.chunks(8) {
