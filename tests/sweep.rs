@@ -107,7 +107,7 @@ async fn sweep_fixture_marketplace_end_to_end() {
             assert!(!item.explanation.is_empty());
             let evidence = &item.evidence;
             match d.right.kind {
-                RightKind::Trademark => assert!(evidence.text.iter().any(|t| t.mark_id == d.right.id)),
+                RightKind::Trademark => assert!(evidence.text.iter().any(|t| *t.mark_id == *d.right.id)),
                 _ => assert!(evidence.images.iter().any(|m| m.work_id == d.right.id)),
             }
         }

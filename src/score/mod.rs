@@ -87,11 +87,11 @@ impl Scorer<'_> {
         }
         let mut options = Vec::new();
         let mut suppressed = Vec::new();
-        let mut mark_ids: Vec<&str> = text.iter().map(|m| m.mark_id.as_str()).collect();
+        let mut mark_ids: Vec<&str> = text.iter().map(|m| &*m.mark_id).collect();
         mark_ids.sort_unstable();
         mark_ids.dedup();
         for id in mark_ids {
-            let matches: Vec<TextMatch> = text.iter().filter(|m| m.mark_id == id).cloned().collect();
+            let matches: Vec<TextMatch> = text.iter().filter(|m| &*m.mark_id == id).cloned().collect();
             match self.score_mark(id, matches, listing, images, counterfeit) {
                 Ok(s) => options.push(s),
                 Err(why) => suppressed.push(why),

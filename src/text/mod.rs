@@ -92,6 +92,7 @@ mod words;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -286,7 +287,7 @@ impl Known {
 /// A mark, folded.
 #[derive(Debug)]
 struct CompiledMark {
-    id: String,
+    id: Arc<str>,
     /// Its word characters, folded but without leet, separators left out:
     /// what a faithful spelling folds to.
     plain: String,
@@ -366,6 +367,23 @@ struct Scratch {
     /// A region's hits: most regions have one or two, and a fresh vector
     /// for each cost an allocation and a reallocation.
     hits: Vec<Hit>,
+    /// A text's matches, before they are moved out.
+    found: Vec<TextMatch>,
+    /// Words joined by the spaced and split passes.
+    joined: Joined,
+}
+
+/// Pieces of a text joined into one (a run of single letters, two halves
+/// of a split word) and their skeleton, mapped back to their units:
+/// buffers reused from region to region.
+#[derive(Default)]
+struct Joined {
+    /// The pieces' units.
+    units: Vec<u32>,
+    /// The pieces' skeletons run together.
+    text: String,
+    skel: String,
+    map: Vec<(u32, u32)>,
 }
 
 /// What a search reuses from listing to listing, one per thread.
@@ -471,7 +489,7 @@ impl TextMatcher {
             mark_skels.extend(doc.skel.split(' ').map(str::to_string));
             let plain = doc.plain(0, all);
             compiled.push(CompiledMark {
-                id: mark.id.clone(),
+                id: mark.id.as_str().into(),
                 ordinary: is_ordinary(&words, &plain),
                 plain,
                 len: solid.chars().count(),
@@ -609,7 +627,8 @@ impl TextMatcher {
             };
             scan.scan(text, part, self.reach, NOMINATIVE_CONTEXT);
         }
-        let mut out: Vec<TextMatch> = Vec::new();
+        let mut out = std::mem::take(&mut scratch.found);
+        out.clear();
         let mut counterfeit: Option<Vec<String>> = None;
         let scanned = (!whole).then_some(&*scan);
         let mut hits = std::mem::take(&mut scratch.hits);
@@ -649,10 +668,22 @@ impl TextMatcher {
         let inside = |m: &TextMatch, n: &TextMatch| {
             n.start <= m.start && m.end <= n.end && (n.start, n.end) != (m.start, m.end) && n.mark_id == m.mark_id
         };
-        let keep: Vec<bool> = out.iter().map(|m| !out.iter().any(|n| inside(m, n))).collect();
-        let mut keep = keep.into_iter();
-        out.retain(|_| keep.next().unwrap_or(true));
-        out
+        // Dropped in any order, the same are left: a match inside one that
+        // is dropped is inside the one that one is inside.
+        let mut i = 0;
+        while i < out.len() {
+            if out.iter().any(|n| inside(&out[i], n)) {
+                out.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        // Moved out at its size: one allocation, where growing the vector
+        // a match at a time reallocated it in most listings of many.
+        let mut found = Vec::with_capacity(out.len());
+        found.append(&mut out);
+        scratch.found = out;
+        found
     }
 
     /// The three passes over `text`, folded into `doc`, into `hits`;
@@ -667,6 +698,7 @@ impl TextMatcher {
             known,
             dictionary,
             search,
+            joined,
             ..
         } = scratch;
         keys.clear();
@@ -686,8 +718,8 @@ impl TextMatcher {
         search.extend(known.iter().map(|k| k.is_none_or(|k| k.holds())));
         hits.clear();
         self.whole_pass(doc, search, known, hits);
-        self.spaced_pass(doc, hits);
-        self.split_pass(doc, dictionary, hits);
+        self.spaced_pass(doc, joined, hits);
+        self.split_pass(doc, dictionary, joined, hits);
         self.typo_pass(doc, scratch, hits);
         best_per_span(hits);
     }
@@ -714,7 +746,7 @@ impl TextMatcher {
             .iter()
             .map(|m| {
                 std::mem::size_of::<CompiledMark>()
-                    + m.id.capacity()
+                    + m.id.len()
                     + m.plain.capacity()
                     + m.skel.capacity()
                     + m.gaps_have_space.capacity()
@@ -895,11 +927,14 @@ impl TextMatcher {
     }
 
     /// Pass 2: runs of single letters, squashed and matched whole.
-    fn spaced_pass(&self, doc: &Doc, hits: &mut Vec<Hit>) {
-        let mut run: Vec<u32> = Vec::new();
+    fn spaced_pass(&self, doc: &Doc, joined: &mut Joined, hits: &mut Vec<Hit>) {
+        let Joined {
+            units: run, skel, map, ..
+        } = joined;
+        run.clear();
         for (t, tok) in doc.tokens.iter().enumerate() {
             if tok.end - tok.start != 1 {
-                self.squash(doc, &run, hits);
+                self.squash(doc, run, (skel, map), hits);
                 run.clear();
                 continue;
             }
@@ -911,27 +946,27 @@ impl TextMatcher {
                 gap.len() <= SPACED_MAX_GAP && !gap.iter().any(|u| u.ch == '\n')
             };
             if !continues {
-                self.squash(doc, &run, hits);
+                self.squash(doc, run, (skel, map), hits);
                 run.clear();
             }
             run.push(tok.start);
         }
-        self.squash(doc, &run, hits);
+        self.squash(doc, run, (skel, map), hits);
     }
 
-    fn squash(&self, doc: &Doc, run: &[u32], hits: &mut Vec<Hit>) {
+    fn squash(&self, doc: &Doc, run: &[u32], (skel, map): (&mut String, &mut Vec<(u32, u32)>), hits: &mut Vec<Hit>) {
         if run.len() < SPACED_MIN_RUN {
             return;
         }
-        let mut skel = String::with_capacity(run.len());
-        let mut map = Vec::with_capacity(run.len());
-        normalize::skeletonize(&doc.units, run, &mut skel, &mut map);
-        for m in self.automaton.find_iter(&skel) {
+        skel.clear();
+        map.clear();
+        normalize::skeletonize(&doc.units, run, skel, map);
+        for m in self.automaton.find_iter(&**skel) {
             let (s, e) = (m.start(), m.end());
             if skel.get(s..e).is_none_or(|p| p.chars().count() < SPACED_MIN_RUN) {
                 continue;
             }
-            self.spaced_hits(doc, (&skel, &map), (m.pattern().as_usize(), s, e), false, hits);
+            self.spaced_hits(doc, (skel, map), (m.pattern().as_usize(), s, e), false, hits);
         }
     }
 
@@ -973,11 +1008,13 @@ impl TextMatcher {
     /// that no dictionary holds: "bright well" is a phrase, not the mark
     /// Brightwell written apart, and "bike I" is no "Bikel".
     /// `dictionary` says which tokens are dictionary words.
-    fn split_pass(&self, doc: &Doc, dictionary: &[bool], hits: &mut Vec<Hit>) {
-        let mut joined = String::new();
-        let mut skel = String::new();
-        let mut map = Vec::new();
-        let mut units: Vec<u32> = Vec::new();
+    fn split_pass(&self, doc: &Doc, dictionary: &[bool], joined: &mut Joined, hits: &mut Vec<Hit>) {
+        let Joined {
+            units,
+            text: joined,
+            skel,
+            map,
+        } = joined;
         for (t, pair) in doc.tokens.windows(2).enumerate() {
             let (a, b) = (&pair[0], &pair[1]);
             let letters = (a.skel_end - a.skel_start + b.skel_end - b.skel_start) as usize;
@@ -1007,14 +1044,14 @@ impl TextMatcher {
             units.extend((a.start..a.end).chain(b.start..b.end));
             skel.clear();
             map.clear();
-            normalize::skeletonize(&doc.units, &units, &mut skel, &mut map);
-            let Some(m) = self.automaton.find(&skel) else {
+            normalize::skeletonize(&doc.units, units, skel, map);
+            let Some(m) = self.automaton.find(&**skel) else {
                 continue;
             };
             if m.start() != 0 || m.end() != skel.len() {
                 continue;
             }
-            self.spaced_hits(doc, (&skel, &map), (m.pattern().as_usize(), 0, skel.len()), true, hits);
+            self.spaced_hits(doc, (skel, map), (m.pattern().as_usize(), 0, skel.len()), true, hits);
         }
     }
 

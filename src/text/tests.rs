@@ -41,7 +41,7 @@ fn one(m: &TextMatcher, id: &str, text: &str) -> TextMatch {
     let found: Vec<TextMatch> = m
         .find_in(TextField::Title, text)
         .into_iter()
-        .filter(|t| t.mark_id == id)
+        .filter(|t| &*t.mark_id == id)
         .collect();
     assert_eq!(found.len(), 1, "{id} in {text:?}: {found:#?}");
     let t = found.into_iter().next().expect("one");
@@ -53,7 +53,7 @@ fn none(m: &TextMatcher, id: &str, text: &str) {
     let found: Vec<TextMatch> = m
         .find_in(TextField::Title, text)
         .into_iter()
-        .filter(|t| t.mark_id == id)
+        .filter(|t| &*t.mark_id == id)
         .collect();
     assert!(found.is_empty(), "{id} in {text:?}: {found:#?}");
 }
@@ -431,8 +431,7 @@ fn find_covers_the_three_fields() {
         ..Listing::default()
     };
     let found = m.find(&listing);
-    let got: Vec<(&str, TextField, VariantKind)> =
-        found.iter().map(|t| (t.mark_id.as_str(), t.field, t.variant)).collect();
+    let got: Vec<(&str, TextField, VariantKind)> = found.iter().map(|t| (&*t.mark_id, t.field, t.variant)).collect();
     assert_eq!(
         got,
         [
@@ -453,7 +452,7 @@ fn one_report_per_span_and_shared_skeletons() {
     // its own variant.
     let m = TextMatcher::with_words(&[mark("a", "Kilo"), mark("b", "Kiio")], ["kilo"]);
     let found = m.find_in(TextField::Title, "Kilo");
-    let got: Vec<(&str, VariantKind)> = found.iter().map(|t| (t.mark_id.as_str(), t.variant)).collect();
+    let got: Vec<(&str, VariantKind)> = found.iter().map(|t| (&*t.mark_id, t.variant)).collect();
     assert_eq!(got, [("a", VariantKind::Exact), ("b", VariantKind::Leet)]);
 }
 
@@ -483,7 +482,7 @@ fn ten_thousand_marks() {
     let m = TextMatcher::with_words(&marks, EMBEDDED_WORDS.lines());
     let text = "Brand new Quaxtorim sneakers, best price, fast shipping! ".repeat(50);
     let found = m.find_in(TextField::Description, &text);
-    assert_eq!(found.iter().filter(|t| t.mark_id == "planted").count(), 50);
+    assert_eq!(found.iter().filter(|t| &*t.mark_id == "planted").count(), 50);
     for t in &found {
         assert_eq!(&text[t.start..t.end], t.matched);
     }
@@ -713,7 +712,7 @@ proptest! {
         let word = ["Velora", "VELORA", "Ｖｅｌｏｒａ", "Vеlora", "V3lora", "V-e-l-o-r-a"][style];
         let text = format!("{pre} {word} {post}");
         let found = m.find_in(TextField::Title, &text);
-        prop_assert!(found.iter().any(|t| t.mark_id == "tm-velora" && t.matched == word), "{:?}", found);
+        prop_assert!(found.iter().any(|t| &*t.mark_id == "tm-velora" && t.matched == word), "{:?}", found);
     }
 }
 
