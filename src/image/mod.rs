@@ -607,7 +607,10 @@ impl WorkIndex {
                 let ids: Vec<usize> = (0..index.turned.len())
                     .filter(|&t| index.views[index.turned[t].view].aspect == aspect)
                     .collect();
-                let coarse = SlotIndex::new(ids.iter().map(|&t| StrictCoarse(index.turned[t].coarse)).collect());
+                // Asked by every window of an unmatched picture, with 49
+                // candidates a key at 100,000 works: see `with_copies`.
+                let coarse =
+                    SlotIndex::with_copies(ids.iter().map(|&t| StrictCoarse(index.turned[t].coarse)).collect());
                 (coarse, ids)
             })
             .collect();
@@ -811,15 +814,7 @@ impl WorkIndex {
         // Line up only the best proposal per view, and only a few views:
         // alignment is the costly step, and a listing image rarely shows
         // more than one or two works.
-        proposals.sort_by_key(|p| p.0);
-        let mut seen: Vec<usize> = Vec::new();
-        proposals.retain(|p| {
-            let first = !seen.contains(&p.1);
-            seen.push(p.1);
-            first
-        });
-        proposals.truncate(MAX_ALIGNMENTS);
-        proposals
+        best_distinct(&proposals, |p| (p.0, p.1), MAX_ALIGNMENTS)
             .into_iter()
             .filter_map(|(_, view, rect, listing_moves)| {
                 if listing_moves {
@@ -871,17 +866,25 @@ impl WorkIndex {
                 .collect();
             found.sort_unstable();
             found.dedup();
-            for i in found {
-                let id = ids[i as usize];
-                let target = coarse(id);
-                let closest = hashed
-                    .iter()
-                    .map(|&(rect, h)| ((target ^ h).count_ones(), rect))
-                    .min_by_key(|p| p.0);
-                if let Some((d, rect)) = closest {
-                    proposals.push((d, id, rect));
+            // Plain loops, so that all of it is compiled with the popcount
+            // instruction (an iterator's `fold` may not be inlined).
+            index::with_popcnt(|| {
+                for i in found {
+                    let id = ids[i as usize];
+                    let target = coarse(id);
+                    // The first of the closest windows.
+                    let mut closest: Option<(u32, Rect)> = None;
+                    for &(rect, h) in hashed {
+                        let d = (target ^ h).count_ones();
+                        if closest.is_none_or(|(best, _)| d < best) {
+                            closest = Some((d, rect));
+                        }
+                    }
+                    if let Some((d, rect)) = closest {
+                        proposals.push((d, id, rect));
+                    }
                 }
-            }
+            });
         }
         proposals
     }
@@ -891,17 +894,8 @@ impl WorkIndex {
     /// nothing else matched; judged, as every search result, by
     /// [`SEARCH_MATCH_DISTANCE`].
     fn search_turned(&self, integral: &Integral, windows: &Windows) -> Vec<Found> {
-        let mut proposals = self.window_proposals(windows, &self.turned_window_index, |t| self.turned[t].coarse);
-        proposals.sort_by_key(|p| p.0);
-        let mut seen: Vec<usize> = Vec::new();
-        proposals.retain(|p| {
-            let view = self.turned[p.1].view;
-            let first = !seen.contains(&view);
-            seen.push(view);
-            first
-        });
-        proposals.truncate(MAX_ALIGNMENTS);
-        proposals
+        let proposals = self.window_proposals(windows, &self.turned_window_index, |t| self.turned[t].coarse);
+        best_distinct(&proposals, |p| (p.0, self.turned[p.1].view), MAX_ALIGNMENTS)
             .into_iter()
             .filter_map(|(_, t, rect)| {
                 let (r, distance) = hash::align(integral, rect, &self.turned[t].signature)?;
@@ -934,6 +928,43 @@ impl WorkIndex {
             })
             .collect()
     }
+}
+
+/// The first `n` of `proposals` of distinct views (`key` gives a
+/// proposal's coarse distance and view) in order of distance, and among
+/// equals as given: what sorting them stably by distance and keeping the
+/// first of each view would give. Without sorting them all: a registry of
+/// 100,000 works makes tens of thousands of proposals a picture, and
+/// keeping the first of each view by a list of the views seen was
+/// quadratic in them. Coarse distances are at most 64 (bits of a coarse
+/// hash), so they are bucketed.
+fn best_distinct<P: Copy>(proposals: &[P], key: impl Fn(&P) -> (u32, usize), n: usize) -> Vec<P> {
+    const MOST: usize = 64;
+    let mut starts = [0usize; MOST + 2];
+    for p in proposals {
+        starts[(key(p).0 as usize).min(MOST) + 1] += 1;
+    }
+    for d in 1..starts.len() {
+        starts[d] += starts[d - 1];
+    }
+    // Positions in order of distance, each distance's in the order given.
+    let mut order = vec![0u32; proposals.len()];
+    for (i, p) in proposals.iter().enumerate() {
+        let at = &mut starts[(key(p).0 as usize).min(MOST)];
+        order[*at] = i as u32;
+        *at += 1;
+    }
+    let mut best: Vec<P> = Vec::with_capacity(n);
+    for &i in &order {
+        if best.len() == n {
+            break;
+        }
+        let p = proposals[i as usize];
+        if !best.iter().any(|b| key(b).1 == key(&p).1) {
+            best.push(p);
+        }
+    }
+    best
 }
 
 /// How close one view came, and where in the picture (`None`: all of it).

@@ -720,3 +720,26 @@ fn index_backed_find_reports_what_scanning_every_view_does() {
         images.len()
     );
 }
+
+proptest::proptest! {
+    /// Picking the best few proposals of distinct views by buckets gives
+    /// what the plain way (a stable sort by distance, the first of each
+    /// view kept, the rest cut) gives, ties and repeated views included.
+    #[test]
+    fn best_distinct_is_sort_keep_first_truncate(
+        proposals in proptest::collection::vec((0u32..=24, 0usize..40), 0..300),
+        n in 0usize..10,
+    ) {
+        let numbered: Vec<(u32, usize, usize)> = proposals.iter().enumerate().map(|(i, &(d, v))| (d, v, i)).collect();
+        let mut want = numbered.clone();
+        want.sort_by_key(|p| p.0);
+        let mut seen = Vec::new();
+        want.retain(|p| {
+            let first = !seen.contains(&p.1);
+            seen.push(p.1);
+            first
+        });
+        want.truncate(n);
+        proptest::prop_assert_eq!(best_distinct(&numbered, |p| (p.0, p.1), n), want);
+    }
+}
