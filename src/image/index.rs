@@ -143,7 +143,7 @@
 //! 65 536 (0.84%). The turned views' coarse hashes, 16 a view, are filed
 //! under one bit a slot instead ([`StrictCoarse`]): under two, the last
 //! stage's windows met so many candidates among 100 000 works that one
-//! listing image cost 155 ms of look-ups, against 32 ms now.
+//! listing image cost 155 ms of look-ups, against about 30 ms now.
 //!
 //! The cost model is [`HammingIndex`]'s: a signature query looks up 544
 //! keys, a coarse one 548, so probing pays from about 600 hashes, and
