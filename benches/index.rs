@@ -29,7 +29,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use knockoff::image::index::{linear_scan, with_popcnt, HammingIndex, SlotIndex, Slotted, StrictCoarse};
+use knockoff::image::index::{closest_each, linear_scan, HammingIndex, SlotIndex, Slotted, StrictCoarse};
 use knockoff::image::{Hash256, Signature, MATCH_DISTANCE};
 use knockoff::rng::Rng;
 
@@ -228,16 +228,9 @@ fn proposals(windows: &[u64], coarse: impl Fn(usize) -> u64, within: impl Fn(u64
     let mut found: Vec<u32> = windows.iter().flat_map(|&w| within(w)).map(|(i, _)| i).collect();
     found.sort_unstable();
     found.dedup();
-    // Plain loops, as the search has them: see `with_popcnt`.
-    let closest = with_popcnt(|| {
-        let mut closest = u32::MAX;
-        for &i in &found {
-            let target = coarse(i as usize);
-            for &w in windows {
-                closest = closest.min((target ^ w).count_ones());
-            }
-        }
-        closest
+    let mut closest = u32::MAX;
+    closest_each(windows, found.iter().map(|&i| coarse(i as usize)), |_, d, _| {
+        closest = closest.min(d)
     });
     black_box(closest);
     found.len()

@@ -359,6 +359,66 @@ pub fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// For each of `targets` in turn, the distance to the closest of `hashes`
+/// and where the first at that distance is, given to `each` with the
+/// target's position; nothing for no hashes. The partial-match search asks this of every work its
+/// windows find, over all the windows of a shape (481 in a square
+/// picture): at 100,000 works, some 200,000 times a picture. Counted
+/// eight hashes at a time with AVX-512's vector popcount where the
+/// processor has it (detected at run time), else as [`with_popcnt`]
+/// counts.
+pub fn closest_each(hashes: &[u64], targets: impl Iterator<Item = u64>, each: impl FnMut(usize, u32, usize)) {
+    #[inline(always)]
+    fn run(hashes: &[u64], targets: impl Iterator<Item = u64>, mut each: impl FnMut(usize, u32, usize)) {
+        if hashes.is_empty() {
+            return;
+        }
+        for (t, target) in targets.enumerate() {
+            // The least distance first, a loop the compiler vectorises;
+            // then the first at it, eight at a time.
+            let mut least = u32::MAX;
+            for &h in hashes {
+                least = least.min((target ^ h).count_ones());
+            }
+            let chunks = hashes.chunks_exact(8);
+            let rest = chunks.remainder();
+            let mut at = None;
+            for (c, chunk) in chunks.enumerate() {
+                let mut hit = 0u32;
+                for (k, &h) in chunk.iter().enumerate() {
+                    hit |= u32::from((target ^ h).count_ones() == least) << k;
+                }
+                if hit != 0 {
+                    at = Some(8 * c + hit.trailing_zeros() as usize);
+                    break;
+                }
+            }
+            let at = at.or_else(|| {
+                let first = hashes.len() - rest.len();
+                rest.iter()
+                    .position(|&h| (target ^ h).count_ones() == least)
+                    .map(|k| first + k)
+            });
+            if let Some(at) = at {
+                each(t, least, at);
+            }
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "popcnt,avx512f,avx512vpopcntdq")]
+        fn wide(hashes: &[u64], targets: impl Iterator<Item = u64>, each: impl FnMut(usize, u32, usize)) {
+            run(hashes, targets, each)
+        }
+        if std::is_x86_feature_detected!("avx512vpopcntdq") && std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the processor has every feature `wide` is compiled
+            // for; checked just above.
+            return unsafe { wide(hashes, targets, each) };
+        }
+    }
+    with_popcnt(|| run(hashes, targets, each))
+}
+
 /// Asks the processor to start loading `h` into the cache. Verifying the
 /// candidates of a query over 10^6 hashes is 3.5× faster with it (100 µs
 /// rather than 350 µs at radius 32): without it the misses barely overlap.
@@ -994,6 +1054,42 @@ mod tests {
                 .map(|s| (x.slot(s) ^ y.slot(s)).count_ones())
                 .sum();
             assert_eq!(by_slot, Slotted::distance(&x, &y));
+        }
+    }
+
+    proptest! {
+        /// The closest hash and the first at its distance, as a plain
+        /// search finds them, for lists of any length (not only whole
+        /// eights) and hashes near the targets (ties included).
+        #[test]
+        fn closest_each_is_the_first_closest(
+            hashes in proptest::collection::vec(any::<u64>(), 0..40),
+            targets in proptest::collection::vec(any::<u64>(), 0..8),
+            near in 0usize..40,
+        ) {
+            // Some targets a hash of the list with a bit or two flipped, or
+            // the hash itself, so that there are close ones and ties.
+            let targets: Vec<u64> = targets
+                .iter()
+                .enumerate()
+                .map(|(k, &t)| match (hashes.get((near + k) % 40), k % 3) {
+                    (Some(&h), 0) => h,
+                    (Some(&h), 1) => h ^ (t & t.rotate_left(7) & t.rotate_left(19)),
+                    _ => t,
+                })
+                .collect();
+            let mut got = Vec::new();
+            closest_each(&hashes, targets.iter().copied(), |t, d, at| got.push((t, d, at)));
+            let want: Vec<(usize, u32, usize)> = targets
+                .iter()
+                .enumerate()
+                .filter_map(|(t, &target)| {
+                    let d = hashes.iter().map(|&h| (target ^ h).count_ones()).min()?;
+                    let at = hashes.iter().position(|&h| (target ^ h).count_ones() == d)?;
+                    Some((t, d, at))
+                })
+                .collect();
+            prop_assert_eq!(got, want);
         }
     }
 

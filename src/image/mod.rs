@@ -866,24 +866,11 @@ impl WorkIndex {
                 .collect();
             found.sort_unstable();
             found.dedup();
-            // Plain loops, so that all of it is compiled with the popcount
-            // instruction (an iterator's `fold` may not be inlined).
-            index::with_popcnt(|| {
-                for i in found {
-                    let id = ids[i as usize];
-                    let target = coarse(id);
-                    // The first of the closest windows.
-                    let mut closest: Option<(u32, Rect)> = None;
-                    for &(rect, h) in hashed {
-                        let d = (target ^ h).count_ones();
-                        if closest.is_none_or(|(best, _)| d < best) {
-                            closest = Some((d, rect));
-                        }
-                    }
-                    if let Some((d, rect)) = closest {
-                        proposals.push((d, id, rect));
-                    }
-                }
+            // The first of the closest windows of each.
+            let hashes: Vec<u64> = hashed.iter().map(|&(_, h)| h).collect();
+            let found: Vec<usize> = found.into_iter().map(|i| ids[i as usize]).collect();
+            index::closest_each(&hashes, found.iter().map(|&id| coarse(id)), |t, d, at| {
+                proposals.push((d, found[t], hashed[at].0));
             });
         }
         proposals
