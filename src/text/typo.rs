@@ -313,7 +313,7 @@ impl<V: Copy + Default> KeyMap<V> {
     /// slots it fills at most five eighths of.
     pub(crate) fn shrink_to_fit(&mut self) {
         if self.len > 0 {
-            self.resize(self.len * 8 / 5 + 1);
+            self.resize(slots_for(self.len));
         }
     }
 
@@ -340,6 +340,12 @@ impl<V: Copy + Default> KeyMap<V> {
     }
 }
 
+/// The least power of two of slots (at least 8) that `keys` keys fill at
+/// most five eighths of: how full [`KeyMap`] and [`FingerprintSet`] may be.
+fn slots_for(keys: usize) -> usize {
+    (keys * 8 / 5 + 1).next_power_of_two().max(8)
+}
+
 /// A fixed set of word keys held as 32-bit fingerprints: half the bytes
 /// of a [`KeyMap<()>`], for a set asked about every word of a text and too
 /// big for the cache in full. A key's home slot is its low bits and the
@@ -362,7 +368,7 @@ impl FingerprintSet {
     /// The set of `keys`, in the least power of two of slots they fill at
     /// most five eighths of.
     pub(crate) fn new(keys: &[u64]) -> FingerprintSet {
-        let mut slots = vec![0; (keys.len() * 8 / 5 + 1).next_power_of_two().max(8)];
+        let mut slots = vec![0; slots_for(keys.len())];
         let mask = slots.len() - 1;
         for &key in keys {
             let print = Self::print(key);
