@@ -189,6 +189,10 @@ pub struct TextMatcher {
     max_words: usize,
     /// Keys of the words of those marks of several words.
     mark_words: typo::KeySet,
+    /// Keys of the words of every mark of several words: the words in no
+    /// dictionary that a match may reach past ([`scan::Part::Around`]);
+    /// any other such word's matches lie inside it ([`scan::Part::Itself`]).
+    part_words: typo::KeySet,
     /// Keys of the skeletons of the marks of one word: two neighbouring
     /// words joined are looked up here before they are matched as a split
     /// mark.
@@ -473,6 +477,7 @@ impl TextMatcher {
         };
         let mut mark_words = typo::KeySet::default();
         let mut split_keys = typo::KeySet::default();
+        let mut part_words = typo::KeySet::default();
         // The skeletons of the words of marks of several words.
         let mut parts: Vec<String> = Vec::new();
         // The skeletons of the words of all marks.
@@ -499,6 +504,7 @@ impl TextMatcher {
             });
             if doc.tokens.len() > 1 {
                 parts.extend(doc.skel.split(' ').map(str::to_string));
+                part_words.extend(doc.skel.split(' ').map(|w| scan::word_key(w.as_bytes())));
                 if edits_for(solid.chars().count()) > 0 {
                     mark_words.extend(doc.skel.split(' ').map(|w| scan::word_key(w.as_bytes())));
                 }
@@ -554,6 +560,7 @@ impl TextMatcher {
             typos,
             max_words,
             mark_words,
+            part_words,
             split_keys,
             known: typo::KeyMap::default(),
             quiet: typo::FingerprintSet::default(),
@@ -623,9 +630,11 @@ impl TextMatcher {
                 // run of words could reach past it, and such a run holds a
                 // word of its mark, which reaches back.
                 Some(k) if !k.holds() => scan::Part::Alone,
+                None if !self.part_words.contains(&key) => scan::Part::Itself,
                 _ => scan::Part::Around,
             };
-            scan.scan(text, part, self.reach, NOMINATIVE_CONTEXT);
+            let splits = |key: u64| self.split_keys.contains(&key);
+            scan.scan(text, part, splits, self.reach, NOMINATIVE_CONTEXT);
         }
         let mut out = std::mem::take(&mut scratch.found);
         out.clear();
@@ -768,6 +777,7 @@ impl TextMatcher {
             + self.known_misses.capacity() * std::mem::size_of::<(u32, u32)>()
             + self.mark_words.capacity() * (std::mem::size_of::<u64>() + 1)
             + self.split_keys.capacity() * (std::mem::size_of::<u64>() + 1)
+            + self.part_words.capacity() * (std::mem::size_of::<u64>() + 1)
             + marks
             + owners
     }

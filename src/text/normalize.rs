@@ -395,6 +395,16 @@ fn skeletonize_by(units: &[Unit], n: usize, at: impl Fn(usize) -> u32, skel: &mu
 /// around loud words are folded in full, and writing their skeletons the
 /// general way was about half of that cost.
 fn skeletonize_letters(word: &[Unit], start: u32, skel: &mut String, map: &mut Vec<(u32, u32)>) {
+    // Most words have no `rn` or `vv`: a letter a letter, `l` read as `i`,
+    // written in bulk.
+    if !word
+        .windows(2)
+        .any(|p| matches!((p[0].ch, p[1].ch), ('r', 'n') | ('v', 'v')))
+    {
+        skel.extend(word.iter().map(|u| if u.ch == 'l' { 'i' } else { u.ch }));
+        map.extend((start..start + word.len() as u32).map(|at| (at, at + 1)));
+        return;
+    }
     let mut k = 0;
     while k < word.len() {
         let c = word[k].ch;

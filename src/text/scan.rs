@@ -26,8 +26,14 @@
 //! words each of which holds a word of a mark of several words; a misspelt
 //! run of words holds a word of its mark intact; a spaced-out mark is a run
 //! of single letters; a mark split in two has a half that is no dictionary
-//! word (the matcher reads no other split), and reaches one word. Each of those words is loud, and a region reaches as
-//! many words either side as the longest mark has. Regions are cut at
+//! word (the matcher reads no other split), and reaches one word. Each of
+//! those words is loud, and a region reaches as many words either side as
+//! the longest mark has; but a word in no dictionary that is no word of a
+//! mark of several words ([`Part::Itself`]: a glued or misspelt mark, most
+//! loud words of a listing) can only begin a match that spans words as the
+//! half of a split mark, so its region reaches past its own piece only
+//! where it and a neighbour, run together, are the skeleton of a mark of
+//! one word (a quarter fewer bytes folded on text dense with marks). Regions are cut at
 //! whitespace, where folding and tokenising restart anyway, so a region
 //! matched alone gives exactly what the whole text gives there. Words whose
 //! tokenising the byte pass does not mirror exactly (any with digits, leet
@@ -44,8 +50,13 @@ pub(crate) enum Part {
     /// mark nor word of one): its neighbours need not be read.
     Alone,
     /// Matches that may reach its neighbours; also any word not in the
-    /// dictionary.
+    /// dictionary that is a word of a mark of several words.
     Around,
+    /// Matches inside itself: a word in no dictionary that is no word of a
+    /// mark of several words ("velorashoes", "Vellora"). Its region is its
+    /// own piece of the text, unless it and a neighbour run together spell
+    /// a mark split in two ("Gu cci"), which the scan checks.
+    Itself,
 }
 
 /// A piece of the text that must be matched in full.
@@ -129,10 +140,18 @@ fn is_opaque(b: u8) -> bool {
 impl Scan {
     /// Finds the regions of `text` to match in full, into
     /// [`Scan::regions`]. `part` says what a word can take part in, given
-    /// its skeleton's key and the word as written; `reach` is how many
-    /// words either side of a loud word a match can involve; `context` how
-    /// many words before a region an honest-reference phrase can take.
-    pub(crate) fn scan(&mut self, text: &str, part: impl Fn(u64, &[u8]) -> Part, reach: usize, context: usize) {
+    /// its skeleton's key and the word as written; `splits` whether a
+    /// skeleton's key is that of a mark a split could spell; `reach` is how
+    /// many words either side of a loud word a match can involve; `context`
+    /// how many words before a region an honest-reference phrase can take.
+    pub(crate) fn scan(
+        &mut self,
+        text: &str,
+        part: impl Fn(u64, &[u8]) -> Part,
+        splits: impl Fn(u64) -> bool,
+        reach: usize,
+        context: usize,
+    ) {
         self.chunks.clear();
         self.toks.clear();
         self.regions.clear();
@@ -178,6 +197,7 @@ impl Scan {
         // Looked up in a loop of their own: the lookups miss the cache, and
         // with nothing between them the processor overlaps them.
         let toks = &self.toks;
+        let skel = &mut self.skel;
         self.reach.clear();
         self.reach.extend(toks.iter().enumerate().map(|(t, tok)| {
             match tok.kind {
@@ -185,6 +205,8 @@ impl Scan {
                     Part::Nothing => None,
                     Part::Alone => Some((0, true)),
                     Part::Around => Some((reach, false)),
+                    Part::Itself if splits_with_neighbour(bytes, toks, t, skel, &splits) => Some((reach, false)),
+                    Part::Itself => Some((0, false)),
                 },
                 Kind::Opaque => Some((reach, false)),
                 // A letter alone is loud only in a run of them ("V E L O R A"),
@@ -273,6 +295,32 @@ impl Scan {
     }
 }
 
+/// Whether word `t` and a neighbour may be the halves of a mark split in
+/// two, which the matcher's split pass reads: their skeletons run together
+/// (each written as folding writes it, then joined, as the split pass
+/// joins them) are the key of a mark `splits` accepts. A neighbour the byte
+/// pass does not tokenise may hold anything, so it may.
+fn splits_with_neighbour(
+    bytes: &[u8],
+    toks: &[Tok],
+    t: usize,
+    skel: &mut Vec<u8>,
+    splits: impl Fn(u64) -> bool,
+) -> bool {
+    let word = |tok: &Tok| &bytes[tok.start as usize..tok.end as usize];
+    let mut joined = |a: &Tok, b: &Tok| {
+        skel.clear();
+        push_skeleton(word(a), skel);
+        push_skeleton(word(b), skel);
+        splits(word_key(skel))
+    };
+    let this = &toks[t];
+    let before = t.checked_sub(1).and_then(|n| toks.get(n));
+    let after = toks.get(t + 1);
+    let opaque = |tok: Option<&Tok>| tok.is_some_and(|o| matches!(o.kind, Kind::Opaque));
+    opaque(before) || opaque(after) || before.is_some_and(|b| joined(b, this)) || after.is_some_and(|a| joined(this, a))
+}
+
 /// The token `n` counted tokens from `t` (backwards or forwards), or the
 /// last one there is; pieces that are not counted are passed over.
 fn walk(toks: &[Tok], mut t: usize, n: usize, forward: bool) -> usize {
@@ -349,7 +397,7 @@ fn letters(x: u64) -> u64 {
 /// word are eight bytes of the skeleton, found with a few operations on a
 /// `u64` and hashed as they are. A word with `rn` or `vv` (a few in a
 /// hundred) is written out a byte at a time into `skel` instead.
-#[inline]
+#[inline(always)]
 fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
     let mut key = WordKey::default();
     let mut j = i;
@@ -388,11 +436,20 @@ fn word_at(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
 /// [`word_at`] a byte at a time, for words with `rn` or `vv`.
 #[cold]
 fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
+    let end = i + bytes[i..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
     skel.clear();
-    let mut j = i;
-    while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
-        let c = bytes[j].to_ascii_lowercase();
-        let next = bytes.get(j + 1).map(u8::to_ascii_lowercase);
+    push_skeleton(&bytes[i..end], skel);
+    (end, word_key(skel))
+}
+
+/// Appends the skeleton of `word`, a run of ASCII letters, to `skel`:
+/// lower case, `l` as `i`, `rn` as `m`, `vv` as `w`, as
+/// [`super::normalize`] writes it.
+fn push_skeleton(word: &[u8], skel: &mut Vec<u8>) {
+    let mut j = 0;
+    while j < word.len() {
+        let c = word[j].to_ascii_lowercase();
+        let next = word.get(j + 1).map(u8::to_ascii_lowercase);
         let (out, step) = match (c, next) {
             (b'r', Some(b'n')) => (b'm', 2),
             (b'v', Some(b'v')) => (b'w', 2),
@@ -402,7 +459,6 @@ fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
         skel.push(out);
         j += step;
     }
-    (j, word_key(skel))
 }
 
 /// Whether a word changes from a lower-case letter to an upper-case one
@@ -543,7 +599,7 @@ mod tests {
     fn regions<'t>(text: &'t str, quiet: &[&str], reach: usize, context: usize) -> Vec<&'t str> {
         let quiet: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
         let mut scan = Scan::default();
-        scan.scan(text, part(&quiet), reach, context);
+        scan.scan(text, part(&quiet), |_| false, reach, context);
         scan.regions.iter().map(|r| &text[r.start..r.end]).collect()
     }
 
@@ -569,6 +625,7 @@ mod tests {
         scan.scan(
             text,
             |k, word| if k == alone { Part::Alone } else { part(&keys)(k, word) },
+            |_| false,
             1,
             5,
         );
@@ -580,15 +637,42 @@ mod tests {
     }
 
     #[test]
+    fn a_word_that_matches_inside_itself_reaches_only_a_split_partner() {
+        let quiet: KeySet = ["new", "hoodie", "arc"].iter().map(|w| str_key(w)).collect();
+        let marks: KeySet = ["arcturo"].iter().map(|w| str_key(w)).collect();
+        let mut scan = Scan::default();
+        let mut regions = |text: &'static str| -> Vec<&'static str> {
+            let part = |k: u64, _: &[u8]| {
+                if quiet.contains(&k) {
+                    Part::Nothing
+                } else {
+                    Part::Itself
+                }
+            };
+            scan.scan(text, part, |k| marks.contains(&k), 1, 5);
+            scan.regions.iter().map(|r| &text[r.start..r.end]).collect()
+        };
+        assert_eq!(regions("new velorashoes hoodie"), ["velorashoes"]);
+        assert_eq!(regions("new Velora-shoes hoodie"), ["Velora-shoes"]);
+        // "Arc turo" may be "Arcturo" split in two: the region reaches.
+        assert_eq!(regions("new Arc turo hoodie"), ["Arc turo hoodie"]);
+        assert_eq!(regions("new ARC TURO hoodie"), ["ARC TURO hoodie"]);
+        // Both halves unknown: each reaches.
+        assert_eq!(regions("new Arct uro hoodie"), ["new Arct uro hoodie"]);
+        // A neighbour the byte pass does not read may be anything.
+        assert_eq!(regions("new velora 2024 hoodie"), ["new velora 2024 hoodie"]);
+    }
+
+    #[test]
     fn context_reaches_back_over_counted_words() {
         let quiet = ["case", "for", "new", "cotton"];
         let text = "new cotton case for Velora";
         let mut scan = Scan::default();
         let keys: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
-        scan.scan(text, part(&keys), 0, 2);
+        scan.scan(text, part(&keys), |_| false, 0, 2);
         assert_eq!(scan.regions.len(), 1);
         assert_eq!(&text[scan.regions[0].context..], "case for Velora");
-        scan.scan(text, part(&keys), 0, 9);
+        scan.scan(text, part(&keys), |_| false, 0, 9);
         assert_eq!(scan.regions[0].context, 0);
     }
 
