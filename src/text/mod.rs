@@ -633,7 +633,10 @@ impl TextMatcher {
                 None if !self.part_words.contains(&key) => scan::Part::Itself,
                 _ => scan::Part::Around,
             };
-            let splits = |key: u64| self.split_keys.contains(&key);
+            // As the split pass would judge the two words.
+            let splits = |joined: &[u8]| {
+                (SHORT..=self.longest_skel).contains(&joined.len()) && self.split_keys.contains(&scan::word_key(joined))
+            };
             scan.scan(text, part, splits, self.reach, NOMINATIVE_CONTEXT);
         }
         let mut out = std::mem::take(&mut scratch.found);

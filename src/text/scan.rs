@@ -140,15 +140,15 @@ fn is_opaque(b: u8) -> bool {
 impl Scan {
     /// Finds the regions of `text` to match in full, into
     /// [`Scan::regions`]. `part` says what a word can take part in, given
-    /// its skeleton's key and the word as written; `splits` whether a
-    /// skeleton's key is that of a mark a split could spell; `reach` is how
+    /// its skeleton's key and the word as written; `splits` whether two
+    /// words' skeletons run together may be a mark split in two; `reach` is how
     /// many words either side of a loud word a match can involve; `context`
     /// how many words before a region an honest-reference phrase can take.
     pub(crate) fn scan(
         &mut self,
         text: &str,
         part: impl Fn(u64, &[u8]) -> Part,
-        splits: impl Fn(u64) -> bool,
+        splits: impl Fn(&[u8]) -> bool,
         reach: usize,
         context: usize,
     ) {
@@ -296,29 +296,34 @@ impl Scan {
 }
 
 /// Whether word `t` and a neighbour may be the halves of a mark split in
-/// two, which the matcher's split pass reads: their skeletons run together
-/// (each written as folding writes it, then joined, as the split pass
-/// joins them) are the key of a mark `splits` accepts. A neighbour the byte
-/// pass does not tokenise may hold anything, so it may.
+/// two, which the matcher's split pass reads: `splits` accepts their
+/// skeletons run together (each written as folding writes it, then joined,
+/// as the split pass joins them). A neighbour the byte pass does not
+/// tokenise may hold anything, so it may.
 fn splits_with_neighbour(
     bytes: &[u8],
     toks: &[Tok],
     t: usize,
     skel: &mut Vec<u8>,
-    splits: impl Fn(u64) -> bool,
+    splits: impl Fn(&[u8]) -> bool,
 ) -> bool {
     let word = |tok: &Tok| &bytes[tok.start as usize..tok.end as usize];
-    let mut joined = |a: &Tok, b: &Tok| {
-        skel.clear();
-        push_skeleton(word(a), skel);
-        push_skeleton(word(b), skel);
-        splits(word_key(skel))
-    };
-    let this = &toks[t];
     let before = t.checked_sub(1).and_then(|n| toks.get(n));
     let after = toks.get(t + 1);
-    let opaque = |tok: Option<&Tok>| tok.is_some_and(|o| matches!(o.kind, Kind::Opaque));
-    opaque(before) || opaque(after) || before.is_some_and(|b| joined(b, this)) || after.is_some_and(|a| joined(this, a))
+    if [before, after]
+        .iter()
+        .any(|tok| tok.is_some_and(|o| matches!(o.kind, Kind::Opaque)))
+    {
+        return true;
+    }
+    // The neighbour before, the word and the one after, written once.
+    skel.clear();
+    before.inspect(|b| push_skeleton(word(b), skel));
+    let from = skel.len();
+    push_skeleton(word(&toks[t]), skel);
+    let to = skel.len();
+    after.inspect(|a| push_skeleton(word(a), skel));
+    (before.is_some() && splits(&skel[..to])) || (after.is_some() && splits(&skel[from..]))
 }
 
 /// The token `n` counted tokens from `t` (backwards or forwards), or the
@@ -446,6 +451,17 @@ fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
 /// lower case, `l` as `i`, `rn` as `m`, `vv` as `w`, as
 /// [`super::normalize`] writes it.
 fn push_skeleton(word: &[u8], skel: &mut Vec<u8>) {
+    // Most words have neither pair: a byte a letter, in bulk.
+    if !word
+        .windows(2)
+        .any(|p| matches!([p[0] | 0x20, p[1] | 0x20], [b'r', b'n'] | [b'v', b'v']))
+    {
+        skel.extend(word.iter().map(|&b| match b | 0x20 {
+            b'l' => b'i',
+            c => c,
+        }));
+        return;
+    }
     let mut j = 0;
     while j < word.len() {
         let c = word[j].to_ascii_lowercase();
@@ -649,7 +665,7 @@ mod tests {
                     Part::Itself
                 }
             };
-            scan.scan(text, part, |k| marks.contains(&k), 1, 5);
+            scan.scan(text, part, |joined| marks.contains(&word_key(joined)), 1, 5);
             scan.regions.iter().map(|r| &text[r.start..r.end]).collect()
         };
         assert_eq!(regions("new velorashoes hoodie"), ["velorashoes"]);
