@@ -14,12 +14,15 @@
 //! - `listing`: every look-up one unmatched listing image makes (the
 //!   whole picture, the crops, 481 windows of one shape among the views,
 //!   the turned views and the 8 cut rectangles, and last the same 481
-//!   windows among the turned views), over the synthetic views of 100 and
-//!   of 100 000 works (2 views a work, 16 turned views and 48 crops a view,
+//!   windows among the turned views), over the synthetic views of 100,
+//!   10 000 and 100 000 works (2 views a work, 16 turned views and 48 crops a view,
 //!   all of one shape), and what the search does with the windows' finds
 //!   (each found once, with its closest window); against the same
 //!   look-ups by scan, alone. Random hashes stand in for the views: the
-//!   look-ups, not the hashing, are timed.
+//!   look-ups, not the hashing, are timed. Before timing, it prints how
+//!   many unrelated views lie as near a window as a copy would (the
+//!   search lines up only the six nearest), for 100, 10,000 and 100,000
+//!   works.
 //!
 //! Each iteration is one query, taken in turn from 256 different ones: one
 //! query repeated would keep its buckets and candidates in the cache and
@@ -223,22 +226,41 @@ struct Listing {
 
 /// What the partial-match search does with its windows' look-ups: each
 /// hash some window finds, once, with the distance of its closest window
-/// (the search then lines up the best few). Returns how many were found.
-fn proposals(windows: &[u64], coarse: impl Fn(usize) -> u64, within: impl Fn(u64) -> Vec<(u32, u32)>) -> usize {
+/// (the search then lines up the best few), given to `each`. Returns how
+/// many were found.
+fn proposals(
+    windows: &[u64],
+    coarse: impl Fn(usize) -> u64,
+    within: impl Fn(u64) -> Vec<(u32, u32)>,
+    mut each: impl FnMut(u32),
+) -> usize {
     let mut found: Vec<u32> = windows.iter().flat_map(|&w| within(w)).map(|(i, _)| i).collect();
     found.sort_unstable();
     found.dedup();
-    let mut closest = u32::MAX;
-    closest_each(windows, found.iter().map(|&i| coarse(i as usize)), |_, d, _| {
-        closest = closest.min(d)
-    });
-    black_box(closest);
+    closest_each(windows, found.iter().map(|&i| coarse(i as usize)), |_, d, _| each(d));
     found.len()
+}
+
+/// The closest distance a copy's closest window may have and still be
+/// among the few views the search lines up; printed per distance is how
+/// many unrelated views some window finds as close or closer, on average
+/// over the listings (the search lines up the best six views, so a copy
+/// with six or more unrelated views at its distance may not be).
+fn print_crowding(works: usize, what: &str, counts: &[usize], listings: usize) {
+    let mut line = format!("{what} at {works} works, unrelated views found within d of a window:");
+    let mut total = 0;
+    for (d, n) in counts.iter().enumerate().skip(8) {
+        total += n;
+        if d <= 16 {
+            line += &format!(" d={d}: {:.1}", total as f64 / listings as f64);
+        }
+    }
+    println!("{line}");
 }
 
 fn listing(c: &mut Criterion) {
     let mut group = groups(c);
-    for works in [100usize, 100_000] {
+    for works in [100usize, 10_000, 100_000] {
         let mut state = Rng::new(works as u64);
         let r = Registry::new(works, &mut state);
         let listings: Vec<Listing> = (0..16)
@@ -255,21 +277,32 @@ fn listing(c: &mut Criterion) {
         let turned = SlotIndex::new(r.turned.clone());
         let turned_shaped = SlotIndex::with_copies(r.turned_shaped.clone());
         let inner: Vec<SlotIndex<Signature>> = r.inner.iter().map(|v| SlotIndex::new(v.clone())).collect();
+        let turned_coarse = |t: usize| r.turned_shaped[t].0;
+        let mut counts = [[0usize; PROPOSE_DISTANCE as usize + 1]; 2];
+        for l in &listings {
+            let within = |w| shaped.within(&w, PROPOSE_DISTANCE);
+            proposals(&l.windows, |v| r.shaped[v], within, |d| counts[0][d as usize] += 1);
+            let within = |w| turned_shaped.within(&StrictCoarse(w), PROPOSE_DISTANCE);
+            proposals(&l.windows, turned_coarse, within, |d| counts[1][d as usize] += 1);
+        }
+        print_crowding(works, "views", &counts[0], listings.len());
+        print_crowding(works, "turned views", &counts[1], listings.len());
         group.bench_with_input(BenchmarkId::new("listing_index", works), &listings, |b, listings| {
             let mut next = listings.iter().cycle();
             b.iter(|| {
                 let l = black_box(next.next().unwrap());
                 let mut found = whole.within(&l.signature, MATCH_DISTANCE).len();
                 found += crops.within(&l.coarse, PROPOSE_DISTANCE).len();
-                found += proposals(&l.windows, |v| r.shaped[v], |w| shaped.within(&w, PROPOSE_DISTANCE));
+                let mut closest = u32::MAX;
+                let within = |w| shaped.within(&w, PROPOSE_DISTANCE);
+                found += proposals(&l.windows, |v| r.shaped[v], within, |d| closest = closest.min(d));
                 found += turned.within(&l.signature, MATCH_DISTANCE).len();
                 for (index, cut) in inner.iter().zip(&l.cut) {
                     found += index.within(cut, MATCH_DISTANCE).len();
                 }
-                let turned_coarse = |t: usize| r.turned_shaped[t].0;
-                found += proposals(&l.windows, turned_coarse, |w| {
-                    turned_shaped.within(&StrictCoarse(w), PROPOSE_DISTANCE)
-                });
+                let within = |w| turned_shaped.within(&StrictCoarse(w), PROPOSE_DISTANCE);
+                found += proposals(&l.windows, turned_coarse, within, |d| closest = closest.min(d));
+                black_box(closest);
                 found
             })
         });
