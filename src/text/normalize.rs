@@ -180,9 +180,7 @@ impl Doc {
             let (start, end) = (tokens[k].start, tokens[k].end);
             tokens[k].skel_start = skel.len() as u32;
             let word = &units[start as usize..end as usize];
-            if word.iter().all(|u| u.ch.is_ascii_lowercase()) {
-                skeletonize_letters(word, start, skel, map);
-            } else {
+            if !skeletonize_letters(word, start, skel, map) {
                 skeletonize_by(units, word.len(), |i| start + i as u32, skel, map);
             }
             tokens[k].skel_end = skel.len() as u32;
@@ -393,21 +391,18 @@ fn skeletonize_by(units: &[Unit], n: usize, at: impl Fn(usize) -> u32, skel: &mu
 /// words of a region), the units `start..` of `word`: no leet to undo and
 /// one byte a letter, so only `rn`, `vv` and `l` are looked for. Regions
 /// around loud words are folded in full, and writing their skeletons the
-/// general way was about half of that cost.
-fn skeletonize_letters(word: &[Unit], start: u32, skel: &mut String, map: &mut Vec<(u32, u32)>) {
-    // Most words have no `rn` or `vv`: a letter a letter, `l` read as `i`,
-    // written in bulk.
-    if !word
-        .windows(2)
-        .any(|p| matches!((p[0].ch, p[1].ch), ('r', 'n') | ('v', 'v')))
-    {
-        skel.extend(word.iter().map(|u| if u.ch == 'l' { 'i' } else { u.ch }));
-        map.extend((start..start + word.len() as u32).map(|at| (at, at + 1)));
-        return;
-    }
+/// general way was about half of that cost. Returns `false`, having
+/// written nothing, for any other word.
+fn skeletonize_letters(word: &[Unit], start: u32, skel: &mut String, map: &mut Vec<(u32, u32)>) -> bool {
+    let (skel_len, map_len) = (skel.len(), map.len());
     let mut k = 0;
     while k < word.len() {
         let c = word[k].ch;
+        if !c.is_ascii_lowercase() {
+            skel.truncate(skel_len);
+            map.truncate(map_len);
+            return false;
+        }
         let next = word.get(k + 1).map(|u| u.ch);
         let (out, step) = match (c, next) {
             ('r', Some('n')) => ('m', 2),
@@ -420,6 +415,7 @@ fn skeletonize_letters(word: &[Unit], start: u32, skel: &mut String, map: &mut V
         map.push((at, at + step));
         k += step as usize;
     }
+    true
 }
 
 /// Folds text into units: NFKD, combining marks dropped, look-alikes read
