@@ -332,7 +332,27 @@ const GIVE_UP_AFTER: usize = 37;
 /// for nothing. A proposal that ended a near miss (106–125 bits) was within
 /// 192 by then too. Giving up there cuts the probes of an unmatched picture
 /// by more than half and changes no answer on that set.
-const GIVE_UP_ABOVE: u32 = Signature::BITS * 3 / 8;
+pub(crate) const GIVE_UP_ABOVE: u32 = Signature::BITS * 3 / 8;
+
+/// `r` cut to the picture, or `None` where too little of it is left to
+/// hash (a side under 12 pixels).
+fn clamped(integral: &Integral, r: Rect) -> Option<Rect> {
+    const MIN_SIDE: f32 = 12.0;
+    let (iw, ih) = (integral.width() as f32, integral.height() as f32);
+    let x = r.x.max(0.0);
+    let y = r.y.max(0.0);
+    let w = (r.x + r.w).min(iw) - x;
+    let h = (r.y + r.h).min(ih) - y;
+    (w >= MIN_SIDE && h >= MIN_SIDE).then_some(Rect { x, y, w, h })
+}
+
+/// How far `target` is from the signature of `start` as it stands (cut to
+/// the picture): where [`align`] begins, `u32::MAX` where it cannot.
+pub(crate) fn distance_at(integral: &Integral, start: Rect, target: &Signature) -> u32 {
+    clamped(integral, start)
+        .and_then(|r| fine(integral, r))
+        .map_or(u32::MAX, |h| h.distance(target))
+}
 
 /// Moves and resizes `start` over `integral` to bring its signature as
 /// close to `target` as it will go; returns the best rectangle and distance.
@@ -347,15 +367,7 @@ const GIVE_UP_ABOVE: u32 = Signature::BITS * 3 / 8;
 /// rectangle that is not lining up (see [`GIVE_UP_ABOVE`]).
 pub(crate) fn align(integral: &Integral, start: Rect, target: &Signature) -> Option<(Rect, u32)> {
     const MAX_PROBES: usize = 120;
-    let min_side = 12.0f32;
-    let (iw, ih) = (integral.width() as f32, integral.height() as f32);
-    let clamp = |r: Rect| -> Option<Rect> {
-        let x = r.x.max(0.0);
-        let y = r.y.max(0.0);
-        let w = (r.x + r.w).min(iw) - x;
-        let h = (r.y + r.h).min(ih) - y;
-        (w >= min_side && h >= min_side).then_some(Rect { x, y, w, h })
-    };
+    let clamp = |r: Rect| clamped(integral, r);
     let mut best = clamp(start)?;
     let mut best_d = fine(integral, best).map_or(u32::MAX, |h| h.distance(target));
     let mut step = 0.04 * best.w.max(best.h);

@@ -742,4 +742,39 @@ proptest::proptest! {
         want.truncate(n);
         proptest::prop_assert_eq!(best_distinct(&numbered, |p| (p.0, p.1), n), want);
     }
+
+    /// The proposals lined up are the first six of distinct views by coarse
+    /// distance, as they always were, and then, of the next ones as far as
+    /// [`RANKED`], up to six already within [`hash::GIVE_UP_ABOVE`] by the
+    /// signature, closest first: a copy crowded out of the first six by
+    /// unrelated views is still lined up.
+    #[test]
+    fn line_up_the_first_six_and_the_close_ones_past_them(
+        proposals in proptest::collection::vec((0u32..=24, 0usize..200, 150u32..300), 0..400),
+    ) {
+        let key = |p: &(u32, usize, u32)| (p.0, p.1);
+        let got = to_line_up(&proposals, key, |p| p.2);
+        let ranked = best_distinct(&proposals, key, RANKED);
+        let first = ranked.len().min(MAX_ALIGNMENTS);
+        proptest::prop_assert_eq!(&got[..first], &ranked[..first]);
+        let mut close: Vec<(u32, usize, u32)> = ranked[first..].iter().copied().filter(|p| p.2 <= hash::GIVE_UP_ABOVE).collect();
+        close.sort_by_key(|p| p.2);
+        close.truncate(MAX_ALIGNMENTS);
+        proptest::prop_assert_eq!(&got[first..], &close[..]);
+    }
+}
+
+/// A copy whose window is tenth by coarse distance behind unrelated views
+/// (as among many works), but close by the signature, is lined up; an
+/// unrelated view as far down and far by the signature is not.
+#[test]
+fn a_crowded_out_copy_close_by_the_signature_is_lined_up() {
+    // (coarse distance, view, signature distance where it stands)
+    let mut proposals: Vec<(u32, usize, u32)> = (0..9).map(|v| (10, v, 240)).collect();
+    proposals.push((14, 100, 150));
+    proposals.push((14, 101, 235));
+    let got = to_line_up(&proposals, |p| (p.0, p.1), |p| p.2);
+    assert_eq!(got.len(), MAX_ALIGNMENTS + 1);
+    assert!(got.iter().any(|p| p.1 == 100));
+    assert!(!got.iter().any(|p| p.1 == 101));
 }
