@@ -32,8 +32,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use knockoff::image::index::{closest_each, linear_scan, HammingIndex, SlotIndex, Slotted, StrictCoarse};
-use knockoff::image::{Hash256, Signature, MATCH_DISTANCE};
+use knockoff::image::index::{
+    closest_each, linear_scan, nearest_found, HammingIndex, SlotIndex, Slotted, StrictCoarse,
+};
+use knockoff::image::{Hash256, Signature, CLOSEST_SOUGHT, MATCH_DISTANCE};
 use knockoff::rng::Rng;
 
 const RADIUS: u32 = 32;
@@ -225,18 +227,18 @@ struct Listing {
 }
 
 /// What the partial-match search does with its windows' look-ups: each
-/// hash some window finds, once, with the distance of its closest window
-/// (the search then lines up the best few), given to `each`. Returns how
-/// many were found.
+/// hash some window finds, once (the `most` nearest, as the search keeps
+/// [`CLOSEST_SOUGHT`]), with the distance of its closest window (the
+/// search then lines up the best few), given to `each`. Returns how many
+/// were kept.
 fn proposals(
     windows: &[u64],
     coarse: impl Fn(usize) -> u64,
     within: impl Fn(u64) -> Vec<(u32, u32)>,
+    most: usize,
     mut each: impl FnMut(u32),
 ) -> usize {
-    let mut found: Vec<u32> = windows.iter().flat_map(|&w| within(w)).map(|(i, _)| i).collect();
-    found.sort_unstable();
-    found.dedup();
+    let found = nearest_found(windows.iter().flat_map(|&w| within(w)).collect(), most);
     closest_each(windows, found.iter().map(|&i| coarse(i as usize)), |_, d, _| each(d));
     found.len()
 }
@@ -281,9 +283,17 @@ fn listing(c: &mut Criterion) {
         let mut counts = [[0usize; PROPOSE_DISTANCE as usize + 1]; 2];
         for l in &listings {
             let within = |w| shaped.within(&w, PROPOSE_DISTANCE);
-            proposals(&l.windows, |v| r.shaped[v], within, |d| counts[0][d as usize] += 1);
+            proposals(
+                &l.windows,
+                |v| r.shaped[v],
+                within,
+                usize::MAX,
+                |d| counts[0][d as usize] += 1,
+            );
             let within = |w| turned_shaped.within(&StrictCoarse(w), PROPOSE_DISTANCE);
-            proposals(&l.windows, turned_coarse, within, |d| counts[1][d as usize] += 1);
+            proposals(&l.windows, turned_coarse, within, usize::MAX, |d| {
+                counts[1][d as usize] += 1
+            });
         }
         print_crowding(works, "views", &counts[0], listings.len());
         print_crowding(works, "turned views", &counts[1], listings.len());
@@ -295,13 +305,16 @@ fn listing(c: &mut Criterion) {
                 found += crops.within(&l.coarse, PROPOSE_DISTANCE).len();
                 let mut closest = u32::MAX;
                 let within = |w| shaped.within(&w, PROPOSE_DISTANCE);
-                found += proposals(&l.windows, |v| r.shaped[v], within, |d| closest = closest.min(d));
+                let nearest = |d: u32| closest = closest.min(d);
+                found += proposals(&l.windows, |v| r.shaped[v], within, CLOSEST_SOUGHT, nearest);
                 found += turned.within(&l.signature, MATCH_DISTANCE).len();
                 for (index, cut) in inner.iter().zip(&l.cut) {
                     found += index.within(cut, MATCH_DISTANCE).len();
                 }
                 let within = |w| turned_shaped.within(&StrictCoarse(w), PROPOSE_DISTANCE);
-                found += proposals(&l.windows, turned_coarse, within, |d| closest = closest.min(d));
+                found += proposals(&l.windows, turned_coarse, within, CLOSEST_SOUGHT, |d| {
+                    closest = closest.min(d)
+                });
                 black_box(closest);
                 found
             })

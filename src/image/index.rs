@@ -359,6 +359,22 @@ pub fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// The ids in `found` (id and distance pairs, as [`SlotIndex::within`]
+/// answers them, from any number of look-ups), each once, in order of id:
+/// all of them, or where there are more than `most`, the `most` found
+/// nearest (by the least distance any look-up found each at; ties to the
+/// lower id).
+pub fn nearest_found(mut found: Vec<(u32, u32)>, most: usize) -> Vec<u32> {
+    found.sort_unstable();
+    found.dedup_by_key(|p| p.0);
+    if found.len() > most {
+        found.select_nth_unstable_by_key(most, |&(id, d)| (d, id));
+        found.truncate(most);
+        found.sort_unstable();
+    }
+    found.into_iter().map(|(id, _)| id).collect()
+}
+
 /// For each of `targets` in turn, the distance to the closest of `hashes`
 /// and where the first at that distance is, given to `each` with the
 /// target's position; nothing for no hashes. The partial-match search asks this of every work its
@@ -1094,6 +1110,27 @@ mod tests {
                 })
                 .collect();
             prop_assert_eq!(got, want);
+        }
+
+        /// The ids kept are each found id once, in order; all of them up
+        /// to `most`, else the `most` with the least distance any find
+        /// gave them, ties to the lower id.
+        #[test]
+        fn nearest_found_keeps_the_nearest_each_once(
+            found in proptest::collection::vec((0u32..60, 0u32..21), 0..200),
+            most in 0usize..70,
+        ) {
+            let mut least: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
+            for &(id, d) in &found {
+                let e = least.entry(id).or_insert(d);
+                *e = (*e).min(d);
+            }
+            let mut by_distance: Vec<(u32, u32)> = least.iter().map(|(&id, &d)| (d, id)).collect();
+            by_distance.sort_unstable();
+            by_distance.truncate(most);
+            let mut want: Vec<u32> = by_distance.into_iter().map(|(_, id)| id).collect();
+            want.sort_unstable();
+            prop_assert_eq!(nearest_found(found, most), want);
         }
     }
 

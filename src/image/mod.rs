@@ -283,6 +283,16 @@ const MAX_ALIGNMENTS: usize = 6;
 /// by the signature where they stand (see [`to_line_up`]).
 const RANKED: usize = 128;
 
+/// How many of the works a shape's windows find (the nearest by the
+/// windows that found them) the search seeks the closest window of, over
+/// all the windows. Eight times [`RANKED`], as one view's turned views
+/// can take up to 16 of the places and only one per view is kept; a
+/// registry whose windows find fewer (a small one, any of the labelled
+/// set's) is searched as if there were no limit. At 100,000 works the
+/// windows find some 200,000 views and turned views a picture, and
+/// comparing each with every window was most of the search's time.
+pub const CLOSEST_SOUGHT: usize = 8 * RANKED;
+
 /// Window sizes, as fractions of the largest window of an aspect ratio
 /// that fits the listing image: a work pasted at 50–90% of the image is
 /// within about 10% of one of them, which the alignment search closes.
@@ -874,7 +884,8 @@ impl WorkIndex {
 impl WorkIndex {
     /// For the windows of each shape of `self.aspects`, looked up in that
     /// shape's index of `indexes` (coarse hashes; ids are what `coarse`
-    /// reads): each id some window finds, with its closest window and how
+    /// reads): each id some window finds (the [`CLOSEST_SOUGHT`] found
+    /// nearest, where there are more), with its closest window and how
     /// close. A window a little off the work keeps fewer of its bits, but
     /// the alignment search closes the gap, so the closest window need not
     /// be the one that found it.
@@ -889,13 +900,11 @@ impl WorkIndex {
             if ids.is_empty() {
                 continue;
             }
-            let mut found: Vec<u32> = hashed
+            let found = hashed
                 .iter()
                 .flat_map(|&(_, h)| shaped.within(&T::from(h), PROPOSE_DISTANCE))
-                .map(|(i, _)| i)
                 .collect();
-            found.sort_unstable();
-            found.dedup();
+            let found = index::nearest_found(found, CLOSEST_SOUGHT);
             // The first of the closest windows of each.
             let hashes: Vec<u64> = hashed.iter().map(|&(_, h)| h).collect();
             let found: Vec<usize> = found.into_iter().map(|i| ids[i as usize]).collect();
