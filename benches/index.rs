@@ -15,10 +15,10 @@
 //!   whole picture, the crops, 481 windows of one shape among the views,
 //!   the turned views and the 8 cut rectangles, and last the same 481
 //!   windows among the turned views), over the synthetic views of 100,
-//!   10 000 and 100 000 works (2 views a work, 16 turned views and 48 crops a view,
-//!   all of one shape), and what the search does with the windows' finds
-//!   (each found once, with its closest window); against the same
-//!   look-ups by scan, alone. Random hashes stand in for the views: the
+//!   10 000 and 100 000 works (2 views a work, 16 turned views and 48
+//!   crops a view, all of one shape), and what the search does with the
+//!   windows' finds (each found once, with its closest window); against
+//!   the same look-ups by scan, alone. Random hashes stand in for the views: the
 //!   look-ups, not the hashing, are timed. Before timing, it prints how
 //!   many unrelated views lie as near a window as a copy would (the
 //!   search lines up only the six nearest), for 100, 10,000 and 100,000
@@ -243,11 +243,11 @@ fn proposals(
     found.len()
 }
 
-/// The closest distance a copy's closest window may have and still be
-/// among the few views the search lines up; printed per distance is how
-/// many unrelated views some window finds as close or closer, on average
-/// over the listings (the search lines up the best six views, so a copy
-/// with six or more unrelated views at its distance may not be).
+/// Prints, for each distance from 8 to 16 bits, how many unrelated views
+/// have their closest window within it (`counts` per distance, summed over
+/// `listings` pictures, printed per picture): a copy whose closest window
+/// is that far off competes with them for the six proposals the search
+/// lines up first.
 fn print_crowding(works: usize, what: &str, counts: &[usize], listings: usize) {
     let mut line = format!("{what} at {works} works, unrelated views found within d of a window:");
     let mut total = 0;

@@ -33,12 +33,13 @@
 //! loud words of a listing) can only begin a match that spans words as the
 //! half of a split mark, so its region reaches past its own piece only
 //! where it and a neighbour, run together, are the skeleton of a mark of
-//! one word (a quarter fewer bytes folded on text dense with marks). Regions are cut at
-//! whitespace, where folding and tokenising restart anyway, so a region
-//! matched alone gives exactly what the whole text gives there. Words whose
-//! tokenising the byte pass does not mirror exactly (any with digits, leet
-//! symbols or non-ASCII characters) are loud, and are not counted when a
-//! region reaches for its neighbours, so it reaches further, never less.
+//! one word (a quarter fewer bytes folded on text dense with marks).
+//! Regions are cut at whitespace, where folding and tokenising restart
+//! anyway, so a region matched alone gives exactly what the whole text
+//! gives there. Words whose tokenising the byte pass does not mirror
+//! exactly (any with digits, leet symbols or non-ASCII characters) are
+//! loud, and are not counted when a region reaches for its neighbours, so
+//! it reaches further, never less.
 //! A test holds this against matching the whole text.
 
 /// What a word of the dictionary can take part in, as the matcher knows it.
