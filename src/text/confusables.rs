@@ -165,7 +165,7 @@ pub(crate) fn is_invisible(c: char) -> bool {
 
 /// Symbols that stand for letters when written inside a word ("Ch@nel",
 /// "N!ke", "Ve|ora"). At the edge of a word they are punctuation.
-pub(crate) fn is_leet_symbol(c: char) -> bool {
+pub(crate) const fn is_leet_symbol(c: char) -> bool {
     matches!(c, '@' | '$' | '!' | '|')
 }
 

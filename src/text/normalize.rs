@@ -84,13 +84,25 @@ pub(crate) fn is_edge_letter(c: char) -> bool {
 #[inline]
 pub(crate) fn is_word_char(c: char) -> bool {
     // Leet symbols are ASCII, and an ASCII character is alphanumeric only
-    // as ASCII: the separators between words are answered in two tests.
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric() || confusables::is_leet_symbol(c)
-    } else {
-        c.is_alphanumeric()
+    // as ASCII: an ASCII character (most of a listing) is answered by one
+    // look-up in a table.
+    match ASCII_WORD_CHARS.get(c as usize) {
+        Some(&word) => word,
+        None => c.is_alphanumeric(),
     }
 }
+
+/// [`is_word_char`] of each ASCII character.
+const ASCII_WORD_CHARS: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        table[b] = c.is_ascii_alphanumeric() || confusables::is_leet_symbol(c);
+        b += 1;
+    }
+    table
+};
 
 impl Doc {
     /// Folds `text`. Offsets are kept as `u32`; callers clamp texts to
@@ -418,6 +430,18 @@ fn skeletonize_letters(word: &[Unit], start: u32, skel: &mut String, map: &mut V
     true
 }
 
+/// The units of ASCII `bytes` found at byte `at` of the text: one a byte,
+/// lower-cased, nothing else to undo (no ASCII character is invisible,
+/// combining or a look-alike).
+fn ascii_units(bytes: &[u8], at: usize) -> impl Iterator<Item = Unit> + '_ {
+    bytes.iter().enumerate().map(move |(k, &b)| Unit {
+        ch: char::from(b.to_ascii_lowercase()),
+        start: (at + k) as u32,
+        end: (at + k + 1) as u32,
+        flags: if b.is_ascii_uppercase() { UPPER } else { 0 },
+    })
+}
+
 /// Folds text into units: NFKD, combining marks dropped, look-alikes read
 /// as Latin, lower-cased, invisible characters dropped.
 fn fold_into(text: &str, units: &mut Vec<Unit>) {
@@ -427,19 +451,18 @@ fn fold_into(text: &str, units: &mut Vec<Unit>) {
     let mut invisible_from: Option<u32> = None;
     let mut compat: Vec<char> = Vec::new();
     let mut canon: Vec<char> = Vec::new();
+    if text.is_ascii() {
+        // Most regions of a listing are ASCII throughout, which `is_ascii`
+        // checks eight bytes at a time: no run to find a byte at a time.
+        units.extend(ascii_units(bytes, 0));
+        return;
+    }
     let mut next = 0;
     while next < bytes.len() {
         if invisible_from.is_none() {
-            // Most of a listing: runs of ASCII, one unit a byte, lower-cased,
-            // nothing else to undo (no ASCII character is invisible,
-            // combining or a look-alike).
+            // Runs of ASCII between the rest.
             let run = bytes[next..].iter().take_while(|b| b.is_ascii()).count();
-            units.extend(bytes[next..next + run].iter().enumerate().map(|(k, &b)| Unit {
-                ch: char::from(b.to_ascii_lowercase()),
-                start: (next + k) as u32,
-                end: (next + k + 1) as u32,
-                flags: if b.is_ascii_uppercase() { UPPER } else { 0 },
-            }));
+            units.extend(ascii_units(&bytes[next..next + run], next));
             next += run;
         }
         let Some(c) = text.get(next..).and_then(|rest| rest.chars().next()) else {
