@@ -364,7 +364,14 @@ pub fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
 /// all of them, or where there are more than `most`, the `most` found
 /// nearest (by the least distance any look-up found each at; ties to the
 /// lower id).
-pub fn nearest_found(mut found: Vec<(u32, u32)>, most: usize) -> Vec<u32> {
+pub fn nearest_found(found: Vec<(u32, u32)>, most: usize) -> Vec<u32> {
+    // Sorted by id, each id once with its least distance.
+    let each_once = |mut found: Vec<(u32, u32)>| {
+        found.sort_unstable();
+        found.dedup_by_key(|p| p.0);
+        found
+    };
+    let mut close = None;
     if found.len() > most {
         // An id's least distance is within `near` exactly when one of its
         // finds is, so where the finds within `near` hold `most` ids or
@@ -382,16 +389,11 @@ pub fn nearest_found(mut found: Vec<(u32, u32)>, most: usize) -> Vec<u32> {
             total >= most
         });
         if let Some(near) = near.filter(|&near| near < LAST) {
-            let mut close: Vec<(u32, u32)> = found.iter().copied().filter(|&(_, d)| d as usize <= near).collect();
-            close.sort_unstable();
-            close.dedup_by_key(|p| p.0);
-            if close.len() >= most {
-                found = close;
-            }
+            let within = each_once(found.iter().copied().filter(|&(_, d)| d as usize <= near).collect());
+            close = Some(within).filter(|within| within.len() >= most);
         }
     }
-    found.sort_unstable();
-    found.dedup_by_key(|p| p.0);
+    let mut found = close.unwrap_or_else(|| each_once(found));
     if found.len() > most {
         found.select_nth_unstable_by_key(most, |&(id, d)| (d, id));
         found.truncate(most);

@@ -504,10 +504,11 @@ impl TextMatcher {
             });
             if doc.tokens.len() > 1 {
                 parts.extend(doc.skel.split(' ').map(str::to_string));
-                part_words.extend(doc.skel.split(' ').map(|w| scan::word_key(w.as_bytes())));
+                let keys: Vec<u64> = doc.skel.split(' ').map(|w| scan::word_key(w.as_bytes())).collect();
                 if edits_for(solid.chars().count()) > 0 {
-                    mark_words.extend(doc.skel.split(' ').map(|w| scan::word_key(w.as_bytes())));
+                    mark_words.extend(keys.iter().copied());
                 }
+                part_words.extend(keys);
                 add(solid, index, Form::Solid);
             } else {
                 split_keys.insert(scan::word_key(doc.skel.as_bytes()));

@@ -375,19 +375,15 @@ fn skeletonize_by(units: &[Unit], n: usize, at: impl Fn(usize) -> u32, skel: &mu
     while k < n {
         let here = at(k);
         let c = units[here as usize].ch;
-        // The letter after, for the two-letter folds only.
-        let next = || (k + 1 < n).then(|| (at(k + 1), units[at(k + 1) as usize].ch));
         let (out, last) = match c {
-            'r' => match next() {
-                Some((j, 'n')) => ('m', j),
-                _ => ('r', here),
-            },
-            'v' => match next() {
-                Some((j, 'v')) => ('w', j),
-                _ => ('v', here),
-            },
-            'l' => ('i', here),
-            'a'..='z' => (c, here),
+            'a'..='z' => {
+                // The unit after, for the two-letter folds.
+                let next = (k + 1 < n).then(|| at(k + 1));
+                match skeleton_letter(c, next.map(|j| units[j as usize].ch)) {
+                    (out, 2) => (out, next.unwrap_or(here)),
+                    (out, _) => (out, here),
+                }
+            }
             _ if has_letter => (confusables::leet(c).unwrap_or(c), here),
             _ => (c, here),
         };
@@ -415,19 +411,26 @@ fn skeletonize_letters(word: &[Unit], start: u32, skel: &mut String, map: &mut V
             map.truncate(map_len);
             return false;
         }
-        let next = word.get(k + 1).map(|u| u.ch);
-        let (out, step) = match (c, next) {
-            ('r', Some('n')) => ('m', 2),
-            ('v', Some('v')) => ('w', 2),
-            ('l', _) => ('i', 1),
-            _ => (c, 1),
-        };
+        let (out, step) = skeleton_letter(c, word.get(k + 1).map(|u| u.ch));
         skel.push(out);
         let at = start + k as u32;
-        map.push((at, at + step));
-        k += step as usize;
+        map.push((at, at + step as u32));
+        k += step;
     }
     true
+}
+
+/// The skeleton's letter for the lower-case letter `c` followed by `next`,
+/// and how many letters it stands for: `rn` is `m`, `vv` is `w`, `l` is
+/// `i` (each confused with the other in many fonts), any other itself.
+#[inline]
+pub(crate) fn skeleton_letter(c: char, next: Option<char>) -> (char, usize) {
+    match (c, next) {
+        ('r', Some('n')) => ('m', 2),
+        ('v', Some('v')) => ('w', 2),
+        ('l', _) => ('i', 1),
+        _ => (c, 1),
+    }
 }
 
 /// The units of ASCII `bytes` found at byte `at` of the text: one a byte,

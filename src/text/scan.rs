@@ -452,28 +452,12 @@ fn word_at_slowly(bytes: &[u8], i: usize, skel: &mut Vec<u8>) -> (usize, u64) {
 /// lower case, `l` as `i`, `rn` as `m`, `vv` as `w`, as
 /// [`super::normalize`] writes it.
 fn push_skeleton(word: &[u8], skel: &mut Vec<u8>) {
-    // Most words have neither pair: a byte a letter, in bulk.
-    if !word
-        .windows(2)
-        .any(|p| matches!([p[0] | 0x20, p[1] | 0x20], [b'r', b'n'] | [b'v', b'v']))
-    {
-        skel.extend(word.iter().map(|&b| match b | 0x20 {
-            b'l' => b'i',
-            c => c,
-        }));
-        return;
-    }
+    let lower = |b: &u8| char::from(b.to_ascii_lowercase());
     let mut j = 0;
     while j < word.len() {
-        let c = word[j].to_ascii_lowercase();
-        let next = word.get(j + 1).map(u8::to_ascii_lowercase);
-        let (out, step) = match (c, next) {
-            (b'r', Some(b'n')) => (b'm', 2),
-            (b'v', Some(b'v')) => (b'w', 2),
-            (b'l', _) => (b'i', 1),
-            _ => (c, 1),
-        };
-        skel.push(out);
+        let (out, step) = super::normalize::skeleton_letter(lower(&word[j]), word.get(j + 1).map(lower));
+        // An ASCII letter.
+        skel.push(out as u8);
         j += step;
     }
 }
