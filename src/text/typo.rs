@@ -8,9 +8,10 @@
 //! other always share such a deletion, so the lookup finds every candidate;
 //! the caller verifies each with an edit distance.
 //!
-//! Keys are 64-bit hashes of the deleted strings rather than the strings:
-//! the index is then a flat table of integers, and a collision merely adds a
-//! candidate that the verification throws out. The hash is polynomial in the
+//! Keys are 64-bit hashes of the deleted strings rather than the strings,
+//! held in the table as 32-bit fingerprints: the index is then a flat table
+//! of integers, and a collision merely adds a candidate that the
+//! verification throws out. The hash is polynomial in the
 //! character positions, so the hash of a word with one or two characters
 //! deleted is computed from prefix sums in constant time: a word of `n`
 //! characters costs `O(n²)` probes, not `O(n³)` hashing.
@@ -24,11 +25,15 @@ const MAX_CHARS: usize = 64;
 /// Marks indexed under their deletions.
 #[derive(Debug, Default)]
 pub(crate) struct DeletionIndex {
-    /// Hash of a deleted form → `(id, 1)` where one mark has it (most, at
-    /// 10,000 marks), else `(start, len)`, a range of `ids`: a look-up
-    /// that passes the filter then reads one cache line, not three (a
-    /// `HashMap`'s control bytes and entry, then `ids`).
-    table: KeyMap<(u32, u32)>,
+    /// Hash of a deleted form → the id of the one mark that has it (most,
+    /// at 10,000 marks), or [`MANY`] and where its marks' list starts in
+    /// `ids` (their count, then their ids): a look-up that passes the
+    /// filter then reads one cache line, not three (a `HashMap`'s control
+    /// bytes and entry, then `ids`). Keys are held as fingerprints, 8 bytes
+    /// a slot (8 MiB at 10,000 marks, where whole keys and a range took
+    /// 16): a stranger taken for a key only adds candidates, which are
+    /// verified.
+    table: FingerprintMap<u32>,
     ids: Vec<u32>,
     /// Shortest and longest indexed mark, in characters.
     min_len: usize,
@@ -40,7 +45,7 @@ pub(crate) struct DeletionIndex {
     /// A Bloom filter over the keys of `table`, two bits a key in one
     /// 64-bit word ([`filter_word`]). Most words are no mark's near miss,
     /// so most probes miss; the filter (about 15 bits a key: 1 MiB at
-    /// 10,000 marks) answers those without touching the table (16 MiB),
+    /// 10,000 marks) answers those without touching the table (8 MiB),
     /// one load a probe. One bit a key in twice the bits let more absent
     /// keys through (3.2% against 1.8%, by the Poisson model at 10,000
     /// marks) and missed the cache more (callgrind, 1 MiB last level:
@@ -84,21 +89,13 @@ impl DeletionIndex {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut k = 0;
-        while k < pairs.len() {
-            let hash = pairs[k].0;
-            let run = pairs[k..].iter().take_while(|p| p.0 == hash).count();
-            let entry = if run == 1 {
-                (pairs[k].1, 1)
-            } else {
-                let start = index.ids.len() as u32;
-                index.ids.extend(pairs[k..k + run].iter().map(|p| p.1));
-                (start, run as u32)
-            };
-            index.table.insert(hash, entry);
-            k += run;
+        let keys = pairs.chunk_by(|a, b| a.0 == b.0).count();
+        if keys > 0 {
+            index.table = FingerprintMap::with_keys(keys);
         }
-        index.table.shrink_to_fit();
+        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+            index.insert(run[0].0, run.iter().map(|p| p.1));
+        }
         index.ids.shrink_to_fit();
         pairs.dedup_by_key(|p| p.0);
         let bits = (pairs.len() * 12).next_power_of_two().max(1 << 12);
@@ -156,27 +153,68 @@ impl DeletionIndex {
                 }
             }
         }
-        for k in probes.iter() {
-            match self.table.get(k) {
-                Some(&(id, 1)) => out.push(id),
+        for &k in probes.iter() {
+            if let Some(entry) = self.table.get(k) {
                 // Pushed one by one: the lists are a few ids long, shorter
                 // than a call to `memcpy` is worth.
-                Some(&(start, len)) => {
-                    for &id in &self.ids[start as usize..(start + len) as usize] {
-                        out.push(id);
-                    }
+                for &id in marks_of(&self.ids, &entry) {
+                    out.push(id);
                 }
-                None => {}
             }
         }
         out.sort_unstable();
         out.dedup();
     }
 
+    /// Files the marks `ids` (one or more) under `key`. Two keys with one
+    /// fingerprint share a slot, so there each finds the other's marks
+    /// too: rare (about one key in a thousand million), and harmless, as
+    /// every candidate is verified.
+    fn insert(&mut self, key: u64, mut ids: impl ExactSizeIterator<Item = u32>) {
+        let entry = if ids.len() == 1 {
+            let id = ids.next().unwrap_or_default();
+            assert!(id < MANY, "mark id {id} past the deletion index's range");
+            id
+        } else {
+            list_entry(&mut self.ids, ids)
+        };
+        let ids = &mut self.ids;
+        self.table.insert(key, entry, |old, new| {
+            let mut both = [marks_of(ids, &old), marks_of(ids, &new)].concat();
+            both.sort_unstable();
+            both.dedup();
+            list_entry(ids, both.into_iter())
+        });
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.table.heap_bytes()
             + self.ids.capacity() * std::mem::size_of::<u32>()
             + self.filter.capacity() * std::mem::size_of::<u64>()
+    }
+}
+
+/// The flag of a deletion-index entry that is a list in `ids`, not a mark.
+const MANY: u32 = 1 << 31;
+
+/// The entry for a list of marks, appended to `ids`.
+fn list_entry(ids: &mut Vec<u32>, marks: impl ExactSizeIterator<Item = u32>) -> u32 {
+    let at = u32::try_from(ids.len()).ok().filter(|&at| at < MANY);
+    let at = at.expect("the deletion index's lists past 2^31 ids");
+    ids.push(marks.len() as u32);
+    ids.extend(marks);
+    MANY | at
+}
+
+/// The marks of a deletion-index entry.
+#[inline]
+fn marks_of<'a>(ids: &'a [u32], entry: &'a u32) -> &'a [u32] {
+    if entry & MANY == 0 {
+        std::slice::from_ref(entry)
+    } else {
+        let at = (entry & !MANY) as usize;
+        let len = ids[at] as usize;
+        &ids[at + 1..at + 1 + len]
     }
 }
 
@@ -288,10 +326,6 @@ impl<V: Copy + Default> KeyMap<V> {
         (slot.0 == key).then_some(&mut slot.1)
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     pub(crate) fn contains_key(&self, key: &u64) -> bool {
         self.get(key).is_some()
     }
@@ -346,66 +380,103 @@ fn slots_for(keys: usize) -> usize {
     (keys * 8 / 5 + 1).next_power_of_two().max(8)
 }
 
-/// A fixed set of word keys held as 32-bit fingerprints: half the bytes
-/// of a [`KeyMap<()>`], for a set asked about every word of a text and too
-/// big for the cache in full. A key's home slot is its low bits and the
-/// high 32 are what is stored, so a key that is not in the set is taken
-/// for one that is only where its fingerprint equals one of the few it
-/// passes while probing: about once in a billion look-ups (an absent key
-/// passes about four slots at five eighths full). For the quiet dictionary
-/// words ([`super::TextMatcher`]) that means a word of a listing skipped
-/// by the byte pass as ordinary once in a billion words, where a table of
-/// 8-byte keys (2 MiB at the embedded list) cost the byte pass a sixth of
-/// its time in cache misses; the word list ([`super::words`]) holds its
-/// words' hashes the same way. Fingerprint 0 marks an empty slot, so 0 is
-/// stored as 1.
+/// A fixed map from 64-bit keys (hashes) to small values, each key held
+/// as a 32-bit fingerprint: half the bytes of a [`KeyMap`], for a table
+/// asked about every word of a text and too big for the cache in full. A
+/// key's home slot is its low bits and the high 32 are what is stored, so
+/// a key that is not in the map is taken for one that is only where its
+/// fingerprint equals one of the few it passes while probing: about once
+/// in a billion look-ups (an absent key passes about four slots at five
+/// eighths full). Fingerprint 0 marks an empty slot, so 0 is stored as 1.
+///
+/// As a set ([`FingerprintSet`]) it holds the quiet dictionary words
+/// ([`super::TextMatcher`]): a word of a listing skipped by the byte pass
+/// as ordinary once in a billion words, where a table of 8-byte keys
+/// (2 MiB at the embedded list) cost the byte pass a sixth of its time in
+/// cache misses; the word list ([`super::words`]) holds its words' hashes
+/// the same way. As a map it is the deletion index's table, where a
+/// stranger taken for a member only adds a candidate that verification
+/// throws out.
 #[derive(Debug, Default)]
-pub(crate) struct FingerprintSet {
-    slots: Vec<u32>,
+pub(crate) struct FingerprintMap<V> {
+    slots: Vec<(u32, V)>,
 }
 
-impl FingerprintSet {
-    /// The set of `keys`, in the least power of two of slots they fill at
-    /// most five eighths of.
-    pub(crate) fn new(keys: &[u64]) -> FingerprintSet {
-        let mut slots = vec![0; slots_for(keys.len())];
-        let mask = slots.len() - 1;
-        for &key in keys {
-            let print = Self::print(key);
-            let mut at = key as usize & mask;
-            while slots[at] != 0 && slots[at] != print {
-                at = (at + 1) & mask;
-            }
-            slots[at] = print;
+/// A [`FingerprintMap`] without values.
+pub(crate) type FingerprintSet = FingerprintMap<()>;
+
+impl<V: Copy + Default> FingerprintMap<V> {
+    /// An empty map with room for `keys` keys: the least power of two of
+    /// slots they fill at most five eighths of.
+    fn with_keys(keys: usize) -> FingerprintMap<V> {
+        FingerprintMap {
+            slots: vec![(0, V::default()); slots_for(keys)],
         }
-        FingerprintSet { slots }
     }
 
     fn print(key: u64) -> u32 {
         ((key >> 32) as u32).max(1)
     }
 
-    /// Whether `key` is in the set, but for the rare stranger with a
-    /// fingerprint like a member's (see the type's docs).
+    /// The slot holding `key`'s fingerprint, or the empty one where it
+    /// would go.
     #[inline]
-    pub(crate) fn contains(&self, key: u64) -> bool {
-        if self.slots.is_empty() {
-            return false;
-        }
+    fn slot(&self, key: u64) -> usize {
         let mask = self.slots.len() - 1;
         let print = Self::print(key);
         let mut at = key as usize & mask;
-        loop {
-            match self.slots[at] {
-                0 => return false,
-                slot if slot == print => return true,
-                _ => at = (at + 1) & mask,
-            }
+        while self.slots[at].0 != print && self.slots[at].0 != 0 {
+            at = (at + 1) & mask;
         }
+        at
+    }
+
+    /// Stores `value` for `key`, or, where a key with its fingerprint is
+    /// already there (itself, or a stranger), `merge(old, value)`: two keys
+    /// that share a fingerprint share a slot. Never more keys than the map
+    /// was made for.
+    fn insert(&mut self, key: u64, value: V, merge: impl FnOnce(V, V) -> V) {
+        let at = self.slot(key);
+        let slot = &mut self.slots[at];
+        slot.1 = if slot.0 == 0 { value } else { merge(slot.1, value) };
+        slot.0 = Self::print(key);
+    }
+
+    /// The value for `key`, but for the rare stranger with a fingerprint
+    /// like a member's (see the type's docs).
+    #[inline]
+    pub(crate) fn get(&self, key: u64) -> Option<V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let slot = self.slots[self.slot(key)];
+        (slot.0 != 0).then_some(slot.1)
+    }
+
+    /// Whether the map has no slots: made by `default`, not for keys.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.slots.is_empty()
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<u32>()
+        self.slots.capacity() * std::mem::size_of::<(u32, V)>()
+    }
+}
+
+impl FingerprintSet {
+    /// The set of `keys`.
+    pub(crate) fn new(keys: &[u64]) -> FingerprintSet {
+        let mut set = FingerprintSet::with_keys(keys.len());
+        for &key in keys {
+            set.insert(key, (), |_, _| ());
+        }
+        set
+    }
+
+    /// Whether `key` is in the set, but for the rare stranger.
+    #[inline]
+    pub(crate) fn contains(&self, key: u64) -> bool {
+        self.get(key).is_some()
     }
 }
 
@@ -581,6 +652,23 @@ mod tests {
         // one would be is about 1 in 10,000).
         assert!((10_000..110_000u64).map(mix).all(|k| !set.contains(k)));
         assert!(!FingerprintSet::default().contains(7));
+    }
+
+    #[test]
+    fn keys_that_share_a_fingerprint_share_their_marks() {
+        // Same high 32 bits (the fingerprint), same home slot among 8.
+        let (a, b) = (0x0000_0005_0000_0001, 0x0000_0005_0000_0009);
+        let mut index = DeletionIndex {
+            table: FingerprintMap::with_keys(2),
+            ..DeletionIndex::default()
+        };
+        index.insert(a, [3].into_iter());
+        index.insert(b, [1, 9].into_iter());
+        let marks = |k| index.table.get(k).map(|e| marks_of(&index.ids, &e).to_vec());
+        assert_eq!(marks(a), Some(vec![1, 3, 9]));
+        assert_eq!(marks(b), Some(vec![1, 3, 9]));
+        // Another fingerprint in the same home slot is a stranger.
+        assert_eq!(marks(0x0000_0006_0000_0001), None);
     }
 
     #[test]
