@@ -297,7 +297,7 @@ impl Scorer<'_> {
             }
         );
         let (score, review) = match (nominative, depicts) {
-            (Some(p), _) => (score * 0.6, Some(format!("nominative use: {p:?} before the mark"))),
+            (Some(p), _) => (score * 0.6, Some(format!("nominative use: {p:?} next to the mark"))),
             (None, Some(w)) => (
                 score,
                 Some(format!(

@@ -77,7 +77,9 @@
 //!
 //! The matcher does not decide whether a hit is an infringement; it reports
 //! what the scorer needs to decide: an honest-reference phrase just before
-//! the mark ([`Cue::Nominative`]: "case for", "compatible with"),
+//! the mark ([`Cue::Nominative`]: "case for", "compatible with"), or a word
+//! just after it that says the goods are made for the brand's, not by it
+//! ("Garmin compatible band", "Fenix 6 compatible strap"),
 //! counterfeit tell-tales in the same field ([`Cue::Counterfeit`]), and
 //! whether the matched word is an ordinary dictionary word
 //! ([`Cue::OrdinaryWord`]: a near miss "mike", or a mark like "Kestrel" that
@@ -151,6 +153,19 @@ const NOMINATIVE: &[&[&str]] = &[
     &["fits"],
     &["for"],
 ];
+
+/// Honest-reference words after the mark: an accessory made for the
+/// brand's goods is sold as "Garmin compatible", "Apple-compatible" or
+/// "Fenix 6 compatible band" as often as "compatible with Garmin". Not
+/// "replacement": "Rolex with replacement box" sells the watch.
+const NOMINATIVE_AFTER: &[&str] = &["compatible"];
+
+/// How many words may stand between the mark and a word of
+/// [`NOMINATIVE_AFTER`]: a model name ("Apple *Watch Series 9* compatible",
+/// "Nike *Air Force 1* compatible"), longer than what stands between a
+/// phrase and the mark after it ([`NOMINATIVE_REACH`]: "strap for *42mm*
+/// Arcturo").
+const NOMINATIVE_AFTER_REACH: usize = 4;
 
 /// Counterfeit tell-tales, folded. In the text, spaces, hyphens and
 /// underscores between the words of a phrase are all one.
@@ -1466,6 +1481,7 @@ impl TextMatcher {
         } else {
             self.nominative_before(text, region, (start, end), scan, spare)?
         };
+        let nominative = nominative.or_else(|| nominative_after(text, end));
         let ordinary = if hit.word == mark.plain {
             mark.ordinary
         } else {
@@ -1544,6 +1560,7 @@ impl TextMatcher {
                 None => return,
             }
         };
+        let nominative = nominative.or_else(|| nominative_after(text, word.end));
         let plain = matched.to_ascii_lowercase();
         let ordinary = self.is_ordinary(&plain);
         let misses = self
@@ -1722,6 +1739,37 @@ fn push_new(found: &mut Vec<String>, word: String) {
     if !found.contains(&word) {
         found.push(word);
     }
+}
+
+/// The honest-reference word ([`NOMINATIVE_AFTER`]) among the words after
+/// byte `end` of `text` (the end of a match), lower-cased: the next word,
+/// or one up to [`NOMINATIVE_AFTER_REACH`] words on ("Fenix 6 compatible"),
+/// before anything that ends the clause. Words are runs of letters and
+/// digits; hyphens, spaces and symbols between them are passed over.
+fn nominative_after(text: &str, end: usize) -> Option<String> {
+    let rest = text.get(end..)?;
+    let mut words = 0;
+    let mut word_start = None;
+    for (i, c) in rest.char_indices().chain(std::iter::once((rest.len(), ' '))) {
+        if c.is_alphanumeric() {
+            word_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = word_start.take() {
+            let word = &rest[s..i];
+            if let Some(&found) = NOMINATIVE_AFTER.iter().find(|w| word.eq_ignore_ascii_case(w)) {
+                return Some(found.to_string());
+            }
+            words += 1;
+            if words > NOMINATIVE_AFTER_REACH {
+                return None;
+            }
+        }
+        if normalize::ends_clause(c) {
+            return None;
+        }
+    }
+    None
 }
 
 /// Whether an honest-reference phrase could end in `text`: folding it is

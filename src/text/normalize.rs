@@ -327,8 +327,14 @@ impl Doc {
             .get(tok.end as usize..end)
             .unwrap_or(&[])
             .iter()
-            .any(|u| matches!(u.ch, '.' | '!' | '?' | ';' | '|' | '\n' | '•' | '。'))
+            .any(|u| ends_clause(u.ch))
     }
+}
+
+/// A character that ends a sentence or a clause of a title: no honest-
+/// reference phrase reaches across it.
+pub(crate) fn ends_clause(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ';' | '|' | '\n' | '•' | '。')
 }
 
 /// The word characters of `units` behind bytes `s..e` of a skeleton (`skel`

@@ -378,6 +378,13 @@ fn nominative_cues() {
         ("Charger works with ARCTURO", "works with"),
         ("Bracelet fits Arcturo", "fits"),
         ("Cover for Arcturo", "cover for"),
+        // After the mark: the next word, or one a few words on.
+        ("Arcturo compatible charger", "compatible"),
+        ("ARCTURO-Compatible strap 22mm", "compatible"),
+        ("Arcturo Sport 2 compatible band", "compatible"),
+        ("Arcturo a b c d compatible", "compatible"),
+        // A phrase before the mark is named first.
+        ("Case for Arcturo, compatible too", "case for"),
     ];
     for (text, phrase) in cases {
         let t = one(m, "tm-arcturo", text);
@@ -388,6 +395,9 @@ fn nominative_cues() {
         "Gift for him. Arcturo watch",
         "strap for men | Arcturo",
         "for a b c Arcturo",
+        "Arcturo watch. Compatible charger sold apart",
+        "Arcturo a b c d e compatible",
+        "Arcturo watch with replacement papers box",
     ] {
         let t = one(m, "tm-arcturo", text);
         assert!(t.cues.is_empty(), "{text}: {t:?}");
