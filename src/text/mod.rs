@@ -55,11 +55,12 @@
 //! - A mark of exactly [`SHORT`] letters may be misspelt by one edit that
 //!   keeps its first letter (sellers keep the first letter so the buyer
 //!   still reads the brand; random words seldom share it), and may be glued
-//!   only at the start or end of a word, to a dictionary word, a number, or
+//!   only at the start or end of a word, to a dictionary word (or two run
+//!   together, each of three letters or more: "oryxtoybox"), a number, or
 //!   at a change of case ("OryxHoodie", "oryxtoys"; not "gl*oryx*box").
 //! - A longer glued hit is accepted when the mark has [`LONG_GLUE`] letters
-//!   or more, or when what is glued to it is a dictionary word, a number, at
-//!   most two letters, or begins at a change of case. A trailing "s" or
+//!   or more, or when what is glued to it is a dictionary word (or two), a
+//!   number, at most two letters, or begins at a change of case. A trailing "s" or
 //!   "es" is a plural, not glue.
 //! - A near miss or glued word that is itself a dictionary word ("onyx"
 //!   for "Oryx", "dovetail" for "Dove") is still reported, with
@@ -113,6 +114,10 @@ pub(crate) const EMBEDDED_WORDS: &str = include_str!("../../config/words/en.txt"
 pub const SHORT: usize = 4;
 /// Marks of this many letters or more are believable glued to anything.
 pub const LONG_GLUE: usize = 6;
+/// The fewest letters of each of two dictionary words glued to a mark
+/// together ([`words_glued`]): shorter pieces ("ai", "rm") make nearly any
+/// string two words of a large word list.
+const GLUED_WORD: usize = 3;
 /// Marks of this many letters or more allow two edits.
 pub const TWO_EDITS: usize = 9;
 /// The most pattern bytes for which the mark automaton is built as a full
@@ -939,7 +944,7 @@ impl TextMatcher {
                 Rest::AsWritten => {
                     let rest = doc.plain(a, b);
                     rest.chars().all(|c| c.is_ascii_digit())
-                        || self.words.contains(&rest)
+                        || words_glued(&rest, |w| self.words.contains(w))
                         || (!short && rest.chars().count() <= 2)
                 }
                 // A rest as long as written is at least as long as its
@@ -947,7 +952,7 @@ impl TextMatcher {
                 Rest::AnySpelling(dictionary) => {
                     let skel = doc.skel.get(a..b).unwrap_or("");
                     skel.chars().any(|c| c.is_ascii_digit())
-                        || dictionary.contains_key(&scan::word_key(skel.as_bytes()))
+                        || words_glued(skel, |w| dictionary.contains_key(&scan::word_key(w.as_bytes())))
                         || (!short && skel.chars().count() <= 2)
                 }
             }
@@ -1770,6 +1775,19 @@ fn nominative_after(text: &str, end: usize) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether `rest`, glued to a mark, is a dictionary word (`is_word`) or
+/// two run together, each of [`GLUED_WORD`] letters or more ("airmax" in
+/// "nikeairmax", "bagwomen" in "guccibagwomen"): sellers glue a mark to
+/// the words of a title as readily as to one of them.
+fn words_glued(rest: &str, is_word: impl Fn(&str) -> bool) -> bool {
+    is_word(rest)
+        || rest
+            .char_indices()
+            .skip(GLUED_WORD)
+            .take_while(|&(k, _)| rest[k..].chars().nth(GLUED_WORD - 1).is_some())
+            .any(|(k, _)| is_word(&rest[..k]) && is_word(&rest[k..]))
 }
 
 /// Whether an honest-reference phrase could end in `text`: folding it is

@@ -319,6 +319,15 @@ fn short_marks_are_guarded() {
     check(m, "tm-oryx", "boxoryx", "oryx", VariantKind::Joined);
     check(m, "tm-oryx", "OryxQz", "Oryx", VariantKind::Joined);
     check(m, "tm-oryx", "Oryx2024", "Oryx", VariantKind::Joined);
+    // Two words glued on, each of three letters or more.
+    check(m, "tm-oryx", "oryxtoybox", "oryx", VariantKind::Joined);
+    check(m, "tm-nike", "nikeairmax shoes", "nike", VariantKind::Joined);
+    none(m, "tm-oryx", "oryxtoyqz");
+    // Not pieces that are words of two letters, of which a list may hold
+    // many.
+    let m2 = TextMatcher::with_words(&[mark("tm-oryx", "Oryx")], ["ox", "en", "toy", "box"]);
+    none(&m2, "tm-oryx", "oryxoxen");
+    check(&m2, "tm-oryx", "oryxtoybox", "oryx", VariantKind::Joined);
     // One edit that keeps the first letter.
     for typo in ["Orx", "Oryyx", "Orxy", "Orbx"] {
         let t = check(m, "tm-oryx", &format!("new {typo} coat"), typo, VariantKind::Typo);
@@ -348,6 +357,7 @@ fn glued_five_letter_marks_need_a_believable_rest() {
     check(m, "tm-zanto", "QwzxyZanto", "Zanto", VariantKind::Joined);
     none(m, "tm-zanto", "qwzantorkv");
     none(m, "tm-zanto", "qwzxyzanto");
+    check(m, "tm-zanto", "redbagzanto", "zanto", VariantKind::Joined);
     // Long marks are believable glued to anything.
     check(m, "tm-arcturo", "qwarcturorkv", "arcturo", VariantKind::Joined);
 }
