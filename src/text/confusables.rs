@@ -36,6 +36,19 @@ pub(crate) enum Fold {
 /// its lower case `η` like `n`).
 pub(crate) fn fold(c: char) -> Option<(&'static str, Fold)> {
     use Fold::*;
+    const LETTERS: [&str; 26] = [
+        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v",
+        "w", "x", "y", "z",
+    ];
+    // Letters in white on a black circle or square, and the regional
+    // indicators that flags are made of, used alone as letter emoji
+    // ("🅽🅸🅺🅴", "🇳​🇮​🇰​🇪"): styles NFKD leaves alone, where it folds the
+    // circled and squared letters in outline.
+    for first in ['\u{1F150}', '\u{1F170}', '\u{1F1E6}'] {
+        if let Some(k) = (c as u32).checked_sub(first as u32).filter(|&k| k < 26) {
+            return Some((LETTERS[k as usize], Styled));
+        }
+    }
     let r = match c {
         // Cyrillic, upper and lower case.
         'А' | 'а' => ("a", Homoglyph),
@@ -196,6 +209,19 @@ mod tests {
         assert_eq!(fold('η'), Some(("n", Fold::Homoglyph)));
         assert_eq!(fold('Ν'), Some(("n", Fold::Homoglyph)));
         assert_eq!(fold('ν'), Some(("v", Fold::Homoglyph)));
+    }
+
+    #[test]
+    fn letter_emoji_fold_to_their_letters() {
+        for (text, want) in [("🅽🅸🅺🅴", "nike"), ("🅝🅘🅚🅔", "nike"), ("🇳🇮🇰🇪", "nike"), ("🅰🆉", "az")]
+        {
+            let got: String = text.chars().filter_map(fold).map(|(s, _)| s).collect();
+            assert_eq!(got, want, "{text}");
+        }
+        // The blocks' neighbours are not letters.
+        for c in ['\u{1F14F}', '\u{1F16A}', '\u{1F18A}', '\u{1F1E5}'] {
+            assert_eq!(fold(c), None, "{c}");
+        }
     }
 
     #[test]
