@@ -15,7 +15,7 @@
 //!   whole picture, the crops, 481 windows of one shape among the views,
 //!   the turned views and the 8 cut rectangles, and last the same 481
 //!   windows among the turned views), over the synthetic views of 100,
-//!   10 000 and 100 000 works (2 views a work, 16 turned views and 48
+//!   10 000 and 100 000 works (2 views a work, 16 turned views and 66
 //!   crops a view, all of one shape), and what the search does with the
 //!   windows' finds (each found once, with its closest window); against
 //!   the same look-ups by scan, alone. Random hashes stand in for the views: the
@@ -35,7 +35,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use knockoff::image::index::{
     closest_each, linear_scan, nearest_found, HammingIndex, SlotIndex, Slotted, StrictCoarse,
 };
-use knockoff::image::{Hash256, Signature, CLOSEST_SOUGHT, MATCH_DISTANCE};
+use knockoff::image::{Hash256, Signature, CLOSEST_SOUGHT, CROPS_PER_VIEW, MATCH_DISTANCE};
 use knockoff::rng::Rng;
 
 const RADIUS: u32 = 32;
@@ -207,7 +207,7 @@ impl Registry {
         let views = 2 * works;
         Registry {
             whole: (0..views).map(|_| signature(state)).collect(),
-            crops: (0..48 * views).map(|_| state.next_u64()).collect(),
+            crops: (0..CROPS_PER_VIEW * views).map(|_| state.next_u64()).collect(),
             shaped: (0..views).map(|_| state.next_u64()).collect(),
             turned: (0..16 * views).map(|_| signature(state)).collect(),
             turned_shaped: (0..16 * views).map(|_| StrictCoarse(state.next_u64())).collect(),

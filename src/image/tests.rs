@@ -778,3 +778,32 @@ fn a_crowded_out_copy_close_by_the_signature_is_lined_up() {
     assert!(got.iter().any(|p| p.1 == 100));
     assert!(!got.iter().any(|p| p.1 == 101));
 }
+
+#[test]
+fn crops_keep_part_of_the_work_and_zoom_into_it() {
+    let whole = Rect {
+        x: 10.0,
+        y: 20.0,
+        w: 200.0,
+        h: 100.0,
+    };
+    let all = crops(whole);
+    assert_eq!(all.len(), CROPS_PER_VIEW);
+    let inside = |r: &Rect| {
+        r.x >= whole.x
+            && r.y >= whole.y
+            && r.x + r.w <= whole.x + whole.w + 1e-3
+            && r.y + r.h <= whole.y + whole.h + 1e-3
+    };
+    assert!(all.iter().all(|r| inside(r) && *r != whole));
+    // The middle 60% of both sides, and the top-left 70%.
+    let has = |x: f32, y: f32, w: f32, h: f32| {
+        all.iter().any(|r| {
+            (r.x - x).abs() < 1e-3 && (r.y - y).abs() < 1e-3 && (r.w - w).abs() < 1e-3 && (r.h - h).abs() < 1e-3
+        })
+    };
+    assert!(has(50.0, 40.0, 120.0, 60.0));
+    assert!(has(10.0, 20.0, 140.0, 70.0));
+    // And a crop of one side only, as before.
+    assert!(has(10.0, 20.0, 160.0, 100.0));
+}
