@@ -1,8 +1,9 @@
 //! `knockoff eval images` on a labelled set rendered from the fixture
 //! catalogue: every copied work as its listing shows it, every work turned
-//! by every whole angle up to 15°, clean listings' pictures, turned stock
-//! photos, and look-alikes (a stock photo of a like subject for each work);
-//! held above the floors issue 4 sets.
+//! by every whole angle up to 15°, every work pasted small onto stock
+//! photos, clean listings' pictures, turned stock photos, and look-alikes
+//! (a stock photo of a like subject for each work); held above the floors
+//! issue 4 sets.
 
 use knockoff::config::{default_config_dir, Registry};
 use knockoff::eval::images::{evaluate_images, labelled_from_catalogue, write_labelled};
@@ -40,7 +41,7 @@ fn fixture_images_hold_the_floors() {
     // Look-alikes and turned unregistered pictures are held on their own
     // too: among a thousand clean pictures a few matches would hide under
     // the overall rate.
-    for tag in ["lookalike", "rotate"] {
+    for tag in ["lookalike", "rotate", "small"] {
         let (matched, of) = e.false_positives_by_edit.get(tag).copied().unwrap_or_default();
         assert!(of > 0, "no unregistered {tag} pictures in the set");
         assert!(
@@ -48,7 +49,9 @@ fn fixture_images_hold_the_floors() {
             "{tag}: {matched}/{of} unregistered pictures matched"
         );
     }
-    for edit in ["crop", "pad", "background", "rotate"] {
+    // Works shown small (under half the picture's side) are pasted onto a
+    // background too, and held to the same floor on their own.
+    for edit in ["crop", "pad", "background", "rotate", "small"] {
         let (found, of) = e.by_edit.get(edit).copied().unwrap_or_default();
         assert!(of > 0, "no {edit} pictures in the set");
         assert!(found as f64 / of as f64 >= MIN_RECALL_GEOMETRIC, "{edit}: {found}/{of}");

@@ -9,7 +9,9 @@
 //! every copied work as its listing shows it, and the clean listings'
 //! pictures, then what the catalogue does not sell: every work turned by
 //! every whole angle up to 15°, every work turned and then cropped or
-//! pasted onto a background, stock photos turned alike, and look-alikes.
+//! pasted onto a background, every work pasted small onto stock photos
+//! (and stock photos onto each other), stock photos turned alike, and
+//! look-alikes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -160,7 +162,8 @@ pub fn evaluate_images(dir: &Path, labels: &[LabelledImage], index: &WorkIndex, 
 /// picture (labelled with the work and its edits) and every picture of the
 /// clean listings (unregistered), then the cases the catalogue does not
 /// sell: turned copies of every work ([`turned_copies`]), turned stock
-/// photos, and look-alikes ([`look_alikes`]). `clean_limit` caps the clean
+/// photos, small copies ([`small_copies`]) and look-alikes
+/// ([`look_alikes`]). `clean_limit` caps the clean
 /// listings' pictures.
 pub fn labelled_from_catalogue(
     catalogue: &Catalogue,
@@ -195,6 +198,7 @@ pub fn labelled_from_catalogue(
         }
     }
     out.extend(turned_copies(&works));
+    out.extend(small_copies(&works));
     out.extend(look_alikes(&works));
     out
 }
@@ -301,6 +305,61 @@ fn turned_copies(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageR
     out
 }
 
+/// The shares of a picture's side a work takes in [`small_copies`]: under
+/// half, where a work shown among other things (a poster on a wall, a
+/// print on a product photo) stands.
+const SMALL_PERCENTS: [u8; 3] = [45, 40, 35];
+
+/// Where a small copy sits, as percentages of the free space each way: the
+/// corners, the middle and edges, one after another.
+const SMALL_PLACES: [(u8, u8); 6] = [(0, 0), (100, 100), (50, 50), (100, 0), (20, 80), (0, 50)];
+
+/// Every work pasted small (each of [`SMALL_PERCENTS`] of the picture's
+/// side) onto two stock photos, in changing places, tagged `small`; and
+/// every stock photo pasted small onto another, the unregistered pictures
+/// of the same make-up (a small picture within a picture must not match a
+/// work for its frame).
+fn small_copies(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRecipe)> {
+    let paste = |k: usize, percent: u8| {
+        let (x, y) = SMALL_PLACES[k % SMALL_PLACES.len()];
+        Edit::Background {
+            stock: format!("stock/{}.jpg", STOCK[k % STOCK.len()]),
+            percent,
+            x,
+            y,
+        }
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    for (id, source) in works {
+        for percent in SMALL_PERCENTS {
+            for _ in 0..2 {
+                k += 1;
+                let recipe = ImageRecipe {
+                    source: source.clone(),
+                    edits: vec![paste(k, percent)],
+                };
+                out.push(labelled(
+                    format!("small-{id}-{percent}-{k}.jpg"),
+                    Some(id.clone()),
+                    recipe,
+                    &["small"],
+                ));
+            }
+        }
+    }
+    for (s, stem) in STOCK.iter().enumerate() {
+        // The next photo: never the pasted one itself.
+        let edit = paste(s + 1, SMALL_PERCENTS[s % SMALL_PERCENTS.len()]);
+        let recipe = ImageRecipe {
+            source: format!("stock/{stem}.jpg"),
+            edits: vec![edit],
+        };
+        out.push(labelled(format!("small-{stem}.jpg"), None, recipe, &["small"]));
+    }
+    out
+}
+
 /// For each work, an unregistered stock photo of a like subject, and why it
 /// is like it. A look-alike is what a seller with their own picture of the
 /// same kind of thing shows: it must never match.
@@ -315,8 +374,9 @@ const LOOK_ALIKES: &[(&str, &str)] = &[
     ("rocket", "phantom"),          // a tall shape centred on a flat ground
 ];
 
-/// Look-alikes: each work's like stock photo, shown the ways copies are (as is, turned with filled or cropped corners,
-/// padded, pasted onto a background, grey), labelled `lookalike` and the
+/// Look-alikes: each work's like stock photo, shown the ways copies are (as
+/// is, turned with filled or cropped corners, padded, pasted onto a
+/// background large and small, grey), labelled `lookalike` and the
 /// edits. They try the comparator where it is weakest, on pictures framed
 /// like a work, whatever extra views or searches it brings to bear.
 fn look_alikes(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRecipe)> {
@@ -346,6 +406,12 @@ fn look_alikes(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRec
                 y: 50,
             }],
             vec![Edit::Grey],
+            vec![Edit::Background {
+                stock: "stock/grass.jpg".into(),
+                percent: 40,
+                x: 30,
+                y: 70,
+            }],
         ];
         for (n, edits) in shows.into_iter().enumerate() {
             let recipe = ImageRecipe {

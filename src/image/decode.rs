@@ -60,9 +60,10 @@ use super::{Excess, ImageLimits};
 /// The longest side of the grey picture that hashing works on.
 ///
 /// The hashes look at 32×32 samples at most, and the smallest window the
-/// partial-match search uses is half the picture, so 256 pixels leaves each
-/// sample at least 4×4 pixels to average while keeping the integral image
-/// (and every pass over it) small.
+/// partial-match search uses is about a third of the picture's side, so
+/// 256 pixels leaves each sample nearly 3×3 pixels to average (4×4 and
+/// more in windows of half the picture and up) while keeping the integral
+/// image (and every pass over it) small.
 pub(crate) const WORK_SIDE: u32 = 256;
 
 /// How far (in grey levels) a pixel may stray from the border colour and

@@ -135,27 +135,42 @@ impl Integral {
         let (mut y0, mut y1, mut yinv) = ([0usize; H], [0usize; H], [0f32; H]);
         cells(rect.x, rect.w, self.width, W, &mut x0, &mut x1, &mut xinv);
         cells(rect.y, rect.h, self.height, H, &mut y0, &mut y1, &mut yinv);
-        let (mut lo, mut hi) = (f32::MAX, f32::MIN);
         for (j, row) in out.iter_mut().enumerate() {
             let top = &self.sums[y0[j] * stride..y0[j] * stride + stride];
             let bottom = &self.sums[y1[j] * stride..y1[j] * stride + stride];
             for (i, v) in row.iter_mut().enumerate() {
                 let sum = (bottom[x1[i]] + top[x0[i]]) - (top[x1[i]] + bottom[x0[i]]);
-                let mean = sum as f32 * (xinv[i] * yinv[j]);
-                // Not `f32::min`: its NaN rules cost a dozen instructions
-                // in this, the search's inner loop, and a mean of finite
-                // sums is never NaN.
-                if mean < lo {
-                    lo = mean;
-                }
-                if mean > hi {
-                    hi = mean;
-                }
-                *v = mean;
+                *v = sum as f32 * (xinv[i] * yinv[j]);
             }
         }
+        let (lo, hi) = spread(out.as_flattened());
         (hi - lo >= MIN_CONTRAST).then_some(())
     }
+}
+
+/// The least and the greatest of `values`, kept in eight lanes so that no
+/// comparison waits on the one before and they go eight at a time (one
+/// running minimum in the sampling loop, the search's inner loop, made it
+/// wait on every sample: with the small windows, the labelled set's eval
+/// took 8% longer).
+fn spread(values: &[f32]) -> (f32, f32) {
+    const LANES: usize = 8;
+    let (mut lo, mut hi) = ([f32::MAX; LANES], [f32::MIN; LANES]);
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for k in 0..LANES {
+            lo[k] = lo[k].min(chunk[k]);
+            hi[k] = hi[k].max(chunk[k]);
+        }
+    }
+    for (k, &v) in rest.iter().enumerate() {
+        lo[k] = lo[k].min(v);
+        hi[k] = hi[k].max(v);
+    }
+    let lo = lo.into_iter().fold(f32::MAX, f32::min);
+    let hi = hi.into_iter().fold(f32::MIN, f32::max);
+    (lo, hi)
 }
 
 /// Samples that span fewer grey levels than this carry no picture.
