@@ -303,9 +303,9 @@ pub const CLOSEST_SOUGHT: usize = 8 * RANKED;
 /// The last three (under half the side) were added for works shown small,
 /// on a product photo or among other things: before them, 8 of the
 /// labelled set's 48 works pasted at 35–45% of the side were found; with
-/// them, 45. They more than double the windows ([`SMALL_WINDOW_STEP`]),
-/// and a picture that matches nothing whole takes about 45% longer (the
-/// labelled set's eval, one thread: 12.2 → 17.7 s); no unregistered
+/// them, 45. They nearly double the windows ([`SMALL_WINDOW_STEP`]), and
+/// a picture that matches nothing whole takes about 38% longer (the
+/// labelled set's eval, one thread: 11.1 → 15.2 s); no unregistered
 /// picture matched either way.
 const WINDOW_SCALES: [f32; 9] = [0.9, 0.8, 0.71, 0.63, 0.56, 0.5, 0.44, 0.39, 0.35];
 
