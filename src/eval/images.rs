@@ -194,7 +194,7 @@ pub fn labelled_from_catalogue(
                 works.entry(id.clone()).or_insert_with(|| recipe.source.clone());
             }
             let file = format!("{}-{n}.jpg", item.id);
-            out.push(labelled(file, work, recipe.clone(), &[]));
+            out.push(labelled(file, work, recipe.source.clone(), recipe.edits.clone(), &[]));
         }
     }
     out.extend(turned_copies(&works));
@@ -203,7 +203,16 @@ pub fn labelled_from_catalogue(
     out
 }
 
-fn labelled(file: String, work: Option<String>, recipe: ImageRecipe, tags: &[&str]) -> (LabelledImage, ImageRecipe) {
+/// A labelled picture: `source` with `edits` applied, labelled with the
+/// work it copies, the `tags` and the edits' names.
+fn labelled(
+    file: String,
+    work: Option<String>,
+    source: String,
+    edits: Vec<Edit>,
+    tags: &[&str],
+) -> (LabelledImage, ImageRecipe) {
+    let recipe = ImageRecipe { source, edits };
     let mut edits: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
     edits.extend(
         recipe
@@ -238,14 +247,11 @@ fn turned_copies(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageR
     for (w, (id, source)) in works.iter().enumerate() {
         for degrees in 1..=MAX_TURN {
             let k = w + degrees as usize;
-            let recipe = ImageRecipe {
-                source: source.clone(),
-                edits: vec![turn(k, degrees)],
-            };
             out.push(labelled(
                 format!("turned-{id}-{degrees}.jpg"),
                 Some(id.clone()),
-                recipe,
+                source.clone(),
+                vec![turn(k, degrees)],
                 &[],
             ));
         }
@@ -281,25 +287,24 @@ fn turned_copies(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageR
             ),
         ];
         for (what, edits) in combos {
-            let recipe = ImageRecipe {
-                source: source.clone(),
-                edits,
-            };
             out.push(labelled(
                 format!("turned-{id}-{degrees}-{what}.jpg"),
                 Some(id.clone()),
-                recipe,
+                source.clone(),
+                edits,
                 &[],
             ));
         }
     }
     for (s, stem) in STOCK.iter().enumerate() {
         for (j, degrees) in [4, 9, 15].into_iter().enumerate() {
-            let recipe = ImageRecipe {
-                source: format!("stock/{stem}.jpg"),
-                edits: vec![turn(s + j, degrees)],
-            };
-            out.push(labelled(format!("turned-{stem}-{degrees}.jpg"), None, recipe, &[]));
+            out.push(labelled(
+                format!("turned-{stem}-{degrees}.jpg"),
+                None,
+                format!("stock/{stem}.jpg"),
+                vec![turn(s + j, degrees)],
+                &[],
+            ));
         }
     }
     out
@@ -335,14 +340,11 @@ fn small_copies(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRe
         for percent in SMALL_PERCENTS {
             for _ in 0..2 {
                 k += 1;
-                let recipe = ImageRecipe {
-                    source: source.clone(),
-                    edits: vec![paste(k, percent)],
-                };
                 out.push(labelled(
                     format!("small-{id}-{percent}-{k}.jpg"),
                     Some(id.clone()),
-                    recipe,
+                    source.clone(),
+                    vec![paste(k, percent)],
                     &["small"],
                 ));
             }
@@ -351,11 +353,13 @@ fn small_copies(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRe
     for (s, stem) in STOCK.iter().enumerate() {
         // The next photo: never the pasted one itself.
         let edit = paste(s + 1, SMALL_PERCENTS[s % SMALL_PERCENTS.len()]);
-        let recipe = ImageRecipe {
-            source: format!("stock/{stem}.jpg"),
-            edits: vec![edit],
-        };
-        out.push(labelled(format!("small-{stem}.jpg"), None, recipe, &["small"]));
+        out.push(labelled(
+            format!("small-{stem}.jpg"),
+            None,
+            format!("stock/{stem}.jpg"),
+            vec![edit],
+            &["small"],
+        ));
     }
     out
 }
@@ -414,14 +418,11 @@ fn look_alikes(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRec
             }],
         ];
         for (n, edits) in shows.into_iter().enumerate() {
-            let recipe = ImageRecipe {
-                source: format!("stock/{stock}.jpg"),
-                edits,
-            };
             out.push(labelled(
                 format!("lookalike-{stock}-{n}.jpg"),
                 None,
-                recipe,
+                format!("stock/{stock}.jpg"),
+                edits,
                 &["lookalike"],
             ));
         }
