@@ -301,8 +301,10 @@ enum FixturesCommand {
         registry: Option<PathBuf>,
     },
     /// Render a labelled image set from the catalogue (for `eval images`):
-    /// every copied work as its listing shows it, and clean listings'
-    /// pictures.
+    /// every copied work as its listing shows it, clean listings'
+    /// pictures, and what the catalogue does not sell: every work turned
+    /// (and turned then cropped or pasted), pasted small onto stock
+    /// photos, turned and small stock photos, and look-alikes.
     Images {
         /// Where the pictures and labels.jsonl go.
         #[arg(long, value_name = "DIR")]
@@ -310,6 +312,8 @@ enum FixturesCommand {
         /// At most this many clean (unregistered) pictures.
         #[arg(long, default_value_t = 1000)]
         clean: usize,
+        /// The catalogue directory (default: the built-in fixture
+        /// marketplace).
         #[arg(long, value_name = "DIR")]
         catalogue: Option<PathBuf>,
     },
