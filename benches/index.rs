@@ -12,9 +12,9 @@
 //!   64-bit coarse hashes at 20 bits, for copies planted about 10 bits
 //!   away and random queries;
 //! - `listing`: every look-up one unmatched listing image makes (the
-//!   whole picture, the crops, 481 windows of one shape among the views,
-//!   the turned views and the 8 cut rectangles, and last the same 481
-//!   windows among the turned views), over the synthetic views of 100,
+//!   whole picture, the crops, the windows of one shape among the views
+//!   (852, [`windows_per_shape`]), the turned views and the 8 cut
+//!   rectangles, and last the same windows among the turned views), over the synthetic views of 100,
 //!   10 000 and 100 000 works (2 views a work, 16 turned views and 66
 //!   crops a view, all of one shape), and what the search does with the
 //!   windows' finds (each found once, with its closest window); against
@@ -35,7 +35,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use knockoff::image::index::{
     closest_each, linear_scan, nearest_found, HammingIndex, SlotIndex, Slotted, StrictCoarse,
 };
-use knockoff::image::{Hash256, Signature, CLOSEST_SOUGHT, CROPS_PER_VIEW, MATCH_DISTANCE};
+use knockoff::image::{windows_per_shape, Hash256, Signature, CLOSEST_SOUGHT, CROPS_PER_VIEW, MATCH_DISTANCE};
 use knockoff::rng::Rng;
 
 const RADIUS: u32 = 32;
@@ -198,8 +198,6 @@ struct Registry {
     inner: Vec<Vec<Signature>>,
 }
 
-/// Windows of one shape in a square picture (6 sizes, 8% steps).
-const WINDOWS: usize = 481;
 const ANGLES: usize = 8;
 
 impl Registry {
@@ -269,7 +267,7 @@ fn listing(c: &mut Criterion) {
             .map(|_| Listing {
                 signature: signature(&mut state),
                 coarse: state.next_u64(),
-                windows: (0..WINDOWS).map(|_| state.next_u64()).collect(),
+                windows: (0..windows_per_shape()).map(|_| state.next_u64()).collect(),
                 cut: (0..ANGLES).map(|_| signature(&mut state)).collect(),
             })
             .collect();

@@ -334,6 +334,23 @@ const ZOOM_SIZES: [f32; 2] = [0.7, 0.6];
 /// but the whole, and each of [`ZOOM_SIZES`] in three places each way.
 pub const CROPS_PER_VIEW: usize = (1 + 3 * CROP_SIZES.len()).pow(2) - 1 + 9 * ZOOM_SIZES.len();
 
+/// How many windows of one shape the partial-match search hashes in a
+/// picture of that shape (481 of half its side and up, 371 under), for
+/// the benches, which stand random hashes in for them.
+pub fn windows_per_shape() -> usize {
+    let side = decode::WORK_SIDE as f32;
+    windows(
+        Rect {
+            x: 0.0,
+            y: 0.0,
+            w: side,
+            h: side,
+        },
+        0,
+    )
+    .count()
+}
+
 /// The angles, in degrees, of the turned views indexed for every view:
 /// every 3° out to 15° either way (see the module docs for why 3°).
 const TURNS: [i8; 16] = [-16, -14, -12, -10, -8, -6, -4, -2, 2, 4, 6, 8, 10, 12, 14, 16];

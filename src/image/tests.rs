@@ -821,3 +821,39 @@ fn crops_keep_part_of_the_work_and_zoom_into_it() {
     // And a crop of one side only, as before.
     assert!(has(10.0, 20.0, 160.0, 100.0));
 }
+
+#[test]
+fn windows_reach_every_place_of_a_work_from_a_third_of_the_picture_up() {
+    let side = decode::WORK_SIDE as f32;
+    let whole = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: side,
+        h: side,
+    };
+    let all: Vec<Rect> = windows(whole, 0).collect();
+    assert_eq!(all.len(), windows_per_shape());
+    assert!(all
+        .iter()
+        .all(|r| r.x >= 0.0 && r.y >= 0.0 && r.x + r.w <= side + 0.01 && r.y + r.h <= side + 0.01));
+    // A square work of any size from 33% to 95% of the side, anywhere:
+    // some window is within 6.5% of its size, its centre within half a
+    // step of the work's.
+    let mut state = 7u64;
+    for _ in 0..2000 {
+        let share = 0.33 + 0.62 * (next(&mut state) % 1000) as f32 / 1000.0;
+        let w = share * side;
+        let x = (side - w) * (next(&mut state) % 1000) as f32 / 1000.0;
+        let y = (side - w) * (next(&mut state) % 1000) as f32 / 1000.0;
+        let reached = all.iter().any(|r| {
+            let step = if r.w < side / 2.0 {
+                SMALL_WINDOW_STEP
+            } else {
+                WINDOW_STEP
+            };
+            let off = |a: f32, b: f32| ((a + r.w / 2.0) - (b + w / 2.0)).abs();
+            (r.w / w - 1.0).abs() <= 0.065 && off(r.x, x) <= r.w * step / 2.0 && off(r.y, y) <= r.w * step / 2.0
+        });
+        assert!(reached, "a work of {share:.3} of the side at ({x:.1}, {y:.1})");
+    }
+}
