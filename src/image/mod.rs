@@ -319,6 +319,16 @@ const WINDOW_STEP: f32 = 0.08;
 /// 0.2, 10%, 38 of those 48 works were found).
 const SMALL_WINDOW_STEP: f32 = 0.16;
 
+/// How far apart windows of `scale` (of [`WINDOW_SCALES`]) are placed,
+/// as a fraction of their size.
+fn window_step(scale: f32) -> f32 {
+    if scale < 0.5 {
+        SMALL_WINDOW_STEP
+    } else {
+        WINDOW_STEP
+    }
+}
+
 /// Crops of a work that are indexed: each side may lose up to 20%.
 const CROP_SIZES: [f32; 2] = [0.9, 0.8];
 
@@ -338,17 +348,8 @@ pub const CROPS_PER_VIEW: usize = (1 + 3 * CROP_SIZES.len()).pow(2) - 1 + 9 * ZO
 /// picture of that shape (481 of half its side and up, 371 under), for
 /// the benches, which stand random hashes in for them.
 pub fn windows_per_shape() -> usize {
-    let side = decode::WORK_SIDE as f32;
-    windows(
-        Rect {
-            x: 0.0,
-            y: 0.0,
-            w: side,
-            h: side,
-        },
-        0,
-    )
-    .count()
+    let side = decode::WORK_SIDE;
+    windows(Rect::from_trim((0, 0, side, side)), 0).count()
 }
 
 /// The angles, in degrees, of the turned views indexed for every view:
@@ -1144,7 +1145,7 @@ fn windows(whole: Rect, aspect: i32) -> impl Iterator<Item = Rect> {
     WINDOW_SCALES.into_iter().flat_map(move |s| {
         let (w, h) = (fw * s, fh * s);
         let (free_x, free_y) = (whole.w - w, whole.h - h);
-        let step = if s < 0.5 { SMALL_WINDOW_STEP } else { WINDOW_STEP };
+        let step = window_step(s);
         let nx = (free_x / (w * step)).ceil().max(0.0) as u32;
         let ny = (free_y / (h * step)).ceil().max(0.0) as u32;
         (0..=ny).flat_map(move |j| {

@@ -825,12 +825,7 @@ fn crops_keep_part_of_the_work_and_zoom_into_it() {
 #[test]
 fn windows_reach_every_place_of_a_work_from_a_third_of_the_picture_up() {
     let side = decode::WORK_SIDE as f32;
-    let whole = Rect {
-        x: 0.0,
-        y: 0.0,
-        w: side,
-        h: side,
-    };
+    let whole = Rect::from_trim((0, 0, decode::WORK_SIDE, decode::WORK_SIDE));
     let all: Vec<Rect> = windows(whole, 0).collect();
     assert_eq!(all.len(), windows_per_shape());
     assert!(all
@@ -846,11 +841,7 @@ fn windows_reach_every_place_of_a_work_from_a_third_of_the_picture_up() {
         let x = (side - w) * (next(&mut state) % 1000) as f32 / 1000.0;
         let y = (side - w) * (next(&mut state) % 1000) as f32 / 1000.0;
         let reached = all.iter().any(|r| {
-            let step = if r.w < side / 2.0 {
-                SMALL_WINDOW_STEP
-            } else {
-                WINDOW_STEP
-            };
+            let step = window_step(r.w / side);
             let off = |a: f32, b: f32| ((a + r.w / 2.0) - (b + w / 2.0)).abs();
             (r.w / w - 1.0).abs() <= 0.065 && off(r.x, x) <= r.w * step / 2.0 && off(r.y, y) <= r.w * step / 2.0
         });
