@@ -248,6 +248,10 @@ pub struct TextMatcher {
     /// The first word of each tell-tale, any case: an ASCII text without
     /// one has no tell-tale, and most texts have none.
     counterfeit_first: AhoCorasick,
+    /// Keys of the words of [`NOMINATIVE_AFTER`]: where the byte pass sees
+    /// none of them, nor a piece it does not read that holds one, no match
+    /// in the text has an honest-reference word after it.
+    after_keys: typo::FewKeys,
     /// Keys of the first words of the tell-tales that are words of
     /// letters, and of the plurals of those that are one word: where the
     /// byte pass sees none of them, nor a piece it does not read, an ASCII
@@ -262,7 +266,12 @@ pub struct TextMatcher {
 /// What the matcher knows of a dictionary word.
 #[derive(Clone, Copy, Debug, Default)]
 struct Known {
-    /// Its near misses: a range of [`TextMatcher::known_misses`].
+    /// Its near misses: a range of [`TextMatcher::known_misses`], `start`
+    /// on, as many as the low 15 bits of `len` say. The top bit
+    /// ([`ORDINARY`]) says whether its skeleton, written out, is an ordinary
+    /// word ([`TextMatcher::is_ordinary`]), which a word of a listing with
+    /// that skeleton mostly is: the word list need not be asked again (see
+    /// [`TextMatcher::report_alone`]).
     start: u32,
     len: u16,
     /// How many matches of the automaton in its skeleton follow its near
@@ -289,6 +298,9 @@ enum Holds {
     Mark,
 }
 
+/// The bit of [`Known::len`] that says the word is ordinary.
+const ORDINARY: u16 = 1 << 15;
+
 /// [`Known::found`] of a word whose matches are not kept (too many, or too
 /// long a word to say where they are in 16 bits).
 const NOT_KEPT: u8 = u8::MAX;
@@ -297,7 +309,17 @@ impl Known {
     /// Whether no match can involve the word (see [`scan`]): the text
     /// around it need not even be folded.
     fn quiet(self) -> bool {
-        self.len == 0 && self.holds == Holds::Nothing
+        self.misses().is_empty() && self.holds == Holds::Nothing
+    }
+
+    /// Where its near misses are in [`TextMatcher::known_misses`].
+    fn misses(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + usize::from(self.len & !ORDINARY)
+    }
+
+    /// Whether its skeleton, written out, is an ordinary word.
+    fn ordinary(self) -> bool {
+        self.len & ORDINARY != 0
     }
 
     /// Whether the automaton finds a mark in it, or it holds a word of a
@@ -427,6 +449,27 @@ const KEEP_UNITS: usize = 1 << 16;
 
 thread_local! {
     static WORK: std::cell::RefCell<Work> = std::cell::RefCell::new(Work::default());
+}
+
+/// What the matches in one text share: found once, at its first match.
+struct Facts {
+    /// The text's counterfeit tell-tales.
+    counterfeit: Vec<String>,
+    /// Whether a word of [`NOMINATIVE_AFTER`] may lie in the text
+    /// ([`TextMatcher::may_have_after`]).
+    after: bool,
+}
+
+impl Facts {
+    /// [`nominative_after`], without reading the words after a match where
+    /// none of the words it looks for lies after it: it ran after every
+    /// match, over the next few words, a tenth of the matcher's
+    /// instructions on text dense with marks.
+    fn nominative_after(&self, text: &str, end: usize) -> Option<String> {
+        (self.after || glued(text, end))
+            .then(|| nominative_after(text, end))
+            .flatten()
+    }
 }
 
 /// A region of a text, folded.
@@ -592,6 +635,10 @@ impl TextMatcher {
             words,
             counterfeit,
             counterfeit_first,
+            after_keys: NOMINATIVE_AFTER
+                .iter()
+                .map(|w| scan::word_key(Doc::new(w).skel.as_bytes()))
+                .collect(),
             cue_keys: cue_keys(),
             phrase_ends: phrase_ends(),
         };
@@ -662,7 +709,7 @@ impl TextMatcher {
         }
         let mut out = std::mem::take(&mut scratch.found);
         out.clear();
-        let mut counterfeit: Option<Vec<String>> = None;
+        let mut facts: Option<Facts> = None;
         let scanned = (!whole).then_some(&*scan);
         let mut hits = std::mem::take(&mut scratch.hits);
         for region in &scan.regions {
@@ -671,9 +718,9 @@ impl TextMatcher {
                 // its region: the scan checked what the word is, so it need
                 // not be folded and matched again.
                 if let Some(&known) = self.known.get(&word.key).filter(|k| !k.quiet() && !k.holds()) {
-                    let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, scanned));
+                    let facts = facts.get_or_insert_with(|| self.facts(text, whole_doc, scanned));
                     let found = (field, text, region, scanned);
-                    self.report_alone(found, word, known, counterfeit, whole_doc, &mut out);
+                    self.report_alone(found, word, known, facts, whole_doc, &mut out);
                     continue;
                 }
             }
@@ -681,7 +728,7 @@ impl TextMatcher {
             if hits.is_empty() {
                 continue;
             }
-            let counterfeit = counterfeit.get_or_insert_with(|| self.counterfeit_of(text, whole_doc, scanned));
+            let facts = facts.get_or_insert_with(|| self.facts(text, whole_doc, scanned));
             for hit in hits.drain(..) {
                 let found = Found {
                     text,
@@ -689,7 +736,7 @@ impl TextMatcher {
                     doc,
                     scan: scanned,
                 };
-                out.extend(self.report(field, &found, hit, counterfeit, whole_doc));
+                out.extend(self.report(field, &found, hit, facts, whole_doc));
             }
         }
         scratch.hits = hits;
@@ -829,7 +876,7 @@ impl TextMatcher {
                 // built (the word has the same skeleton), so it need not read
                 // it again.
                 Some(k) if t - first == 1 && k.found != NOT_KEPT => {
-                    let at = k.start as usize + usize::from(k.len);
+                    let at = k.misses().end;
                     let kept = self.known_misses.get(at..at + usize::from(k.found)).unwrap_or(&[]);
                     let found = kept.iter().map(|&(p, span)| {
                         (
@@ -1106,14 +1153,10 @@ impl TextMatcher {
                 };
                 if k == 1 {
                     match known[t] {
-                        Some(Known { len: 0, .. }) => continue,
-                        Some(Known { start, len, .. }) => {
+                        Some(k) if k.misses().is_empty() => continue,
+                        Some(k) => {
                             misses.clear();
-                            misses.extend(
-                                self.known_misses[start as usize..start as usize + len as usize]
-                                    .iter()
-                                    .map(|&(m, d)| (m, d as usize)),
-                            );
+                            misses.extend(self.known_misses[k.misses()].iter().map(|&(m, d)| (m, d as usize)));
                         }
                         None => self.near_misses(skel_of(first), 1, scratch, &mut misses),
                     }
@@ -1229,8 +1272,8 @@ impl TextMatcher {
             let in_part = parts.is_match(&doc.skel);
             let k = self.learn(&doc.skel, in_part, &mut scratch, &mut known_misses);
             let key = scan::word_key(doc.skel.as_bytes());
-            if k.holds() && k.len == 0 && !in_part && k.found != NOT_KEPT {
-                let found_at = k.start as usize + usize::from(k.len);
+            if k.holds() && k.misses().is_empty() && !in_part && k.found != NOT_KEPT {
+                let found_at = k.misses().end;
                 glued.push((key, word, found_at..found_at + usize::from(k.found)));
             }
             known.insert(key, k);
@@ -1295,10 +1338,10 @@ impl TextMatcher {
         self.near_misses(skel, 1, scratch, &mut misses);
         // No word is within reach of that many marks; should one be, the
         // rest of its near misses are not worth a word.
-        misses.truncate(usize::from(u16::MAX));
+        misses.truncate(usize::from(!ORDINARY));
         let start = known_misses.len() as u32;
         known_misses.extend(misses.iter().map(|&(m, d)| (m, d as u32)));
-        let len = misses.len() as u16;
+        let len = misses.len() as u16 | if self.is_ordinary(skel) { ORDINARY } else { 0 };
         scratch.misses = misses;
         // What the automaton finds in the word, kept for the whole pass.
         let found_at = known_misses.len();
@@ -1320,6 +1363,35 @@ impl TextMatcher {
             found,
             holds,
         }
+    }
+
+    /// What every match in `text` is reported with, found at its first
+    /// match (most texts have none).
+    fn facts(&self, text: &str, doc: &mut Doc, scan: Option<&scan::Scan>) -> Facts {
+        Facts {
+            counterfeit: self.counterfeit_of(text, doc, scan),
+            after: self.may_have_after(text, scan),
+        }
+    }
+
+    /// Whether a word of [`NOMINATIVE_AFTER`] may lie in `text`, as
+    /// [`nominative_after`] reads words, where it does not start inside a
+    /// word of the text ([`glued`]). Where the byte pass ran, such a word
+    /// of an ASCII letter piece is one of its words (the words of
+    /// [`NOMINATIVE_AFTER`] are letters alone), and a piece it does not
+    /// read holds the word's bytes.
+    fn may_have_after(&self, text: &str, scan: Option<&scan::Scan>) -> bool {
+        let Some(scan) = scan else {
+            return true;
+        };
+        scan.may_begin_cue(|key| self.after_keys.contains(key))
+            .any(|(start, end, opaque)| {
+                let piece = &text.as_bytes()[start..end];
+                !opaque
+                    || NOMINATIVE_AFTER
+                        .iter()
+                        .any(|w| piece.windows(w.len()).any(|b| b.eq_ignore_ascii_case(w.as_bytes())))
+            })
     }
 
     /// The counterfeit tell-tales in a text, each once, in order of first
@@ -1465,7 +1537,7 @@ impl TextMatcher {
         field: TextField,
         found: &Found<'_>,
         hit: Hit,
-        counterfeit: &[String],
+        facts: &Facts,
         spare: &mut Doc,
     ) -> Option<TextMatch> {
         let Found {
@@ -1486,14 +1558,14 @@ impl TextMatcher {
         } else {
             self.nominative_before(text, region, (start, end), scan, spare)?
         };
-        let nominative = nominative.or_else(|| nominative_after(text, end));
+        let nominative = nominative.or_else(|| facts.nominative_after(text, end));
         let ordinary = if hit.word == mark.plain {
             mark.ordinary
         } else {
             self.is_ordinary(&hit.word)
         };
         let ordinary = ordinary.then_some(hit.word);
-        let cues = cues(nominative, counterfeit, ordinary);
+        let cues = cues(nominative, &facts.counterfeit, ordinary);
         Some(TextMatch {
             mark_id: mark.id.clone(),
             field,
@@ -1549,7 +1621,7 @@ impl TextMatcher {
         (field, text, region, scan): (TextField, &str, &scan::Region, Option<&scan::Scan>),
         word: scan::Alone,
         known: Known,
-        counterfeit: &[String],
+        facts: &Facts,
         spare: &mut Doc,
         out: &mut Vec<TextMatch>,
     ) {
@@ -1565,18 +1637,21 @@ impl TextMatcher {
                 None => return,
             }
         };
-        let nominative = nominative.or_else(|| nominative_after(text, word.end));
+        let nominative = nominative.or_else(|| facts.nominative_after(text, word.end));
         let plain = matched.to_ascii_lowercase();
-        let ordinary = self.is_ordinary(&plain);
-        let misses = self
-            .known_misses
-            .get(known.start as usize..known.start as usize + usize::from(known.len))
-            .unwrap_or(&[]);
+        // Its skeleton's key is the entry's: where the word is its own
+        // skeleton, it is the skeleton the entry was learnt from.
+        let ordinary = if normalize::is_own_skeleton(&plain) {
+            known.ordinary()
+        } else {
+            self.is_ordinary(&plain)
+        };
+        let misses = self.known_misses.get(known.misses()).unwrap_or(&[]);
         for &(mark, d) in misses {
             let Some(cm) = self.marks.get(mark as usize) else {
                 continue;
             };
-            let cues = cues(nominative.clone(), counterfeit, ordinary.then(|| plain.clone()));
+            let cues = cues(nominative.clone(), &facts.counterfeit, ordinary.then(|| plain.clone()));
             out.push(TextMatch {
                 mark_id: cm.id.clone(),
                 field,
@@ -1755,9 +1830,18 @@ fn nominative_after(text: &str, end: usize) -> Option<String> {
     let rest = text.get(end..)?;
     let mut words = 0;
     let mut word_start = None;
-    for (i, c) in rest.char_indices().chain(std::iter::once((rest.len(), ' '))) {
+    // Read a byte at a time, and a character at a time only where one is
+    // not ASCII: this runs after every match, over the next few words.
+    let mut i = 0;
+    loop {
+        let (c, len) = match rest.as_bytes().get(i) {
+            None => (' ', 0),
+            Some(&b) if b.is_ascii() => (char::from(b), 1),
+            Some(_) => rest[i..].chars().next().map_or((' ', 0), |c| (c, c.len_utf8())),
+        };
         if c.is_alphanumeric() {
             word_start.get_or_insert(i);
+            i += len;
             continue;
         }
         if let Some(s) = word_start.take() {
@@ -1770,11 +1854,20 @@ fn nominative_after(text: &str, end: usize) -> Option<String> {
                 return None;
             }
         }
-        if normalize::ends_clause(c) {
+        if len == 0 || normalize::ends_clause(c) {
             return None;
         }
+        i += len;
     }
-    None
+}
+
+/// Whether byte `at` of `text` lies inside a word of ASCII letters and
+/// digits, as the end of a mark glued to the next word does ("Arcturo" in
+/// "Arcturocompatible"). Either byte not ASCII makes the piece one the byte
+/// pass does not read.
+fn glued(text: &str, at: usize) -> bool {
+    let b = text.as_bytes();
+    at > 0 && b.get(at - 1).is_some_and(u8::is_ascii_alphanumeric) && b.get(at).is_some_and(u8::is_ascii_alphanumeric)
 }
 
 /// Whether `rest`, glued to a mark, is a dictionary word (`is_word`) or

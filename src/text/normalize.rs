@@ -426,6 +426,16 @@ fn skeletonize_letters(word: &[Unit], start: u32, skel: &mut String, map: &mut V
     true
 }
 
+/// Whether a word of ASCII lower-case letters is its own skeleton: it has
+/// no letter the skeleton writes otherwise.
+pub(crate) fn is_own_skeleton(word: &str) -> bool {
+    let b = word.as_bytes();
+    (0..b.len()).all(|k| {
+        let c = char::from(b[k]);
+        skeleton_letter(c, b.get(k + 1).map(|&n| char::from(n))) == (c, 1)
+    })
+}
+
 /// The skeleton's letter for the lower-case letter `c` followed by `next`,
 /// and how many letters it stands for: `rn` is `m`, `vv` is `w`, `l` is
 /// `i` (each confused with the other in many fonts), any other itself.
@@ -562,6 +572,16 @@ mod tests {
 
     fn chars(doc: &Doc) -> String {
         doc.units.iter().map(|u| u.ch).collect()
+    }
+
+    #[test]
+    fn a_word_is_its_own_skeleton_as_folding_writes_it() {
+        for word in [
+            "cotton", "hoodie", "iron", "corner", "large", "savvy", "vivid", "m", "rnr", "",
+        ] {
+            assert_eq!(is_own_skeleton(word), Doc::new(word).skel == word, "{word}");
+        }
+        assert!(is_own_skeleton("cotton") && !is_own_skeleton("corner") && !is_own_skeleton("savvy"));
     }
 
     #[test]

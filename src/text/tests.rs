@@ -393,6 +393,10 @@ fn nominative_cues() {
         ("ARCTURO-Compatible strap 22mm", "compatible"),
         ("Arcturo Sport 2 compatible band", "compatible"),
         ("Arcturo a b c d compatible", "compatible"),
+        ("Arcturo Série Ⅱ — compatible", "compatible"),
+        ("Arcturocompatible charger", "compatible"),
+        ("Arcturo compatible-2024 strap", "compatible"),
+        ("Arcturo 2 COMPATIBLE", "compatible"),
         // A phrase before the mark is named first.
         ("Case for Arcturo, compatible too", "case for"),
     ];
@@ -406,6 +410,8 @@ fn nominative_cues() {
         "strap for men | Arcturo",
         "for a b c Arcturo",
         "Arcturo watch. Compatible charger sold apart",
+        "Arcturo watch。compatible charger sold apart",
+        "Arcturo a b c dé compatibleé",
         "Arcturo a b c d e compatible",
         "Arcturo watch with replacement papers box",
     ] {
@@ -628,6 +634,8 @@ const LISTING_PIECES: &[&str] = &[
     "case",
     "for",
     "compatible",
+    "COMPATIBLE",
+    "compatible2",
     "with",
     "replacement",
     "strap",
@@ -763,12 +771,13 @@ fn dictionary_words_answer_as_looked_up() {
         let known = m
             .dictionary_entry(scan::word_key(doc.skel.as_bytes()))
             .expect("a dictionary word");
-        let (start, len) = (known.start as usize, usize::from(known.len));
-        let table: Vec<(u32, usize)> = m.known_misses[start..start + len]
+        let table: Vec<(u32, usize)> = m.known_misses[known.misses()]
             .iter()
             .map(|&(mark, d)| (mark, d as usize))
             .collect();
         assert_eq!(table, misses, "{word}");
+        // A quiet word's entry is the default one, which no match reads.
+        assert!(known.quiet() || known.ordinary() == m.is_ordinary(&doc.skel), "{word}");
         near += usize::from(!misses.is_empty());
     }
     assert!(near >= 1, "onyx is a near miss of Oryx");
@@ -810,8 +819,7 @@ fn mark_words_answer_as_looked_up() {
                 "{word}"
             );
             m.near_misses(skel, 1, &mut scratch, &mut misses);
-            let (start, len) = (known.start as usize, usize::from(known.len));
-            let table: Vec<(u32, usize)> = m.known_misses[start..start + len]
+            let table: Vec<(u32, usize)> = m.known_misses[known.misses()]
                 .iter()
                 .map(|&(mark, d)| (mark, d as usize))
                 .collect();
