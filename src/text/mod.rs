@@ -466,9 +466,11 @@ impl Facts {
     /// match, over the next few words, a tenth of the matcher's
     /// instructions on text dense with marks.
     fn nominative_after(&self, text: &str, end: usize) -> Option<String> {
-        (self.after || glued(text, end))
-            .then(|| nominative_after(text, end))
-            .flatten()
+        if self.after || glued(text, end) {
+            nominative_after(text, end)
+        } else {
+            None
+        }
     }
 }
 

@@ -264,9 +264,11 @@ impl Scan {
 }
 
 impl Scan {
-    /// Where a counterfeit tell-tale may begin, in order, as byte ranges:
-    /// the words whose key `cue` accepts, and the pieces the byte pass does
-    /// not read (`true`), anywhere in which one may begin.
+    /// Where a word that `cue` looks for (a counterfeit tell-tale's first
+    /// word, an honest-reference word after a match) may begin, in order,
+    /// as byte ranges: the words whose key `cue` accepts, and the pieces
+    /// the byte pass does not read (`true`), anywhere in which one may
+    /// begin.
     pub(crate) fn may_begin_cue<'a>(
         &'a self,
         cue: impl Fn(u64) -> bool + 'a,
