@@ -637,10 +637,7 @@ impl TextMatcher {
             words,
             counterfeit,
             counterfeit_first,
-            after_keys: NOMINATIVE_AFTER
-                .iter()
-                .map(|w| scan::word_key(Doc::new(w).skel.as_bytes()))
-                .collect(),
+            after_keys: NOMINATIVE_AFTER.iter().map(|w| skeleton_key(w)).collect(),
             cue_keys: cue_keys(),
             phrase_ends: phrase_ends(),
         };
@@ -1738,10 +1735,15 @@ fn cue_keys() -> typo::FewKeys {
             forms.push(format!("{first}s"));
         }
         for form in forms {
-            keys.insert(scan::word_key(Doc::new(&form).skel.as_bytes()));
+            keys.insert(skeleton_key(&form));
         }
     }
     keys
+}
+
+/// The byte pass's key for a word of a text, as folding writes the word.
+fn skeleton_key(word: &str) -> u64 {
+    scan::word_key(Doc::new(word).skel.as_bytes())
 }
 
 /// [`TextMatcher::phrase_ends`]: the keys of the honest-reference phrases'
@@ -1750,7 +1752,7 @@ fn phrase_ends() -> typo::FewKeys {
     NOMINATIVE
         .iter()
         .filter_map(|phrase| phrase.last())
-        .map(|last| scan::word_key(Doc::new(last).skel.as_bytes()))
+        .map(|last| skeleton_key(last))
         .collect()
 }
 
