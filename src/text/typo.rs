@@ -43,14 +43,24 @@ pub(crate) struct DeletionIndex {
     /// when no mark does.
     two_edits: Option<(usize, usize)>,
     /// A Bloom filter over the keys of `table`, two bits a key in one
-    /// 64-bit word ([`filter_word`]). Most words are no mark's near miss,
-    /// so most probes miss; the filter (about 15 bits a key: 1 MiB at
-    /// 10,000 marks) answers those without touching the table (8 MiB),
-    /// one load a probe. One bit a key in twice the bits let more absent
-    /// keys through (3.2% against 1.8%, by the Poisson model at 10,000
-    /// marks) and missed the cache more (callgrind, 1 MiB last level:
-    /// 2.5% more misses on dense text).
+    /// 64-bit word ([`DeletionIndex::filter_word`]). Most words are no
+    /// mark's near miss, so most probes miss; the filter (about 14 bits a
+    /// key: 1 MiB at 10,000 marks) answers those without touching the
+    /// table (8 MiB), one load a probe. One bit a key in twice the bits
+    /// let more absent keys through (3.2% against 1.8%, by the Poisson
+    /// model at 10,000 marks) and missed the cache more (callgrind, 1 MiB
+    /// last level: 2.5% more misses on dense text).
+    ///
+    /// A key's word lies in the run of words of its [`group`]: the
+    /// deleted strings of one length that begin with the same two
+    /// characters. A word's deletions mostly keep its first two
+    /// characters (36 of the 45 two-character deletions of ten
+    /// characters), so most of its probes read the few cache lines of one
+    /// run, where a word anywhere in the filter cost a cache miss a probe:
+    /// those loads were three fifths of the lookups' time.
     filter: Vec<u64>,
+    /// Group → its run of `filter`: first word, number of words.
+    runs: Vec<(u32, u32)>,
 }
 
 impl DeletionIndex {
@@ -58,6 +68,8 @@ impl DeletionIndex {
     /// left out.
     pub(crate) fn build<'a>(marks: impl IntoIterator<Item = (u32, &'a str, usize)>) -> DeletionIndex {
         let mut pairs: Vec<(u64, u32)> = Vec::new();
+        // Each key with its filter group.
+        let mut groups: Vec<(u64, u16)> = Vec::new();
         let mut index = DeletionIndex {
             min_len: usize::MAX,
             ..DeletionIndex::default()
@@ -77,12 +89,16 @@ impl DeletionIndex {
                 index.two_edits = Some((lo.min(n), hi.max(n)));
             }
             let keys = Keys::new(&chars);
+            let heads = Groups::new(&chars);
             pairs.push((keys.whole(), id));
+            groups.push((keys.whole(), heads.whole));
             for i in 0..n {
                 pairs.push((keys.without(i), id));
+                groups.push((keys.without(i), heads.without(i)));
                 if edits >= 2 {
                     for j in i + 1..n {
                         pairs.push((keys.without_two(i, j), id));
+                        groups.push((keys.without_two(i, j), heads.without_two(i, j)));
                     }
                 }
             }
@@ -97,14 +113,43 @@ impl DeletionIndex {
             index.insert(run[0].0, run.iter().map(|p| p.1));
         }
         index.ids.shrink_to_fit();
-        pairs.dedup_by_key(|p| p.0);
-        let bits = (pairs.len() * 12).next_power_of_two().max(1 << 12);
-        index.filter = vec![0; bits / 64];
-        for &(hash, _) in &pairs {
-            let (word, bits) = filter_word(hash, index.filter.len());
-            index.filter[word] |= bits;
-        }
+        index.fill_filter(groups);
         index
+    }
+
+    /// Sizes each group's run of the filter by its keys, about
+    /// [`FILTER_BITS`] bits a key, and sets their bits. A key given twice
+    /// (a deletion several marks share, or a doubled letter's) is counted
+    /// twice: sorting them out took longer than the room it saves.
+    fn fill_filter(&mut self, groups: Vec<(u64, u16)>) {
+        let mut count = vec![0usize; GROUPS];
+        for &(_, group) in &groups {
+            count[usize::from(group)] += 1;
+        }
+        let mut first = 0u32;
+        self.runs = count
+            .iter()
+            .map(|&keys| {
+                let words = (keys * FILTER_BITS).div_ceil(64).max(1) as u32;
+                first += words;
+                (first - words, words)
+            })
+            .collect();
+        self.filter = vec![0; first as usize];
+        for &(key, group) in &groups {
+            let (word, bits) = self.filter_word(key, group);
+            self.filter[word] |= bits;
+        }
+    }
+
+    /// Where key `hash` of a string in `group` lies in the filter: the
+    /// word, and its two bits there. Taken from the high bits: the
+    /// table's slot is the low ones.
+    #[inline]
+    fn filter_word(&self, hash: u64, group: u16) -> (usize, u64) {
+        let (first, words) = self.runs[usize::from(group)];
+        let word = first as usize + (((hash >> 32) * u64::from(words)) >> 32) as usize;
+        (word, (1 << ((hash >> 20) & 63)) | (1 << ((hash >> 26) & 63)))
     }
 
     /// Whether a word of `len` characters could be within reach of a mark.
@@ -130,25 +175,26 @@ impl DeletionIndex {
         let n = word.len();
         let keys = Keys::new(word);
         probes.clear();
-        let mut probe = |k: u64| {
-            let (word, bits) = filter_word(k, self.filter.len());
+        let mut probe = |k: u64, group: u16| {
+            let (word, bits) = self.filter_word(k, group);
             if self.filter[word] & bits == bits {
                 probes.push(k);
             }
         };
-        probe(keys.whole());
+        let groups = Groups::new(word);
+        probe(keys.whole(), groups.whole);
         for i in 0..n {
             // A repeated letter gives the same deletion twice; skip it.
             if i > 0 && word[i] == word[i - 1] {
                 continue;
             }
-            probe(keys.without(i));
+            probe(keys.without(i), groups.without(i));
         }
         if let Some((lo, hi)) = self.two_edits.filter(|_| edits >= 2) {
             if n + 2 >= lo && n <= hi + 2 {
                 for i in 0..n {
                     for j in i + 1..n {
-                        probe(keys.without_two(i, j));
+                        probe(keys.without_two(i, j), groups.without_two(i, j));
                     }
                 }
             }
@@ -191,6 +237,7 @@ impl DeletionIndex {
         self.table.heap_bytes()
             + self.ids.capacity() * std::mem::size_of::<u32>()
             + self.filter.capacity() * std::mem::size_of::<u64>()
+            + self.runs.capacity() * std::mem::size_of::<(u32, u32)>()
     }
 }
 
@@ -218,13 +265,64 @@ fn marks_of<'a>(ids: &'a [u32], entry: &'a u32) -> &'a [u32] {
     }
 }
 
-/// Where key `hash` lies in a filter of `words` 64-bit words (a power of
-/// two): the word, and its two bits there. Taken from the high bits: the
-/// table's slot is the low ones.
+/// Bits of the deletion index's filter a key, about.
+const FILTER_BITS: usize = 14;
+
+/// Filter groups: strings hash into one of these by length and first two
+/// characters; groups that collide share a run.
+const GROUPS: usize = 1 << 12;
+
+/// The filter group of strings of `len` characters that begin with `a`
+/// then `b` (`None` past the end).
 #[inline]
-fn filter_word(hash: u64, words: usize) -> (usize, u64) {
-    let word = (hash >> 32) as usize & (words - 1);
-    (word, (1 << ((hash >> 20) & 63)) | (1 << ((hash >> 26) & 63)))
+fn group(len: usize, a: Option<&char>, b: Option<&char>) -> u16 {
+    let c = |c: Option<&char>| c.map_or(0, |&c| u64::from(c) + 1);
+    let h = (len as u64 | c(a) << 8 | c(b) << 32).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - GROUPS.trailing_zeros())) as u16
+}
+
+/// The filter groups of a word's deletions. A deletion past the second
+/// character keeps the first two, so a word's deletions fall in a few
+/// groups, each reckoned once.
+struct Groups {
+    whole: u16,
+    /// Deleting character 0, 1, or one past them.
+    one: [u16; 3],
+    /// Deleting characters `i` < 2 and `j`: by `i`, then by `j` (`i + 1`,
+    /// `i + 2`, or past); deleting two past the first two.
+    two: [[u16; 3]; 2],
+    two_kept: u16,
+}
+
+impl Groups {
+    fn new(word: &[char]) -> Groups {
+        let n = word.len();
+        // Of `len` characters, beginning with the word's characters `a`
+        // then `b`.
+        let head = |len: usize, a: usize, b: usize| group(len, word.get(a), word.get(b));
+        let (one, two) = (n.saturating_sub(1), n.saturating_sub(2));
+        Groups {
+            whole: head(n, 0, 1),
+            one: [head(one, 1, 2), head(one, 0, 2), head(one, 0, 1)],
+            two: [
+                [head(two, 2, 3), head(two, 1, 3), head(two, 1, 2)],
+                [head(two, 0, 3), head(two, 0, 2), head(two, 0, 2)],
+            ],
+            two_kept: head(two, 0, 1),
+        }
+    }
+
+    fn without(&self, i: usize) -> u16 {
+        self.one[i.min(2)]
+    }
+
+    /// `i` < `j`.
+    fn without_two(&self, i: usize, j: usize) -> u16 {
+        match self.two.get(i) {
+            Some(by_j) => by_j[(j - i - 1).min(2)],
+            None => self.two_kept,
+        }
+    }
 }
 
 /// The optimal-string-alignment distance between `a` and `b`
@@ -687,15 +785,21 @@ mod tests {
     fn deletion_keys_equal_keys_of_deleted_strings() {
         let word: Vec<char> = "brightwéll".chars().collect();
         let keys = Keys::new(&word);
+        // And the filter groups likewise.
+        let groups = Groups::new(&word);
+        let group_of = |s: &[char]| group(s.len(), s.first(), s.get(1));
+        assert_eq!(groups.whole, group_of(&word));
         for i in 0..word.len() {
             let mut one = word.clone();
             one.remove(i);
             assert_eq!(keys.without(i), Keys::new(&one).whole());
+            assert_eq!(groups.without(i), group_of(&one), "{i}");
             for j in i + 1..word.len() {
                 let mut two = word.clone();
                 two.remove(j);
                 two.remove(i);
                 assert_eq!(keys.without_two(i, j), Keys::new(&two).whole());
+                assert_eq!(groups.without_two(i, j), group_of(&two), "{i} {j}");
             }
         }
         assert_eq!(BASE.wrapping_mul(BASE_INV), 1);
@@ -707,6 +811,60 @@ mod tests {
             let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
             let d = strsim::osa_distance(&a, &b);
             proptest::prop_assert_eq!(osa_within(&x, &y, k), (d <= k).then_some(d));
+        }
+    }
+
+    /// `word` with `edits` made: (kind, position, character), the kind
+    /// one of substitute, delete, insert, swap with the next.
+    fn edited(word: &str, edits: &[(u8, usize, char)]) -> String {
+        let mut chars: Vec<char> = word.chars().collect();
+        for &(kind, at, c) in edits {
+            let at = at % (chars.len() + 1);
+            match kind {
+                0 if at < chars.len() => chars[at] = c,
+                1 if at < chars.len() => {
+                    chars.remove(at);
+                }
+                2 => chars.insert(at, c),
+                _ if at + 1 < chars.len() => chars.swap(at, at + 1),
+                _ => {}
+            }
+        }
+        chars.into_iter().collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// The filter's groups as a probe reckons them are the groups of
+        /// the deleted strings: no mark within reach is lost to them, at
+        /// whichever positions the edits fall.
+        #[test]
+        fn every_mark_within_reach_is_a_candidate(
+            marks in proptest::collection::vec("[abcdé]{1,10}", 1..6),
+            pick in 0usize..6,
+            // Most at the front, where a deletion changes the first two
+            // characters and so the group.
+            edits in proptest::collection::vec(
+                (0u8..4, proptest::prop_oneof![0usize..3, 0usize..12], proptest::char::range('a', 'f')),
+                0..=2,
+            ),
+        ) {
+            let index = DeletionIndex::build(marks.iter().enumerate().map(|(id, m)| {
+                (id as u32, m.as_str(), if m.chars().count() >= 5 { 2 } else { 1 })
+            }));
+            let word = edited(&marks[pick % marks.len()], &edits);
+            let chars: Vec<char> = word.chars().collect();
+            for reach in [1, 2] {
+                let mut found = Vec::new();
+                index.candidates(&chars, reach, &mut Vec::new(), &mut found);
+                for (id, mark) in marks.iter().enumerate() {
+                    let allowed = reach.min(if mark.chars().count() >= 5 { 2 } else { 1 });
+                    if strsim::osa_distance(mark, &word) <= allowed {
+                        proptest::prop_assert!(found.contains(&(id as u32)), "{mark} for {word} ({reach})");
+                    }
+                }
+            }
         }
     }
 
