@@ -67,9 +67,8 @@ impl DeletionIndex {
     /// Indexes `(id, skeleton, edits allowed)`; marks allowing no edits are
     /// left out.
     pub(crate) fn build<'a>(marks: impl IntoIterator<Item = (u32, &'a str, usize)>) -> DeletionIndex {
-        let mut pairs: Vec<(u64, u32)> = Vec::new();
-        // Each key with its filter group.
-        let mut groups: Vec<(u64, u16)> = Vec::new();
+        // Each key with the mark it is a deletion of, and its filter group.
+        let mut pairs: Vec<(u64, u32, u16)> = Vec::new();
         let mut index = DeletionIndex {
             min_len: usize::MAX,
             ..DeletionIndex::default()
@@ -89,16 +88,13 @@ impl DeletionIndex {
                 index.two_edits = Some((lo.min(n), hi.max(n)));
             }
             let keys = Keys::new(&chars);
-            let heads = Groups::new(&chars);
-            pairs.push((keys.whole(), id));
-            groups.push((keys.whole(), heads.whole));
+            let groups = Groups::new(&chars);
+            pairs.push((keys.whole(), id, groups.whole));
             for i in 0..n {
-                pairs.push((keys.without(i), id));
-                groups.push((keys.without(i), heads.without(i)));
+                pairs.push((keys.without(i), id, groups.without(i)));
                 if edits >= 2 {
                     for j in i + 1..n {
-                        pairs.push((keys.without_two(i, j), id));
-                        groups.push((keys.without_two(i, j), heads.without_two(i, j)));
+                        pairs.push((keys.without_two(i, j), id, groups.without_two(i, j)));
                     }
                 }
             }
@@ -113,17 +109,16 @@ impl DeletionIndex {
             index.insert(run[0].0, run.iter().map(|p| p.1));
         }
         index.ids.shrink_to_fit();
-        index.fill_filter(groups);
+        index.fill_filter(&pairs);
         index
     }
 
     /// Sizes each group's run of the filter by its keys, about
-    /// [`FILTER_BITS`] bits a key, and sets their bits. A key given twice
-    /// (a deletion several marks share, or a doubled letter's) is counted
-    /// twice: sorting them out took longer than the room it saves.
-    fn fill_filter(&mut self, groups: Vec<(u64, u16)>) {
+    /// [`FILTER_BITS`] bits a key, and sets their bits. A deletion several
+    /// marks share is counted for each.
+    fn fill_filter(&mut self, pairs: &[(u64, u32, u16)]) {
         let mut count = vec![0usize; GROUPS];
-        for &(_, group) in &groups {
+        for &(_, _, group) in pairs {
             count[usize::from(group)] += 1;
         }
         let mut first = 0u32;
@@ -136,7 +131,7 @@ impl DeletionIndex {
             })
             .collect();
         self.filter = vec![0; first as usize];
-        for &(key, group) in &groups {
+        for &(key, _, group) in pairs {
             let (word, bits) = self.filter_word(key, group);
             self.filter[word] |= bits;
         }
