@@ -1155,7 +1155,7 @@ impl TextMatcher {
                         Some(k) if k.misses().is_empty() => continue,
                         Some(k) => {
                             misses.clear();
-                            misses.extend(self.known_misses[k.misses()].iter().map(|&(m, d)| (m, d as usize)));
+                            misses.extend(self.near_misses_of(k));
                         }
                         None => self.near_misses(skel_of(first), 1, scratch, &mut misses),
                     }
@@ -1645,8 +1645,7 @@ impl TextMatcher {
         } else {
             self.is_ordinary(&plain)
         };
-        let misses = self.known_misses.get(known.misses()).unwrap_or(&[]);
-        for &(mark, d) in misses {
+        for (mark, d) in self.near_misses_of(known) {
             let Some(cm) = self.marks.get(mark as usize) else {
                 continue;
             };
@@ -1662,6 +1661,12 @@ impl TextMatcher {
                 cues,
             });
         }
+    }
+
+    /// The near misses a word's entry keeps: mark, edit distance.
+    fn near_misses_of(&self, known: Known) -> impl Iterator<Item = (u32, usize)> + '_ {
+        let kept = self.known_misses.get(known.misses()).unwrap_or(&[]);
+        kept.iter().map(|&(mark, d)| (mark, d as usize))
     }
 
     /// What the matcher knows of the dictionary word whose skeleton has

@@ -771,10 +771,7 @@ fn dictionary_words_answer_as_looked_up() {
         let known = m
             .dictionary_entry(scan::word_key(doc.skel.as_bytes()))
             .expect("a dictionary word");
-        let table: Vec<(u32, usize)> = m.known_misses[known.misses()]
-            .iter()
-            .map(|&(mark, d)| (mark, d as usize))
-            .collect();
+        let table: Vec<(u32, usize)> = m.near_misses_of(known).collect();
         assert_eq!(table, misses, "{word}");
         // A quiet word's entry is the default one, which no match reads.
         assert!(known.quiet() || known.ordinary() == m.is_ordinary(&doc.skel), "{word}");
@@ -816,10 +813,7 @@ fn mark_words_answer_as_looked_up() {
                 "{word}"
             );
             m.near_misses(skel, 1, &mut scratch, &mut misses);
-            let table: Vec<(u32, usize)> = m.known_misses[known.misses()]
-                .iter()
-                .map(|&(mark, d)| (mark, d as usize))
-                .collect();
+            let table: Vec<(u32, usize)> = m.near_misses_of(*known).collect();
             assert_eq!(table, misses, "{word}");
             // As a listing would write it, the whole pass finds the same
             // with the table as reading the word again.
