@@ -20,6 +20,7 @@
 //! tests and the default sweep crawl.
 
 pub mod batch;
+mod cache;
 pub mod clock;
 pub mod config;
 pub mod crawl;

@@ -142,7 +142,9 @@ impl Scan {
     /// Finds the regions of `text` to match in full, into
     /// [`Scan::regions`]. `part` says what a word can take part in, given
     /// its skeleton's key and the word as written; `splits` whether two
-    /// words' skeletons run together may be a mark split in two; `reach` is how
+    /// words' skeletons run together may be a mark split in two; `prefetch`
+    /// is told each word's key as soon as it is read, so that what `part`
+    /// will look up can start loading; `reach` is how
     /// many words either side of a loud word a match can involve; `context`
     /// how many words before a region an honest-reference phrase can take.
     pub(crate) fn scan(
@@ -150,6 +152,7 @@ impl Scan {
         text: &str,
         part: impl Fn(u64, &[u8]) -> Part,
         splits: impl Fn(&[u8]) -> bool,
+        prefetch: impl Fn(u64),
         reach: usize,
         context: usize,
     ) {
@@ -172,6 +175,7 @@ impl Scan {
             while i < bytes.len() && !is_space(bytes[i]) {
                 if bytes[i].is_ascii_alphabetic() {
                     let (end, key) = word_at(bytes, i, &mut self.skel);
+                    prefetch(key);
                     self.toks.push(Tok {
                         chunk,
                         start: i as u32,
@@ -195,8 +199,9 @@ impl Scan {
                 });
             }
         }
-        // Looked up in a loop of their own: the lookups miss the cache, and
-        // with nothing between them the processor overlaps them.
+        // Looked up in a loop of their own, once every word's key has been
+        // handed to `prefetch`: the lookups miss the cache, and most of
+        // them have been loaded by now.
         let toks = &self.toks;
         let skel = &mut self.skel;
         self.reach.clear();
@@ -602,7 +607,7 @@ mod tests {
     fn regions<'t>(text: &'t str, quiet: &[&str], reach: usize, context: usize) -> Vec<&'t str> {
         let quiet: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
         let mut scan = Scan::default();
-        scan.scan(text, part(&quiet), |_| false, reach, context);
+        scan.scan(text, part(&quiet), |_| false, |_| (), reach, context);
         scan.regions.iter().map(|r| &text[r.start..r.end]).collect()
     }
 
@@ -629,6 +634,7 @@ mod tests {
             text,
             |k, word| if k == alone { Part::Alone } else { part(&keys)(k, word) },
             |_| false,
+            |_| (),
             1,
             5,
         );
@@ -652,7 +658,7 @@ mod tests {
                     Part::Itself
                 }
             };
-            scan.scan(text, part, |joined| marks.contains(&word_key(joined)), 1, 5);
+            scan.scan(text, part, |joined| marks.contains(&word_key(joined)), |_| (), 1, 5);
             scan.regions.iter().map(|r| &text[r.start..r.end]).collect()
         };
         assert_eq!(regions("new velorashoes hoodie"), ["velorashoes"]);
@@ -672,10 +678,10 @@ mod tests {
         let text = "new cotton case for Velora";
         let mut scan = Scan::default();
         let keys: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
-        scan.scan(text, part(&keys), |_| false, 0, 2);
+        scan.scan(text, part(&keys), |_| false, |_| (), 0, 2);
         assert_eq!(scan.regions.len(), 1);
         assert_eq!(&text[scan.regions[0].context..], "case for Velora");
-        scan.scan(text, part(&keys), |_| false, 0, 9);
+        scan.scan(text, part(&keys), |_| false, |_| (), 0, 9);
         assert_eq!(scan.regions[0].context, 0);
     }
 

@@ -720,7 +720,7 @@ proptest! {
         };
         prop_assert_eq!(&m.counterfeit_words(&text), &expected);
         let mut scan = super::scan::Scan::default();
-        scan.scan(&text, |_, _| super::scan::Part::Around, |_| false, 1, 1);
+        scan.scan(&text, |_, _| super::scan::Part::Around, |_| false, |_| (), 1, 1);
         prop_assert_eq!(m.counterfeit_of(&text, &mut Doc::default(), Some(&scan)), expected);
     }
 
