@@ -149,17 +149,6 @@ impl DeletionIndex {
         (word, (1 << ((hash >> 20) & 63)) | (1 << ((hash >> 26) & 63)))
     }
 
-    /// Starts loading the cache lines of `group`'s run of the filter (the
-    /// first eight, where it is longer: an uncommon group).
-    #[inline]
-    fn prefetch_run(&self, group: u16) {
-        let (first, words) = self.runs[usize::from(group)];
-        let run = &self.filter[first as usize..(first + words.min(64)) as usize];
-        for word in run.iter().step_by(8).chain(run.last()) {
-            prefetch(word);
-        }
-    }
-
     /// Whether a word of `len` characters could be within reach of a mark.
     pub(crate) fn may_match(&self, len: usize) -> bool {
         let reach = if self.two_edits.is_some() { 2 } else { 1 };
@@ -179,23 +168,13 @@ impl DeletionIndex {
         // them: the filter's loads depend on nothing but the key, so the
         // processor overlaps them, where probing the table one key at a
         // time would wait for each cache miss in turn; and most keys stop
-        // at the filter, so they are never stored. Still, the filter's
-        // loads were three fifths of a look-up's time and the table's a
-        // fifth, so the runs most probes read (of the deletions that keep
-        // the word's first two characters) are asked for before the keys
-        // are reckoned, and a key's slot in the table as soon as the filter
-        // passes it.
+        // at the filter, so they are never stored. A key's slot in the
+        // table is asked for as soon as the filter passes it.
         let n = word.len();
         let two = self
             .two_edits
             .filter(|_| edits >= 2)
             .is_some_and(|(lo, hi)| n + 2 >= lo && n <= hi + 2);
-        let groups = Groups::new(word);
-        self.prefetch_run(groups.whole);
-        self.prefetch_run(groups.without(2));
-        if two {
-            self.prefetch_run(groups.two_kept);
-        }
         let keys = Keys::new(word);
         probes.clear();
         let mut probe = |k: u64, group: u16| {
@@ -205,6 +184,7 @@ impl DeletionIndex {
                 probes.push(k);
             }
         };
+        let groups = Groups::new(word);
         probe(keys.whole(), groups.whole);
         for i in 0..n {
             // A repeated letter gives the same deletion twice; skip it.
@@ -438,9 +418,7 @@ impl<V: Copy + Default> KeyMap<V> {
     /// Starts loading the slot where a look-up of `key` begins.
     #[inline]
     pub(crate) fn prefetch(&self, key: u64) {
-        if let Some(slot) = self.slots.get(home(Self::stored(key), &self.slots)) {
-            prefetch(slot);
-        }
+        prefetch_home(Self::stored(key), &self.slots);
     }
 
     pub(crate) fn get_mut(&mut self, key: &u64) -> Option<&mut V> {
@@ -506,6 +484,14 @@ impl<V: Copy + Default> KeyMap<V> {
 #[inline]
 fn home<T>(key: u64, slots: &[T]) -> usize {
     key as usize & slots.len().wrapping_sub(1)
+}
+
+/// Starts loading `key`'s [`home`] slot, if there is one.
+#[inline]
+fn prefetch_home<T>(key: u64, slots: &[T]) {
+    if let Some(slot) = slots.get(home(key, slots)) {
+        prefetch(slot);
+    }
 }
 
 /// The least power of two of slots (at least 8) that `keys` keys fill at
@@ -590,9 +576,7 @@ impl<V: Copy + Default> FingerprintMap<V> {
     /// Starts loading the slot where a look-up of `key` begins.
     #[inline]
     pub(crate) fn prefetch(&self, key: u64) {
-        if let Some(slot) = self.slots.get(home(key, &self.slots)) {
-            prefetch(slot);
-        }
+        prefetch_home(key, &self.slots);
     }
 
     /// Whether the map has no slots: made by `default`, not for keys.
