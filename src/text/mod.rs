@@ -773,7 +773,10 @@ impl TextMatcher {
         // Every word's key, dictionary entry and whether the automaton must
         // read it first, each in a loop of its own, the entries asked for
         // as the keys are reckoned: the lookups miss the cache, and this
-        // way they overlap.
+        // way they overlap. The byte pass has just read the entries of
+        // the ASCII words, but not of the words of pieces it does not
+        // read (leet, other scripts: the disguised marks themselves), nor
+        // any word's entry among the marks' words.
         let Scratch {
             keys,
             known,
