@@ -171,10 +171,16 @@ impl DeletionIndex {
         // at the filter, so they are never stored. A key's slot in the
         // table is asked for as soon as the filter passes it.
         let n = word.len();
+        // Two of the word's characters deleted leave `n - 2`, which a mark
+        // of `m` characters reaches by deleting `m - n + 2`: at most two
+        // (a mark allows no more), so only marks of `n - 2` to `n`
+        // characters that allow two edits are found this way. The marks
+        // within one edit, and the longer ones, are found by the word
+        // whole and less one character.
         let two = self
             .two_edits
             .filter(|_| edits >= 2)
-            .is_some_and(|(lo, hi)| n + 2 >= lo && n <= hi + 2);
+            .is_some_and(|(lo, hi)| n >= lo && n <= hi + 2);
         let keys = Keys::new(word);
         probes.clear();
         let mut probe = |k: u64, group: u16| {

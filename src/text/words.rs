@@ -61,6 +61,11 @@ impl WordList {
         !word.is_empty() && self.set.contains(hash(word.as_bytes()))
     }
 
+    /// Starts loading what [`WordList::contains`] reads for `word`.
+    pub(crate) fn prefetch(&self, word: &str) {
+        self.set.prefetch(hash(word.as_bytes()));
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
         self.spans.iter().map(|&(s, e)| &self.buf[s as usize..e as usize])
     }
