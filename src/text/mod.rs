@@ -814,6 +814,8 @@ impl TextMatcher {
         // `report` asks the word list about each hit's word: a random read
         // in 1 MiB, or two for a plural, asked for here so that they
         // overlap with each other and with the work before them.
+        // (A hit that is its mark as the mark is written takes the mark's
+        // own answer there, learnt when the matcher was built.)
         for hit in hits.iter() {
             if self.marks.get(hit.mark as usize).is_some_and(|m| m.plain != hit.word) {
                 self.prefetch_ordinary(&hit.word);
@@ -1717,10 +1719,7 @@ impl TextMatcher {
 
     /// Starts loading what [`TextMatcher::is_ordinary`] reads for `word`.
     fn prefetch_ordinary(&self, word: &str) {
-        self.words.prefetch(word);
-        if let Some(singular) = word.strip_suffix('s') {
-            self.words.prefetch(singular);
-        }
+        listed_forms(word).for_each(|w| self.words.prefetch(w));
     }
 }
 
@@ -1737,9 +1736,13 @@ impl fmt::Debug for TextMatcher {
 
 /// [`TextMatcher::is_ordinary`], in `words`.
 fn is_ordinary(words: &WordList, word: &str) -> bool {
-    !word.is_empty()
-        && word.chars().all(char::is_alphabetic)
-        && (words.contains(word) || word.strip_suffix('s').is_some_and(|w| words.contains(w)))
+    !word.is_empty() && word.chars().all(char::is_alphabetic) && listed_forms(word).any(|w| words.contains(w))
+}
+
+/// The forms of `word` the word list is asked about: the word, and the
+/// singular of a plural.
+fn listed_forms(word: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(word).chain(word.strip_suffix('s'))
 }
 
 /// Articles a mark of several words may begin with and sellers leave out

@@ -174,9 +174,9 @@ impl DeletionIndex {
         // Two of the word's characters deleted leave `n - 2`, which a mark
         // of `m` characters reaches by deleting `m - n + 2`: at most two
         // (a mark allows no more), so only marks of `n - 2` to `n`
-        // characters that allow two edits are found this way. The marks
-        // within one edit, and the longer ones, are found by the word
-        // whole and less one character.
+        // characters that allow two edits are found this way. Longer
+        // marks, and those that allow one edit, are found by the word
+        // whole or less one character.
         let two = self
             .two_edits
             .filter(|_| edits >= 2)
