@@ -336,15 +336,19 @@ enum EvalCommand {
     /// null, edits), e.g. one written by `knockoff fixtures images`.
     Images {
         dir: PathBuf,
+        /// The registry whose works to look for [default: config/registry.toml].
         #[arg(long, value_name = "PATH")]
         registry: Option<PathBuf>,
     },
     /// Recall per disguise and false positives of the text matcher and
     /// scorer on a labelled file of titles (JSONL: text, mark or null, kind,
-    /// optional category).
+    /// optional category); lists the titles missed, with what became of
+    /// each, and those wrongly flagged, with the words matched.
     Text {
         /// The labelled titles [default: the fixture catalogue's titles.jsonl].
         file: Option<PathBuf>,
+        /// The registry whose marks the titles' labels name [default:
+        /// config/registry.toml].
         #[arg(long, value_name = "PATH")]
         registry: Option<PathBuf>,
     },

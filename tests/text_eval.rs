@@ -94,3 +94,46 @@ fn holdout_marks_hold_the_floors() {
         e.wrong
     );
 }
+
+/// A title not drafted for its mark is listed with what became of it, so a
+/// user scoring their own titles can read each miss.
+#[test]
+fn missed_titles_say_what_became_of_them() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/text");
+    let registry = Registry::load(&dir.join("holdout-registry.toml")).unwrap();
+    let line = |text: &str, mark: &str, category: &str| LabelledText {
+        text: text.into(),
+        mark: Some(mark.into()),
+        kind: "exact".into(),
+        category: Some(category.into()),
+        seller: None,
+    };
+    let lines = [
+        line("Nike Air running shoes men", "tm-nike", "Shoes"),
+        line("Replacement strap for Garmin Forerunner 245", "tm-garmin", "Watches"),
+        line("Plain cotton crew socks", "tm-nike", "Clothing"),
+    ];
+    let matcher = TextMatcher::new(&registry.marks);
+    let today = Clock::Fixed("2026-11-23T00:00:00Z".parse().unwrap()).today();
+    let e = evaluate_text(&lines, &registry, &SiteProfile::fixture(), &matcher, today);
+    assert_eq!(e.recall.get("exact"), Some(&(1, 3)));
+    let outcome = |title: &str| {
+        e.missed
+            .iter()
+            .find(|(t, _, _)| t == title)
+            .map(|(_, _, o)| o.clone())
+            .unwrap_or_default()
+    };
+    let strap = outcome("Replacement strap for Garmin Forerunner 245");
+    assert!(
+        strap.starts_with("sent to review") && strap.contains("tm-garmin"),
+        "{strap}"
+    );
+    assert_eq!(outcome("Plain cotton crew socks"), "nothing matched");
+    let report = e.render();
+    assert!(report.contains("missed (kind: title: what happened):\n"), "{report}");
+    assert!(
+        report.contains("  exact: Plain cotton crew socks: nothing matched\n"),
+        "{report}"
+    );
+}

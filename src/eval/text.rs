@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ratio;
 use crate::config::{Registry, SiteProfile};
-use crate::model::{Disposition, ImageReport, Listing, TextMatch};
-use crate::score::Scorer;
+use crate::model::{Candidate, Disposition, ImageReport, Listing, TextMatch};
+use crate::score::{NoCandidate, Scorer};
 use crate::text::TextMatcher;
 
 /// One labelled title.
@@ -42,6 +42,10 @@ pub struct TextEval {
     pub flagged: BTreeMap<String, (usize, usize)>,
     /// Titles flagged wrongly: the title, its kind, and the words matched.
     pub wrong: Vec<(String, String, Vec<String>)>,
+    /// Infringing titles not drafted for their mark: the title, its kind,
+    /// and what happened instead (nothing matched, sent to review and why,
+    /// drafted for another right), so a miss can be read, not only counted.
+    pub missed: Vec<(String, String, String)>,
 }
 
 impl TextEval {
@@ -70,6 +74,12 @@ impl TextEval {
         );
         for (k, (n, of)) in &self.flagged {
             s += &format!("{k:<16} {:>6.3} ({n}/{of})\n", self.flagged_rate(k));
+        }
+        if !self.missed.is_empty() {
+            s += "\nmissed (kind: title: what happened):\n";
+            for (title, kind, outcome) in &self.missed {
+                s += &format!("  {kind}: {title}: {outcome}\n");
+            }
         }
         if !self.wrong.is_empty() {
             s += "\nwrongly flagged (kind: title [words]):\n";
@@ -113,6 +123,9 @@ pub fn evaluate_text(
                 r.1 += 1;
                 if flagged_for.as_deref() == Some(mark.as_str()) {
                     r.0 += 1;
+                } else {
+                    e.missed
+                        .push((l.text.clone(), l.kind.clone(), outcome(&verdict, &matches)));
                 }
             }
             None => {
@@ -127,6 +140,26 @@ pub fn evaluate_text(
         }
     }
     e
+}
+
+/// What became of a title that was not drafted for its mark, in words.
+fn outcome(verdict: &Result<Candidate, NoCandidate>, matches: &[TextMatch]) -> String {
+    let words = || {
+        matches
+            .iter()
+            .map(|m| format!("{:?} as {} ({:?})", m.matched, m.mark_id, m.variant))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match verdict {
+        Ok(c) => match &c.disposition {
+            Disposition::Draft => format!("drafted for {} [{}]", c.right_id, words()),
+            Disposition::Review(why) => format!("sent to review: {why} [{}]", words()),
+        },
+        Err(NoCandidate::Clean) => "nothing matched".into(),
+        Err(NoCandidate::Authorised) => "sold by an authorised seller".into(),
+        Err(NoCandidate::Suppressed(why)) => format!("explained away: {why} [{}]", words()),
+    }
 }
 
 /// The labelled titles of a fixture catalogue: each listing's title (or its

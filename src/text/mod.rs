@@ -29,10 +29,11 @@
 //!    inside a longer word is a *glued* mark ("velorashoes"), accepted only
 //!    where that is believable (see below).
 //! 2. Runs of single letters ("V E L O R A", "V.E.L.O.R.A") are squashed
-//!    into one word and run through the same automaton; so are two
+//!    into one word and run through the same automaton; so are two or three
 //!    neighbouring words that a one-word mark was split into ("Gu cci",
-//!    "N ike", "Rol.ex"), where one half is a word of two letters or more
-//!    that no dictionary holds ("bright well" stays a phrase).
+//!    "N ike", "Rol.ex", "Bal en ciaga"), where one piece is a word of two
+//!    letters or more that no dictionary holds ("bright well" stays a
+//!    phrase).
 //! 3. Misspellings: each word (and, for marks of several words, each run of
 //!    that many words) is looked up in a deletion index ([`typo`]) that
 //!    proposes the marks within one edit — two for marks of
@@ -213,10 +214,18 @@ pub struct TextMatcher {
     /// dictionary that a match may reach past ([`scan::Part::Around`]);
     /// any other such word's matches lie inside it ([`scan::Part::Itself`]).
     part_words: typo::KeySet,
-    /// Keys of the skeletons of the marks of one word: two neighbouring
-    /// words joined are looked up here before they are matched as a split
-    /// mark.
+    /// Keys of the skeletons of the marks of one word: two or three
+    /// neighbouring words joined are looked up here before they are matched
+    /// as a split mark.
     split_keys: typo::KeySet,
+    /// Keys of every part of two letters or more of those skeletons, short
+    /// of the whole: what a piece of a split mark spells. A word in no
+    /// dictionary that is none of them is no such piece, and the byte pass
+    /// need not join it with its neighbours to find out (most such words
+    /// are glued or misspelt marks, too long or changed to be one). A
+    /// filter: a wrong "may be" only costs joining the word with its
+    /// neighbours, which answers exactly.
+    split_pieces: typo::KeyFilter,
     /// Dictionary words (by the key of their skeleton) → their near misses,
     /// a range of `known_misses`: the words that are not `quiet`.
     known: typo::KeyMap<Known>,
@@ -238,7 +247,9 @@ pub struct TextMatcher {
     /// start << 16 | end).
     known_misses: Vec<(u32, u32)>,
     /// How many words either side of a word a match can involve: the most
-    /// words in a mark, less one, and at least one (a split mark).
+    /// words in a mark, less one, and at least one (a split mark; the byte
+    /// pass lets the pieces that may begin or end a mark split in three
+    /// reach two).
     reach: usize,
     /// The longest mark skeleton, in bytes: two words joined into more
     /// cannot be a split mark.
@@ -430,6 +441,23 @@ struct Joined {
     text: String,
     skel: String,
     map: Vec<(u32, u32)>,
+    /// Per token of the region, what piece of a split mark it may be.
+    pieces: Vec<Piece>,
+}
+
+/// What piece of a mark split in two or three a word may be, as the split
+/// pass tells a split mark from a phrase.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Piece {
+    /// None that tells: a dictionary word, a letter alone, or a word that
+    /// spells no part of a mark of one word.
+    No,
+    /// The piece that tells a mark split in two: a word of two letters or
+    /// more in no dictionary that spells part of a mark.
+    OfTwo,
+    /// Also of one split in three: such a word that is no word of a mark
+    /// of several words (see [`TextMatcher::split_pass`]).
+    OfThree,
 }
 
 /// What a search reuses from listing to listing, one per thread.
@@ -542,6 +570,7 @@ impl TextMatcher {
         };
         let mut mark_words = typo::KeySet::default();
         let mut split_keys = typo::KeySet::default();
+        let mut split_pieces: Vec<u64> = Vec::new();
         let mut part_words = typo::KeySet::default();
         // The skeletons of the words of marks of several words.
         let mut parts: Vec<String> = Vec::new();
@@ -577,6 +606,14 @@ impl TextMatcher {
                 add(solid, index, Form::Solid);
             } else {
                 split_keys.insert(scan::word_key(doc.skel.as_bytes()));
+                let bytes = doc.skel.as_bytes();
+                for from in (0..bytes.len()).filter(|&i| doc.skel.is_char_boundary(i)) {
+                    for to in (from + 2..=bytes.len()).filter(|&i| doc.skel.is_char_boundary(i)) {
+                        if to - from < bytes.len() {
+                            split_pieces.push(scan::word_key(&bytes[from..to]));
+                        }
+                    }
+                }
             }
             add(doc.skel, index, Form::Spaced);
         }
@@ -628,6 +665,11 @@ impl TextMatcher {
             mark_words,
             part_words,
             split_keys,
+            split_pieces: {
+                split_pieces.sort_unstable();
+                split_pieces.dedup();
+                typo::KeyFilter::new(&split_pieces)
+            },
             known: typo::KeyMap::default(),
             quiet: typo::FingerprintSet::default(),
             mark_known: typo::KeyMap::default(),
@@ -697,7 +739,9 @@ impl TextMatcher {
                 // run of words could reach past it, and such a run holds a
                 // word of its mark, which reaches back.
                 Some(k) if !k.holds() => scan::Part::Alone,
-                None if !self.part_words.contains(&key) => scan::Part::Itself,
+                None if self.part_words.contains(&key) => scan::Part::Around,
+                None if self.split_pieces.may_contain(key) => scan::Part::Itself,
+                None => scan::Part::Within,
                 _ => scan::Part::Around,
             };
             // As the split pass would judge the two words.
@@ -705,7 +749,8 @@ impl TextMatcher {
                 (SHORT..=self.longest_skel).contains(&joined.len()) && self.split_keys.contains(&scan::word_key(joined))
             };
             let prefetch = |key| self.prefetch_entry(key);
-            scan.scan(text, part, splits, prefetch, self.reach, NOMINATIVE_CONTEXT);
+            let piece = |key| self.split_pieces.may_contain(key);
+            scan.scan(text, part, (splits, piece), prefetch, self.reach, NOMINATIVE_CONTEXT);
         }
         let mut out = std::mem::take(&mut scratch.found);
         out.clear();
@@ -808,7 +853,7 @@ impl TextMatcher {
         hits.clear();
         self.whole_pass(doc, search, known, hits);
         self.spaced_pass(doc, joined, hits);
-        self.split_pass(doc, dictionary, joined, hits);
+        self.split_pass(text.as_bytes(), doc, dictionary, joined, hits);
         self.typo_pass(doc, scratch, hits);
         best_per_span(hits);
         // `report` asks the word list about each hit's word: a random read
@@ -867,6 +912,7 @@ impl TextMatcher {
             + self.known_misses.capacity() * std::mem::size_of::<(u32, u32)>()
             + self.mark_words.capacity() * (std::mem::size_of::<u64>() + 1)
             + self.split_keys.capacity() * (std::mem::size_of::<u64>() + 1)
+            + self.split_pieces.heap_bytes()
             + self.part_words.capacity() * (std::mem::size_of::<u64>() + 1)
             + marks
             + owners
@@ -1102,56 +1148,88 @@ impl TextMatcher {
         }
     }
 
-    /// Pass 2b: a one-word mark split in two by a separator ("Gu cci",
-    /// "N ike", "Rol.ex"): each pair of neighbouring words is joined and
-    /// matched whole. Only where one half is a word of two letters or more
-    /// that no dictionary holds: "bright well" is a phrase, not the mark
-    /// Brightwell written apart, and "bike I" is no "Bikel".
-    /// `dictionary` says which tokens are dictionary words.
-    fn split_pass(&self, doc: &Doc, dictionary: &[bool], joined: &mut Joined, hits: &mut Vec<Hit>) {
+    /// Pass 2b: a one-word mark split in two or three by separators ("Gu
+    /// cci", "N ike", "Rol.ex", "Bal en ciaga"): each run of two or three
+    /// neighbouring words is joined and matched whole. Only where one piece
+    /// is a word of two letters or more that no dictionary holds: "bright
+    /// well" is a phrase, not the mark Brightwell written apart, and "bike
+    /// I" is no "Bikel". In three pieces, that word must be one the byte
+    /// pass reads ([`scan::read_as_words`]) and no word of a mark of
+    /// several words: the byte pass lets only such words
+    /// ([`scan::Part::Itself`]) reach two words away, not every loud word.
+    /// `text` is the text `doc` folds; `dictionary` says which tokens are
+    /// dictionary words.
+    fn split_pass(&self, text: &[u8], doc: &Doc, dictionary: &[bool], joined: &mut Joined, hits: &mut Vec<Hit>) {
         let Joined {
             units,
             text: joined,
             skel,
             map,
+            pieces: telling,
         } = joined;
-        for (t, pair) in doc.tokens.windows(2).enumerate() {
-            let (a, b) = (&pair[0], &pair[1]);
-            let letters = (a.skel_end - a.skel_start + b.skel_end - b.skel_start) as usize;
-            if letters < SHORT || letters > self.longest_skel {
-                continue;
+        // A piece of two letters or more that is no dictionary word: what
+        // tells a split mark from a phrase, and what the byte pass reads
+        // loud, so a region holds every piece. Being part of the mark it
+        // spells, it spells part of a mark of one word: most words in no
+        // dictionary do not (glued or misspelt marks), and their runs need
+        // not be joined.
+        telling.clear();
+        telling.extend(doc.tokens.iter().enumerate().map(|(i, tok)| {
+            if tok.skel_end - tok.skel_start < 2 || dictionary.get(i).copied().unwrap_or(false) {
+                return Piece::No;
             }
-            // One half a word of two letters or more that is no dictionary
-            // word: that is what tells a split mark from a phrase, and what
-            // the byte pass reads loud, so a region holds both halves.
-            let unknown = |i: usize, tok: &normalize::Token| {
-                tok.skel_end - tok.skel_start >= 2 && !dictionary.get(i).copied().unwrap_or(false)
+            let key = scan::word_key(doc.skel_of(tok).as_bytes());
+            let span = |u: u32| doc.units.get(u as usize).map(|u| (u.start as usize, u.end as usize));
+            let read = match (span(tok.start), span(tok.end.wrapping_sub(1))) {
+                (Some((from, _)), Some((_, to))) => scan::read_as_words(text, from, to),
+                _ => false,
             };
-            if !unknown(t, a) && !unknown(t + 1, b) {
-                continue;
+            if !self.split_pieces.may_contain(key) {
+                Piece::No
+            } else if self.part_words.contains(&key) || !read {
+                Piece::OfTwo
+            } else {
+                Piece::OfThree
             }
-            let gap = doc.units.get(a.end as usize..b.start as usize).unwrap_or(&[]);
-            if gap.len() > SPACED_MAX_GAP || gap.iter().any(|u| u.ch == '\n') {
-                continue;
+        }));
+        for first in 0..doc.tokens.len() {
+            for n in 2..=3 {
+                let Some(pieces) = doc.tokens.get(first..first + n) else {
+                    break;
+                };
+                let letters: usize = pieces.iter().map(|t| (t.skel_end - t.skel_start) as usize).sum();
+                if letters > self.longest_skel {
+                    break;
+                }
+                let needs = if n == 2 { Piece::OfTwo } else { Piece::OfThree };
+                if letters < SHORT || !telling[first..first + n].iter().any(|&p| p >= needs) {
+                    continue;
+                }
+                let apart = |(a, b): (&normalize::Token, &normalize::Token)| {
+                    let gap = doc.units.get(a.end as usize..b.start as usize).unwrap_or(&[]);
+                    gap.len() > SPACED_MAX_GAP || gap.iter().any(|u| u.ch == '\n')
+                };
+                if pieces.iter().zip(&pieces[1..]).any(apart) {
+                    break;
+                }
+                joined.clear();
+                pieces.iter().for_each(|t| joined.push_str(doc.skel_of(t)));
+                if !self.split_keys.contains(&scan::word_key(joined.as_bytes())) {
+                    continue;
+                }
+                units.clear();
+                units.extend(pieces.iter().flat_map(|t| t.start..t.end));
+                skel.clear();
+                map.clear();
+                normalize::skeletonize(&doc.units, units, skel, map);
+                let Some(m) = self.automaton.find(&**skel) else {
+                    continue;
+                };
+                if m.start() != 0 || m.end() != skel.len() {
+                    continue;
+                }
+                self.spaced_hits(doc, (skel, map), (m.pattern().as_usize(), 0, skel.len()), true, hits);
             }
-            joined.clear();
-            joined.push_str(doc.skel_of(a));
-            joined.push_str(doc.skel_of(b));
-            if !self.split_keys.contains(&scan::word_key(joined.as_bytes())) {
-                continue;
-            }
-            units.clear();
-            units.extend((a.start..a.end).chain(b.start..b.end));
-            skel.clear();
-            map.clear();
-            normalize::skeletonize(&doc.units, units, skel, map);
-            let Some(m) = self.automaton.find(&**skel) else {
-                continue;
-            };
-            if m.start() != 0 || m.end() != skel.len() {
-                continue;
-            }
-            self.spaced_hits(doc, (skel, map), (m.pattern().as_usize(), 0, skel.len()), true, hits);
         }
     }
 

@@ -26,14 +26,19 @@
 //! words each of which holds a word of a mark of several words; a misspelt
 //! run of words holds a word of its mark intact; a spaced-out mark is a run
 //! of single letters; a mark split in two has a half that is no dictionary
-//! word (the matcher reads no other split), and reaches one word. Each of
-//! those words is loud, and a region reaches as many words either side as
-//! the longest mark has; but a word in no dictionary that is no word of a
-//! mark of several words ([`Part::Itself`]: a glued or misspelt mark, most
-//! loud words of a listing) can only begin a match that spans words as the
-//! half of a split mark, so its region reaches past its own piece only
-//! where it and a neighbour, run together, are the skeleton of a mark of
-//! one word (a quarter fewer bytes folded on text dense with marks).
+//! word, and reaches one word; a mark split in three has such a piece that
+//! the byte pass reads as a word, and reaches two (the matcher reads no
+//! other split). Each of those words is loud, and a region reaches as many
+//! words either side as the longest mark has; but a word in no dictionary
+//! that is no word of a mark of several words (a glued or misspelt mark,
+//! most loud words of a listing) can only begin a match that spans words as
+//! a piece of a split mark. So it is [`Part::Within`], and its region is
+//! its own piece of the text, unless it spells part of a mark of one word
+//! ([`Part::Itself`]) and it and one or two neighbours, run together, are
+//! the skeleton of such a mark; then its region reaches two words (a
+//! quarter fewer bytes folded on text dense with marks than a reach for
+//! every loud word). Loud words reach different distances, so their reaches
+//! are merged in order of where they begin.
 //! Regions are cut at whitespace, where folding and tokenising restart
 //! anyway, so a region matched alone gives exactly what the whole text
 //! gives there. Words whose tokenising the byte pass does not mirror
@@ -53,11 +58,17 @@ pub(crate) enum Part {
     /// Matches that may reach its neighbours; also any word not in the
     /// dictionary that is a word of a mark of several words.
     Around,
-    /// Matches inside itself: a word in no dictionary that is no word of a
-    /// mark of several words ("velorashoes", "Vellora"). Its region is its
-    /// own piece of the text, unless it and a neighbour run together spell
-    /// a mark split in two ("Gu cci"), which the scan checks.
+    /// Matches inside itself, and may be a piece of a mark split in two or
+    /// three: a word in no dictionary that is no word of a mark of several
+    /// words, and spells part of a mark of one ("Gu", "ciaga"). Its region
+    /// is its own piece of the text, unless it and one or two neighbours
+    /// run together spell a mark ("Gu cci", "Bal en ciaga"), which the scan
+    /// checks.
     Itself,
+    /// Matches inside itself, and is no piece of a split mark: such a word
+    /// that spells no part of a mark of one word ("velorashoes",
+    /// "Vellora"). Its region is its own piece of the text.
+    Within,
 }
 
 /// A piece of the text that must be matched in full.
@@ -122,6 +133,9 @@ pub(crate) struct Scan {
     /// Per token: how many words either side its matches can reach and
     /// whether it matches alone, or `None` where it is quiet.
     reach: Vec<Option<(usize, bool)>>,
+    /// Per loud token: its first and last token within reach, the token,
+    /// and whether it matches alone.
+    spans: Vec<(usize, usize, usize, bool)>,
     pub regions: Vec<Region>,
 }
 
@@ -138,11 +152,27 @@ fn is_opaque(b: u8) -> bool {
     !b.is_ascii() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|')
 }
 
+/// Whether the byte pass reads bytes `start..end` of `text` as words: the
+/// piece of text between whitespace that holds them has no byte it does
+/// not tokenise. Only such a word may tell a mark split in three from a
+/// phrase: a piece the pass does not read reaches as far as any loud
+/// word, not the two words a split in three may need.
+pub(crate) fn read_as_words(text: &[u8], start: usize, end: usize) -> bool {
+    let from = text[..start].iter().rposition(|&b| is_space(b)).map_or(0, |p| p + 1);
+    let to = text[end..]
+        .iter()
+        .position(|&b| is_space(b))
+        .map_or(text.len(), |p| end + p);
+    !text[from..to].iter().any(|&b| is_opaque(b))
+}
+
 impl Scan {
     /// Finds the regions of `text` to match in full, into
     /// [`Scan::regions`]. `part` says what a word can take part in, given
-    /// its skeleton's key and the word as written; `splits` whether two
-    /// words' skeletons run together may be a mark split in two; `prefetch`
+    /// its skeleton's key and the word as written; `splits`, whether two
+    /// or three words' skeletons run together may be a mark split in
+    /// pieces, and whether a word, by its key, may be one such piece (it
+    /// spells part of a mark of one word); `prefetch`
     /// is told each word's key as soon as it is read, so that what `part`
     /// will look up can start loading; `reach` is how
     /// many words either side of a loud word a match can involve; `context`
@@ -151,7 +181,7 @@ impl Scan {
         &mut self,
         text: &str,
         part: impl Fn(u64, &[u8]) -> Part,
-        splits: impl Fn(&[u8]) -> bool,
+        (splits, piece): (impl Fn(&[u8]) -> bool, impl Fn(u64) -> bool),
         prefetch: impl Fn(u64),
         reach: usize,
         context: usize,
@@ -211,8 +241,12 @@ impl Scan {
                     Part::Nothing => None,
                     Part::Alone => Some((0, true)),
                     Part::Around => Some((reach, false)),
-                    Part::Itself if splits_with_neighbour(bytes, toks, t, skel, &splits) => Some((reach, false)),
-                    Part::Itself => Some((0, false)),
+                    // Two words either side: it may begin or end a mark
+                    // split in three.
+                    Part::Itself if splits_with_neighbour(bytes, toks, t, skel, &splits, &piece) => {
+                        Some((reach.max(2), false))
+                    }
+                    Part::Itself | Part::Within => Some((0, false)),
                 },
                 Kind::Opaque => Some((reach, false)),
                 // A letter alone is loud only in a run of them ("V E L O R A"),
@@ -223,25 +257,34 @@ impl Scan {
                     .then_some((reach, false)),
             }
         }));
+        // Each loud token's reach, as its first and last token. Words reach
+        // different distances (a mark split in three reaches two words,
+        // most loud words one), so a later word may reach back past an
+        // earlier one: in order of where they begin, that reach is merged
+        // like any other.
+        self.spans.clear();
+        self.spans.extend((0..toks.len()).filter_map(|t| {
+            let (reach, alone) = self.reach[t]?;
+            Some((walk(toks, t, reach, false), walk(toks, t, reach, true), t, alone))
+        }));
+        // Stable and nearly in order already.
+        self.spans.sort_by_key(|span| span.0);
         // The last token of the last region.
         let mut last_hi: Option<usize> = None;
-        for t in 0..toks.len() {
-            let Some((reach, alone)) = self.reach[t] else {
-                continue;
-            };
-            let lo = walk(toks, t, reach, false);
-            let hi = walk(toks, t, reach, true);
-            let (first, last) = (toks[lo].chunk, toks[hi].chunk);
+        for &(lo, hi, t, alone) in &self.spans {
+            let first = toks[lo].chunk;
             let touches = last_hi.is_some_and(|h| lo <= h + 1 || first <= toks[h].chunk);
-            last_hi = Some(hi);
             match self.regions.last_mut() {
                 // Next to the region before, or sharing a piece with it: one
                 // region, so that a match across both is seen whole.
                 Some(r) if touches => {
-                    r.end = self.chunks[last as usize].1 as usize;
+                    let h = last_hi.map_or(hi, |h| h.max(hi));
+                    last_hi = Some(h);
+                    r.end = self.chunks[toks[h].chunk as usize].1 as usize;
                     r.alone = None;
                 }
                 _ => {
+                    last_hi = Some(hi);
                     let ctx = toks[walk(toks, lo, context, false)].chunk;
                     // The word is the only token of its piece, and the
                     // region is that piece (should the next region touch
@@ -258,7 +301,7 @@ impl Scan {
                     };
                     self.regions.push(Region {
                         start: self.chunks[first as usize].0 as usize,
-                        end: self.chunks[last as usize].1 as usize,
+                        end: self.chunks[toks[hi].chunk as usize].1 as usize,
                         context: self.chunks[ctx as usize].0 as usize,
                         alone,
                     });
@@ -303,35 +346,57 @@ impl Scan {
     }
 }
 
-/// Whether word `t` and a neighbour may be the halves of a mark split in
-/// two, which the matcher's split pass reads: `splits` accepts their
-/// skeletons run together (each written as folding writes it, then joined,
-/// as the split pass joins them). A neighbour the byte pass does not
-/// tokenise may hold anything, so it may.
+/// Whether word `t` and one or two neighbours may be the pieces of a mark
+/// split in two or three, which the matcher's split pass reads: `splits`
+/// accepts their skeletons run together (each written as folding writes
+/// it, then joined, as the split pass joins them). A neighbour the byte
+/// pass does not tokenise may hold anything, so it may. Each piece spells
+/// part of the mark, so a neighbour that `piece` turns down (most words
+/// next to a glued or misspelt mark) ends the runs to look at.
 fn splits_with_neighbour(
     bytes: &[u8],
     toks: &[Tok],
     t: usize,
     skel: &mut Vec<u8>,
     splits: impl Fn(&[u8]) -> bool,
+    piece: impl Fn(u64) -> bool,
 ) -> bool {
-    let word = |tok: &Tok| &bytes[tok.start as usize..tok.end as usize];
-    let before = t.checked_sub(1).and_then(|n| toks.get(n));
-    let after = toks.get(t + 1);
-    if [before, after]
-        .iter()
-        .any(|tok| tok.is_some_and(|o| matches!(o.kind, Kind::Opaque)))
-    {
+    // Up to two tokens either side of the word, as far as each may be a
+    // piece (a letter alone may).
+    let may = |tok: &Tok| match tok.kind {
+        Kind::Word(key) => piece(key),
+        Kind::Single | Kind::Opaque => true,
+    };
+    let first = (t.saturating_sub(2)..t)
+        .rev()
+        .take_while(|&n| may(&toks[n]))
+        .last()
+        .unwrap_or(t);
+    let end = (t + 1..toks.len().min(t + 3))
+        .take_while(|&n| may(&toks[n]))
+        .last()
+        .unwrap_or(t)
+        + 1;
+    let around = &toks[first..end];
+    if around.len() == 1 {
+        return false;
+    }
+    if around.iter().any(|o| matches!(o.kind, Kind::Opaque)) {
         return true;
     }
-    // The neighbour before, the word and the one after, written once.
+    // Those tokens written once; `ends[k]` is where token `first + k`'s
+    // skeleton ends.
     skel.clear();
-    before.inspect(|b| push_skeleton(word(b), skel));
-    let from = skel.len();
-    push_skeleton(word(&toks[t]), skel);
-    let to = skel.len();
-    after.inspect(|a| push_skeleton(word(a), skel));
-    (before.is_some() && splits(&skel[..to])) || (after.is_some() && splits(&skel[from..]))
+    let mut ends = [0usize; 5];
+    for (k, tok) in around.iter().enumerate() {
+        push_skeleton(&bytes[tok.start as usize..tok.end as usize], skel);
+        ends[k] = skel.len();
+    }
+    let start = |k: usize| if k == 0 { 0 } else { ends[k - 1] };
+    let at = t - first;
+    // Every run of two or three tokens that holds the word.
+    (at.saturating_sub(2)..=at)
+        .any(|lo| (lo + 1..(lo + 3).min(around.len())).any(|hi| hi >= at && splits(&skel[start(lo)..ends[hi]])))
 }
 
 /// The token `n` counted tokens from `t` (backwards or forwards), or the
@@ -607,7 +672,7 @@ mod tests {
     fn regions<'t>(text: &'t str, quiet: &[&str], reach: usize, context: usize) -> Vec<&'t str> {
         let quiet: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
         let mut scan = Scan::default();
-        scan.scan(text, part(&quiet), |_| false, |_| (), reach, context);
+        scan.scan(text, part(&quiet), (|_| false, |_| true), |_| (), reach, context);
         scan.regions.iter().map(|r| &text[r.start..r.end]).collect()
     }
 
@@ -633,7 +698,7 @@ mod tests {
         scan.scan(
             text,
             |k, word| if k == alone { Part::Alone } else { part(&keys)(k, word) },
-            |_| false,
+            (|_| false, |_| true),
             |_| (),
             1,
             5,
@@ -658,18 +723,45 @@ mod tests {
                     Part::Itself
                 }
             };
-            scan.scan(text, part, |joined| marks.contains(&word_key(joined)), |_| (), 1, 5);
+            scan.scan(
+                text,
+                part,
+                (|joined| marks.contains(&word_key(joined)), |_| true),
+                |_| (),
+                1,
+                5,
+            );
             scan.regions.iter().map(|r| &text[r.start..r.end]).collect()
         };
         assert_eq!(regions("new velorashoes hoodie"), ["velorashoes"]);
         assert_eq!(regions("new Velora-shoes hoodie"), ["Velora-shoes"]);
-        // "Arc turo" may be "Arcturo" split in two: the region reaches.
-        assert_eq!(regions("new Arc turo hoodie"), ["Arc turo hoodie"]);
-        assert_eq!(regions("new ARC TURO hoodie"), ["ARC TURO hoodie"]);
+        // "Arc turo" may be "Arcturo" split in two (or three, with a word
+        // either side): the region reaches two words.
+        assert_eq!(regions("new Arc turo hoodie"), ["new Arc turo hoodie"]);
+        assert_eq!(
+            regions("new hoodie ARC TURO hoodie new"),
+            ["hoodie ARC TURO hoodie new"]
+        );
         // Both halves unknown: each reaches.
         assert_eq!(regions("new Arct uro hoodie"), ["new Arct uro hoodie"]);
         // A neighbour the byte pass does not read may be anything.
         assert_eq!(regions("new velora 2024 hoodie"), ["new velora 2024 hoodie"]);
+        // A neighbour that spells no part of a mark is no piece of one:
+        // the runs through it are not joined.
+        let arc = str_key("arc");
+        let part = |k: u64, _: &[u8]| {
+            if quiet.contains(&k) {
+                Part::Nothing
+            } else {
+                Part::Itself
+            }
+        };
+        let joins = |joined: &[u8]| marks.contains(&word_key(joined));
+        scan.scan("new Arc turo hoodie", part, (joins, |k| k != arc), |_| (), 1, 5);
+        assert_eq!(
+            (scan.regions.len(), scan.regions[0].start, scan.regions[0].end),
+            (1, 8, 12)
+        );
     }
 
     #[test]
@@ -678,10 +770,10 @@ mod tests {
         let text = "new cotton case for Velora";
         let mut scan = Scan::default();
         let keys: KeySet = quiet.iter().map(|w| str_key(&Doc::new(w).skel)).collect();
-        scan.scan(text, part(&keys), |_| false, |_| (), 0, 2);
+        scan.scan(text, part(&keys), (|_| false, |_| true), |_| (), 0, 2);
         assert_eq!(scan.regions.len(), 1);
         assert_eq!(&text[scan.regions[0].context..], "case for Velora");
-        scan.scan(text, part(&keys), |_| false, |_| (), 0, 9);
+        scan.scan(text, part(&keys), (|_| false, |_| true), |_| (), 0, 9);
         assert_eq!(scan.regions[0].context, 0);
     }
 
