@@ -739,9 +739,13 @@ impl TextMatcher {
                 // run of words could reach past it, and such a run holds a
                 // word of its mark, which reaches back.
                 Some(k) if !k.holds() => scan::Part::Alone,
-                None if self.part_words.contains(&key) => scan::Part::Around,
-                None if self.split_pieces.may_contain(key) => scan::Part::Itself,
-                None => scan::Part::Within,
+                None if !self.part_words.contains(&key) => {
+                    if self.split_pieces.may_contain(key) {
+                        scan::Part::Itself
+                    } else {
+                        scan::Part::Within
+                    }
+                }
                 _ => scan::Part::Around,
             };
             // As the split pass would judge the two words.
@@ -1179,17 +1183,18 @@ impl TextMatcher {
                 return Piece::No;
             }
             let key = scan::word_key(doc.skel_of(tok).as_bytes());
+            if !self.split_pieces.may_contain(key) {
+                return Piece::No;
+            }
             let span = |u: u32| doc.units.get(u as usize).map(|u| (u.start as usize, u.end as usize));
             let read = match (span(tok.start), span(tok.end.wrapping_sub(1))) {
                 (Some((from, _)), Some((_, to))) => scan::read_as_words(text, from, to),
                 _ => false,
             };
-            if !self.split_pieces.may_contain(key) {
-                Piece::No
-            } else if self.part_words.contains(&key) || !read {
-                Piece::OfTwo
-            } else {
+            if read && !self.part_words.contains(&key) {
                 Piece::OfThree
+            } else {
+                Piece::OfTwo
             }
         }));
         for first in 0..doc.tokens.len() {
