@@ -14,6 +14,16 @@ const MIN_RECALL: f64 = 0.97;
 const MAX_CLEAN_FLAGGED: f64 = 0.005;
 const MAX_NEAR_MISS_FLAGGED: f64 = 0.03;
 
+/// The day the labelled marks' validity is judged on.
+fn today() -> jiff::civil::Date {
+    Clock::Fixed("2026-11-23T00:00:00Z".parse().unwrap()).today()
+}
+
+/// The hold-out set's titles and registry.
+fn holdout_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/text")
+}
+
 #[test]
 fn labelled_titles_reproduce_and_hold_the_floors() {
     let dir = fixture::default_dir();
@@ -30,7 +40,7 @@ fn labelled_titles_reproduce_and_hold_the_floors() {
     let lines: Vec<LabelledText> = committed.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let registry = Registry::load(&default_config_dir().join("registry.toml")).unwrap();
     let matcher = TextMatcher::new(&registry.marks);
-    let today = Clock::Fixed("2026-11-23T00:00:00Z".parse().unwrap()).today();
+    let today = today();
     let e = evaluate_text(&lines, &registry, &SiteProfile::fixture(), &matcher, today);
     eprintln!("{}", e.render());
     for kind in [
@@ -69,15 +79,14 @@ fn labelled_titles_reproduce_and_hold_the_floors() {
 /// matcher was developed against.
 #[test]
 fn holdout_marks_hold_the_floors() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/text");
-    let registry = Registry::load(&dir.join("holdout-registry.toml")).unwrap();
-    let lines: Vec<LabelledText> = std::fs::read_to_string(dir.join("holdout.jsonl"))
+    let registry = Registry::load(&holdout_dir().join("holdout-registry.toml")).unwrap();
+    let lines: Vec<LabelledText> = std::fs::read_to_string(holdout_dir().join("holdout.jsonl"))
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let matcher = TextMatcher::new(&registry.marks);
-    let today = Clock::Fixed("2026-11-23T00:00:00Z".parse().unwrap()).today();
+    let today = today();
     let e = evaluate_text(&lines, &registry, &SiteProfile::fixture(), &matcher, today);
     eprintln!("{}", e.render());
     assert!(e.overall_recall() >= MIN_RECALL, "recall {:.3}", e.overall_recall());
@@ -99,8 +108,7 @@ fn holdout_marks_hold_the_floors() {
 /// user scoring their own titles can read each miss.
 #[test]
 fn missed_titles_say_what_became_of_them() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/text");
-    let registry = Registry::load(&dir.join("holdout-registry.toml")).unwrap();
+    let registry = Registry::load(&holdout_dir().join("holdout-registry.toml")).unwrap();
     let line = |text: &str, mark: &str, category: &str| LabelledText {
         text: text.into(),
         mark: Some(mark.into()),
@@ -114,7 +122,7 @@ fn missed_titles_say_what_became_of_them() {
         line("Plain cotton crew socks", "tm-nike", "Clothing"),
     ];
     let matcher = TextMatcher::new(&registry.marks);
-    let today = Clock::Fixed("2026-11-23T00:00:00Z".parse().unwrap()).today();
+    let today = today();
     let e = evaluate_text(&lines, &registry, &SiteProfile::fixture(), &matcher, today);
     assert_eq!(e.recall.get("exact"), Some(&(1, 3)));
     let outcome = |title: &str| {

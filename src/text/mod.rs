@@ -733,6 +733,7 @@ impl TextMatcher {
                 alone: None,
             });
         } else {
+            let piece = |key| self.split_pieces.may_contain(key);
             let part = |key: u64, word: &[u8]| match self.dictionary_entry(key) {
                 Some(k) if k.quiet() || (k.holds == Holds::Refused && !scan::changes_case(word)) => scan::Part::Nothing,
                 // A near miss that holds no mark nor word of one: only a
@@ -740,7 +741,7 @@ impl TextMatcher {
                 // word of its mark, which reaches back.
                 Some(k) if !k.holds() => scan::Part::Alone,
                 None if !self.part_words.contains(&key) => {
-                    if self.split_pieces.may_contain(key) {
+                    if piece(key) {
                         scan::Part::Itself
                     } else {
                         scan::Part::Within
@@ -748,12 +749,8 @@ impl TextMatcher {
                 }
                 _ => scan::Part::Around,
             };
-            // As the split pass would judge the two words.
-            let splits = |joined: &[u8]| {
-                (SHORT..=self.longest_skel).contains(&joined.len()) && self.split_keys.contains(&scan::word_key(joined))
-            };
+            let splits = |joined: &[u8]| self.joins_to_mark(joined);
             let prefetch = |key| self.prefetch_entry(key);
-            let piece = |key| self.split_pieces.may_contain(key);
             scan.scan(text, part, (splits, piece), prefetch, self.reach, NOMINATIVE_CONTEXT);
         }
         let mut out = std::mem::take(&mut scratch.found);
@@ -1219,7 +1216,7 @@ impl TextMatcher {
                 }
                 joined.clear();
                 pieces.iter().for_each(|t| joined.push_str(doc.skel_of(t)));
-                if !self.split_keys.contains(&scan::word_key(joined.as_bytes())) {
+                if !self.joins_to_mark(joined.as_bytes()) {
                     continue;
                 }
                 units.clear();
@@ -1236,6 +1233,13 @@ impl TextMatcher {
                 self.spaced_hits(doc, (skel, map), (m.pattern().as_usize(), 0, skel.len()), true, hits);
             }
         }
+    }
+
+    /// Whether `joined`, the skeletons of two or three words run together,
+    /// is the skeleton of a mark of one word: the split pass's test, which
+    /// the byte pass asks too.
+    fn joins_to_mark(&self, joined: &[u8]) -> bool {
+        (SHORT..=self.longest_skel).contains(&joined.len()) && self.split_keys.contains(&scan::word_key(joined))
     }
 
     /// Pass 3: misspellings, through the deletion index.

@@ -714,23 +714,17 @@ mod tests {
     fn a_word_that_matches_inside_itself_reaches_only_a_split_partner() {
         let quiet: KeySet = ["new", "hoodie", "arc"].iter().map(|w| str_key(w)).collect();
         let marks: KeySet = ["arcturo"].iter().map(|w| str_key(w)).collect();
+        let part = |k: u64, _: &[u8]| {
+            if quiet.contains(&k) {
+                Part::Nothing
+            } else {
+                Part::Itself
+            }
+        };
+        let joins = |joined: &[u8]| marks.contains(&word_key(joined));
         let mut scan = Scan::default();
         let mut regions = |text: &'static str| -> Vec<&'static str> {
-            let part = |k: u64, _: &[u8]| {
-                if quiet.contains(&k) {
-                    Part::Nothing
-                } else {
-                    Part::Itself
-                }
-            };
-            scan.scan(
-                text,
-                part,
-                (|joined| marks.contains(&word_key(joined)), |_| true),
-                |_| (),
-                1,
-                5,
-            );
+            scan.scan(text, part, (joins, |_| true), |_| (), 1, 5);
             scan.regions.iter().map(|r| &text[r.start..r.end]).collect()
         };
         assert_eq!(regions("new velorashoes hoodie"), ["velorashoes"]);
@@ -749,14 +743,6 @@ mod tests {
         // A neighbour that spells no part of a mark is no piece of one:
         // the runs through it are not joined.
         let arc = str_key("arc");
-        let part = |k: u64, _: &[u8]| {
-            if quiet.contains(&k) {
-                Part::Nothing
-            } else {
-                Part::Itself
-            }
-        };
-        let joins = |joined: &[u8]| marks.contains(&word_key(joined));
         scan.scan("new Arc turo hoodie", part, (joins, |k| k != arc), |_| (), 1, 5);
         assert_eq!(
             (scan.regions.len(), scan.regions[0].start, scan.regions[0].end),

@@ -145,8 +145,8 @@ impl DeletionIndex {
     #[inline]
     fn filter_word(&self, hash: u64, group: u16) -> (usize, u64) {
         let (first, words) = self.runs[usize::from(group)];
-        let word = first as usize + (((hash >> 32) * u64::from(words)) >> 32) as usize;
-        (word, (1 << ((hash >> 20) & 63)) | (1 << ((hash >> 26) & 63)))
+        let (word, bits) = filter_bits(hash, words as usize);
+        (first as usize + word, bits)
     }
 
     /// Whether a word of `len` characters could be within reach of a mark.
@@ -612,13 +612,22 @@ impl FingerprintSet {
     }
 }
 
-/// A Bloom filter of word keys, two bits a key within one 64-bit word:
-/// "no" is certain, "yes" wrong for a stranger some one time in ten at
-/// [`FILTER_BITS`] bits a key, and the look-up reads one word of a table
-/// small enough to stay in the cache (a quarter of a MiB for 10,000 marks'
-/// split pieces, where a set of their fingerprints took 2 MiB and a cache
-/// miss a look-up). For questions where a wrong "yes" only costs the
-/// work that answers them exactly.
+/// Where `hash` lies in a Bloom filter of `words` 64-bit words, two bits a
+/// key within one word: the word, and its two bits there. Taken from the
+/// high bits: a table's slot is the low ones.
+#[inline]
+fn filter_bits(hash: u64, words: usize) -> (usize, u64) {
+    let word = (((hash >> 32) * words as u64) >> 32) as usize;
+    (word, (1 << ((hash >> 20) & 63)) | (1 << ((hash >> 26) & 63)))
+}
+
+/// A Bloom filter of word keys, laid out as the deletion index's
+/// ([`filter_bits`]): "no" is certain, "yes" wrong for a stranger a few
+/// times in a hundred at [`FILTER_BITS`] bits a key, and the look-up reads
+/// one word of a table small enough to stay in the cache (a third of a MiB
+/// for 10,000 marks' split pieces, where a set of their fingerprints took
+/// 2 MiB and a cache miss a look-up). For questions where a wrong "yes"
+/// only costs the work that answers them exactly.
 #[derive(Debug, Default)]
 pub(crate) struct KeyFilter {
     words: Vec<u64>,
@@ -630,24 +639,16 @@ impl KeyFilter {
             words: vec![0; (keys.len() * FILTER_BITS).div_ceil(64).max(1)],
         };
         for &key in keys {
-            let (word, bits) = filter.word(key);
+            let (word, bits) = filter_bits(key, filter.words.len());
             filter.words[word] |= bits;
         }
         filter
     }
 
-    /// The word of `key` and its two bits there: from the high bits (the
-    /// tables' slots take the low ones).
-    #[inline]
-    fn word(&self, key: u64) -> (usize, u64) {
-        let word = (((key >> 32) * self.words.len() as u64) >> 32) as usize;
-        (word, (1 << ((key >> 20) & 63)) | (1 << ((key >> 26) & 63)))
-    }
-
     /// Whether `key` may be one of the keys; `false` is certain.
     #[inline]
     pub(crate) fn may_contain(&self, key: u64) -> bool {
-        let (word, bits) = self.word(key);
+        let (word, bits) = filter_bits(key, self.words.len());
         self.words[word] & bits == bits
     }
 
