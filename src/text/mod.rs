@@ -1203,15 +1203,23 @@ impl TextMatcher {
                 if letters > self.longest_skel {
                     break;
                 }
-                let needs = if n == 2 { Piece::OfTwo } else { Piece::OfThree };
-                if letters < SHORT || !telling[first..first + n].iter().any(|&p| p >= needs) {
+                if letters < SHORT {
                     continue;
                 }
-                let apart = |(a, b): (&normalize::Token, &normalize::Token)| {
-                    let gap = doc.units.get(a.end as usize..b.start as usize).unwrap_or(&[]);
-                    gap.len() > SPACED_MAX_GAP || gap.iter().any(|u| u.ch == '\n')
+                let gap = |(a, b): (&normalize::Token, &normalize::Token)| {
+                    doc.units.get(a.end as usize..b.start as usize).unwrap_or(&[])
                 };
-                if pieces.iter().zip(&pieces[1..]).any(apart) {
+                // Or punctuation and no space between every two pieces
+                // ("Hub-lot"): a word written apart, whatever its pieces.
+                let within = |gap: &[normalize::Unit]| scan::parts_words(gap.iter().map(|u| u.ch));
+                let needs = if n == 2 { Piece::OfTwo } else { Piece::OfThree };
+                if !telling[first..first + n].iter().any(|&p| p >= needs)
+                    && !pieces.iter().zip(&pieces[1..]).map(gap).all(within)
+                {
+                    continue;
+                }
+                let apart = |gap: &[normalize::Unit]| gap.len() > SPACED_MAX_GAP || gap.iter().any(|u| u.ch == '\n');
+                if pieces.iter().zip(&pieces[1..]).map(gap).any(apart) {
                     break;
                 }
                 joined.clear();
@@ -1264,7 +1272,22 @@ impl TextMatcher {
                             misses.clear();
                             misses.extend(self.near_misses_of(k));
                         }
-                        None => self.near_misses(skel_of(first), 1, scratch, &mut misses),
+                        None => {
+                            self.near_misses(skel_of(first), (1, 2), scratch, &mut misses);
+                            // The "rn" or "vv" the skeleton reads as one
+                            // letter may be the typo itself, one edit as
+                            // spelt: looked up for that one.
+                            if doc.unmerged_skel_of(first, &mut window) {
+                                let mut more = Vec::new();
+                                self.near_misses(&window, (1, 1), scratch, &mut more);
+                                for (mark, d) in more {
+                                    match misses.iter_mut().find(|(m, _)| *m == mark) {
+                                        Some((_, had)) => *had = (*had).min(d),
+                                        None => misses.push((mark, d)),
+                                    }
+                                }
+                            }
+                        }
                     }
                 } else {
                     // A run of words allows one edit, so all its words but
@@ -1277,7 +1300,10 @@ impl TextMatcher {
                     for tok in &doc.tokens[t..t + k] {
                         window.push_str(skel_of(tok));
                     }
-                    self.near_misses(&window, k, scratch, &mut misses);
+                    // A run of words is looked up for one edit only: a
+                    // mark of several words misspelt twice is rare, and the
+                    // two-edit lookup of a long run costs a hundred probes.
+                    self.near_misses(&window, (k, 1), scratch, &mut misses);
                 }
                 if misses.is_empty() {
                     continue;
@@ -1310,8 +1336,9 @@ impl TextMatcher {
     }
 
     /// The marks `window` (the skeleton of `k` words run together) is a
-    /// misspelling of, with the edit distance, into `out`.
-    fn near_misses(&self, window: &str, k: usize, scratch: &mut Scratch, out: &mut Vec<(u32, usize)>) {
+    /// misspelling of, with the edit distance, into `out`: at most the
+    /// mark's [`CompiledMark::edits`], and at most `most`.
+    fn near_misses(&self, window: &str, (k, most): (usize, usize), scratch: &mut Scratch, out: &mut Vec<(u32, usize)>) {
         out.clear();
         let Scratch {
             chars,
@@ -1325,11 +1352,7 @@ impl TextMatcher {
         if !self.typos.may_match(chars.len()) {
             return;
         }
-        // A run of words is looked up for one edit only: a mark of several
-        // words misspelt twice is rare, and the two-edit lookup of a long
-        // run costs a hundred probes.
-        self.typos
-            .candidates(chars, if k == 1 { 2 } else { 1 }, probes, candidates);
+        self.typos.candidates(chars, most, probes, candidates);
         for &mark in candidates.iter() {
             let Some(cm) = self.marks.get(mark as usize) else {
                 continue;
@@ -1343,7 +1366,7 @@ impl TextMatcher {
             if cm.len <= SHORT && chars.first() != cm.skel.chars().next().as_ref() {
                 continue;
             }
-            let edits = if k == 1 { cm.edits() } else { cm.edits().min(1) };
+            let edits = cm.edits().min(most);
             if chars.len().abs_diff(cm.len) > edits {
                 continue;
             }
@@ -1441,7 +1464,7 @@ impl TextMatcher {
     /// or it is `in_part` (holds a word of a mark of several words).
     fn learn(&self, skel: &str, in_part: bool, scratch: &mut Scratch, known_misses: &mut Vec<(u32, u32)>) -> Known {
         let mut misses = std::mem::take(&mut scratch.misses);
-        self.near_misses(skel, 1, scratch, &mut misses);
+        self.near_misses(skel, (1, 2), scratch, &mut misses);
         // No word is within reach of that many marks; should one be, the
         // rest of its near misses are not worth a word.
         misses.truncate(usize::from(!ORDINARY));

@@ -206,6 +206,33 @@ impl Doc {
             .unwrap_or("")
     }
 
+    /// The skeleton of a token with `rn` and `vv` kept as two letters, into
+    /// `out`; `false`, writing nothing, where the token has neither. The
+    /// skeleton reads each as one letter, the letter it looks like; but a
+    /// seller's typo can make one ("Givrnchy"), and it is then two edits
+    /// from the mark, not one.
+    pub(crate) fn unmerged_skel_of(&self, tok: &Token, out: &mut String) -> bool {
+        out.clear();
+        let (s, e) = (tok.skel_start as usize, tok.skel_end as usize);
+        let (Some(skel), Some(map)) = (self.skel.get(s..e), self.map.get(s..e)) else {
+            return false;
+        };
+        // Most words have neither letter, and are answered by this alone.
+        let two = |k: usize| map[k].1 - map[k].0 == 2;
+        let merged = |(k, b): (usize, &u8)| matches!(b, b'm' | b'w') && two(k);
+        if !skel.as_bytes().iter().enumerate().any(merged) {
+            return false;
+        }
+        for (k, c) in skel.char_indices() {
+            match c {
+                'm' if two(k) => out.push_str("rn"),
+                'w' if two(k) => out.push_str("vv"),
+                _ => out.push(c),
+            }
+        }
+        true
+    }
+
     /// The unit range behind skeleton bytes `s..e`.
     pub(crate) fn unit_range(&self, s: usize, e: usize) -> (u32, u32) {
         match (self.map.get(s), e.checked_sub(1).and_then(|l| self.map.get(l))) {

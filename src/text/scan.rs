@@ -136,6 +136,9 @@ pub(crate) struct Scan {
     /// Per loud token: its first and last token within reach, the token,
     /// and whether it matches alone.
     spans: Vec<(usize, usize, usize, bool)>,
+    /// Runs of words, first and last, that only punctuation parts and that
+    /// spell a mark of one word ("Hub-lot").
+    joined: Vec<(usize, usize)>,
     pub regions: Vec<Region>,
 }
 
@@ -188,6 +191,7 @@ impl Scan {
     ) {
         self.chunks.clear();
         self.toks.clear();
+        self.joined.clear();
         self.regions.clear();
         let bytes = text.as_bytes();
         let mut i = 0;
@@ -202,6 +206,8 @@ impl Scan {
             let chunk = self.chunks.len() as u32;
             let first = self.toks.len();
             let mut opaque = false;
+            // Punctuation in the piece: only then may it part words.
+            let mut punctuated = false;
             while i < bytes.len() && !is_space(bytes[i]) {
                 if bytes[i].is_ascii_alphabetic() {
                     let (end, key) = word_at(bytes, i, &mut self.skel);
@@ -215,6 +221,7 @@ impl Scan {
                     i = end;
                 } else {
                     opaque |= is_opaque(bytes[i]);
+                    punctuated = true;
                     i += 1;
                 }
             }
@@ -227,6 +234,9 @@ impl Scan {
                     end: i as u32,
                     kind: Kind::Opaque,
                 });
+            } else if punctuated && self.toks.len() - first > 1 {
+                let piece = (&self.toks[first..], first);
+                join_within_piece(bytes, piece, &mut self.skel, &splits, &mut self.joined);
             }
         }
         // Looked up in a loop of their own, once every word's key has been
@@ -257,6 +267,13 @@ impl Scan {
                     .then_some((reach, false)),
             }
         }));
+        // A split mark's region is its piece, which holds all its pieces;
+        // none of them matches alone.
+        for &(lo, hi) in &self.joined {
+            for t in lo..=hi {
+                self.reach[t] = Some((self.reach[t].map_or(0, |(reach, _)| reach), false));
+            }
+        }
         // Each loud token's reach, as its first and last token. Words reach
         // different distances (a mark split in three reaches two words,
         // most loud words one), so a later word may reach back past an
@@ -397,6 +414,60 @@ fn splits_with_neighbour(
     // Every run of two or three tokens that holds the word.
     (at.saturating_sub(2)..=at)
         .any(|lo| (lo + 1..(lo + 3).min(around.len())).any(|hi| hi >= at && splits(&skel[start(lo)..ends[hi]])))
+}
+
+/// The runs of two or three words of one piece of text (`toks`, two or
+/// more, none opaque), first and last, that run together spell a mark of
+/// one word (`splits`) where only punctuation parts them ("Hub-lot",
+/// "Gar.min"): the matcher's split pass joins such a run whatever its
+/// words are, as nobody writes a phrase that way. An apostrophe does not
+/// part words ("Levi's" is a possessive, or the mark as registered).
+#[cold]
+#[inline(never)]
+fn join_within_piece(
+    bytes: &[u8],
+    (toks, first): (&[Tok], usize),
+    skel: &mut Vec<u8>,
+    splits: impl Fn(&[u8]) -> bool,
+    out: &mut Vec<(usize, usize)>,
+) {
+    // Letters alone ("N-I-K-E") are the spaced pass's, not a split's: a
+    // run is looked at only with a word in it.
+    let word = |tok: &Tok| matches!(tok.kind, Kind::Word(_));
+    if !toks.iter().any(word) {
+        return;
+    }
+    for lo in 0..toks.len() - 1 {
+        if !toks[lo..toks.len().min(lo + 3)].iter().any(word) {
+            continue;
+        }
+        skel.clear();
+        push_skeleton(&bytes[toks[lo].start as usize..toks[lo].end as usize], skel);
+        for hi in lo + 1..toks.len().min(lo + 3) {
+            let gap = &bytes[toks[hi - 1].end as usize..toks[hi].start as usize];
+            if !parts_words(gap.iter().map(|&b| char::from(b))) {
+                break;
+            }
+            push_skeleton(&bytes[toks[hi].start as usize..toks[hi].end as usize], skel);
+            if splits(skel) {
+                out.push((first + lo, first + hi));
+            }
+        }
+    }
+}
+
+/// Whether the characters between two words part them within one piece
+/// of text, as a space would for a split mark: some, and neither
+/// whitespace nor an apostrophe.
+pub(crate) fn parts_words(gap: impl IntoIterator<Item = char>) -> bool {
+    let mut any = false;
+    for c in gap {
+        if c.is_whitespace() || matches!(c, '\'' | '\u{2019}') {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 /// The token `n` counted tokens from `t` (backwards or forwards), or the

@@ -238,6 +238,25 @@ fn split_marks() {
     none(m, "tm-brightwell", "a bright well lit room");
     none(m, "tm-velora", "vel ora");
     none(m, "tm-brightwell", "a bright w ell");
+    // Parted by punctuation and no space, dictionary words or not: no
+    // phrase is written that way. An apostrophe is no such parting.
+    check(
+        m,
+        "tm-brightwell",
+        "Bright-well torch",
+        "Bright-well",
+        VariantKind::Spaced,
+    );
+    check(
+        m,
+        "tm-brightwell",
+        "new BRIGHT.WELL torch",
+        "BRIGHT.WELL",
+        VariantKind::Spaced,
+    );
+    check(m, "tm-brightwell", "Bri-ght_well", "Bri-ght_well", VariantKind::Spaced);
+    none(m, "tm-brightwell", "Bright'well torch");
+    none(m, "tm-brightwell", "bright-wells-ide");
     // Three pieces too far apart.
     none(m, "tm-arcturo", "Arc tu    ro");
     // The piece that tells a split in three must be read by the byte pass
@@ -318,6 +337,19 @@ fn typos() {
     // Leet in a misspelling is reported as leet, with the lower similarity.
     let t = check(m, "tm-velora", "Ve1lora", "Ve1lora", VariantKind::Leet);
     assert!(t.similarity < 1.0);
+    // A typo that makes "rn" or "vv", which the skeleton reads as "m" and
+    // "w" (a second edit), is one edit as spelt.
+    let m2 = TextMatcher::with_words(&[mark("tm-givenchy", "Givenchy")], ["logo", "hoodie"]);
+    let t = check(
+        &m2,
+        "tm-givenchy",
+        "Givrnchy logo hoodie",
+        "Givrnchy",
+        VariantKind::Typo,
+    );
+    assert!((t.similarity - (1.0 - 1.0 / 8.0)).abs() < 1e-6, "{t:?}");
+    check(&m2, "tm-givenchy", "Gvvenchy hoodie", "Gvvenchy", VariantKind::Typo);
+    none(&m2, "tm-givenchy", "Givrnchx hoodie");
 }
 
 #[test]
@@ -643,6 +675,9 @@ const LISTING_PIECES: &[&str] = &[
     "trel",
     "Brightwell",
     "Brihgtwell",
+    "bright",
+    "well",
+    "Givrnchy",
     "Zorvane",
     "Table",
     "cable",
@@ -696,7 +731,9 @@ const LISTING_PIECES: &[&str] = &[
     "blue harbour company",
     "BlueHarbor",
 ];
-const SEPARATORS: &[&str] = &[" ", " ", " ", "  ", ", ", "-", ".", "\n", "\t", "/", "", ". ", " | "];
+const SEPARATORS: &[&str] = &[
+    " ", " ", " ", "  ", ", ", "-", ".", "\n", "\t", "/", "", ". ", " | ", "'", "_",
+];
 
 proptest! {
     #[test]
@@ -785,7 +822,7 @@ fn dictionary_words_answer_as_looked_up() {
         "onyx", "mike", "glory", "velour", "brightly", "kestrel", "shoes", "bike", "zany",
     ] {
         let doc = normalize::Doc::new(word);
-        m.near_misses(&doc.skel, 1, &mut scratch, &mut misses);
+        m.near_misses(&doc.skel, (1, 2), &mut scratch, &mut misses);
         let known = m
             .dictionary_entry(scan::word_key(doc.skel.as_bytes()))
             .expect("a dictionary word");
@@ -830,7 +867,7 @@ fn mark_words_answer_as_looked_up() {
                 known.holds() && m.dictionary_entry(scan::word_key(skel.as_bytes())).is_none(),
                 "{word}"
             );
-            m.near_misses(skel, 1, &mut scratch, &mut misses);
+            m.near_misses(skel, (1, 2), &mut scratch, &mut misses);
             let table: Vec<(u32, usize)> = m.near_misses_of(*known).collect();
             assert_eq!(table, misses, "{word}");
             // As a listing would write it, the whole pass finds the same
