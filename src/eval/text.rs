@@ -63,17 +63,25 @@ impl TextEval {
     }
 
     pub fn render(&self) -> String {
-        let mut s = String::from("disguise         recall (found/of)\n");
+        // A user's file may name its kinds at any length ("typo:transposition").
+        let w = self
+            .recall
+            .keys()
+            .chain(self.flagged.keys())
+            .map(|k| k.chars().count())
+            .fold(16, usize::max);
+        let mut s = format!("{:<w$} recall (found/of)\n", "disguise");
         for (k, (n, of)) in &self.recall {
-            s += &format!("{k:<16} {:>6.3} ({n}/{of})\n", ratio(*n, *of));
+            s += &format!("{k:<w$} {:>6.3} ({n}/{of})\n", ratio(*n, *of));
         }
         s += &format!(
-            "{:<16} {:>6.3}\n\nmust not flag    flagged (n/of)\n",
+            "{:<w$} {:>6.3}\n\n{:<w$} flagged (n/of)\n",
             "all",
-            self.overall_recall()
+            self.overall_recall(),
+            "must not flag"
         );
         for (k, (n, of)) in &self.flagged {
-            s += &format!("{k:<16} {:>6.3} ({n}/{of})\n", self.flagged_rate(k));
+            s += &format!("{k:<w$} {:>6.3} ({n}/{of})\n", self.flagged_rate(k));
         }
         if !self.missed.is_empty() {
             s += "\nmissed (kind: title: what happened):\n";
