@@ -1154,7 +1154,8 @@ impl TextMatcher {
     /// neighbouring words is joined and matched whole. Only where one piece
     /// is a word of two letters or more that no dictionary holds: "bright
     /// well" is a phrase, not the mark Brightwell written apart, and "bike
-    /// I" is no "Bikel". In three pieces, that word must be one the byte
+    /// I" is no "Bikel"; or where only punctuation parts the pieces, which
+    /// no phrase does ("Bright-well", [`scan::parts_words`]). In three pieces, that word must be one the byte
     /// pass reads ([`scan::read_as_words`]) and no word of a mark of
     /// several words: the byte pass lets only such words
     /// ([`scan::Part::Itself`]) reach two words away, not every loud word.

@@ -27,8 +27,9 @@
 //! run of words holds a word of its mark intact; a spaced-out mark is a run
 //! of single letters; a mark split in two has a half that is no dictionary
 //! word, and reaches one word; a mark split in three has such a piece that
-//! the byte pass reads as a word, and reaches two (the matcher reads no
-//! other split). Each of those words is loud, and a region reaches as many
+//! the byte pass reads as a word, and reaches two; a mark parted by
+//! punctuation alone ("Bright-well") lies in one piece of text, whose words
+//! the pass joins to find it (the matcher reads no other split). Each of those words is loud, and a region reaches as many
 //! words either side as the longest mark has; but a word in no dictionary
 //! that is no word of a mark of several words (a glued or misspelt mark,
 //! most loud words of a listing) can only begin a match that spans words as
