@@ -177,9 +177,10 @@ pub(crate) fn is_invisible(c: char) -> bool {
 }
 
 /// Symbols that stand for letters when written inside a word ("Ch@nel",
-/// "N!ke", "Ve|ora"). At the edge of a word they are punctuation.
+/// "N!ke", "Ve|ora", "V€rsace"). At the edge of a word they are
+/// punctuation.
 pub(crate) const fn is_leet_symbol(c: char) -> bool {
-    matches!(c, '@' | '$' | '!' | '|')
+    matches!(c, '@' | '$' | '!' | '|' | '€' | '¢')
 }
 
 /// The letter a digit or symbol stands for inside a word.
@@ -190,7 +191,8 @@ pub(crate) fn leet(c: char) -> Option<char> {
     Some(match c {
         '0' => 'o',
         '1' | '!' | '|' => 'i',
-        '3' => 'e',
+        '3' | '€' => 'e',
+        '¢' => 'c',
         '4' | '@' => 'a',
         '5' | '$' => 's',
         '7' => 't',
@@ -233,8 +235,8 @@ mod tests {
 
     #[test]
     fn leet_covers_the_documented_set() {
-        let got: String = "013457 8@$!|".chars().filter_map(leet).collect();
-        assert_eq!(got, "oieastbasii");
+        let got: String = "013457 8@$!|€¢".chars().filter_map(leet).collect();
+        assert_eq!(got, "oieastbasiiec");
         assert_eq!(leet('2'), None);
     }
 }

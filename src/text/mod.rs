@@ -1274,14 +1274,22 @@ impl TextMatcher {
                             misses.extend(self.near_misses_of(k));
                         }
                         None => {
-                            self.near_misses(skel_of(first), (1, 2), scratch, &mut misses);
-                            // The "rn" or "vv" the skeleton reads as one
-                            // letter may be the typo itself, one edit as
-                            // spelt: looked up for that one.
-                            if doc.unmerged_skel_of(first, &mut window) {
-                                let mut more = Vec::new();
-                                self.near_misses(&window, (1, 1), scratch, &mut more);
-                                for (mark, d) in more {
+                            self.near_misses(skel_of(first), (1, 1..=2), scratch, &mut misses);
+                            // The word as spelt, so read: its "rn" or "vv"
+                            // may be the typo itself, one edit as spelt; or
+                            // a letter held down was the typo, and the mark
+                            // has that letter once or twice.
+                            let mut more = Vec::new();
+                            for held in [2, 1] {
+                                let edits = match doc.respelt_skel_of(first, held, &mut window) {
+                                    // No letter held down: one spelling.
+                                    normalize::Respelt::Unmerged if held == 2 => 1..=1,
+                                    normalize::Respelt::AsIs | normalize::Respelt::Unmerged => break,
+                                    normalize::Respelt::Held => 0..=0,
+                                };
+                                self.near_misses(&window, (1, edits), scratch, &mut more);
+                                for &(mark, d) in &more {
+                                    let d = d.max(1);
                                     match misses.iter_mut().find(|(m, _)| *m == mark) {
                                         Some((_, had)) => *had = (*had).min(d),
                                         None => misses.push((mark, d)),
@@ -1304,7 +1312,7 @@ impl TextMatcher {
                     // A run of words is looked up for one edit only: a
                     // mark of several words misspelt twice is rare, and the
                     // two-edit lookup of a long run costs a hundred probes.
-                    self.near_misses(&window, (k, 1), scratch, &mut misses);
+                    self.near_misses(&window, (k, 1..=1), scratch, &mut misses);
                 }
                 if misses.is_empty() {
                     continue;
@@ -1338,8 +1346,16 @@ impl TextMatcher {
 
     /// The marks `window` (the skeleton of `k` words run together) is a
     /// misspelling of, with the edit distance, into `out`: at most the
-    /// mark's [`CompiledMark::edits`], and at most `most`.
-    fn near_misses(&self, window: &str, (k, most): (usize, usize), scratch: &mut Scratch, out: &mut Vec<(u32, usize)>) {
+    /// mark's [`CompiledMark::edits`], and within `edits` (from 1: the
+    /// mark as written is the automaton's to find).
+    fn near_misses(
+        &self,
+        window: &str,
+        (k, edits): (usize, std::ops::RangeInclusive<usize>),
+        scratch: &mut Scratch,
+        out: &mut Vec<(u32, usize)>,
+    ) {
+        let (least, most) = edits.into_inner();
         out.clear();
         let Scratch {
             chars,
@@ -1373,7 +1389,7 @@ impl TextMatcher {
             }
             mark_chars.clear();
             mark_chars.extend(cm.skel.chars());
-            if let Some(d) = typo::osa_within(chars, mark_chars, edits).filter(|&d| d > 0) {
+            if let Some(d) = typo::osa_within(chars, mark_chars, edits).filter(|&d| d >= least) {
                 out.push((mark, d));
             }
         }
@@ -1465,7 +1481,7 @@ impl TextMatcher {
     /// or it is `in_part` (holds a word of a mark of several words).
     fn learn(&self, skel: &str, in_part: bool, scratch: &mut Scratch, known_misses: &mut Vec<(u32, u32)>) -> Known {
         let mut misses = std::mem::take(&mut scratch.misses);
-        self.near_misses(skel, (1, 2), scratch, &mut misses);
+        self.near_misses(skel, (1, 1..=2), scratch, &mut misses);
         // No word is within reach of that many marks; should one be, the
         // rest of its near misses are not worth a word.
         misses.truncate(usize::from(!ORDINARY));

@@ -75,6 +75,18 @@ pub(crate) struct Doc {
     pub map: Vec<(u32, u32)>,
 }
 
+/// How [`Doc::respelt_skel_of`] spelt a word otherwise than its skeleton.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Respelt {
+    /// It did not: the word has neither `rn`, `vv` nor a letter held down.
+    AsIs,
+    /// `rn` or `vv` kept as two letters: the word as spelt.
+    Unmerged,
+    /// A letter held down written twice (and any `rn` or `vv` kept): that
+    /// was a typo.
+    Held,
+}
+
 /// Leet symbols that stand for a letter even at the edge of a word.
 pub(crate) fn is_edge_letter(c: char) -> bool {
     matches!(c, '@' | '$')
@@ -83,12 +95,12 @@ pub(crate) fn is_edge_letter(c: char) -> bool {
 /// Whether a folded character belongs to a word.
 #[inline]
 pub(crate) fn is_word_char(c: char) -> bool {
-    // Leet symbols are ASCII, and an ASCII character is alphanumeric only
-    // as ASCII: an ASCII character (most of a listing) is answered by one
-    // look-up in a table.
+    // An ASCII character (most of a listing) is answered by one look-up in
+    // a table: it is alphanumeric only as ASCII, and most leet symbols are
+    // ASCII.
     match ASCII_WORD_CHARS.get(c as usize) {
         Some(&word) => word,
-        None => c.is_alphanumeric(),
+        None => c.is_alphanumeric() || confusables::is_leet_symbol(c),
     }
 }
 
@@ -206,23 +218,29 @@ impl Doc {
             .unwrap_or("")
     }
 
-    /// The skeleton of a token with `rn` and `vv` kept as two letters, into
-    /// `out`; `false`, writing nothing, where the token has neither. The
-    /// skeleton reads each as one letter, the letter it looks like; but a
-    /// seller's typo can make one ("Givrnchy"), and it is then two edits
-    /// from the mark, not one.
-    pub(crate) fn unmerged_skel_of(&self, tok: &Token, out: &mut String) -> bool {
+    /// The skeleton of a token as a seller's typo may have spelt it, into
+    /// `out`, and how it differs from the skeleton (nothing written where
+    /// it does not): `rn` and `vv` kept as two letters, and a letter written
+    /// three times or more in a row written `held` times (1 or 2, as the
+    /// mark may have it once or twice). The skeleton reads `rn` as `m`, the
+    /// letter it looks like, but a typo can make one ("Givrnchy"), and it
+    /// is then two edits from the mark, not one; and a letter held down
+    /// ("Verrrsace") is as many edits as it has extra letters, where no
+    /// word repeats a letter thrice.
+    pub(crate) fn respelt_skel_of(&self, tok: &Token, held: usize, out: &mut String) -> Respelt {
         out.clear();
         let (s, e) = (tok.skel_start as usize, tok.skel_end as usize);
         let (Some(skel), Some(map)) = (self.skel.get(s..e), self.map.get(s..e)) else {
-            return false;
+            return Respelt::AsIs;
         };
-        // Most words have neither letter, and are answered by this alone.
+        // Most words have neither, and are answered by this alone.
         let two = |k: usize| map[k].1 - map[k].0 == 2;
-        let merged = |(k, b): (usize, &u8)| matches!(b, b'm' | b'w') && two(k);
-        if !skel.as_bytes().iter().enumerate().any(merged) {
-            return false;
+        let b = skel.as_bytes();
+        let held_at = |k: usize| k >= 2 && b[k] == b[k - 1] && b[k] == b[k - 2];
+        if !(0..b.len()).any(|k| held_at(k) || (matches!(b[k], b'm' | b'w') && two(k))) {
+            return Respelt::AsIs;
         }
+        let is_held = (2..b.len()).any(held_at);
         for (k, c) in skel.char_indices() {
             match c {
                 'm' if two(k) => out.push_str("rn"),
@@ -230,7 +248,24 @@ impl Doc {
                 _ => out.push(c),
             }
         }
-        true
+        if is_held {
+            // Rare: a new string is no cost worth saving.
+            let mut squeezed = String::with_capacity(out.len());
+            let mut chars = out.chars().peekable();
+            while let Some(c) = chars.next() {
+                let mut run = 1;
+                while chars.next_if_eq(&c).is_some() {
+                    run += 1;
+                }
+                (0..if run > 2 { held } else { run }).for_each(|_| squeezed.push(c));
+            }
+            *out = squeezed;
+        }
+        if is_held {
+            Respelt::Held
+        } else {
+            Respelt::Unmerged
+        }
     }
 
     /// The unit range behind skeleton bytes `s..e`.

@@ -132,6 +132,10 @@ fn leet_and_lookalike_latin() {
     check(m, "tm-arcturo", "Arc7ur0", "Arc7ur0", VariantKind::Leet);
     check(m, "tm-nike", "N!ke air", "N!ke", VariantKind::Leet);
     check(m, "tm-nike", "Nlke air", "Nlke", VariantKind::Leet);
+    check(m, "tm-velora", "V€lora bag", "V€lora", VariantKind::Leet);
+    check(m, "tm-arcturo", "Ar¢turo watch", "Ar¢turo", VariantKind::Leet);
+    // A currency sign beside a price is no letter.
+    check(m, "tm-velora", "Velora €25", "Velora", VariantKind::Exact);
     check(m, "tm-maison", "Maison Corve11e", "Maison Corve11e", VariantKind::Leet);
     let m2 = TextMatcher::with_words(&[mark("tm-moro", "Moro"), mark("tm-wavo", "Wavo")], ["bag"]);
     check(&m2, "tm-moro", "rnoro bag", "rnoro", VariantKind::Leet);
@@ -350,6 +354,14 @@ fn typos() {
     assert!((t.similarity - (1.0 - 1.0 / 8.0)).abs() < 1e-6, "{t:?}");
     check(&m2, "tm-givenchy", "Gvvenchy hoodie", "Gvvenchy", VariantKind::Typo);
     none(&m2, "tm-givenchy", "Givrnchx hoodie");
+    // A letter held down is one typo, however many times it repeats, and
+    // even where the mark doubles it.
+    check(m, "tm-velora", "Vellllora bag", "Vellllora", VariantKind::Typo);
+    check(m, "tm-arcturo", "ARCTURRRRO watch", "ARCTURRRRO", VariantKind::Typo);
+    let m3 = TextMatcher::with_words(&[mark("tm-gucci", "Gucci")], ["belt"]);
+    let t = check(&m3, "tm-gucci", "Gucccci belt", "Gucccci", VariantKind::Typo);
+    assert!((t.similarity - 0.8).abs() < 1e-6, "{t:?}");
+    none(&m3, "tm-gucci", "Gucccxi belt");
 }
 
 #[test]
@@ -678,6 +690,9 @@ const LISTING_PIECES: &[&str] = &[
     "bright",
     "well",
     "Givrnchy",
+    "Vellllora",
+    "V€lora",
+    "€25",
     "Zorvane",
     "Table",
     "cable",
@@ -822,7 +837,7 @@ fn dictionary_words_answer_as_looked_up() {
         "onyx", "mike", "glory", "velour", "brightly", "kestrel", "shoes", "bike", "zany",
     ] {
         let doc = normalize::Doc::new(word);
-        m.near_misses(&doc.skel, (1, 2), &mut scratch, &mut misses);
+        m.near_misses(&doc.skel, (1, 1..=2), &mut scratch, &mut misses);
         let known = m
             .dictionary_entry(scan::word_key(doc.skel.as_bytes()))
             .expect("a dictionary word");
@@ -867,7 +882,7 @@ fn mark_words_answer_as_looked_up() {
                 known.holds() && m.dictionary_entry(scan::word_key(skel.as_bytes())).is_none(),
                 "{word}"
             );
-            m.near_misses(skel, (1, 2), &mut scratch, &mut misses);
+            m.near_misses(skel, (1, 1..=2), &mut scratch, &mut misses);
             let table: Vec<(u32, usize)> = m.near_misses_of(*known).collect();
             assert_eq!(table, misses, "{word}");
             // As a listing would write it, the whole pass finds the same
