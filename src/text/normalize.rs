@@ -248,24 +248,21 @@ impl Doc {
                 _ => out.push(c),
             }
         }
-        if is_held {
-            // Rare: a new string is no cost worth saving.
-            let mut squeezed = String::with_capacity(out.len());
-            let mut chars = out.chars().peekable();
-            while let Some(c) = chars.next() {
-                let mut run = 1;
-                while chars.next_if_eq(&c).is_some() {
-                    run += 1;
-                }
-                (0..if run > 2 { held } else { run }).for_each(|_| squeezed.push(c));
+        if !is_held {
+            return Respelt::Unmerged;
+        }
+        // Rare: a new string is no cost worth saving.
+        let mut squeezed = String::with_capacity(out.len());
+        let mut chars = out.chars().peekable();
+        while let Some(c) = chars.next() {
+            let mut run = 1;
+            while chars.next_if_eq(&c).is_some() {
+                run += 1;
             }
-            *out = squeezed;
+            (0..if run > 2 { held } else { run }).for_each(|_| squeezed.push(c));
         }
-        if is_held {
-            Respelt::Held
-        } else {
-            Respelt::Unmerged
-        }
+        *out = squeezed;
+        Respelt::Held
     }
 
     /// The unit range behind skeleton bytes `s..e`.
