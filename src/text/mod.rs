@@ -1155,10 +1155,11 @@ impl TextMatcher {
     /// is a word of two letters or more that no dictionary holds: "bright
     /// well" is a phrase, not the mark Brightwell written apart, and "bike
     /// I" is no "Bikel"; or where only punctuation parts the pieces, which
-    /// no phrase does ("Bright-well", [`scan::parts_words`]). In three pieces, that word must be one the byte
-    /// pass reads ([`scan::read_as_words`]) and no word of a mark of
-    /// several words: the byte pass lets only such words
-    /// ([`scan::Part::Itself`]) reach two words away, not every loud word.
+    /// no phrase does ("Bright-well", [`scan::parts_words`]). In three
+    /// pieces, that word must be one the byte pass reads
+    /// ([`scan::read_as_words`]) and no word of a mark of several words:
+    /// the byte pass lets only such words ([`scan::Part::Itself`]) reach
+    /// two words away, not every loud word.
     /// `text` is the text `doc` folds; `dictionary` says which tokens are
     /// dictionary words.
     fn split_pass(&self, text: &[u8], doc: &Doc, dictionary: &[bool], joined: &mut Joined, hits: &mut Vec<Hit>) {
@@ -1281,10 +1282,10 @@ impl TextMatcher {
                             // has that letter once or twice.
                             let mut more = Vec::new();
                             for held in [2, 1] {
-                                let edits = match doc.respelt_skel_of(first, held, &mut window) {
-                                    // No letter held down: one spelling.
-                                    normalize::Respelt::Unmerged if held == 2 => 1..=1,
-                                    normalize::Respelt::AsIs | normalize::Respelt::Unmerged => break,
+                                let respelt = doc.respelt_skel_of(first, held, &mut window);
+                                let edits = match respelt {
+                                    normalize::Respelt::AsIs => break,
+                                    normalize::Respelt::Unmerged => 1..=1,
                                     normalize::Respelt::Held => 0..=0,
                                 };
                                 self.near_misses(&window, (1, edits), scratch, &mut more);
@@ -1294,6 +1295,10 @@ impl TextMatcher {
                                         Some((_, had)) => *had = (*had).min(d),
                                         None => misses.push((mark, d)),
                                     }
+                                }
+                                // No letter held down: one spelling.
+                                if respelt == normalize::Respelt::Unmerged {
+                                    break;
                                 }
                             }
                         }

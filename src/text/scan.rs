@@ -140,6 +140,9 @@ pub(crate) struct Scan {
     /// Runs of words, first and last, that only punctuation parts and that
     /// spell a mark of one word ("Hub-lot").
     joined: Vec<(usize, usize)>,
+    /// Where each word's skeleton ends in `skel`, when several are written
+    /// to be joined.
+    ends: Vec<usize>,
     pub regions: Vec<Region>,
 }
 
@@ -237,14 +240,15 @@ impl Scan {
                 });
             } else if punctuated && self.toks.len() - first > 1 {
                 let piece = (&self.toks[first..], first);
-                join_within_piece(bytes, piece, &mut self.skel, &splits, &mut self.joined);
+                let buffers = (&mut self.skel, &mut self.ends);
+                join_within_piece(bytes, piece, buffers, &splits, &mut self.joined);
             }
         }
         // Looked up in a loop of their own, once every word's key has been
         // handed to `prefetch`: the lookups miss the cache, and most of
         // them have been loaded by now.
         let toks = &self.toks;
-        let skel = &mut self.skel;
+        let (skel, ends) = (&mut self.skel, &mut self.ends);
         self.reach.clear();
         self.reach.extend(toks.iter().enumerate().map(|(t, tok)| {
             match tok.kind {
@@ -254,7 +258,7 @@ impl Scan {
                     Part::Around => Some((reach, false)),
                     // Two words either side: it may begin or end a mark
                     // split in three.
-                    Part::Itself if splits_with_neighbour(bytes, toks, t, skel, &splits, &piece) => {
+                    Part::Itself if splits_with_neighbour(bytes, toks, t, (skel, ends), &splits, &piece) => {
                         Some((reach.max(2), false))
                     }
                     Part::Itself | Part::Within => Some((0, false)),
@@ -375,7 +379,7 @@ fn splits_with_neighbour(
     bytes: &[u8],
     toks: &[Tok],
     t: usize,
-    skel: &mut Vec<u8>,
+    (skel, ends): (&mut Vec<u8>, &mut Vec<usize>),
     splits: impl Fn(&[u8]) -> bool,
     piece: impl Fn(u64) -> bool,
 ) -> bool {
@@ -402,19 +406,29 @@ fn splits_with_neighbour(
     if around.iter().any(|o| matches!(o.kind, Kind::Opaque)) {
         return true;
     }
-    // Those tokens written once; `ends[k]` is where token `first + k`'s
-    // skeleton ends.
-    skel.clear();
-    let mut ends = [0usize; 5];
-    for (k, tok) in around.iter().enumerate() {
-        push_skeleton(&bytes[tok.start as usize..tok.end as usize], skel);
-        ends[k] = skel.len();
-    }
-    let start = |k: usize| if k == 0 { 0 } else { ends[k - 1] };
+    let run = write_skeletons(bytes, around, (skel, ends));
     let at = t - first;
     // Every run of two or three tokens that holds the word.
-    (at.saturating_sub(2)..=at)
-        .any(|lo| (lo + 1..(lo + 3).min(around.len())).any(|hi| hi >= at && splits(&skel[start(lo)..ends[hi]])))
+    (at.saturating_sub(2)..=at).any(|lo| (lo + 1..(lo + 3).min(around.len())).any(|hi| hi >= at && splits(run(lo, hi))))
+}
+
+/// Writes the skeletons of `toks` once, one after another, each as folding
+/// writes it, into `skel` (`ends` keeping where each ends): the joined
+/// skeletons of tokens `lo..=hi`, which the split pass asks about, are
+/// then the slice the returned function gives.
+fn write_skeletons<'a>(
+    bytes: &[u8],
+    toks: &[Tok],
+    (skel, ends): (&'a mut Vec<u8>, &'a mut Vec<usize>),
+) -> impl Fn(usize, usize) -> &'a [u8] {
+    skel.clear();
+    ends.clear();
+    for tok in toks {
+        push_skeleton(&bytes[tok.start as usize..tok.end as usize], skel);
+        ends.push(skel.len());
+    }
+    let (skel, ends): (&'a Vec<u8>, &'a Vec<usize>) = (skel, ends);
+    move |lo, hi| &skel[if lo == 0 { 0 } else { ends[lo - 1] }..ends[hi]]
 }
 
 /// The runs of two or three words of one piece of text (`toks`, two or
@@ -428,7 +442,7 @@ fn splits_with_neighbour(
 fn join_within_piece(
     bytes: &[u8],
     (toks, first): (&[Tok], usize),
-    skel: &mut Vec<u8>,
+    buffers: (&mut Vec<u8>, &mut Vec<usize>),
     splits: impl Fn(&[u8]) -> bool,
     out: &mut Vec<(usize, usize)>,
 ) {
@@ -438,19 +452,17 @@ fn join_within_piece(
     if !toks.iter().any(word) {
         return;
     }
+    let run = write_skeletons(bytes, toks, buffers);
     for lo in 0..toks.len() - 1 {
         if !toks[lo..toks.len().min(lo + 3)].iter().any(word) {
             continue;
         }
-        skel.clear();
-        push_skeleton(&bytes[toks[lo].start as usize..toks[lo].end as usize], skel);
         for hi in lo + 1..toks.len().min(lo + 3) {
             let gap = &bytes[toks[hi - 1].end as usize..toks[hi].start as usize];
             if !parts_words(gap.iter().map(|&b| char::from(b))) {
                 break;
             }
-            push_skeleton(&bytes[toks[hi].start as usize..toks[hi].end as usize], skel);
-            if splits(skel) {
+            if splits(run(lo, hi)) {
                 out.push((first + lo, first + hi));
             }
         }
