@@ -317,6 +317,20 @@ enum FixturesCommand {
         #[arg(long, value_name = "DIR")]
         catalogue: Option<PathBuf>,
     },
+    /// Draw flat artwork (logos of a few flat colours on white) and render
+    /// a labelled set of it with its own registry: 8 registered drawings
+    /// under 13 edits each and printed on T-shirts, 27 look-alikes as is,
+    /// turned, on a background and on T-shirts, and plain T-shirts. Score
+    /// it with `knockoff eval images DIR --registry DIR/registry.toml`.
+    Artwork {
+        /// Where the drawings, registry.toml, pictures and labels.jsonl go.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The catalogue directory whose stock photos serve as
+        /// backgrounds (default: the built-in fixture marketplace).
+        #[arg(long, value_name = "DIR")]
+        catalogue: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -333,7 +347,8 @@ enum EvalCommand {
     },
     /// Recall per edit and false positives of the image comparator on a
     /// labelled image set (a directory with labels.jsonl: file, work or
-    /// null, edits), e.g. one written by `knockoff fixtures images`.
+    /// null, edits), e.g. one written by `knockoff fixtures images`, or
+    /// by `knockoff fixtures artwork` with `--registry DIR/registry.toml`.
     Images {
         dir: PathBuf,
         /// The registry whose works to look for [default: config/registry.toml].
@@ -440,6 +455,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             knockoff::eval::images::write_labelled(&dir, &out, &set)?;
             eprintln!("wrote {} labelled pictures to {}", set.len(), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fixtures(FixturesCommand::Artwork { out, catalogue }) => {
+            let dir = catalogue.unwrap_or_else(fixture::default_dir);
+            let set = knockoff::eval::images::write_artwork_set(&dir, &out)?;
+            eprintln!(
+                "wrote {} labelled pictures to {}; score them with `knockoff eval images {} --registry {}`",
+                set.len(),
+                out.display(),
+                out.display(),
+                out.join("registry.toml").display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Images { dir, registry }) => {

@@ -190,9 +190,12 @@ pub struct ImageMatch {
     pub image_url: String,
     /// SHA-256 of the image bytes as fetched, hex.
     pub image_sha256: String,
-    /// Hamming distance between the hashes.
+    /// How many bits of the hashes differ, of `bits`.
     pub distance: u32,
-    /// Length of the hashes in bits, so a reader can judge the distance.
+    /// How many bits were compared, so a reader can judge the distance:
+    /// those of the work's hashes that the work is sure of (at most 512;
+    /// fewer for flat artwork, whose unsure bits a copy may set either
+    /// way).
     pub bits: u32,
     /// The listing image matched the work's mirror image.
     pub mirrored: bool,

@@ -6,7 +6,7 @@
 //! issue 4 sets.
 
 use knockoff::config::{default_config_dir, Registry};
-use knockoff::eval::images::{evaluate_images, labelled_from_catalogue, write_labelled};
+use knockoff::eval::images::{evaluate_images, labelled_from_catalogue, write_artwork_set, write_labelled};
 use knockoff::fixture;
 use knockoff::image::{ImageLimits, WorkIndex};
 
@@ -56,4 +56,46 @@ fn fixture_images_hold_the_floors() {
         assert!(of > 0, "no {edit} pictures in the set");
         assert!(found as f64 / of as f64 >= MIN_RECALL_GEOMETRIC, "{edit}: {found}/{of}");
     }
+}
+
+/// What flat artwork (`knockoff fixtures artwork`: logos of a few flat
+/// colours on white, and look-alikes in the same shapes) does not reach
+/// yet: a drawing pasted small, watermarked or printed on a T-shirt is
+/// found about half the time (see README). Overall it holds this floor,
+/// under what it finds now (0.83).
+const MIN_RECALL_FLAT_ARTWORK: f64 = 0.75;
+
+#[test]
+fn flat_artwork_is_found_whole_and_no_lookalike_matches() {
+    let out = tempfile::tempdir().unwrap();
+    let labels = write_artwork_set(&fixture::default_dir(), out.path()).unwrap();
+    let registry = Registry::load(&out.path().join("registry.toml")).unwrap();
+    assert_eq!(registry.works.len(), 8);
+    let index = WorkIndex::build(&registry.works).unwrap();
+    let e = evaluate_images(out.path(), &labels, &index, &ImageLimits::default());
+    eprintln!("{}", e.render());
+    assert!(e.failures.is_empty(), "{:?}", e.failures);
+    // A false positive costs as much as a miss: held as for photographs,
+    // overall and on the look-alikes and T-shirts alone.
+    assert!(
+        e.false_positive_rate() <= MAX_FALSE_POSITIVES,
+        "false positives {:.4}",
+        e.false_positive_rate()
+    );
+    for tag in ["lookalike", "shirt"] {
+        let (matched, of) = e.false_positives_by_edit.get(tag).copied().unwrap_or_default();
+        assert!(of > 0, "no unregistered {tag} pictures in the set");
+        assert!(
+            matched as f64 / of as f64 <= MAX_FALSE_POSITIVES,
+            "{tag}: {matched}/{of} unregistered pictures matched"
+        );
+    }
+    for edit in ["resize", "jpeg", "grey", "hue", "mirror", "pad"] {
+        let (found, of) = e.by_edit.get(edit).copied().unwrap_or_default();
+        assert!(of > 0, "no {edit} pictures in the set");
+        assert!(found as f64 / of as f64 >= MIN_RECALL, "{edit}: {found}/{of}");
+    }
+    let (found, of) = e.by_edit.get("rotate").copied().unwrap_or_default();
+    assert!(found as f64 / of as f64 >= MIN_RECALL_GEOMETRIC, "rotate: {found}/{of}");
+    assert!(e.recall() >= MIN_RECALL_FLAT_ARTWORK, "recall {:.3}", e.recall());
 }

@@ -430,6 +430,209 @@ fn look_alikes(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRec
     out
 }
 
+/// The flat-artwork set ([`crate::fixture::artwork`]): writes the
+/// registered drawings to `out/works/` with a registry naming them
+/// (`out/registry.toml`), the other drawings to `out/drawings/`, and the
+/// labelled pictures with `labels.jsonl` to `out`, rendered with the stock
+/// photos of `catalogue_dir`. Every registered drawing under each of 13
+/// edits (whole-picture ones, crop, pad, turns, a new background, shown
+/// small) and printed on a T-shirt at two sizes; every look-alike as is,
+/// turned, on a background and on T-shirts; plain T-shirts.
+pub fn write_artwork_set(catalogue_dir: &Path, out: &Path) -> Result<Vec<LabelledImage>, FixtureError> {
+    use crate::fixture::artwork;
+    let write_err = |path: &Path, source| FixtureError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let save = |img: &::image::RgbImage, rel: &str| -> Result<String, FixtureError> {
+        let path = out.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
+        }
+        img.save(&path).map_err(|source| FixtureError::Image { path, source })?;
+        Ok(rel.to_string())
+    };
+    let stock = |k: usize| {
+        catalogue_dir
+            .join(format!("stock/{}.jpg", STOCK[k % STOCK.len()]))
+            .display()
+            .to_string()
+    };
+    const SHIRTS: [[u8; 3]; 5] = [
+        [40, 60, 140],
+        [200, 200, 200],
+        [20, 20, 20],
+        [250, 250, 250],
+        [180, 30, 30],
+    ];
+    let mut set = Vec::new();
+    let mut registry = String::from(ARTWORK_REGISTRY_HEAD);
+    for (k, (name, img)) in artwork::registered().iter().enumerate() {
+        let source = save(img, &format!("works/{name}.png"))?;
+        let id = format!("fa-{name}");
+        registry += &format!(
+            "\n[[work]]\nid = \"{id}\"\nkind = \"copyright\"\ntitle = \"{name}, flat artwork\"\nholder = \"artwork\"\nregistration = \"FA-{k:04}\"\nimages = [\"{source}\"]\n"
+        );
+        let edits = [
+            (vec![Edit::Resize { percent: 50 }], &[][..]),
+            (vec![Edit::Jpeg { quality: 50 }], &[]),
+            (
+                vec![Edit::Crop {
+                    left: 12,
+                    top: 5,
+                    right: 8,
+                    bottom: 10,
+                }],
+                &[],
+            ),
+            (
+                vec![Edit::Pad {
+                    percent: 15,
+                    colour: [255, 255, 255],
+                }],
+                &[],
+            ),
+            (
+                vec![Edit::Pad {
+                    percent: 12,
+                    colour: [30, 30, 30],
+                }],
+                &[],
+            ),
+            (
+                vec![Edit::Rotate {
+                    degrees: 7,
+                    fill: Some([255, 255, 255]),
+                }],
+                &[],
+            ),
+            (
+                vec![Edit::Rotate {
+                    degrees: -13,
+                    fill: None,
+                }],
+                &[],
+            ),
+            (
+                vec![Edit::Background {
+                    stock: stock(k),
+                    percent: 60,
+                    x: 30,
+                    y: 60,
+                }],
+                &[],
+            ),
+            (
+                vec![Edit::Background {
+                    stock: stock(k + 3),
+                    percent: 42,
+                    x: 80,
+                    y: 20,
+                }],
+                &["small"],
+            ),
+            (vec![Edit::Grey], &[]),
+            (vec![Edit::Mirror], &[]),
+            (vec![Edit::Hue { degrees: 120 }], &[]),
+            (
+                vec![Edit::Watermark {
+                    top: 40,
+                    height: 15,
+                    seed: 7,
+                }],
+                &[],
+            ),
+        ];
+        for (n, (edits, tags)) in edits.into_iter().enumerate() {
+            set.push(labelled(
+                format!("{name}-{n}.jpg"),
+                Some(id.clone()),
+                source.clone(),
+                edits,
+                tags,
+            ));
+        }
+        for (n, share) in [0.5, 0.38].into_iter().enumerate() {
+            let shirt = save(
+                &artwork::on_shirt(img, SHIRTS[0], share),
+                &format!("drawings/shirt-{name}-{n}.png"),
+            )?;
+            set.push(labelled(
+                format!("shirt-{name}-{n}.jpg"),
+                Some(id.clone()),
+                shirt,
+                vec![],
+                &["shirt"],
+            ));
+        }
+    }
+    for (k, (name, img)) in artwork::lookalikes().iter().enumerate() {
+        let source = save(img, &format!("drawings/{name}.png"))?;
+        let shows = [
+            vec![],
+            vec![Edit::Rotate {
+                degrees: 9,
+                fill: Some([255, 255, 255]),
+            }],
+            vec![Edit::Background {
+                stock: stock(k),
+                percent: 55,
+                x: 40,
+                y: 40,
+            }],
+        ];
+        for (n, edits) in shows.into_iter().enumerate() {
+            set.push(labelled(
+                format!("lookalike-{name}-{n}.jpg"),
+                None,
+                source.clone(),
+                edits,
+                &["lookalike"],
+            ));
+        }
+        for (n, share) in [0.5, 0.38].into_iter().enumerate() {
+            let shirt = artwork::on_shirt(img, SHIRTS[k % 3], share);
+            let shirt = save(&shirt, &format!("drawings/shirt-{name}-{n}.png"))?;
+            set.push(labelled(
+                format!("shirt-{name}-{n}.jpg"),
+                None,
+                shirt,
+                vec![],
+                &["lookalike", "shirt"],
+            ));
+        }
+    }
+    let blank = ::image::RgbImage::from_pixel(8, 8, ::image::Rgb([255, 255, 255]));
+    for (n, colour) in SHIRTS.into_iter().enumerate() {
+        let shirt = save(
+            &artwork::on_shirt(&blank, colour, 0.3),
+            &format!("drawings/shirt-plain-{n}.png"),
+        )?;
+        set.push(labelled(
+            format!("shirt-plain-{n}.jpg"),
+            None,
+            shirt,
+            vec![],
+            &["shirt"],
+        ));
+    }
+    let path = out.join("registry.toml");
+    std::fs::write(&path, registry).map_err(|e| write_err(&path, e))?;
+    write_labelled(out, out, &set)?;
+    Ok(set.into_iter().map(|(l, _)| l).collect())
+}
+
+/// The start of the flat-artwork set's registry: its one holder.
+const ARTWORK_REGISTRY_HEAD: &str = "# The registered drawings of `knockoff fixtures artwork`, for
+# `knockoff eval images DIR --registry DIR/registry.toml`.
+
+[[holder]]
+id = \"artwork\"
+name = \"Flat Artwork Ltd\"
+email = \"rights@artwork.example\"
+address = \"1 Example Road, London\"
+";
+
 /// Renders a labelled set into `out`: the pictures and `labels.jsonl`.
 pub fn write_labelled(
     catalogue_dir: &Path,

@@ -25,6 +25,20 @@ impl Hash256 {
             + (a[3] ^ b[3]).count_ones()
     }
 
+    /// The bits that differ among those `mask` sets.
+    #[inline]
+    pub fn distance_within(&self, other: &Hash256, mask: &Hash256) -> u32 {
+        (0..4)
+            .map(|i| ((self.0[i] ^ other.0[i]) & mask.0[i]).count_ones())
+            .sum()
+    }
+
+    /// The number of bits set.
+    #[inline]
+    pub fn count(&self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).sum()
+    }
+
     /// A random hash, for the synthetic data of tests and benches.
     pub fn random(rng: &mut Rng) -> Hash256 {
         Hash256([rng.next_u64(), rng.next_u64(), rng.next_u64(), rng.next_u64()])
@@ -264,9 +278,8 @@ impl<const N: usize, const K: usize> DctPlan<N, K> {
         DctPlan { cos }
     }
 
-    /// Hashes a sample: bit `v * K + u` is set when coefficient (u, v) is
-    /// above the median of the `K`×`K` kept.
-    fn hash(&self, sample: &[[f32; N]; N], out: &mut [u64]) {
+    /// The `K`×`K` lowest DCT coefficients of a sample, row `v` column `u`.
+    fn coefficients(&self, sample: &[[f32; N]; N]) -> [[f32; K]; K] {
         // Rows first: every row of the sample to its K lowest frequencies.
         let mut rows = [[0f32; K]; N];
         for (row, acc) in sample.iter().zip(rows.iter_mut()) {
@@ -286,14 +299,26 @@ impl<const N: usize, const K: usize> DctPlan<N, K> {
                 }
             }
         }
+        coef
+    }
+
+    /// Hashes a sample: bit `v * K + u` is set when coefficient (u, v) is
+    /// above the median of the `K`×`K` kept.
+    fn hash(&self, sample: &[[f32; N]; N], out: &mut [u64]) {
+        let coef = self.coefficients(sample);
         let coef = coef.as_flattened();
-        let median = median(coef);
-        out.iter_mut().for_each(|w| *w = 0);
-        // Without a branch: each bit is a coin toss that a branch would
-        // mispredict half the time.
-        for (i, &c) in coef.iter().enumerate() {
-            out[i / 64] |= u64::from(c > median) << (i % 64);
-        }
+        set_bits(out, coef, median(coef));
+    }
+}
+
+/// Sets bit `i` of `out` where `values[i]` is above `threshold`, clearing
+/// the rest.
+fn set_bits(out: &mut [u64], values: &[f32], threshold: f32) {
+    out.iter_mut().for_each(|w| *w = 0);
+    // Without a branch: each bit is a coin toss that a branch would
+    // mispredict half the time.
+    for (i, &c) in values.iter().enumerate() {
+        out[i / 64] |= u64::from(c > threshold) << (i % 64);
     }
 }
 
@@ -326,6 +351,36 @@ impl Signature {
     pub fn distance(&self, other: &Signature) -> u32 {
         self.dct.distance(&other.dct) + self.gradient.distance(&other.gradient)
     }
+
+    /// Every bit set: a mask that keeps the whole signature.
+    pub const ALL: Signature = Signature {
+        dct: Hash256([u64::MAX; 4]),
+        gradient: Hash256([u64::MAX; 4]),
+    };
+
+    /// The distance over the bits `sure` sets, as the distance over all
+    /// [`Signature::BITS`] that is as unlikely by chance, so that one limit
+    /// holds whatever their number: between unrelated pictures each bit is
+    /// a coin toss, so `of` bits differ in `of/2 ± √of/2`, and a distance
+    /// is as unlikely as its number of those deviations below the middle.
+    /// Over every bit it is the plain distance. Fewer bits judged must
+    /// agree more closely: a perfect match on 250 sure bits counts as 77.
+    #[inline]
+    pub fn distance_sure(&self, other: &Signature, sure: &Signature) -> u32 {
+        let (differ, of) = self.distance_within(other, sure);
+        let half = Signature::BITS as f32 / 2.0;
+        let below = (of as f32 / 2.0 - differ as f32) * (Signature::BITS as f32 / of.max(1) as f32).sqrt();
+        (half - below).round().clamp(0.0, Signature::BITS as f32) as u32
+    }
+
+    /// How many of the bits `sure` sets differ, and how many it sets.
+    pub fn distance_within(&self, other: &Signature, sure: &Signature) -> (u32, u32) {
+        (
+            self.dct.distance_within(&other.dct, &sure.dct)
+                + self.gradient.distance_within(&other.gradient, &sure.gradient),
+            sure.dct.count() + sure.gradient.count(),
+        )
+    }
 }
 
 /// The signature of `rect`, or `None` when it is featureless.
@@ -342,6 +397,50 @@ pub(crate) fn fine(integral: &Integral, rect: Rect) -> Option<Signature> {
         gradient: gradient(&sample),
     })
 }
+
+/// The signature of `rect`, and which of its bits the picture is *sure*
+/// of: those whose value does not sit at its threshold. A DCT coefficient
+/// within [`SURE_DCT`] of the coefficients' spread of their median, or a
+/// step between neighbouring samples under [`SURE_GRADIENT`] of the
+/// sample's contrast, is a bit any copy may set either way: flat artwork
+/// (a logo on white) is mostly such bits, where a photograph has few.
+/// `None` when the rectangle is featureless.
+pub(crate) fn fine_sure(integral: &Integral, rect: Rect) -> Option<(Signature, Signature)> {
+    let mut sample = [[0f32; 32]; 32];
+    integral.sample(rect, &mut sample)?;
+    let coef = plans().fine.coefficients(&sample);
+    let coef = coef.as_flattened();
+    let median = median(coef);
+    // Leaving out the first coefficient, the mean brightness, which dwarfs
+    // the rest.
+    let spread = (coef[1..].iter().map(|c| (c - median).powi(2)).sum::<f32>() / (coef.len() - 1) as f32).sqrt();
+    let (mut signature, mut sure) = (Signature::default(), Signature::default());
+    set_bits(&mut signature.dct.0, coef, median);
+    let margins: [f32; 256] = std::array::from_fn(|i| (coef[i] - median).abs());
+    set_bits(&mut sure.dct.0, &margins, SURE_DCT * spread);
+    let mut sample = [[0f32; 17]; 16];
+    integral.sample(rect, &mut sample)?;
+    let (lo, hi) = self::spread(sample.as_flattened());
+    let steps: [f32; 256] = std::array::from_fn(|i| sample[i / 16][i % 16 + 1] - sample[i / 16][i % 16]);
+    set_bits(&mut signature.gradient.0, &steps, 0.0);
+    set_bits(&mut sure.gradient.0, &steps.map(f32::abs), SURE_GRADIENT * (hi - lo));
+    if sure.dct.count() + sure.gradient.count() < MIN_SURE {
+        // Too few to judge by: the whole signature is.
+        sure = Signature::ALL;
+    }
+    Some((signature, sure))
+}
+
+/// Fewer sure bits than this, and a picture is judged on all of them.
+const MIN_SURE: u32 = Signature::BITS / 4;
+
+/// A DCT coefficient nearer its median than this share of the
+/// coefficients' spread about it sets an unsure bit.
+const SURE_DCT: f32 = 0.1;
+
+/// A step between neighbouring samples smaller than this share of the
+/// sample's contrast sets an unsure bit.
+const SURE_GRADIENT: f32 = 0.01;
 
 /// dHash: bit `16 y + x` is set when sample `x + 1` of row `y` is brighter
 /// than sample `x`.
@@ -396,10 +495,10 @@ fn clamped(integral: &Integral, r: Rect) -> Option<Rect> {
 
 /// How far `target` is from the signature of `start` as it stands (cut to
 /// the picture): where [`align`] begins, `u32::MAX` where it cannot.
-pub(crate) fn distance_at(integral: &Integral, start: Rect, target: &Signature) -> u32 {
+pub(crate) fn distance_at(integral: &Integral, start: Rect, target: &Signature, sure: &Signature) -> u32 {
     clamped(integral, start)
         .and_then(|r| fine(integral, r))
-        .map_or(u32::MAX, |h| h.distance(target))
+        .map_or(u32::MAX, |h| h.distance_sure(target, sure))
 }
 
 /// Moves and resizes `start` over `integral` to bring its signature as
@@ -413,11 +512,12 @@ pub(crate) fn distance_at(integral: &Integral, start: Rect, target: &Signature) 
 /// summed-area sample and one 32×32 DCT, and a search takes a few dozen.
 /// `None` when the rectangle is too small, or when the search gives up on a
 /// rectangle that is not lining up (see [`GIVE_UP_ABOVE`]).
-pub(crate) fn align(integral: &Integral, start: Rect, target: &Signature) -> Option<(Rect, u32)> {
+pub(crate) fn align(integral: &Integral, start: Rect, target: &Signature, sure: &Signature) -> Option<(Rect, u32)> {
     const MAX_PROBES: usize = 120;
     let clamp = |r: Rect| clamped(integral, r);
+    let distance = |r: Rect| fine(integral, r).map(|h| h.distance_sure(target, sure));
     let mut best = clamp(start)?;
-    let mut best_d = fine(integral, best).map_or(u32::MAX, |h| h.distance(target));
+    let mut best_d = distance(best).unwrap_or(u32::MAX);
     let mut step = 0.04 * best.w.max(best.h);
     let mut probes = 1;
     while step >= 0.5 && probes < MAX_PROBES {
@@ -457,7 +557,7 @@ pub(crate) fn align(integral: &Integral, start: Rect, target: &Signature) -> Opt
         for m in moves {
             let Some(m) = clamp(m) else { continue };
             probes += 1;
-            if let Some(d) = fine(integral, m).map(|h| h.distance(target)) {
+            if let Some(d) = distance(m) {
                 if d < best_d {
                     best = m;
                     best_d = d;
@@ -524,6 +624,79 @@ mod tests {
                 assert_eq!(v, f32::from(pixel), "cell ({i}, {j})");
             }
         }
+    }
+
+    #[test]
+    fn the_sure_bits_come_with_the_same_signature() {
+        let grey = grey();
+        let integral = Integral::new(&grey);
+        for r in [
+            rect(0.0, 0.0, 64.0, 48.0),
+            rect(3.0, 5.0, 40.0, 30.0),
+            rect(10.0, 2.0, 12.0, 40.0),
+        ] {
+            let (signature, _) = fine_sure(&integral, r).unwrap();
+            assert_eq!(Some(signature), fine(&integral, r));
+        }
+    }
+
+    /// Flat artwork leaves many bits unsure: a disc in the middle of white
+    /// is symmetric both ways, so its DCT coefficients of odd order are
+    /// zero, and most of its neighbouring samples are equal. Alone it is
+    /// sure of too few bits to be judged by them, and is judged by all;
+    /// with a bar beside it, of more, but still far fewer than a textured
+    /// picture, which is sure of nearly all.
+    #[test]
+    fn flat_artwork_is_sure_of_fewer_bits() {
+        let disc = |x: u32, y: u32| {
+            let (dx, dy) = (x as f32 - 47.5, y as f32 - 47.5);
+            dx * dx + dy * dy < 900.0
+        };
+        let sure = |img: &GrayImage| {
+            let (w, h) = img.dimensions();
+            fine_sure(&Integral::new(img), rect(0.0, 0.0, w as f32, h as f32))
+                .unwrap()
+                .1
+        };
+        let alone = GrayImage::from_fn(96, 96, |x, y| Luma([if disc(x, y) { 30 } else { 255 }]));
+        assert_eq!(sure(&alone), Signature::ALL);
+        let with_bar = GrayImage::from_fn(96, 96, |x, y| {
+            Luma([if disc(x, y) || (x > 85 && y < 60) { 30 } else { 255 }])
+        });
+        let count = |s: Signature| s.dct.count() + s.gradient.count();
+        let (flat, textured) = (count(sure(&with_bar)), count(sure(&grey())));
+        assert!((MIN_SURE..Signature::BITS * 3 / 4).contains(&flat), "{flat}");
+        assert!(textured > Signature::BITS * 3 / 4, "{textured}");
+    }
+
+    #[test]
+    fn fewer_sure_bits_must_agree_more_closely() {
+        let mut rng = Rng::new(7);
+        let a = Signature {
+            dct: Hash256::random(&mut rng),
+            gradient: Hash256::random(&mut rng),
+        };
+        let b = Signature {
+            dct: a.dct.with_flips(40, &mut rng),
+            gradient: a.gradient.with_flips(40, &mut rng),
+        };
+        // Over every bit, the plain distance.
+        assert_eq!(a.distance_sure(&b, &Signature::ALL), a.distance(&b));
+        // Over the DCT half alone, 40 of 256 count as 132 of 512, as many
+        // deviations below the middle: 256 - (128 - 40)·√2.
+        let half = Signature {
+            dct: Hash256([u64::MAX; 4]),
+            gradient: Hash256::default(),
+        };
+        assert_eq!(a.distance_within(&b, &half), (40, 256));
+        assert_eq!(a.distance_sure(&b, &half), 132);
+        // A perfect match on a quarter of the bits is no better than
+        // 256 - 64·2 = 128: as likely by chance as 128 of 512.
+        let quarter = Signature {
+            dct: Hash256([u64::MAX, u64::MAX, 0, 0]),
+            gradient: Hash256::default(),
+        };
+        assert_eq!(a.distance_sure(&a, &quarter), 128);
     }
 
     #[test]

@@ -262,7 +262,7 @@ fn edited_works_match_their_work() {
         }
     }
     println!(
-        "distance to the right work (of {} bits; m = matched its mirror image)",
+        "bits that differ from the right work, of those it is sure of (at most {}; m = matched its mirror image)",
         Signature::BITS
     );
     print!("{:18}", "");
@@ -574,8 +574,11 @@ fn one_match_per_work_and_image() {
         .collect();
     hits.sort();
     assert_eq!(hits, vec![("a", "cr-logo", false), ("b", "cr-logo", true)]);
+    // The evidence counts the bits the work is sure of: an exact copy
+    // differs in none of them, and a logo on white leaves some unsure.
     let m = &report.matches[0];
-    assert_eq!((m.distance, m.bits), (0, 512));
+    assert_eq!(m.distance, 0);
+    assert!((Signature::BITS / 4..Signature::BITS).contains(&m.bits), "{}", m.bits);
     assert_eq!(
         m.region,
         Region {
@@ -617,6 +620,9 @@ fn a_turn_of_a_few_degrees_defeats_the_whole_image_hash() {
 /// rectangle by popcount under the first stage's rule ([`shares_slot`]):
 /// the reference the index-backed path is held to.
 fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
+    // What a slot index answers: sharing a slot, within the radius by all
+    // bits; then judged on the sure bits.
+    let candidate = |a: &Signature, b: &Signature| shares_slot(a, b) && a.distance(b) <= CANDIDATE_DISTANCE;
     let integral = Integral::new(&pic.grey);
     let whole = Rect::from_trim(pic.trim);
     let (Some(signature), Some(coarse)) = (hash::fine(&integral, whole), hash::coarse(&integral, whole)) else {
@@ -635,13 +641,9 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
                 index
                     .turned
                     .iter()
-                    .filter(|t| t.degrees.abs() == degrees && shares_slot(&t.inner, &sig))
-                    .map(|t| Found {
-                        view: t.view,
-                        distance: t.inner.distance(&sig),
-                        window: Some(r),
-                        searched: false,
-                    }),
+                    .filter(|t| t.degrees.abs() == degrees && candidate(&t.inner, &sig))
+                    .map(|t| Found::judged(t.view, &sig, (&t.inner, &t.inner_sure), Some(r), false))
+                    .filter(|f| f.distance <= MATCH_DISTANCE),
             );
         }
         found
@@ -650,13 +652,9 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
         .views
         .iter()
         .enumerate()
-        .filter(|(_, v)| shares_slot(&v.signature, &signature))
-        .map(|(view, v)| Found {
-            view,
-            distance: v.signature.distance(&signature),
-            window: None,
-            searched: false,
-        })
+        .filter(|(_, v)| candidate(&v.signature, &signature))
+        .map(|(view, v)| Found::judged(view, &signature, (&v.signature, &v.sure), None, false))
+        .filter(|f| f.distance <= MATCH_DISTANCE)
         .collect();
     if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
         found.extend(index.search(&integral, &index.hash_windows(&integral, whole), &signature, coarse));
@@ -666,13 +664,9 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
             index
                 .turned
                 .iter()
-                .filter(|t| shares_slot(&t.signature, &signature))
-                .map(|t| Found {
-                    view: t.view,
-                    distance: t.signature.distance(&signature),
-                    window: None,
-                    searched: false,
-                }),
+                .filter(|t| candidate(&t.signature, &signature))
+                .map(|t| Found::judged(t.view, &signature, (&t.signature, &t.sure), None, false))
+                .filter(|f| f.distance <= MATCH_DISTANCE),
         );
         found.extend(unturn(whole));
         let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));

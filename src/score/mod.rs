@@ -112,7 +112,7 @@ impl Scorer<'_> {
             let closeness = 1.0 - best.distance as f32 / best.bits.max(1) as f32;
             let score = closeness.clamp(DRAFT_THRESHOLD, 1.0);
             let explanation = format!(
-                "Image {} matches the registered {} \"{}\" ({} {}) at Hamming distance {}/{}{}{}.",
+                "Image {} matches the registered {} \"{}\" ({} {}) differing in {} of the {} hash bits compared{}{}.",
                 best.image_url,
                 work.kind,
                 work.title,
@@ -586,6 +586,6 @@ mod tests {
         let c = run(&listing("Posters", "S"), &exact, &img, &[]).unwrap();
         assert_eq!(c.right_id, "cr-rocket");
         assert_eq!(c.disposition, Disposition::Draft);
-        assert!(c.explanation.contains("mirrored") && c.explanation.contains("8/256"));
+        assert!(c.explanation.contains("mirrored") && c.explanation.contains("8 of the 256 hash bits"));
     }
 }
