@@ -43,8 +43,11 @@
 //!
 //! Overlapping hits of one mark are merged, keeping the most similar. A
 //! mark of three words or more that begins with an article ("The North
-//! Face") is matched without it as well ([`forms_of`]), and a match inside
-//! a longer match of the same mark is dropped.
+//! Face") is matched without it as well, one of two names joined by "&"
+//! or "and" with the other ("Dolce and Gabbana", "Marks & Spencer"), and
+//! one of several words with a possessive without its apostrophe ("Trader
+//! Joes") ([`forms_of`]); a match inside a longer match of the same mark
+//! is dropped.
 //!
 //! # Rules that keep false hits down
 //!
@@ -576,8 +579,11 @@ impl TextMatcher {
         let mut parts: Vec<String> = Vec::new();
         // The skeletons of the words of all marks.
         let mut mark_skels: Vec<String> = Vec::new();
-        for (mark, text) in marks.iter().flat_map(|m| forms_of(&m.text).map(move |t| (m, t))) {
-            let doc = Doc::new(clamp(text));
+        for (mark, text) in marks
+            .iter()
+            .flat_map(|m| forms_of(&m.text).into_iter().map(move |t| (m, t)))
+        {
+            let doc = Doc::new(clamp(&text));
             if doc.tokens.is_empty() {
                 // No letter or digit: nothing a listing could spell.
                 continue;
@@ -1881,10 +1887,13 @@ fn listed_forms(word: &str) -> impl Iterator<Item = &str> {
 /// ("The North Face" written "North Face").
 const ARTICLES: &[&str] = &["a", "an", "das", "der", "die", "el", "il", "la", "le", "les", "the"];
 
-/// The texts a mark is matched as: the mark, and, where it is an article
-/// and two words or more, those words alone. Not an article and one word
-/// ("The Ordinary"): alone, that word is an ordinary word, not the mark.
-fn forms_of(text: &str) -> impl Iterator<Item = &str> {
+/// The texts a mark is matched as: the mark; where it begins with an
+/// article and has two words or more after it, those words alone ("The
+/// North Face" written "North Face"; not "The Ordinary": alone, that word
+/// is an ordinary word, not the mark); and each of those with its joining
+/// word written the other ways people write it ([`connected_forms`]), and
+/// a possessive without its apostrophe ([`without_possessive`]).
+fn forms_of(text: &str) -> Vec<String> {
     let mut words = text.split_whitespace();
     let article = words
         .next()
@@ -1894,7 +1903,75 @@ fn forms_of(text: &str) -> impl Iterator<Item = &str> {
         .split_once(char::is_whitespace)
         .map(|(_, rest)| rest.trim_start());
     let short = rest.filter(|_| article && words.count() >= 2);
-    std::iter::once(text).chain(short)
+    let forms: Vec<String> = std::iter::once(text)
+        .chain(short)
+        .flat_map(|form| std::iter::once(form.to_string()).chain(connected_forms(form)))
+        .collect();
+    let bare: Vec<String> = forms.iter().filter_map(|form| without_possessive(form)).collect();
+    forms.into_iter().chain(bare).collect()
+}
+
+/// A mark of several words with a possessive ("Trader Joe's", "Ben &
+/// Jerry's") as it is written without the apostrophe ("Trader Joes"). A
+/// mark of one word needs no such form: its possessive is read as a
+/// plural would be.
+fn without_possessive(mark: &str) -> Option<String> {
+    let words: Vec<&str> = mark.split_whitespace().collect();
+    let possessive = |w: &&str| {
+        ["'s", "’s", "'S", "’S"]
+            .iter()
+            .any(|end| w.ends_with(end) && w.len() > end.len())
+    };
+    if words.len() < 2 || !words.iter().any(possessive) {
+        return None;
+    }
+    Some(
+        words
+            .iter()
+            .map(|w| {
+                if possessive(w) {
+                    w.replace(['\'', '’'], "")
+                } else {
+                    w.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// How a mark of two names joined by "&" or "and" is also written: "Dolce
+/// & Gabbana" as "Dolce and Gabbana" and "Dolce n Gabbana", "Marks and
+/// Spencer" as "Marks & Spencer" (which reads as "Marks Spencer": "&", as
+/// "+" or "/", is no letter). Only between words of two letters or more:
+/// "H&M" written "H and M" is a phrase of initials, not the mark.
+fn connected_forms(mark: &str) -> Vec<String> {
+    let spaced = mark.replace('&', " & ");
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let name = |w: Option<&&str>| w.is_some_and(|w| w.chars().filter(|c| c.is_alphanumeric()).count() >= 2);
+    let joins: Vec<usize> = (1..words.len().saturating_sub(1))
+        .filter(|&i| {
+            (words[i] == "&" || words[i].eq_ignore_ascii_case("and"))
+                && name(words.get(i - 1))
+                && name(words.get(i + 1))
+        })
+        .collect();
+    if joins.is_empty() {
+        return Vec::new();
+    }
+    let with = |join: &str| {
+        let mut out = words.clone();
+        for &i in &joins {
+            out[i] = join;
+        }
+        out.join(" ")
+    };
+    let amp = words[joins[0]] == "&";
+    if amp {
+        vec![with("and"), with("n")]
+    } else {
+        vec![with("&")]
+    }
 }
 
 /// [`TextMatcher::cue_keys`]: the keys of the tell-tales' first words of

@@ -199,11 +199,70 @@ fn a_leading_article_may_be_left_out() {
     );
     // One word left: an ordinary word, not the mark.
     none(&m, "tm-ordinary", "ordinary cotton tee");
+    assert_eq!(forms_of("The North Face"), ["The North Face", "North Face"]);
+    assert_eq!(forms_of("Theory Boutique Paris").len(), 1);
+}
+
+/// A mark of two names joined by "&" or "and" is written either way, and a
+/// possessive in a mark of several words without its apostrophe; a mark
+/// of initials is not spelt out, and a mark of one word needs no form.
+#[test]
+fn joining_words_and_possessives_are_written_either_way() {
     assert_eq!(
-        forms_of("The North Face").collect::<Vec<_>>(),
-        ["The North Face", "North Face"]
+        forms_of("Dolce & Gabbana"),
+        ["Dolce & Gabbana", "Dolce and Gabbana", "Dolce n Gabbana"]
     );
-    assert_eq!(forms_of("Theory Boutique Paris").count(), 1);
+    assert_eq!(forms_of("Dolce&Gabbana")[1..], ["Dolce and Gabbana", "Dolce n Gabbana"]);
+    assert_eq!(forms_of("Marks and Spencer"), ["Marks and Spencer", "Marks & Spencer"]);
+    assert_eq!(forms_of("H&M"), ["H&M"]);
+    assert_eq!(forms_of("Trader Joe's"), ["Trader Joe's", "Trader Joes"]);
+    assert_eq!(
+        forms_of("Ben & Jerry’s"),
+        [
+            "Ben & Jerry’s",
+            "Ben and Jerry’s",
+            "Ben n Jerry’s",
+            "Ben & Jerrys",
+            "Ben and Jerrys",
+            "Ben n Jerrys"
+        ]
+    );
+    assert_eq!(forms_of("Levi's"), ["Levi's"]);
+
+    let marks = [
+        mark("tm-dg", "Dolce & Gabbana"),
+        mark("tm-ms", "Marks and Spencer"),
+        mark("tm-tj", "Trader Joe's"),
+        mark("tm-hm", "H&M"),
+    ];
+    let m = TextMatcher::with_words(
+        &marks,
+        ["sweet", "vita", "dress", "initials", "necklace", "hat", "jumper"],
+    );
+    check(
+        &m,
+        "tm-dg",
+        "Dolce and Gabbana dress",
+        "Dolce and Gabbana",
+        VariantKind::Exact,
+    );
+    check(
+        &m,
+        "tm-dg",
+        "Dolce & Gabbana dress",
+        "Dolce & Gabbana",
+        VariantKind::Exact,
+    );
+    check(
+        &m,
+        "tm-ms",
+        "Marks & Spencer jumper",
+        "Marks & Spencer",
+        VariantKind::Exact,
+    );
+    check(&m, "tm-tj", "Trader Joes hat", "Trader Joes", VariantKind::Exact);
+    none(&m, "tm-dg", "sweet dolce vita dress");
+    none(&m, "tm-hm", "H and M initials necklace");
 }
 
 #[test]
