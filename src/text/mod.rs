@@ -69,7 +69,10 @@
 //! - A near miss or glued word that is itself a dictionary word ("onyx"
 //!   for "Oryx", "dovetail" for "Dove") is still reported, with
 //!   [`Cue::OrdinaryWord`], for the scorer to weigh.
-//! - Matches never start or end inside a word, except glued ones.
+//! - Matches never start or end inside a word, except glued ones. In
+//!   Chinese and Japanese, written without spaces, a word also starts and
+//!   ends where the script changes or a dictionary segmentation says
+//!   ([`cjk`]).
 //!
 //! # Variant reported
 //!
@@ -90,6 +93,7 @@
 //! ([`Cue::OrdinaryWord`]: a near miss "mike", or a mark like "Kestrel" that
 //! is also a bird).
 
+mod cjk;
 mod confusables;
 mod normalize;
 mod scan;
@@ -986,10 +990,15 @@ impl TextMatcher {
             // A leading or trailing "@" or "$" may be a letter ("@rcturo")
             // or a handle or price sign ("@velora"): either way the mark
             // after it starts the word.
-            let starts_word = token_start == s || (token_start + 1 == s && doc.edge_symbol_at(token_start));
+            // In Chinese or Japanese, written without spaces, a word may
+            // also start and end where the script or the segmentation says.
+            let starts_word = token_start == s
+                || (token_start + 1 == s && doc.edge_symbol_at(token_start))
+                || cjk::boundary(&doc.skel, s);
             let suffix = doc.skel.get(e..token_end).unwrap_or("");
             let plural = starts_word && matches!(suffix, "s" | "es");
-            let whole = starts_word && (suffix.is_empty() || (token_end == e + 1 && doc.edge_symbol_at(e)));
+            let whole = starts_word
+                && (suffix.is_empty() || (token_end == e + 1 && doc.edge_symbol_at(e)) || cjk::boundary(&doc.skel, e));
             let span_end = if plural { token_end } else { e };
             let (u0, u1) = doc.unit_range(s, span_end);
             let flags = doc.flags(u0, u1);

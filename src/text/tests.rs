@@ -265,6 +265,27 @@ fn joining_words_and_possessives_are_written_either_way() {
     none(&m, "tm-hm", "H and M initials necklace");
 }
 
+/// Chinese and Japanese titles have no spaces: a mark is a word where the
+/// script changes or the segmentation says, and not across two words.
+#[test]
+fn marks_in_text_written_without_spaces() {
+    let marks = [
+        mark("tm-huawei", "华为"),
+        mark("tm-xiaomi", "小米"),
+        mark("tm-uniqlo", "ユニクロ"),
+    ];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    check(&m, "tm-huawei", "华为手机壳", "华为", VariantKind::Exact);
+    check(&m, "tm-huawei", "正品华为P30保护套", "华为", VariantKind::Exact);
+    check(&m, "tm-xiaomi", "原装小米手环", "小米", VariantKind::Exact);
+    check(&m, "tm-uniqlo", "ユニクロのTシャツ", "ユニクロ", VariantKind::Exact);
+    // 中华 / 为 / 人民 / 服务, and 小米粥 (millet porridge) is one word.
+    none(&m, "tm-huawei", "中华为人民服务");
+    none(&m, "tm-xiaomi", "小米粥");
+    // Katakana glued to more katakana: no boundary is known there.
+    none(&m, "tm-uniqlo", "ユニクロシャツ");
+}
+
 #[test]
 fn trade_mark_signs_are_not_letters() {
     let m = matcher();
