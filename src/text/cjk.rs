@@ -13,6 +13,13 @@
 //! porridge, one word). Kana have no dictionary here: within a run of one
 //! kana script there is no boundary, so a mark of katakana glued to more
 //! katakana is not read as a word.
+//!
+//! Korean spaces its words, but a noun takes its particle unspaced
+//! ("삼성의": Samsung's), and folding writes each syllable as its letters
+//! (jamo), so a mark of two syllables looked six letters long and was
+//! accepted glued anywhere: in 인삼성분 (ginseng extract) and 삼성동 (a
+//! district of Seoul). A mark in Hangul glued to more Hangul is now
+//! read only before a particle ([`hangul_glue`]).
 
 use std::sync::OnceLock;
 
@@ -85,6 +92,38 @@ pub(crate) fn boundary(text: &str, at: usize) -> bool {
     false
 }
 
+/// For a mark written in Hangul glued to the text around it (`before`
+/// and `after`, as folded), whether that is believable: only where no
+/// Hangul touches it but a particle after it ("삼성의", "삼성은"). `None`
+/// for a mark in another script.
+pub(crate) fn hangul_glue(mark: &str, before: &str, after: &str) -> Option<bool> {
+    if !mark.chars().any(hangul) {
+        return None;
+    }
+    let before_ok = before.chars().next_back().is_none_or(|c| !hangul(c));
+    let after_ok = after.chars().next().is_none_or(|c| !hangul(c)) || particles().iter().any(|p| p == after);
+    Some(before_ok && after_ok)
+}
+
+fn hangul(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}' | '\u{AC00}'..='\u{D7FF}')
+}
+
+/// Korean particles that follow a noun unspaced, as folding writes them
+/// (letters, not syllables).
+fn particles() -> &'static [String] {
+    static PARTICLES: OnceLock<Vec<String>> = OnceLock::new();
+    PARTICLES.get_or_init(|| {
+        [
+            "의", "은", "는", "이", "가", "을", "를", "에", "와", "과", "도", "로", "으로", "에서", "에게", "만",
+            "까지", "부터", "처럼", "하고", "랑", "이랑", "용",
+        ]
+        .iter()
+        .map(|p| super::normalize::Doc::new(p).skel)
+        .collect()
+    })
+}
+
 /// The segmenter, its dictionary loaded on first use (0.2–0.3 s and about
 /// 50 MB): only a mark of Han characters found with more beside it asks.
 fn jieba() -> &'static Jieba {
@@ -127,5 +166,16 @@ mod tests {
         // Latin letters alone are not this module's business.
         assert!(!boundary("velorashoes", 6));
         assert!(!boundary("naïveté", 3));
+    }
+
+    #[test]
+    fn a_hangul_mark_glued_only_before_a_particle() {
+        let fold = |t: &str| super::super::normalize::Doc::new(t).skel;
+        let mark = fold("삼성");
+        assert_eq!(hangul_glue(&mark, "", &fold("의")), Some(true));
+        assert_eq!(hangul_glue(&mark, "", "s24"), Some(true));
+        assert_eq!(hangul_glue(&mark, &fold("인"), &fold("분")), Some(false));
+        assert_eq!(hangul_glue(&mark, "", &fold("동")), Some(false));
+        assert_eq!(hangul_glue("velora", "", "shoes"), None);
     }
 }

@@ -71,8 +71,9 @@
 //!   [`Cue::OrdinaryWord`], for the scorer to weigh.
 //! - Matches never start or end inside a word, except glued ones. In
 //!   Chinese and Japanese, written without spaces, a word also starts and
-//!   ends where the script changes or a dictionary segmentation says
-//!   ([`cjk`]).
+//!   ends where the script changes or a dictionary segmentation says,
+//!   and a Korean mark glued to more Hangul is read only before a
+//!   particle ([`cjk`]).
 //!
 //! # Variant reported
 //!
@@ -1053,6 +1054,10 @@ impl TextMatcher {
         after: (usize, usize),
         rest: Rest<'_>,
     ) -> bool {
+        let text = |(a, b): (usize, usize)| doc.skel.get(a..b).unwrap_or("");
+        if let Some(ok) = cjk::hangul_glue(&mark.skel, text(before), text(after)) {
+            return ok;
+        }
         if mark.len < SHORT {
             return false;
         }

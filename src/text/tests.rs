@@ -273,6 +273,7 @@ fn marks_in_text_written_without_spaces() {
         mark("tm-huawei", "华为"),
         mark("tm-xiaomi", "小米"),
         mark("tm-uniqlo", "ユニクロ"),
+        mark("tm-samsung", "삼성"),
     ];
     let m = TextMatcher::with_words(&marks, ["case"]);
     check(&m, "tm-huawei", "华为手机壳", "华为", VariantKind::Exact);
@@ -284,6 +285,11 @@ fn marks_in_text_written_without_spaces() {
     none(&m, "tm-xiaomi", "小米粥");
     // Katakana glued to more katakana: no boundary is known there.
     none(&m, "tm-uniqlo", "ユニクロシャツ");
+    // Korean: before a particle, not inside a word (ginseng extract, a
+    // district of Seoul).
+    check(&m, "tm-samsung", "삼성의 정품 충전기", "삼성", VariantKind::Joined);
+    none(&m, "tm-samsung", "인삼성분 화장품");
+    none(&m, "tm-samsung", "삼성동 맛집");
 }
 
 #[test]
