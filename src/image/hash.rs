@@ -367,7 +367,12 @@ impl Signature {
     /// agree more closely: a perfect match on 250 sure bits counts as 77.
     #[inline]
     pub fn distance_sure(&self, other: &Signature, sure: &Signature) -> u32 {
-        let (differ, of) = self.distance_within(other, sure);
+        Signature::as_likely(self.distance_within(other, sure))
+    }
+
+    /// `differ` bits of `of` as the distance over all [`Signature::BITS`]
+    /// as unlikely by chance (see [`Signature::distance_sure`]).
+    pub fn as_likely((differ, of): (u32, u32)) -> u32 {
         let half = Signature::BITS as f32 / 2.0;
         let below = (of as f32 / 2.0 - differ as f32) * (Signature::BITS as f32 / of.max(1) as f32).sqrt();
         (half - below).round().clamp(0.0, Signature::BITS as f32) as u32
@@ -421,7 +426,7 @@ pub(crate) fn fine_sure(integral: &Integral, rect: Rect) -> Option<(Signature, S
     let mut sample = [[0f32; 17]; 16];
     integral.sample(rect, &mut sample)?;
     let (lo, hi) = self::spread(sample.as_flattened());
-    let steps: [f32; 256] = std::array::from_fn(|i| sample[i / 16][i % 16 + 1] - sample[i / 16][i % 16]);
+    let steps = steps(&sample);
     set_bits(&mut signature.gradient.0, &steps, 0.0);
     set_bits(&mut sure.gradient.0, &steps.map(f32::abs), SURE_GRADIENT * (hi - lo));
     if sure.dct.count() + sure.gradient.count() < MIN_SURE {
@@ -445,15 +450,15 @@ const SURE_GRADIENT: f32 = 0.01;
 /// dHash: bit `16 y + x` is set when sample `x + 1` of row `y` is brighter
 /// than sample `x`.
 fn gradient(sample: &[[f32; 17]; 16]) -> Hash256 {
-    let mut words = [0u64; 4];
-    for (y, row) in sample.iter().enumerate() {
-        let mut bits = 0u64;
-        for x in 0..16 {
-            bits |= u64::from(row[x + 1] > row[x]) << x;
-        }
-        words[y / 4] |= bits << (16 * (y % 4));
-    }
-    Hash256(words)
+    let mut hash = Hash256::default();
+    set_bits(&mut hash.0, &steps(sample), 0.0);
+    hash
+}
+
+/// Step `16 y + x`: how much brighter sample `x + 1` of row `y` is than
+/// sample `x`.
+fn steps(sample: &[[f32; 17]; 16]) -> [f32; 256] {
+    std::array::from_fn(|i| sample[i / 16][i % 16 + 1] - sample[i / 16][i % 16])
 }
 
 /// The 64-bit hash of `rect`, or `None` when it is featureless.
@@ -502,7 +507,8 @@ pub(crate) fn distance_at(integral: &Integral, start: Rect, target: &Signature, 
 }
 
 /// Moves and resizes `start` over `integral` to bring its signature as
-/// close to `target` as it will go; returns the best rectangle and distance.
+/// close to `target` as it will go; returns the best rectangle, its
+/// distance and its signature.
 ///
 /// The coarse hash only gets a rectangle to within several percent of the
 /// right place, and the fine hash is sharp: a 5% misplacement already costs
@@ -512,12 +518,17 @@ pub(crate) fn distance_at(integral: &Integral, start: Rect, target: &Signature, 
 /// summed-area sample and one 32×32 DCT, and a search takes a few dozen.
 /// `None` when the rectangle is too small, or when the search gives up on a
 /// rectangle that is not lining up (see [`GIVE_UP_ABOVE`]).
-pub(crate) fn align(integral: &Integral, start: Rect, target: &Signature, sure: &Signature) -> Option<(Rect, u32)> {
+pub(crate) fn align(
+    integral: &Integral,
+    start: Rect,
+    target: &Signature,
+    sure: &Signature,
+) -> Option<(Rect, u32, Signature)> {
     const MAX_PROBES: usize = 120;
     let clamp = |r: Rect| clamped(integral, r);
-    let distance = |r: Rect| fine(integral, r).map(|h| h.distance_sure(target, sure));
+    let probe = |r: Rect| fine(integral, r).map(|h| (h.distance_sure(target, sure), h));
     let mut best = clamp(start)?;
-    let mut best_d = distance(best).unwrap_or(u32::MAX);
+    let (mut best_d, mut best_h) = probe(best).unwrap_or((u32::MAX, Signature::default()));
     let mut step = 0.04 * best.w.max(best.h);
     let mut probes = 1;
     while step >= 0.5 && probes < MAX_PROBES {
@@ -557,10 +568,11 @@ pub(crate) fn align(integral: &Integral, start: Rect, target: &Signature, sure: 
         for m in moves {
             let Some(m) = clamp(m) else { continue };
             probes += 1;
-            if let Some(d) = distance(m) {
+            if let Some((d, h)) = probe(m) {
                 if d < best_d {
                     best = m;
                     best_d = d;
+                    best_h = h;
                     improved = true;
                 }
             }
@@ -572,7 +584,7 @@ pub(crate) fn align(integral: &Integral, start: Rect, target: &Signature, sure: 
             return None;
         }
     }
-    (best_d != u32::MAX).then_some((best, best_d))
+    (best_d != u32::MAX).then_some((best, best_d, best_h))
 }
 
 #[cfg(test)]

@@ -986,8 +986,7 @@ impl WorkIndex {
             .filter_map(|(_, view, rect, listing_moves)| {
                 let v = &self.views[view];
                 if listing_moves {
-                    let (r, _) = hash::align(integral, rect, &v.signature, &v.sure)?;
-                    let listing = hash::fine(integral, r)?;
+                    let (r, _, listing) = hash::align(integral, rect, &v.signature, &v.sure)?;
                     Some(Found::judged(view, &listing, (&v.signature, &v.sure), Some(r), true))
                 } else {
                     // The listing image shows a crop of the work: the whole
@@ -995,7 +994,7 @@ impl WorkIndex {
                     // and with it the bits it is sure of, so it is lined
                     // up on all of them and judged on its own sure bits
                     // where it ends.
-                    let (r, _) = hash::align(&v.integral, rect, signature, &Signature::ALL)?;
+                    let (r, _, _) = hash::align(&v.integral, rect, signature, &Signature::ALL)?;
                     let (crop, sure) = hash::fine_sure(&v.integral, r)?;
                     Some(Found::judged(view, signature, (&crop, &sure), None, true))
                 }
@@ -1051,8 +1050,7 @@ impl WorkIndex {
             .into_iter()
             .filter_map(|(_, t, rect)| {
                 let t = &self.turned[t];
-                let (r, _) = hash::align(integral, rect, &t.signature, &t.sure)?;
-                let listing = hash::fine(integral, r)?;
+                let (r, _, listing) = hash::align(integral, rect, &t.signature, &t.sure)?;
                 Some(Found::judged(t.view, &listing, (&t.signature, &t.sure), Some(r), true))
             })
             .collect()
@@ -1174,7 +1172,7 @@ impl Found {
         let (differ, of) = listing.distance_within(work, sure);
         Found {
             view,
-            distance: listing.distance_sure(work, sure),
+            distance: Signature::as_likely((differ, of)),
             differ,
             of,
             window,
