@@ -440,17 +440,37 @@ fn look_alikes(works: &BTreeMap<String, String>) -> Vec<(LabelledImage, ImageRec
 /// turned, on a background and on T-shirts; plain T-shirts.
 pub fn write_artwork_set(catalogue_dir: &Path, out: &Path) -> Result<Vec<LabelledImage>, FixtureError> {
     use crate::fixture::artwork;
-    let write_err = |path: &Path, source| FixtureError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
+    for dir in ["works", "drawings"] {
+        let dir = out.join(dir);
+        std::fs::create_dir_all(&dir).map_err(|e| write_err(&dir, e))?;
+    }
     let save = |img: &::image::RgbImage, rel: &str| -> Result<String, FixtureError> {
         let path = out.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
-        }
         img.save(&path).map_err(|source| FixtureError::Image { path, source })?;
         Ok(rel.to_string())
+    };
+    // The drawing printed on a shirt of `colour` at two sizes.
+    let shirts = |img: &::image::RgbImage,
+                  name: &str,
+                  colour: [u8; 3],
+                  work: Option<&String>,
+                  tags: &[&str],
+                  set: &mut Vec<(LabelledImage, ImageRecipe)>|
+     -> Result<(), FixtureError> {
+        for (n, share) in [0.5, 0.38].into_iter().enumerate() {
+            let shirt = save(
+                &artwork::on_shirt(img, colour, share),
+                &format!("drawings/shirt-{name}-{n}.png"),
+            )?;
+            set.push(labelled(
+                format!("shirt-{name}-{n}.jpg"),
+                work.cloned(),
+                shirt,
+                vec![],
+                tags,
+            ));
+        }
+        Ok(())
     };
     let stock = |k: usize| {
         catalogue_dir
@@ -552,19 +572,7 @@ pub fn write_artwork_set(catalogue_dir: &Path, out: &Path) -> Result<Vec<Labelle
                 tags,
             ));
         }
-        for (n, share) in [0.5, 0.38].into_iter().enumerate() {
-            let shirt = save(
-                &artwork::on_shirt(img, SHIRTS[0], share),
-                &format!("drawings/shirt-{name}-{n}.png"),
-            )?;
-            set.push(labelled(
-                format!("shirt-{name}-{n}.jpg"),
-                Some(id.clone()),
-                shirt,
-                vec![],
-                &["shirt"],
-            ));
-        }
+        shirts(img, name, SHIRTS[0], Some(&id), &["shirt"], &mut set)?;
     }
     for (k, (name, img)) in artwork::lookalikes().iter().enumerate() {
         let source = save(img, &format!("drawings/{name}.png"))?;
@@ -590,17 +598,7 @@ pub fn write_artwork_set(catalogue_dir: &Path, out: &Path) -> Result<Vec<Labelle
                 &["lookalike"],
             ));
         }
-        for (n, share) in [0.5, 0.38].into_iter().enumerate() {
-            let shirt = artwork::on_shirt(img, SHIRTS[k % 3], share);
-            let shirt = save(&shirt, &format!("drawings/shirt-{name}-{n}.png"))?;
-            set.push(labelled(
-                format!("shirt-{name}-{n}.jpg"),
-                None,
-                shirt,
-                vec![],
-                &["lookalike", "shirt"],
-            ));
-        }
+        shirts(img, name, SHIRTS[k % 3], None, &["lookalike", "shirt"], &mut set)?;
     }
     let blank = ::image::RgbImage::from_pixel(8, 8, ::image::Rgb([255, 255, 255]));
     for (n, colour) in SHIRTS.into_iter().enumerate() {
@@ -622,6 +620,13 @@ pub fn write_artwork_set(catalogue_dir: &Path, out: &Path) -> Result<Vec<Labelle
     Ok(set.into_iter().map(|(l, _)| l).collect())
 }
 
+fn write_err(path: &Path, source: std::io::Error) -> FixtureError {
+    FixtureError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 /// The start of the flat-artwork set's registry: its one holder.
 const ARTWORK_REGISTRY_HEAD: &str = "# The registered drawings of `knockoff fixtures artwork`, for
 # `knockoff eval images DIR --registry DIR/registry.toml`.
@@ -639,10 +644,6 @@ pub fn write_labelled(
     out: &Path,
     set: &[(LabelledImage, ImageRecipe)],
 ) -> Result<(), FixtureError> {
-    let write_err = |path: &Path, source| FixtureError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
     std::fs::create_dir_all(out).map_err(|e| write_err(out, e))?;
     set.par_iter().try_for_each(|(label, recipe)| {
         let bytes = render_image(catalogue_dir, recipe)?;
