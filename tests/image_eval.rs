@@ -58,15 +58,13 @@ fn fixture_images_hold_the_floors() {
     }
 }
 
-/// What flat artwork (`knockoff fixtures artwork`: logos of a few flat
-/// colours on white, and look-alikes in the same shapes) does not reach
-/// yet: a drawing pasted small, watermarked or printed on a T-shirt is
-/// found about half the time (see README). Overall it holds this floor,
-/// under what it finds now (0.83).
-const MIN_RECALL_FLAT_ARTWORK: f64 = 0.75;
-
+/// Flat artwork (`knockoff fixtures artwork`: logos of a few flat colours
+/// on white, and look-alikes in the same shapes) is held to the floors the
+/// photographs are, but for a watermark across a drawing, which is found
+/// 5 times of 8 (see README): a bar across a drawing of few sure bits
+/// turns too many of them.
 #[test]
-fn flat_artwork_is_found_whole_and_no_lookalike_matches() {
+fn flat_artwork_is_found_whole_on_a_ground_and_no_lookalike_matches() {
     let out = tempfile::tempdir().unwrap();
     let labels = write_artwork_set(&fixture::default_dir(), out.path()).unwrap();
     let registry = Registry::load(&out.path().join("registry.toml")).unwrap();
@@ -95,7 +93,12 @@ fn flat_artwork_is_found_whole_and_no_lookalike_matches() {
         assert!(of > 0, "no {edit} pictures in the set");
         assert!(found as f64 / of as f64 >= MIN_RECALL, "{edit}: {found}/{of}");
     }
-    let (found, of) = e.by_edit.get("rotate").copied().unwrap_or_default();
-    assert!(found as f64 / of as f64 >= MIN_RECALL_GEOMETRIC, "rotate: {found}/{of}");
-    assert!(e.recall() >= MIN_RECALL_FLAT_ARTWORK, "recall {:.3}", e.recall());
+    // A drawing on a photograph, small, or printed on a T-shirt is cut out
+    // of its plain ground (`image/ground.rs`).
+    for edit in ["crop", "rotate", "background", "small", "shirt"] {
+        let (found, of) = e.by_edit.get(edit).copied().unwrap_or_default();
+        assert!(of > 0, "no {edit} pictures in the set");
+        assert!(found as f64 / of as f64 >= MIN_RECALL_GEOMETRIC, "{edit}: {found}/{of}");
+    }
+    assert!(e.recall() >= MIN_RECALL, "recall {:.3}", e.recall());
 }

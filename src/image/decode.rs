@@ -69,7 +69,7 @@ pub(crate) const WORK_SIDE: u32 = 256;
 /// How far (in grey levels) a pixel may stray from the border colour and
 /// still count as padding. JPEG ringing next to a flat border stays within
 /// this after the picture has been shrunk; real picture content rarely does.
-const TRIM_TOLERANCE: u8 = 24;
+pub(crate) const TRIM_TOLERANCE: u8 = 24;
 
 /// A line of pixels is padding when no more than 1 in this many pixels
 /// strays from the border colour (a stray speck of noise should not stop
@@ -401,31 +401,37 @@ pub(crate) fn trim(grey: &GrayImage) -> (u32, u32, u32, u32) {
     ];
     corners.sort_unstable();
     let border = corners[1].midpoint(corners[2]);
+    let (left, top, tw, th) = trim_around(grey, whole, border);
+    if tw < 8.max(w / 8) || th < 8.max(h / 8) {
+        return whole;
+    }
+    (left, top, tw, th)
+}
+
+/// The part of `(x, y, w, h)` in `grey` left when its edge lines of the
+/// `border` colour are taken off, from the outside in.
+pub(crate) fn trim_around(grey: &GrayImage, (x, y, w, h): (u32, u32, u32, u32), border: u8) -> (u32, u32, u32, u32) {
     let strays =
         |pixels: &mut dyn Iterator<Item = u8>| pixels.filter(|&p| p.abs_diff(border) > TRIM_TOLERANCE).count() as u32;
     let row_is_border =
         |y: u32, x0: u32, x1: u32| strays(&mut (x0..x1).map(|x| grey.get_pixel(x, y)[0])) <= (x1 - x0) / TRIM_STRAYS;
     let col_is_border =
         |x: u32, y0: u32, y1: u32| strays(&mut (y0..y1).map(|y| grey.get_pixel(x, y)[0])) <= (y1 - y0) / TRIM_STRAYS;
-    let (mut top, mut bottom) = (0, h);
-    while top < bottom && row_is_border(top, 0, w) {
+    let (mut top, mut bottom) = (y, y + h);
+    while top < bottom && row_is_border(top, x, x + w) {
         top += 1;
     }
-    while bottom > top && row_is_border(bottom - 1, 0, w) {
+    while bottom > top && row_is_border(bottom - 1, x, x + w) {
         bottom -= 1;
     }
-    let (mut left, mut right) = (0, w);
+    let (mut left, mut right) = (x, x + w);
     while left < right && col_is_border(left, top, bottom) {
         left += 1;
     }
     while right > left && col_is_border(right - 1, top, bottom) {
         right -= 1;
     }
-    let (tw, th) = (right - left, bottom - top);
-    if tw < 8.max(w / 8) || th < 8.max(h / 8) {
-        return whole;
-    }
-    (left, top, tw, th)
+    (left, top, right - left, bottom - top)
 }
 
 #[cfg(test)]

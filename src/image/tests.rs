@@ -332,6 +332,7 @@ fn unregistered_pictures_match_nothing() {
     let mut searched = Vec::new();
     let mut turned = Vec::new();
     let mut dct_only = Vec::new();
+    let mut figured = Vec::new();
     for image in &images {
         let pic = decode::load(&image.bytes, &ImageLimits::default()).unwrap();
         let integral = Integral::new(&pic.grey);
@@ -348,6 +349,16 @@ fn unregistered_pictures_match_nothing() {
                 .iter()
                 .map(|f| f.distance),
         );
+        for rect in ground::figures(&pic.grey).into_iter().filter(|&r| r != whole) {
+            let Some(fig) = hash::fine(&integral, rect) else {
+                continue;
+            };
+            figured.extend(
+                (0..index.views.len())
+                    .map(|v| Found::judged(v, &fig, (&index.views[v].signature, &index.views[v].sure), None, false))
+                    .map(|f| f.distance),
+            );
+        }
         turned.extend(index.turned.iter().map(|t| t.signature.distance(&sig)));
         let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
         for rect in [whole, all] {
@@ -377,6 +388,12 @@ fn unregistered_pictures_match_nothing() {
         "unrelated, after the partial-match search: n={} min={:?}",
         searched.len(),
         searched.first()
+    );
+    figured.sort_unstable();
+    println!(
+        "unrelated, figures on a plain ground: n={} min={:?}",
+        figured.len(),
+        figured.first()
     );
     println!(
         "unrelated, turned views and unturned rectangles: n={} min={} 1%={}",
@@ -656,6 +673,22 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
         .map(|(view, v)| Found::judged(view, &signature, (&v.signature, &v.sure), None, false))
         .filter(|f| f.distance <= MATCH_DISTANCE)
         .collect();
+    if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
+        for rect in ground::figures(&pic.grey).into_iter().filter(|&r| r != whole) {
+            let Some(sig) = hash::fine(&integral, rect) else {
+                continue;
+            };
+            found.extend(
+                index
+                    .views
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| candidate(&v.signature, &sig))
+                    .map(|(view, v)| Found::judged(view, &sig, (&v.signature, &v.sure), Some(rect), false))
+                    .filter(|f| f.distance <= MATCH_DISTANCE),
+            );
+        }
+    }
     if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
         found.extend(index.search(&integral, &index.hash_windows(&integral, whole), &signature, coarse));
     }
