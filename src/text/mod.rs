@@ -44,10 +44,12 @@
 //! Overlapping hits of one mark are merged, keeping the most similar. A
 //! mark of three words or more that begins with an article ("The North
 //! Face") is matched without it as well, one of two names joined by "&"
-//! or "and" with the other ("Dolce and Gabbana", "Marks & Spencer"), and
-//! one of several words with a possessive without its apostrophe ("Trader
-//! Joes") ([`forms_of`]); a match inside a longer match of the same mark
-//! is dropped.
+//! or "and" with the other ("Dolce and Gabbana", "Marks & Spencer"), one
+//! of several words with its numbers in words or digits ("Seven For All
+//! Mankind", "Forever Twenty-One") and its abbreviations written out or
+//! abbreviated ("Warner Brothers", "Yves St Laurent"), and one with a
+//! possessive without its apostrophe ("Trader Joes") ([`forms_of`]); a
+//! match inside a longer match of the same mark is dropped.
 //!
 //! # Rules that keep false hits down
 //!
@@ -1905,8 +1907,9 @@ const ARTICLES: &[&str] = &["a", "an", "das", "der", "die", "el", "il", "la", "l
 /// article and has two words or more after it, those words alone ("The
 /// North Face" written "North Face"; not "The Ordinary": alone, that word
 /// is an ordinary word, not the mark); and each of those with its joining
-/// word written the other ways people write it ([`connected_forms`]), and
-/// a possessive without its apostrophe ([`without_possessive`]).
+/// word written the other ways people write it ([`connected_forms`]), its
+/// numbers and abbreviations written the other way ([`respelled`]), and a
+/// possessive without its apostrophe ([`without_possessive`]).
 fn forms_of(text: &str) -> Vec<String> {
     let mut words = text.split_whitespace();
     let article = words
@@ -1921,8 +1924,122 @@ fn forms_of(text: &str) -> Vec<String> {
         .chain(short)
         .flat_map(|form| std::iter::once(form.to_string()).chain(connected_forms(form)))
         .collect();
+    let respelled: Vec<String> = forms.iter().filter_map(|form| respelled(form)).collect();
+    let forms: Vec<String> = forms.into_iter().chain(respelled).collect();
     let bare: Vec<String> = forms.iter().filter_map(|form| without_possessive(form)).collect();
     forms.into_iter().chain(bare).collect()
+}
+
+/// Words that marks abbreviate, written out and abbreviated.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("brothers", "bros"),
+    ("company", "co"),
+    ("doctor", "dr"),
+    ("junior", "jr"),
+    ("mount", "mt"),
+    ("saint", "st"),
+    ("sainte", "ste"),
+];
+
+const UNITS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+
+const TENS: [&str; 8] = [
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
+/// A mark of several words as it is written with its numbers the other
+/// way ("7 For All Mankind" as "Seven For All Mankind", "Forever 21" as
+/// "Forever Twenty One", and back), and its abbreviations written out
+/// ("Warner Bros" as "Warner Brothers") or abbreviated ("Yves Saint Laurent" as "Yves St Laurent"). A word is
+/// abbreviated only in a mark that keeps two other words: "Saint Laurent"
+/// is not "St Laurent", a river. Numbers up to 99; `None` where no word
+/// changes.
+fn respelled(mark: &str) -> Option<String> {
+    let words: Vec<&str> = mark.split_whitespace().collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let lower: Vec<String> = words.iter().map(|w| w.trim_end_matches('.').to_lowercase()).collect();
+    let unit = |w: &str| UNITS.iter().position(|u| *u == w);
+    let digit = |w: &str| unit(w).filter(|u| (1..=9).contains(u));
+    let ten = |w: &str| TENS.iter().position(|t| *t == w).map(|t| 10 * t + 20);
+    // The number that starts at word `i`, and how many words it takes.
+    let number = |i: usize| -> Option<(usize, usize)> {
+        let w = lower[i].as_str();
+        if w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()) {
+            return w.parse().ok().map(|n| (n, 1));
+        }
+        let (head, tail) = w.split_once('-').unwrap_or((w, ""));
+        match (ten(head), tail.is_empty()) {
+            (Some(t), true) => match lower.get(i + 1).and_then(|next| digit(next)) {
+                Some(u) => Some((t + u, 2)),
+                None => Some((t, 1)),
+            },
+            (Some(t), false) => digit(tail).map(|u| (t + u, 1)),
+            (None, true) => unit(w).map(|u| (u, 1)),
+            (None, false) => None,
+        }
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut changed = false;
+    let mut i = 0;
+    while i < words.len() {
+        let w = lower[i].as_str();
+        if let Some((n, used)) = number(i) {
+            changed = true;
+            out.push(if w.bytes().all(|b| b.is_ascii_digit()) {
+                spelled(n)
+            } else {
+                n.to_string()
+            });
+            i += used;
+            continue;
+        }
+        let others = words.len() - 1;
+        let respelled = ABBREVIATIONS.iter().find_map(|&(long, short)| {
+            if w == short {
+                Some(long)
+            } else if w == long && others >= 2 {
+                Some(short)
+            } else {
+                None
+            }
+        });
+        changed |= respelled.is_some();
+        out.push(respelled.map_or_else(|| words[i].to_string(), str::to_string));
+        i += 1;
+    }
+    changed.then(|| out.join(" "))
+}
+
+/// `n` (under 100) in English words.
+fn spelled(n: usize) -> String {
+    match n {
+        0..=19 => UNITS[n].to_string(),
+        _ if n % 10 == 0 => TENS[n / 10 - 2].to_string(),
+        _ => format!("{} {}", TENS[n / 10 - 2], UNITS[n % 10]),
+    }
 }
 
 /// A mark of several words with a possessive ("Trader Joe's", "Ben &

@@ -228,6 +228,27 @@ fn joining_words_and_possessives_are_written_either_way() {
         ]
     );
     assert_eq!(forms_of("Levi's"), ["Levi's"]);
+}
+
+/// Numbers in a mark of several words are written the other way, in
+/// words or digits, and its abbreviations written out, or abbreviated
+/// where two other words are left; a mark of one word keeps its number.
+#[test]
+fn numbers_and_abbreviations_are_written_either_way() {
+    assert_eq!(
+        forms_of("7 For All Mankind"),
+        ["7 For All Mankind", "seven For All Mankind"]
+    );
+    assert_eq!(forms_of("Forever 21"), ["Forever 21", "Forever twenty one"]);
+    assert_eq!(forms_of("Twenty-One Pilots")[1], "21 Pilots");
+    assert_eq!(forms_of("Thirty Two Degrees")[1], "32 Degrees");
+    assert_eq!(forms_of("Fifty Fifty")[1], "50 50");
+    assert_eq!(forms_of("Warner Bros.")[1], "Warner brothers");
+    assert_eq!(forms_of("Yves Saint Laurent")[1], "Yves st Laurent");
+    assert_eq!(forms_of("Saint Laurent"), ["Saint Laurent"]);
+    assert_eq!(forms_of("3M"), ["3M"]);
+    // Past 99, a number is a model's, not a word.
+    assert_eq!(forms_of("Levi's 501"), ["Levi's 501", "Levis 501"]);
 
     let marks = [
         mark("tm-dg", "Dolce & Gabbana"),
