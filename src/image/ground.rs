@@ -308,6 +308,8 @@ fn holes(grey: &GrayImage) -> Vec<(u8, Blob)> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::rng::Rng;
 
@@ -376,5 +378,32 @@ mod tests {
         // of its band's first, not of the far side), none holding anything.
         let ramp = GrayImage::from_fn(256, 256, |x, _| ::image::Luma([x as u8]));
         assert!(figures(&ramp).is_empty());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the picture (of any size, one pixel wide included, in
+        /// blocks of a few colours that make grounds, holes and holes in
+        /// holes), the figures lie inside it, each once, and no more than
+        /// the limit; and nothing panics.
+        #[test]
+        fn figures_lie_inside_the_picture(
+            w in 1u32..90,
+            h in 1u32..90,
+            block in 1u32..12,
+            colours in proptest::collection::vec(prop_oneof![Just(0u8), Just(128u8), Just(255u8)], 64),
+        ) {
+            let img = GrayImage::from_fn(w, h, |x, y| {
+                ::image::Luma([colours[((x / block) * 7 + (y / block) * 3) as usize % colours.len()]])
+            });
+            let found = figures(&img);
+            prop_assert!(found.len() <= MAX_GROUNDS * (1 + MAX_PARTS));
+            for (i, r) in found.iter().enumerate() {
+                prop_assert!(r.x >= 0.0 && r.y >= 0.0 && r.w >= MIN_SIDE as f32 && r.h >= MIN_SIDE as f32);
+                prop_assert!(r.x + r.w <= w as f32 && r.y + r.h <= h as f32, "{:?} in {}x{}", r, w, h);
+                prop_assert!(!found[..i].contains(r));
+            }
+        }
     }
 }
