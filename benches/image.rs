@@ -99,6 +99,29 @@ fn turned_jpeg() -> Vec<u8> {
     bytes
 }
 
+/// The coffee work at a fifth of the side of a white 400×400 picture, a
+/// caption of dark bars under it, q85 JPEG: found by cutting it out of
+/// its plain ground, before the partial-match search.
+fn on_ground_jpeg() -> Vec<u8> {
+    let work = image::open(root().join("config/works/coffee.png"))
+        .expect("coffee.png")
+        .to_rgb8();
+    let mut canvas = image::RgbImage::from_pixel(400, 400, image::Rgb([255, 255, 255]));
+    let h = 80 * work.height() / work.width();
+    let small = image::imageops::resize(&work, 80, h, image::imageops::FilterType::Triangle);
+    image::imageops::overlay(&mut canvas, &small, 40, 40);
+    for bar in 0..5 {
+        for (x, y) in (0..40).flat_map(|x| (0..10).map(move |y| (x, y))) {
+            canvas.put_pixel(60 + bar * 60 + x, 360 + y, image::Rgb([20, 20, 20]));
+        }
+    }
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+        .encode_image(&canvas)
+        .expect("encode");
+    bytes
+}
+
 fn bench(c: &mut Criterion) {
     let jpeg = listing_jpeg();
     let limits = ImageLimits::default();
@@ -151,6 +174,18 @@ fn bench(c: &mut Criterion) {
     }];
     group.bench_function("compare vs 8 works (turned 9°, corners filled)", |b| {
         b.iter(|| index.compare(&turned, &limits))
+    });
+    let grounded = [ListingImage {
+        url: "ground".into(),
+        bytes: Arc::from(on_ground_jpeg()),
+    }];
+    assert_eq!(
+        index.compare(&grounded, &limits).matches.len(),
+        1,
+        "the work on a ground"
+    );
+    group.bench_function("compare vs 8 works (small on a plain ground)", |b| {
+        b.iter(|| index.compare(&grounded, &limits))
     });
     group.finish();
 }
