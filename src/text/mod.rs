@@ -28,7 +28,8 @@
 //!    (told apart by comparing the folded letters with the mark's); a hit
 //!    inside a longer word is a *glued* mark ("velorashoes"), accepted only
 //!    where that is believable (see below).
-//! 2. Runs of single letters ("V E L O R A", "V.E.L.O.R.A") are squashed
+//! 2. Runs of single letters ("V E L O R A", "V.E.L.O.R.A", and two
+//!    initials joined by a full stop, "L.V.") are squashed
 //!    into one word and run through the same automaton; so are two or three
 //!    neighbouring words that a one-word mark was split into ("Gu cci",
 //!    "N ike", "Rol.ex", "Bal en ciaga"), where one piece is a word of two
@@ -1124,7 +1125,16 @@ impl TextMatcher {
     }
 
     fn squash(&self, doc: &Doc, run: &[u32], (skel, map): (&mut String, &mut Vec<(u32, u32)>), hits: &mut Vec<Hit>) {
-        if run.len() < SPACED_MIN_RUN {
+        // Two initials joined by a full stop ("L.V.") are written as an
+        // abbreviation, not spaced out by chance as "L V" (a size and a
+        // neckline) may be: a mark of two letters is matched so, whole.
+        let initials = run.len() == 2
+            && matches!(
+                doc.units.get(run[0] as usize + 1..run[1] as usize),
+                Some([dot]) if dot.ch == '.'
+            );
+        let fewest = if initials { 2 } else { SPACED_MIN_RUN };
+        if run.len() < fewest {
             return;
         }
         skel.clear();
@@ -1132,7 +1142,7 @@ impl TextMatcher {
         normalize::skeletonize(&doc.units, run, skel, map);
         for m in self.automaton.find_iter(&**skel) {
             let (s, e) = (m.start(), m.end());
-            if skel.get(s..e).is_none_or(|p| p.chars().count() < SPACED_MIN_RUN) {
+            if skel.get(s..e).is_none_or(|p| p.chars().count() < fewest) {
                 continue;
             }
             self.spaced_hits(doc, (skel, map), (m.pattern().as_usize(), s, e), false, hits);

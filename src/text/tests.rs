@@ -170,6 +170,21 @@ fn spaced_out_letters() {
     none(m, "tm-velora", "V E L\nO R A");
 }
 
+/// A mark of two letters written as initials with full stops is the mark;
+/// spaced apart, as a size and a neckline, it is not.
+#[test]
+fn two_initials_with_full_stops_are_a_mark_of_two_letters() {
+    let m = TextMatcher::new(&[mark("tm-lv", "LV"), mark("tm-nike", "Nike")]);
+    check(&m, "tm-lv", "L.V. monogram bag", "L.V", VariantKind::Spaced);
+    check(&m, "tm-lv", "new l.v bag", "l.v", VariantKind::Spaced);
+    check(&m, "tm-lv", "LV monogram bag", "LV", VariantKind::Exact);
+    none(&m, "tm-lv", "L V monogram bag");
+    none(&m, "tm-lv", "size L V-neck sweater");
+    none(&m, "tm-lv", "L. V. bag");
+    // Only the two letters of the run: three initials are no such mark.
+    none(&m, "tm-lv", "A.L.V. bag");
+}
+
 #[test]
 fn a_leading_article_may_be_left_out() {
     let marks = [mark("tm-tnf", "The North Face"), mark("tm-ordinary", "The Ordinary")];
