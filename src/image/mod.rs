@@ -894,16 +894,7 @@ impl WorkIndex {
         // Only views within MATCH_DISTANCE are kept, whole or turned: one
         // farther away can never be reported, and in `best_per_work` it
         // could only hide a view of its work still farther away.
-        let mut found: Vec<Found> = self
-            .whole
-            .within(&signature, CANDIDATE_DISTANCE)
-            .into_iter()
-            .map(|(view, _)| {
-                let v = &self.views[view as usize];
-                Found::judged(view as usize, &signature, (&v.signature, &v.sure), None, false)
-            })
-            .filter(|f| f.distance <= MATCH_DISTANCE)
-            .collect();
+        let mut found = self.whole_matches(&signature, None);
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
             found.extend(self.figures(pic, &integral, whole));
         }
@@ -947,21 +938,25 @@ impl WorkIndex {
             if rect == whole {
                 continue;
             }
-            let Some(signature) = hash::fine(integral, rect) else {
-                continue;
-            };
-            found.extend(
-                self.whole
-                    .within(&signature, CANDIDATE_DISTANCE)
-                    .into_iter()
-                    .map(|(view, _)| {
-                        let v = &self.views[view as usize];
-                        Found::judged(view as usize, &signature, (&v.signature, &v.sure), Some(rect), false)
-                    })
-                    .filter(|f| f.distance <= MATCH_DISTANCE),
-            );
+            if let Some(signature) = hash::fine(integral, rect) {
+                found.extend(self.whole_matches(&signature, Some(rect)));
+            }
         }
         found
+    }
+
+    /// The views within [`MATCH_DISTANCE`] of the signature of the picture
+    /// or of its `window`, judged on the bits each is sure of.
+    fn whole_matches(&self, signature: &Signature, window: Option<Rect>) -> Vec<Found> {
+        self.whole
+            .within(signature, CANDIDATE_DISTANCE)
+            .into_iter()
+            .map(|(view, _)| {
+                let v = &self.views[view as usize];
+                Found::judged(view as usize, signature, (&v.signature, &v.sure), window, false)
+            })
+            .filter(|f| f.distance <= MATCH_DISTANCE)
+            .collect()
     }
 
     /// Compares the turned views with the rectangle a picture would show

@@ -712,28 +712,22 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
         }
         found
     };
-    let mut found: Vec<Found> = index
-        .views
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| candidate(&v.signature, &signature))
-        .map(|(view, v)| Found::judged(view, &signature, (&v.signature, &v.sure), None, false))
-        .filter(|f| f.distance <= MATCH_DISTANCE)
-        .collect();
+    let whole_matches = |sig: &Signature, window: Option<Rect>| -> Vec<Found> {
+        index
+            .views
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| candidate(&v.signature, sig))
+            .map(|(view, v)| Found::judged(view, sig, (&v.signature, &v.sure), window, false))
+            .filter(|f| f.distance <= MATCH_DISTANCE)
+            .collect()
+    };
+    let mut found = whole_matches(&signature, None);
     if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
         for rect in ground::figures(&pic.grey).into_iter().filter(|&r| r != whole) {
-            let Some(sig) = hash::fine(&integral, rect) else {
-                continue;
-            };
-            found.extend(
-                index
-                    .views
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| candidate(&v.signature, &sig))
-                    .map(|(view, v)| Found::judged(view, &sig, (&v.signature, &v.sure), Some(rect), false))
-                    .filter(|f| f.distance <= MATCH_DISTANCE),
-            );
+            if let Some(sig) = hash::fine(&integral, rect) {
+                found.extend(whole_matches(&sig, Some(rect)));
+            }
         }
     }
     if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
