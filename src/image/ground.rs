@@ -37,8 +37,8 @@
 //! A photograph has few grounds (a sky, a wall), and their holes are
 //! whatever stands in front of them: the image tests' 98 unrelated
 //! photographs, crops and turns hold 257 figures, which came no closer to
-//! a work than 179, as far as whole unrelated pictures come (176). The fixture's labelled set gives the same output line for
-//! line.
+//! a work than 179, as far as whole unrelated pictures come (176). The
+//! fixture's labelled set gives the same output line for line.
 //!
 //! Cost: a fill over the picture at half size, then one over each of the
 //! four largest grounds' boxes, and a hash per figure, for a picture that
