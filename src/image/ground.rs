@@ -46,6 +46,8 @@
 //! By `perf`, 2% of the eval's time over the fixture's labelled set on one
 //! thread (at full size, the fills took 7–11%).
 
+use std::borrow::Cow;
+
 use ::image::GrayImage;
 
 use super::decode::{self, TRIM_TOLERANCE};
@@ -182,7 +184,11 @@ fn flood(
 pub(crate) fn figures(grey: &GrayImage) -> Vec<Rect> {
     let (w, h) = grey.dimensions();
     let half = w >= 2 * MIN_SIDE && h >= 2 * MIN_SIDE;
-    let small = if half { halved(grey) } else { grey.clone() };
+    let small = if half {
+        Cow::Owned(halved(grey))
+    } else {
+        Cow::Borrowed(grey)
+    };
     let scale = if half { 2 } else { 1 };
     let mut out: Vec<Rect> = Vec::new();
     for (colour, blob) in holes(&small) {
@@ -261,16 +267,16 @@ fn holes(grey: &GrayImage) -> Vec<(u8, Blob)> {
         let (outside, hole) = (n, n + 1);
         let other = |x: u32, y: u32| label[(y * w + x) as usize] != id;
         let inside = |x: u32, y: u32| x >= ground.x0 && x <= ground.x1 && y >= ground.y0 && y <= ground.y1;
-        for y in ground.y0..=ground.y1 {
-            for x in ground.x0..=ground.x1 {
-                let edge = x == ground.x0 || x == ground.x1 || y == ground.y0 || y == ground.y1;
-                // Each ground marks its own: a pixel another ground
-                // marked is marked again.
-                if edge && other(x, y) && seen[(y * w + x) as usize] != outside {
-                    flood(&mut seen, (w, h), (x, y), outside, &mut stack, |_, nx, ny| {
-                        inside(nx, ny) && other(nx, ny)
-                    });
-                }
+        let edge = (ground.x0..=ground.x1)
+            .flat_map(|x| [(x, ground.y0), (x, ground.y1)])
+            .chain((ground.y0..=ground.y1).flat_map(|y| [(ground.x0, y), (ground.x1, y)]));
+        for (x, y) in edge {
+            // Each ground marks its own: a pixel another ground marked is
+            // marked again.
+            if other(x, y) && seen[(y * w + x) as usize] != outside {
+                flood(&mut seen, (w, h), (x, y), outside, &mut stack, |_, nx, ny| {
+                    inside(nx, ny) && other(nx, ny)
+                });
             }
         }
         let mut parts: Vec<Blob> = Vec::new();

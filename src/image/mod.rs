@@ -21,11 +21,12 @@
 //!    a plain ground (a drawing on a card pasted onto a photograph, or
 //!    printed on a shirt: `ground.rs`) and compares them with the works
 //!    whole, judged like the whole picture;
-//! 5. only when that matched nothing either, looks for part of a work: windows of the
-//!    picture, from 90% of its side down to about a third, against whole
-//!    works (a work pasted onto a background, or shown small), and the
-//!    whole picture against crops of works (a work cropped by up to 20% a
-//!    side, or zoomed into: 70% or 60% of both sides kept);
+//! 5. only when that matched nothing either, looks for part of a work:
+//!    windows of the picture, from 90% of its side down to about a
+//!    third, against whole works (a work pasted onto a background, or
+//!    shown small), and the whole picture against crops of works (a work
+//!    cropped by up to 20% a side, or zoomed into: 70% or 60% of both
+//!    sides kept);
 //! 6. only when that found nothing either, looks for a turned work (below),
 //!    whole, and last of all through the windows of the partial-match
 //!    search.
@@ -137,8 +138,8 @@
 //! | a work and its edits (worst per edit, below)        |       — |  0–86   |
 //!
 //! (Whole-image figures by all 512 bits; after the search, in the
-//! turned stage and for the figures cut out of a plain ground, as judged: on the bits each work is sure of, counted as
-//! below, *Flat artwork*.) Bits that differ between each edit and its
+//! turned stage and for the figures cut out of a plain ground, as judged:
+//! on the bits each work is sure of, counted as below, *Flat artwork*.) Bits that differ between each edit and its
 //! work, of those the work is sure of (380–475 for these works; m:
 //! matched the mirror image; counted by all 512 bits before the sure
 //! bits, these were about twice as many):
@@ -220,7 +221,8 @@
 //! time: the copies are lined up on the sure bits, but rarely that
 //! closely (a drawing's white margin makes the window's edges hard to
 //! find). Most such copies stand on a plain ground (a card, a shirt),
-//! out of which `ground.rs` cuts them exactly, before the search. Candidates are looked up by all bits within three eighths
+//! out of which `ground.rs` cuts them exactly, before the search.
+//! Candidates are looked up by all bits within three eighths
 //! ([`CANDIDATE_DISTANCE`]), far enough for a copy whose unsure bits all
 //! flipped. Evidence names the bits compared: "differing in 3 of the 287
 //! hash bits compared".
@@ -896,7 +898,7 @@ impl WorkIndex {
         // could only hide a view of its work still farther away.
         let mut found = self.whole_matches(&signature, None);
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
-            found.extend(self.figures(pic, &integral, whole));
+            found.extend(self.figures(&pic.grey, &integral, whole));
         }
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
             let windows = hashed.get_or_insert_with(|| self.hash_windows(&integral, whole));
@@ -932,9 +934,9 @@ impl WorkIndex {
     /// Compares the works whole with the figures the picture shows on a
     /// plain ground (`ground.rs`): rectangles chosen without looking at any
     /// work, a few a picture, so judged like the whole picture.
-    fn figures(&self, pic: &Picture, integral: &Integral, whole: Rect) -> Vec<Found> {
+    fn figures(&self, grey: &::image::GrayImage, integral: &Integral, whole: Rect) -> Vec<Found> {
         let mut found = Vec::new();
-        for rect in ground::figures(&pic.grey) {
+        for rect in ground::figures(grey) {
             if rect == whole {
                 continue;
             }

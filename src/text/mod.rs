@@ -1934,10 +1934,13 @@ fn forms_of(text: &str) -> Vec<String> {
         .chain(short)
         .flat_map(|form| std::iter::once(form.to_string()).chain(connected_forms(form)))
         .collect();
-    let respelled: Vec<String> = forms.iter().filter_map(|form| respelled(form)).collect();
-    let forms: Vec<String> = forms.into_iter().chain(respelled).collect();
-    let bare: Vec<String> = forms.iter().filter_map(|form| without_possessive(form)).collect();
-    forms.into_iter().chain(bare).collect()
+    with_each(with_each(forms, respelled), without_possessive)
+}
+
+/// `forms`, then what `other` makes of each of them, where it makes one.
+fn with_each(forms: Vec<String>, other: fn(&str) -> Option<String>) -> Vec<String> {
+    let more: Vec<String> = forms.iter().filter_map(|form| other(form)).collect();
+    forms.into_iter().chain(more).collect()
 }
 
 /// Words that marks abbreviate, written out and abbreviated.
@@ -1981,9 +1984,10 @@ const TENS: [&str; 8] = [
 /// A mark of several words as it is written with its numbers the other
 /// way ("7 For All Mankind" as "Seven For All Mankind", "Forever 21" as
 /// "Forever Twenty One", and back), and its abbreviations written out
-/// ("Warner Bros" as "Warner Brothers") or abbreviated ("Yves Saint Laurent" as "Yves St Laurent"). A word is
-/// abbreviated only in a mark that keeps two other words: "Saint Laurent"
-/// is not "St Laurent", a river. Numbers up to 99; `None` where no word
+/// ("Warner Bros" as "Warner Brothers") or abbreviated ("Yves Saint
+/// Laurent" as "Yves St Laurent"). A word is abbreviated only in a mark
+/// that keeps two other words: "Saint Laurent" is not "St Laurent", a
+/// river. Numbers up to 99; `None` where no word
 /// changes.
 fn respelled(mark: &str) -> Option<String> {
     let words: Vec<&str> = mark.split_whitespace().collect();
