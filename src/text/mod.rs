@@ -1426,7 +1426,12 @@ impl TextMatcher {
             }
             mark_chars.clear();
             mark_chars.extend(cm.skel.chars());
-            if let Some(d) = typo::osa_within(chars, mark_chars, edits).filter(|&d| d >= least) {
+            let d = typo::osa_within(chars, mark_chars, edits).or_else(|| {
+                // A doubling moved is one slip, as a letter left out is;
+                // not for a short mark, which needs more than a slip.
+                (edits >= 1 && cm.len > SHORT && typo::doubling_moved(chars, mark_chars)).then_some(1)
+            });
+            if let Some(d) = d.filter(|&d| d >= least) {
                 out.push((mark, d));
             }
         }

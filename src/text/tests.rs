@@ -486,6 +486,38 @@ fn typos() {
     none(&m3, "tm-gucci", "Gucccxi belt");
 }
 
+/// A letter left out of one double and another doubled is one slip, in a
+/// word or a run of words; but not for a short mark, and a real word
+/// spelt so still needs backing.
+#[test]
+fn a_doubling_moved_is_one_typo() {
+    let m = TextMatcher::with_words(
+        &[
+            mark("tm-dg", "Dolce & Gabbana"),
+            mark("tm-tiffany", "Tiffany"),
+            mark("tm-reebok", "Reebok"),
+            mark("tm-boss", "Boss"),
+        ],
+        ["silk", "dress", "necklace", "rebook", "your", "flights", "shirt"],
+    );
+    let t = check(
+        &m,
+        "tm-dg",
+        "Dolce & Gabanna silk dress",
+        "Dolce & Gabanna",
+        VariantKind::Typo,
+    );
+    assert!(t.similarity < 1.0, "{t:?}");
+    check(&m, "tm-dg", "Dolce Gabanna dress", "Dolce Gabanna", VariantKind::Typo);
+    let t = check(&m, "tm-tiffany", "Tifanny necklace", "Tifanny", VariantKind::Typo);
+    assert!((t.similarity - (1.0 - 1.0 / 7.0)).abs() < 1e-6, "{t:?}");
+    let t = check(&m, "tm-reebok", "Rebook your flights", "Rebook", VariantKind::Typo);
+    assert_eq!(t.cues, vec![Cue::OrdinaryWord("rebook".into())]);
+    none(&m, "tm-boss", "Bbos shirt");
+    // Two doublings moved are two slips.
+    none(&m, "tm-tiffany", "Tifannyy necklace");
+}
+
 #[test]
 fn short_marks_are_guarded() {
     let m = matcher();

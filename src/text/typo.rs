@@ -374,6 +374,36 @@ pub(crate) fn osa_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
     (d <= k).then_some(d)
 }
 
+/// Whether `a` and `b` differ only in which letter is doubled: the same
+/// letters in the same order, one run of a letter a letter longer in `a`
+/// and another a letter longer in `b` ("Gabanna" for "Gabbana",
+/// "Tomy Hillfiger" for "Tommy Hilfiger"). The edit distance counts two
+/// edits, a letter left out and another doubled, but to a reader, and to
+/// the hand that typed it, it is one slip: the doubling moved.
+pub(crate) fn doubling_moved(a: &[char], b: &[char]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut i, mut j) = (0, 0);
+    let (mut longer_a, mut longer_b) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let c = a[i];
+        if b[j] != c {
+            return false;
+        }
+        let run_a = a[i..].iter().take_while(|&&x| x == c).count();
+        let run_b = b[j..].iter().take_while(|&&x| x == c).count();
+        match run_a as isize - run_b as isize {
+            0 => {}
+            1 => longer_a += 1,
+            -1 => longer_b += 1,
+            _ => return false,
+        }
+        (i, j) = (i + run_a, j + run_b);
+    }
+    i == a.len() && j == b.len() && longer_a == 1 && longer_b == 1
+}
+
 /// A set of word keys ([`super::scan::word_key`]).
 pub(crate) type KeySet = HashSet<u64, BuildHasherDefault<PreHashed>>;
 
@@ -943,6 +973,55 @@ mod tests {
                         proptest::prop_assert!(found.contains(&(id as u32)), "{mark} for {word} ({reach})");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_doubling_moved_is_one_slip() {
+        let moved = |a: &str, b: &str| {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            doubling_moved(&a, &b)
+        };
+        assert!(moved("gabanna", "gabbana"));
+        assert!(moved("tomyhillfiger", "tommyhilfiger"));
+        assert!(moved("goggle", "google"));
+        // The same word, one letter doubled, two doublings moved, a
+        // letter tripled or a doubling swapped for another letter are not.
+        assert!(!moved("gabbana", "gabbana"));
+        assert!(!moved("gabbanna", "gabbana"));
+        assert!(!moved("tomyhillfigger", "tommmyhilfiger"));
+        assert!(!moved("gabbbana", "gabanaa"));
+        assert!(!moved("gabanxa", "gabbana"));
+        assert!(!moved("", ""));
+    }
+
+    proptest::proptest! {
+        /// A doubling moved is found by the index at one edit's reach, and
+        /// is at most two edits by the distance (one where the runs are
+        /// neighbours: "aab" for "abb"), either way round.
+        #[test]
+        fn a_doubling_moved_is_a_candidate_at_one_edit(
+            word in "[abcd]{2,10}",
+            from in 0usize..10,
+            to in 0usize..10,
+        ) {
+            let mark: Vec<char> = word.chars().collect();
+            let (from, to) = (from % mark.len(), to % mark.len());
+            // Double the letter at `to`, and undouble one at `from`.
+            let mut moved = mark.clone();
+            moved.insert(to, mark[to]);
+            let at = if from >= to { from + 1 } else { from };
+            moved.remove(at);
+            let mark_s: String = mark.iter().collect();
+            let moved_s: String = moved.iter().collect();
+            proptest::prop_assert_eq!(doubling_moved(&moved, &mark), doubling_moved(&mark, &moved));
+            if doubling_moved(&moved, &mark) {
+                proptest::prop_assert!((1..=2).contains(&strsim::osa_distance(&mark_s, &moved_s)));
+                let index = DeletionIndex::build([(1, mark_s.as_str(), 1)]);
+                let mut found = Vec::new();
+                index.candidates(&moved, 1, &mut Vec::new(), &mut found);
+                proptest::prop_assert!(found.contains(&1), "{} for {}", moved_s, mark_s);
             }
         }
     }
