@@ -11,15 +11,17 @@
 //! what keeps 华为 out of "中华为人民服务" (中华 / 为 / 人民 / 服务: "serve the
 //! people of China") and 小米 (Xiaomi; also "millet") out of 小米粥 (millet
 //! porridge, one word). Kana have no dictionary here: within a run of one
-//! kana script there is no boundary, so a mark of katakana glued to more
-//! katakana is not read as a word.
+//! kana script there is no boundary.
 //!
 //! Korean spaces its words, but a noun takes its particle unspaced
 //! ("삼성의": Samsung's), and folding writes each syllable as its letters
 //! (jamo), so a mark of two syllables looked six letters long and was
 //! accepted glued anywhere: in 인삼성분 (ginseng extract) and 삼성동 (a
-//! district of Seoul). A mark in Hangul glued to more Hangul is now
-//! read only before a particle ([`hangul_glue`]).
+//! district of Seoul). So a mark in Hangul or katakana glued to more of
+//! its script is read only where what it is glued to is made of the
+//! words listings glue to a brand ("삼성정품": Samsung genuine;
+//! "ナイキスニーカー": Nike sneakers), and in Korean a particle after them
+//! ([`cjk_glue`]).
 
 use std::sync::OnceLock;
 
@@ -92,21 +94,61 @@ pub(crate) fn boundary(text: &str, at: usize) -> bool {
     false
 }
 
-/// For a mark written in Hangul glued to the text around it (`before`
-/// and `after`, as folded), whether that is believable: only where no
-/// Hangul touches it but a particle after it ("삼성의", "삼성은"). `None`
-/// for a mark in another script.
-pub(crate) fn hangul_glue(mark: &str, before: &str, after: &str) -> Option<bool> {
-    if !mark.chars().any(hangul) {
+/// For a mark written in Hangul or katakana glued to more of its own
+/// script (`before` and `after`: the rest of its token, as folded),
+/// whether that is believable: only where what touches it on each side is
+/// made of words a seller glues to a brand ([`HANGUL_WORDS`],
+/// [`KATAKANA_WORDS`]), and in Korean a particle after them ("삼성의",
+/// "삼성정품", "정품삼성", "ナイキスニーカー"). `None` for a mark in another
+/// script.
+///
+/// Neither script has a dictionary here, and a word that merely holds the
+/// mark's letters must not pass: 인삼성분 (ginseng extract) and 삼성동 (a
+/// district of Seoul) hold 삼성. So only the words of listings are known:
+/// what the thing is, whom it is for, that it is genuine, new or on sale.
+/// A mark glued to any other word is missed.
+pub(crate) fn cjk_glue(mark: &str, before: &str, after: &str) -> Option<bool> {
+    let in_hangul = mark.chars().any(hangul);
+    let (script, words): (fn(char) -> bool, &[String]) = if in_hangul {
+        (hangul, &listing_words().hangul)
+    } else if mark.chars().next().is_some_and(katakana) && mark.chars().next_back().is_some_and(katakana) {
+        (katakana, &listing_words().katakana)
+    } else {
         return None;
+    };
+    // Where the script changes, another word begins.
+    let touching_before = &before[before.trim_end_matches(script).len()..];
+    let touching_after = &after[..after.len() - after.trim_start_matches(script).len()];
+    let tail: &[String] = if in_hangul { particles() } else { &[] };
+    Some(spelt_with(touching_before, words, &[]) && spelt_with(touching_after, words, tail))
+}
+
+/// Whether `run` is some of `words` one after another (or nothing), then
+/// at most one of `tail`.
+fn spelt_with(run: &str, words: &[String], tail: &[String]) -> bool {
+    // `ends[i]`: `run[..i]` is some of `words`; only such `i` are sliced
+    // at, and they fall between characters.
+    let mut ends = vec![false; run.len() + 1];
+    ends[0] = true;
+    for i in 0..run.len() {
+        if !ends[i] {
+            continue;
+        }
+        for w in words.iter().filter(|w| run[i..].starts_with(w.as_str())) {
+            ends[i + w.len()] = true;
+        }
     }
-    let before_ok = before.chars().next_back().is_none_or(|c| !hangul(c));
-    let after_ok = after.chars().next().is_none_or(|c| !hangul(c)) || particles().iter().any(|p| p == after);
-    Some(before_ok && after_ok)
+    ends[run.len()] || (0..run.len()).any(|i| ends[i] && tail.iter().any(|t| run[i..] == **t))
 }
 
 fn hangul(c: char) -> bool {
     matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}' | '\u{AC00}'..='\u{D7FF}')
+}
+
+/// Katakana, the long vowel mark included; not the middle dot (・), which
+/// parts words.
+fn katakana(c: char) -> bool {
+    script(c) == Script::Katakana && c != '・'
 }
 
 /// Korean particles that follow a noun unspaced, as folding writes them
@@ -114,14 +156,164 @@ fn hangul(c: char) -> bool {
 fn particles() -> &'static [String] {
     static PARTICLES: OnceLock<Vec<String>> = OnceLock::new();
     PARTICLES.get_or_init(|| {
-        [
+        folded(&[
             "의", "은", "는", "이", "가", "을", "를", "에", "와", "과", "도", "로", "으로", "에서", "에게", "만",
             "까지", "부터", "처럼", "하고", "랑", "이랑", "용",
-        ]
-        .iter()
-        .map(|p| super::normalize::Doc::new(p).skel)
-        .collect()
+        ])
     })
+}
+
+/// Words Korean listings glue to a brand: genuine, new, used, on sale;
+/// what the thing is; whom it is for.
+const HANGUL_WORDS: &[&str] = &[
+    "정품",
+    "새상품",
+    "새제품",
+    "신품",
+    "신상",
+    "중고",
+    "미개봉",
+    "특가",
+    "할인",
+    "세일",
+    "공식",
+    "국내",
+    "해외",
+    "케이스",
+    "커버",
+    "충전기",
+    "케이블",
+    "이어폰",
+    "헤드폰",
+    "폰",
+    "휴대폰",
+    "스마트폰",
+    "노트북",
+    "태블릿",
+    "모니터",
+    "가방",
+    "백팩",
+    "지갑",
+    "신발",
+    "운동화",
+    "스니커즈",
+    "슬리퍼",
+    "샌들",
+    "부츠",
+    "시계",
+    "티셔츠",
+    "셔츠",
+    "후드",
+    "후드티",
+    "자켓",
+    "재킷",
+    "패딩",
+    "점퍼",
+    "바지",
+    "청바지",
+    "모자",
+    "양말",
+    "벨트",
+    "향수",
+    "화장품",
+    "선글라스",
+    "안경",
+    "목걸이",
+    "반지",
+    "팔찌",
+    "귀걸이",
+    "로고",
+    "남성",
+    "여성",
+    "남자",
+    "여자",
+    "아동",
+    "키즈",
+    "세트",
+];
+
+/// Words Japanese listings glue to a brand written in katakana: what the
+/// thing is, whom it is for, its colour, that it is a sale.
+const KATAKANA_WORDS: &[&str] = &[
+    "スニーカー",
+    "シューズ",
+    "サンダル",
+    "ブーツ",
+    "ジャケット",
+    "パーカー",
+    "シャツ",
+    "セーター",
+    "ニット",
+    "トレーナー",
+    "スウェット",
+    "ジャージ",
+    "コート",
+    "ダウン",
+    "ベスト",
+    "パンツ",
+    "ジーンズ",
+    "デニム",
+    "スカート",
+    "ワンピース",
+    "ソックス",
+    "キャップ",
+    "ハット",
+    "ベルト",
+    "バッグ",
+    "リュック",
+    "トート",
+    "ショルダー",
+    "ポーチ",
+    "ウォレット",
+    "ケース",
+    "カバー",
+    "ケーブル",
+    "イヤホン",
+    "ヘッドホン",
+    "ウォッチ",
+    "メンズ",
+    "レディース",
+    "キッズ",
+    "ベビー",
+    "ブランド",
+    "ロゴ",
+    "セット",
+    "コラボ",
+    "モデル",
+    "サイズ",
+    "カラー",
+    "ホワイト",
+    "ブラック",
+    "ネイビー",
+    "グレー",
+    "レッド",
+    "ブルー",
+    "オリジナル",
+    "スポーツ",
+    "ランニング",
+    "ゴルフ",
+    "アウトレット",
+    "セール",
+    "ショップ",
+    "ウェア",
+];
+
+/// [`HANGUL_WORDS`] and [`KATAKANA_WORDS`] as folding writes them.
+struct ListingWords {
+    hangul: Vec<String>,
+    katakana: Vec<String>,
+}
+
+fn listing_words() -> &'static ListingWords {
+    static WORDS: OnceLock<ListingWords> = OnceLock::new();
+    WORDS.get_or_init(|| ListingWords {
+        hangul: folded(HANGUL_WORDS),
+        katakana: folded(KATAKANA_WORDS),
+    })
+}
+
+fn folded(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| super::normalize::Doc::new(w).skel).collect()
 }
 
 /// The segmenter, its dictionary loaded on first use (0.2–0.3 s and about
@@ -169,13 +361,31 @@ mod tests {
     }
 
     #[test]
-    fn a_hangul_mark_glued_only_before_a_particle() {
+    fn a_mark_glued_only_to_listing_words_and_particles() {
         let fold = |t: &str| super::super::normalize::Doc::new(t).skel;
         let mark = fold("삼성");
-        assert_eq!(hangul_glue(&mark, "", &fold("의")), Some(true));
-        assert_eq!(hangul_glue(&mark, "", "s24"), Some(true));
-        assert_eq!(hangul_glue(&mark, &fold("인"), &fold("분")), Some(false));
-        assert_eq!(hangul_glue(&mark, "", &fold("동")), Some(false));
-        assert_eq!(hangul_glue("velora", "", "shoes"), None);
+        assert_eq!(cjk_glue(&mark, "", &fold("의")), Some(true));
+        assert_eq!(cjk_glue(&mark, "", "s24"), Some(true));
+        // Genuine, genuine's, a genuine charger; genuine before it.
+        assert_eq!(cjk_glue(&mark, "", &fold("정품")), Some(true));
+        assert_eq!(cjk_glue(&mark, "", &fold("정품의")), Some(true));
+        assert_eq!(cjk_glue(&mark, "", &fold("정품충전기")), Some(true));
+        assert_eq!(cjk_glue(&mark, &fold("정품"), ""), Some(true));
+        // Ginseng extract, a district, a particle before the mark, a
+        // listing word with more after it.
+        assert_eq!(cjk_glue(&mark, &fold("인"), &fold("분")), Some(false));
+        assert_eq!(cjk_glue(&mark, "", &fold("동")), Some(false));
+        assert_eq!(cjk_glue(&mark, &fold("의"), ""), Some(false));
+        assert_eq!(cjk_glue(&mark, "", &fold("폰트")), Some(false));
+        let mark = fold("ナイキ");
+        assert_eq!(cjk_glue(&mark, "", &fold("スニーカー")), Some(true));
+        assert_eq!(
+            cjk_glue(&mark, &fold("メンズ"), &fold("ブラックスニーカー")),
+            Some(true)
+        );
+        assert_eq!(cjk_glue(&mark, "", &fold("スニーカーズ")), Some(false));
+        assert_eq!(cjk_glue(&mark, &fold("ア"), ""), Some(false));
+        assert_eq!(cjk_glue("velora", "", "shoes"), None);
+        assert_eq!(cjk_glue(&fold("华为"), "", &fold("手机")), None);
     }
 }

@@ -75,8 +75,9 @@
 //! - Matches never start or end inside a word, except glued ones. In
 //!   Chinese and Japanese, written without spaces, a word also starts and
 //!   ends where the script changes or a dictionary segmentation says,
-//!   and a Korean mark glued to more Hangul is read only before a
-//!   particle ([`cjk`]).
+//!   and a mark in Hangul or katakana glued to more of its script is read
+//!   only beside words listings glue to a brand ("정품": genuine;
+//!   "スニーカー": sneakers), or in Korean before a particle ([`cjk`]).
 //!
 //! # Variant reported
 //!
@@ -1058,7 +1059,7 @@ impl TextMatcher {
         rest: Rest<'_>,
     ) -> bool {
         let text = |(a, b): (usize, usize)| doc.skel.get(a..b).unwrap_or("");
-        if let Some(ok) = cjk::hangul_glue(&mark.skel, text(before), text(after)) {
+        if let Some(ok) = cjk::cjk_glue(&mark.skel, text(before), text(after)) {
             return ok;
         }
         if mark.len < SHORT {

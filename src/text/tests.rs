@@ -319,11 +319,21 @@ fn marks_in_text_written_without_spaces() {
     // 中华 / 为 / 人民 / 服务, and 小米粥 (millet porridge) is one word.
     none(&m, "tm-huawei", "中华为人民服务");
     none(&m, "tm-xiaomi", "小米粥");
-    // Katakana glued to more katakana: no boundary is known there.
-    none(&m, "tm-uniqlo", "ユニクロシャツ");
-    // Korean: before a particle, not inside a word (ginseng extract, a
-    // district of Seoul).
+    // Katakana glued to more katakana: only to a word of listings.
+    check(&m, "tm-uniqlo", "ユニクロシャツ", "ユニクロ", VariantKind::Joined);
+    check(
+        &m,
+        "tm-uniqlo",
+        "メンズユニクロダウンジャケット",
+        "ユニクロ",
+        VariantKind::Joined,
+    );
+    none(&m, "tm-uniqlo", "ユニクロマニア");
+    // Korean: before a particle or beside a word of listings, not inside
+    // a word (ginseng extract, a district of Seoul).
     check(&m, "tm-samsung", "삼성의 정품 충전기", "삼성", VariantKind::Joined);
+    check(&m, "tm-samsung", "삼성정품 충전기", "삼성", VariantKind::Joined);
+    check(&m, "tm-samsung", "정품삼성 충전기", "삼성", VariantKind::Joined);
     none(&m, "tm-samsung", "인삼성분 화장품");
     none(&m, "tm-samsung", "삼성동 맛집");
 }
