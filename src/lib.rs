@@ -19,6 +19,11 @@
 //! and the site profiles; [`fixture`] is the built-in marketplace that the
 //! tests and the default sweep crawl.
 
+// Module docs say why a stage works as it does, for readers of the source,
+// and so name its private parts; `cargo doc --document-private-items`
+// renders those links.
+#![allow(rustdoc::private_intra_doc_links)]
+
 pub mod batch;
 mod cache;
 pub mod clock;
