@@ -101,4 +101,18 @@ fn flat_artwork_is_found_whole_on_a_ground_and_no_lookalike_matches() {
         assert!(found as f64 / of as f64 >= MIN_RECALL_GEOMETRIC, "{edit}: {found}/{of}");
     }
     assert!(e.recall() >= MIN_RECALL, "recall {:.3}", e.recall());
+    // Each copy missed says how near it came. None was lost by the index,
+    // which proposes only views that share a slot with the picture: the
+    // closest of all the work's views, compared whole, is past the limit,
+    // as is whatever a stage lined up.
+    let missed: Vec<_> = e.wrong.iter().filter(|w| w.expected.is_some()).collect();
+    assert!(!missed.is_empty());
+    for w in missed {
+        let n = w.nearness.unwrap_or_else(|| panic!("{}: how near is not said", w.file));
+        assert!(n.whole > n.whole_limit, "{}: {n:?}", w.file);
+        if let Some((d, limit)) = n.nearest {
+            assert!(d > limit, "{}: {n:?}", w.file);
+        }
+        assert!(e.render().contains(&format!("{}: expected", w.file)));
+    }
 }

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ratio;
 use crate::fixture::{render_image, Catalogue, Edit, FixtureError, ImageRecipe, Truth, STOCK};
-use crate::image::{ImageLimits, WorkIndex};
+use crate::image::{ImageLimits, Nearness, WorkIndex};
 use crate::model::ListingImage;
 
 /// One labelled picture.
@@ -45,10 +45,50 @@ pub struct ImageEval {
     pub false_positives: (usize, usize),
     /// The same per edit (or tag such as `lookalike`): matched, of.
     pub false_positives_by_edit: BTreeMap<String, (usize, usize)>,
-    /// Files that went wrong: the file, what was expected, what was found.
-    pub wrong: Vec<(String, Option<String>, Vec<String>)>,
+    /// Files that went wrong, by file name.
+    pub wrong: Vec<Wrong>,
     /// Files that could not be read or decoded, with the reason.
     pub failures: Vec<(String, String)>,
+}
+
+/// A picture the comparator got wrong: a copy missed or given to another
+/// work, or an unregistered picture matched.
+#[derive(Clone, Debug, Serialize)]
+pub struct Wrong {
+    pub file: String,
+    /// The work it copies; `None` for an unregistered picture.
+    pub expected: Option<String>,
+    /// The works found, each with how many of the bits compared differed,
+    /// and how many were compared.
+    pub found: Vec<(String, u32, u32)>,
+    /// For a copy: how near its work came, so a reader sees whether the
+    /// miss was close.
+    #[serde(skip)]
+    pub nearness: Option<Nearness>,
+}
+
+impl Wrong {
+    fn render(&self) -> String {
+        let found: Vec<String> = self
+            .found
+            .iter()
+            .map(|(work, differ, of)| format!("{work} differing in {differ} of {of} bits"))
+            .collect();
+        let mut line = format!(
+            "  {}: expected {}, found [{}]",
+            self.file,
+            self.expected.as_deref().unwrap_or("none"),
+            found.join(", ")
+        );
+        if let Some(n) = &self.nearness {
+            line += &format!("; whole {} of 512 (limit {})", n.whole, n.whole_limit);
+            line += &match n.nearest {
+                Some((d, limit)) => format!(", nearest any stage came {d} (limit {limit})"),
+                None => ", no stage proposed it".to_string(),
+            };
+        }
+        line + "\n"
+    }
 }
 
 impl ImageEval {
@@ -82,12 +122,8 @@ impl ImageEval {
         for (edit, (n, of)) in &self.false_positives_by_edit {
             s += &format!("  {edit:<14} {:>6.4} ({n}/{of})\n", ratio(*n, *of));
         }
-        for (file, expected, got) in &self.wrong {
-            s += &format!(
-                "  {file}: expected {}, found [{}]\n",
-                expected.as_deref().unwrap_or("none"),
-                got.join(", ")
-            );
+        for wrong in &self.wrong {
+            s += &wrong.render();
         }
         for (file, why) in &self.failures {
             s += &format!("  {file}: {why}\n");
@@ -98,7 +134,8 @@ impl ImageEval {
 
 /// Compares every labelled picture in `dir` with the registered works.
 pub fn evaluate_images(dir: &Path, labels: &[LabelledImage], index: &WorkIndex, limits: &ImageLimits) -> ImageEval {
-    let results: Vec<(&LabelledImage, Result<Vec<String>, String>)> = labels
+    type Found = (Vec<(String, u32, u32)>, Option<Nearness>);
+    let results: Vec<(&LabelledImage, Result<Found, String>)> = labels
         .par_iter()
         .map(|l| {
             let found = std::fs::read(dir.join(&l.file))
@@ -109,26 +146,44 @@ pub fn evaluate_images(dir: &Path, labels: &[LabelledImage], index: &WorkIndex, 
                         bytes: bytes.into(),
                     };
                     let report = index.compare(std::slice::from_ref(&image), limits);
-                    match report.failures.first() {
-                        Some(f) => Err(f.reason.clone()),
-                        None => Ok(report.matches.into_iter().map(|m| m.work_id).collect()),
+                    if let Some(f) = report.failures.first() {
+                        return Err(f.reason.clone());
                     }
+                    let works: Vec<(String, u32, u32)> = report
+                        .matches
+                        .into_iter()
+                        .map(|m| (m.work_id, m.distance, m.bits))
+                        .collect();
+                    // A copy missed: how near it came, looked at again.
+                    let nearness = match &l.work {
+                        Some(work) if works.first().map(|w| &w.0) != Some(work) => {
+                            index.nearness(&image.bytes, limits, work).ok().flatten()
+                        }
+                        _ => None,
+                    };
+                    Ok((works, nearness))
                 });
             (l, found)
         })
         .collect();
     let mut e = ImageEval::default();
     for (l, found) in results {
-        let works = match found {
-            Ok(w) => w,
+        let (works, nearness) = match found {
+            Ok(found) => found,
             Err(why) => {
                 e.failures.push((l.file.clone(), why));
-                Vec::new()
+                (Vec::new(), None)
             }
+        };
+        let wrong = |works: Vec<(String, u32, u32)>| Wrong {
+            file: l.file.clone(),
+            expected: l.work.clone(),
+            found: works,
+            nearness,
         };
         match &l.work {
             Some(work) => {
-                let hit = works.first() == Some(work);
+                let hit = works.first().map(|w| &w.0) == Some(work);
                 e.found.1 += 1;
                 e.found.0 += usize::from(hit);
                 for edit in &l.edits {
@@ -137,7 +192,7 @@ pub fn evaluate_images(dir: &Path, labels: &[LabelledImage], index: &WorkIndex, 
                     r.0 += usize::from(hit);
                 }
                 if !hit {
-                    e.wrong.push((l.file.clone(), Some(work.clone()), works));
+                    e.wrong.push(wrong(works));
                 }
             }
             None => {
@@ -149,12 +204,12 @@ pub fn evaluate_images(dir: &Path, labels: &[LabelledImage], index: &WorkIndex, 
                 }
                 if !works.is_empty() {
                     e.false_positives.0 += 1;
-                    e.wrong.push((l.file.clone(), None, works));
+                    e.wrong.push(wrong(works));
                 }
             }
         }
     }
-    e.wrong.sort();
+    e.wrong.sort_by(|a, b| a.file.cmp(&b.file));
     e
 }
 
@@ -656,4 +711,46 @@ pub fn write_labelled(
         .collect();
     let path = out.join("labels.jsonl");
     std::fs::write(&path, lines).map_err(|e| write_err(&path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_picture_says_what_was_found_and_how_near_its_work_came() {
+        let missed = Wrong {
+            file: "star-3.jpg".into(),
+            expected: Some("fa-star".into()),
+            found: Vec::new(),
+            nearness: Some(Nearness {
+                whole: 170,
+                whole_limit: 128,
+                nearest: Some((110, 102)),
+            }),
+        };
+        assert_eq!(
+            missed.render(),
+            "  star-3.jpg: expected fa-star, found []; whole 170 of 512 (limit 128), \
+             nearest any stage came 110 (limit 102)\n"
+        );
+        let unseen = Wrong {
+            nearness: Some(Nearness {
+                nearest: None,
+                ..missed.nearness.unwrap()
+            }),
+            ..missed.clone()
+        };
+        assert!(unseen.render().ends_with("(limit 128), no stage proposed it\n"));
+        let matched = Wrong {
+            file: "horse-1.jpg".into(),
+            expected: None,
+            found: vec![("fa-star".into(), 30, 196)],
+            nearness: None,
+        };
+        assert_eq!(
+            matched.render(),
+            "  horse-1.jpg: expected none, found [fa-star differing in 30 of 196 bits]\n"
+        );
+    }
 }

@@ -801,6 +801,38 @@ impl WorkIndex {
         self.ids.is_empty()
     }
 
+    /// How near the picture in `bytes` came to the work `work_id`, for a
+    /// reader of an evaluation who wants to know whether a miss was close;
+    /// `None` for a work not registered or a blank picture.
+    pub fn nearness(&self, bytes: &[u8], limits: &ImageLimits, work_id: &str) -> Result<Option<Nearness>, ImageError> {
+        let pic = decode::load(bytes, limits).map_err(|r| ImageError::from_refusal(work_id.to_string(), r))?;
+        let Some(work) = self.ids.iter().position(|id| id == work_id) else {
+            return Ok(None);
+        };
+        let integral = Integral::new(&pic.grey);
+        let Some(signature) = hash::fine(&integral, Rect::from_trim(pic.trim)) else {
+            return Ok(None);
+        };
+        // Every view of the work, not only those the index would propose.
+        let Some(whole) = (self.views.iter().enumerate())
+            .filter(|(_, v)| v.work == work)
+            .map(|(i, v)| Found::judged(i, &signature, (&v.signature, &v.sure), None, false).distance)
+            .min()
+        else {
+            return Ok(None);
+        };
+        let nearest = self
+            .find(&pic)
+            .into_iter()
+            .find(|f| self.views[f.view].work == work)
+            .map(|f| (f.distance, limit(&f)));
+        Ok(Some(Nearness {
+            whole,
+            whole_limit: MATCH_DISTANCE,
+            nearest,
+        }))
+    }
+
     /// Compares one listing's images with the registered works. Never
     /// panics; a bad image becomes a Failure (URL and reason) and the rest
     /// go on.
@@ -1212,6 +1244,20 @@ impl Found {
             searched,
         }
     }
+}
+
+/// How near a picture came to a work (see [`WorkIndex::nearness`]), as
+/// distances over all 512 bits of a signature, which the limits hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nearness {
+    /// The picture whole against the work's closest view.
+    pub whole: u32,
+    /// The limit a whole picture is held to ([`MATCH_DISTANCE`]).
+    pub whole_limit: u32,
+    /// The closest any stage that proposed the work brought it (a figure,
+    /// the partial-match search's lining up, a turned view), with that
+    /// stage's limit; `None` when no stage proposed it.
+    pub nearest: Option<(u32, u32)>,
 }
 
 /// The most bits a match may differ by, for how it was found.
