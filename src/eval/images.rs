@@ -63,7 +63,6 @@ pub struct Wrong {
     pub found: Vec<(String, u32, u32)>,
     /// For a copy: how near its work came, so a reader sees whether the
     /// miss was close.
-    #[serde(skip)]
     pub nearness: Option<Nearness>,
 }
 

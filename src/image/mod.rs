@@ -1248,7 +1248,7 @@ impl Found {
 
 /// How near a picture came to a work (see [`WorkIndex::nearness`]), as
 /// distances over all 512 bits of a signature, which the limits hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Nearness {
     /// The picture whole against the work's closest view.
     pub whole: u32,
