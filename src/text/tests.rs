@@ -989,6 +989,80 @@ proptest! {
     }
 }
 
+/// The matcher of marks in Hangul, katakana and Han, built once (the Han
+/// mark loads the segmenter's dictionary).
+fn cjk_matcher() -> &'static TextMatcher {
+    static MATCHER: std::sync::OnceLock<TextMatcher> = std::sync::OnceLock::new();
+    MATCHER.get_or_init(|| {
+        let marks = [
+            mark("tm-samsung", "삼성"),
+            mark("tm-uniqlo", "ユニクロ"),
+            mark("tm-huawei", "华为"),
+        ];
+        TextMatcher::with_words(&marks, ["case", "shirt"])
+    })
+}
+
+const CJK_PIECES: &[&str] = &[
+    "삼성",
+    "정품",
+    "충전기",
+    "의",
+    "인",
+    "분",
+    "동",
+    "ユニクロ",
+    "シャツ",
+    "メンズ",
+    "マニア",
+    "ア",
+    "华为",
+    "手机",
+    "中",
+    "の",
+    "・",
+    "s24",
+    "Tシャツ",
+    "case",
+];
+
+proptest! {
+    /// Marks glued among words of their script: spans slice the text, the
+    /// byte pass finds what matching the whole text finds, and a mark
+    /// glued only to listing words (and in Korean a particle) is found.
+    #[test]
+    fn cjk_marks_in_any_run_of_words(
+        pieces in prop::collection::vec((0..CJK_PIECES.len(), any::<bool>()), 0..12),
+        before in prop::collection::vec(0usize..3, 0..3),
+        after in prop::collection::vec(0usize..3, 0..3),
+        particle in any::<bool>(),
+    ) {
+        let m = cjk_matcher();
+        let mut text = String::new();
+        for (p, space) in pieces {
+            text.push_str(CJK_PIECES[p]);
+            if space {
+                text.push(' ');
+            }
+        }
+        let found = m.find_in(TextField::Title, &text);
+        for t in &found {
+            prop_assert_eq!(&text[t.start..t.end], t.matched.as_str());
+        }
+        prop_assert_eq!(found, whole(m, &text), "{:?}", text);
+
+        let words = ["정품", "충전기", "케이스"];
+        let mut glued: String = before.iter().map(|&w| words[w]).collect();
+        glued.push_str("삼성");
+        glued.extend(after.iter().map(|&w| words[w]));
+        if particle {
+            glued.push('의');
+        }
+        let found = m.find_in(TextField::Title, &glued);
+        prop_assert!(found.iter().any(|t| &*t.mark_id == "tm-samsung" && t.matched == "삼성"), "{:?}", glued);
+    }
+}
+
 #[test]
 fn dictionary_words_answer_as_looked_up() {
     // The typo pass answers dictionary words from a table built with the
