@@ -107,12 +107,13 @@ fn flat_artwork_is_found_whole_on_a_ground_and_no_lookalike_matches() {
     // as is whatever a stage lined up.
     let missed: Vec<_> = e.wrong.iter().filter(|w| w.expected.is_some()).collect();
     assert!(!missed.is_empty());
+    let rendered = e.render();
     for w in missed {
         let n = w.nearness.unwrap_or_else(|| panic!("{}: how near is not said", w.file));
         assert!(n.whole > n.whole_limit, "{}: {n:?}", w.file);
         if let Some((d, limit)) = n.nearest {
             assert!(d > limit, "{}: {n:?}", w.file);
         }
-        assert!(e.render().contains(&format!("{}: expected", w.file)));
+        assert!(rendered.contains(&format!("{}: expected", w.file)));
     }
 }

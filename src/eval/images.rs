@@ -144,7 +144,10 @@ pub fn evaluate_images(dir: &Path, labels: &[LabelledImage], index: &WorkIndex, 
                         url: l.file.clone(),
                         bytes: bytes.into(),
                     };
-                    let report = index.compare(std::slice::from_ref(&image), limits);
+                    let (report, nearness) = match &l.work {
+                        Some(work) => index.compare_near(&image, limits, work),
+                        None => (index.compare(std::slice::from_ref(&image), limits), None),
+                    };
                     if let Some(f) = report.failures.first() {
                         return Err(f.reason.clone());
                     }
@@ -153,13 +156,6 @@ pub fn evaluate_images(dir: &Path, labels: &[LabelledImage], index: &WorkIndex, 
                         .into_iter()
                         .map(|m| (m.work_id, m.distance, m.bits))
                         .collect();
-                    // A copy missed: how near it came, looked at again.
-                    let nearness = match &l.work {
-                        Some(work) if works.first().map(|w| &w.0) != Some(work) => {
-                            index.nearness(&image.bytes, limits, work).ok().flatten()
-                        }
-                        _ => None,
-                    };
                     Ok((works, nearness))
                 });
             (l, found)

@@ -801,56 +801,46 @@ impl WorkIndex {
         self.ids.is_empty()
     }
 
-    /// How near the picture in `bytes` came to the work `work_id`, for a
-    /// reader of an evaluation who wants to know whether a miss was close;
-    /// `None` for a work not registered or a blank picture.
-    pub fn nearness(&self, bytes: &[u8], limits: &ImageLimits, work_id: &str) -> Result<Option<Nearness>, ImageError> {
-        let pic = decode::load(bytes, limits).map_err(|r| ImageError::from_refusal(work_id.to_string(), r))?;
-        let Some(work) = self.ids.iter().position(|id| id == work_id) else {
-            return Ok(None);
-        };
-        let integral = Integral::new(&pic.grey);
-        let Some(signature) = hash::fine(&integral, Rect::from_trim(pic.trim)) else {
-            return Ok(None);
-        };
-        // Every view of the work, not only those the index would propose.
-        let Some(whole) = (self.views.iter().enumerate())
-            .filter(|(_, v)| v.work == work)
-            .map(|(i, v)| Found::judged(i, &signature, (&v.signature, &v.sure), None, false).distance)
-            .min()
-        else {
-            return Ok(None);
-        };
-        let nearest = self
-            .find(&pic)
-            .into_iter()
-            .find(|f| self.views[f.view].work == work)
-            .map(|f| (f.distance, limit(&f)));
-        Ok(Some(Nearness {
-            whole,
-            whole_limit: MATCH_DISTANCE,
-            nearest,
-        }))
-    }
-
     /// Compares one listing's images with the registered works. Never
     /// panics; a bad image becomes a Failure (URL and reason) and the rest
     /// go on.
     pub fn compare(&self, images: &[ListingImage], limits: &ImageLimits) -> ImageReport {
-        let results: Vec<(String, Result<Vec<ImageMatch>, Failure>)> =
-            images.par_iter().map(|image| self.compare_one(image, limits)).collect();
-        let mut report = ImageReport::default();
-        for (digest, result) in results {
-            report.digests.push(digest);
-            match result {
-                Ok(matches) => report.matches.extend(matches),
-                Err(failure) => report.failures.push(failure),
-            }
-        }
-        report
+        let results: Vec<(String, Result<Vec<ImageMatch>, Failure>)> = images
+            .par_iter()
+            .map(|image| {
+                let (digest, judged) = self.compare_one(image, limits, None);
+                (digest, judged.map(|(matches, _)| matches))
+            })
+            .collect();
+        report(results)
     }
 
-    fn compare_one(&self, image: &ListingImage, limits: &ImageLimits) -> (String, Result<Vec<ImageMatch>, Failure>) {
+    /// Compares one image with the registered works, as [`WorkIndex::compare`]
+    /// does, and says how near it came to the work `work_id`: for a reader
+    /// of an evaluation who wants to know whether a miss was close. `None`
+    /// for a work not registered, or an image that could not be read or
+    /// shows nothing.
+    pub fn compare_near(
+        &self,
+        image: &ListingImage,
+        limits: &ImageLimits,
+        work_id: &str,
+    ) -> (ImageReport, Option<Nearness>) {
+        let (digest, judged) = self.compare_one(image, limits, Some(work_id));
+        let (result, nearness) = match judged {
+            Ok((matches, nearness)) => (Ok(matches), nearness),
+            Err(failure) => (Err(failure), None),
+        };
+        (report([(digest, result)]), nearness)
+    }
+
+    /// One image's matches, and how near it came to the work `near` names.
+    fn compare_one(
+        &self,
+        image: &ListingImage,
+        limits: &ImageLimits,
+        near: Option<&str>,
+    ) -> (String, Result<Judged, Failure>) {
         let digest = sha256_hex(&image.bytes);
         let pic = match decode::load(&image.bytes, limits) {
             Ok(pic) => pic,
@@ -866,6 +856,7 @@ impl WorkIndex {
             }
         };
         let found = self.find(&pic);
+        let nearness = near.and_then(|work| self.nearness(&pic, &found, work));
         let (ow, oh) = pic.original;
         let (sx, sy) = (
             ow as f32 / pic.grey.width() as f32,
@@ -902,7 +893,30 @@ impl WorkIndex {
                 }
             })
             .collect();
-        (digest, Ok(matches))
+        (digest, Ok((matches, nearness)))
+    }
+
+    /// How near `pic` came to the work `work_id`, given what [`WorkIndex::find`]
+    /// found in it: the picture whole against every view of the work (not
+    /// only those the index would propose), and the closest any stage
+    /// brought it.
+    fn nearness(&self, pic: &Picture, found: &[Found], work_id: &str) -> Option<Nearness> {
+        let work = self.ids.iter().position(|id| id == work_id)?;
+        let integral = Integral::new(&pic.grey);
+        let signature = hash::fine(&integral, Rect::from_trim(pic.trim))?;
+        let whole = (self.views.iter().enumerate())
+            .filter(|(_, v)| v.work == work)
+            .map(|(i, v)| Found::judged(i, &signature, (&v.signature, &v.sure), None, false).distance)
+            .min()?;
+        let nearest = found
+            .iter()
+            .find(|f| self.views[f.view].work == work)
+            .map(|f| (f.distance, limit(f)));
+        Some(Nearness {
+            whole,
+            whole_limit: MATCH_DISTANCE,
+            nearest,
+        })
     }
 
     /// The closest each work comes to the picture, best view per work,
@@ -1246,7 +1260,7 @@ impl Found {
     }
 }
 
-/// How near a picture came to a work (see [`WorkIndex::nearness`]), as
+/// How near a picture came to a work (see [`WorkIndex::compare_near`]), as
 /// distances over all 512 bits of a signature, which the limits hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Nearness {
@@ -1258,6 +1272,22 @@ pub struct Nearness {
     /// the partial-match search's lining up, a turned view), with that
     /// stage's limit; `None` when no stage proposed it.
     pub nearest: Option<(u32, u32)>,
+}
+
+/// One image's matches, and how near it came to a work asked about.
+type Judged = (Vec<ImageMatch>, Option<Nearness>);
+
+/// One listing's report from each image's digest and matches or failure.
+fn report(results: impl IntoIterator<Item = (String, Result<Vec<ImageMatch>, Failure>)>) -> ImageReport {
+    let mut report = ImageReport::default();
+    for (digest, result) in results {
+        report.digests.push(digest);
+        match result {
+            Ok(matches) => report.matches.extend(matches),
+            Err(failure) => report.failures.push(failure),
+        }
+    }
+    report
 }
 
 /// The most bits a match may differ by, for how it was found.
