@@ -39,7 +39,10 @@
 //!    that many words) is looked up in a deletion index ([`typo`]) that
 //!    proposes the marks within one edit — two for marks of
 //!    [`TWO_EDITS`] letters or more — and the proposal is verified with the
-//!    optimal-string-alignment distance. Cost per word does not grow with
+//!    optimal-string-alignment distance. A sound spelt otherwise ("Ralph
+//!    Loren", "Ribok", "Roleks": a run of vowels, or "ph" for "f", "ks"
+//!    for "x") counts as one edit, where the edits counted are more, as
+//!    is a doubling moved ("Gabanna"). Cost per word does not grow with
 //!    the number of marks.
 //!
 //! Overlapping hits of one mark are merged, keeping the most similar. A
@@ -71,7 +74,11 @@
 //!   "es" is a plural, not glue.
 //! - A near miss or glued word that is itself a dictionary word ("onyx"
 //!   for "Oryx", "dovetail" for "Dove") is still reported, with
-//!   [`Cue::OrdinaryWord`], for the scorer to weigh.
+//!   [`Cue::OrdinaryWord`], for the scorer to weigh. But a sound spelt
+//!   otherwise is looked for only in words no dictionary holds, and in a
+//!   run of words only where each is one or a word of the mark: such a
+//!   spelling that is a word ("gauss" for "Guess", "Canada geese" for
+//!   "Canada Goose") is that word, and sounds alike by chance.
 //! - Matches never start or end inside a word, except glued ones. In
 //!   Chinese and Japanese, written without spaces, a word also starts and
 //!   ends where the script changes or a dictionary segmentation says,
@@ -365,6 +372,8 @@ struct CompiledMark {
     ordinary: bool,
     /// Its skeleton with the spaces removed.
     skel: String,
+    /// The [`typo::sound_key`] of `skel`.
+    sound: Option<u64>,
     /// Letters in `skel`.
     len: usize,
     /// Words in the mark.
@@ -422,6 +431,8 @@ struct Scratch {
     chars: Vec<char>,
     /// A candidate mark's skeleton, to verify against `chars`.
     mark_chars: Vec<char>,
+    /// The letters of `chars` as written, for [`typo::sound_slips`].
+    plain: Vec<char>,
     candidates: Vec<u32>,
     probes: Vec<u64>,
     /// Per token: its key and its dictionary entry.
@@ -602,9 +613,11 @@ impl TextMatcher {
             let index = compiled.len() as u32;
             mark_skels.extend(doc.skel.split(' ').map(str::to_string));
             let plain = doc.plain(0, all);
+            let solid_chars: Vec<char> = solid.chars().collect();
             compiled.push(CompiledMark {
                 id: mark.id.as_str().into(),
                 ordinary: is_ordinary(&words, &plain),
+                sound: typo::sound_key(&solid_chars),
                 plain,
                 len: solid.chars().count(),
                 words: doc.tokens.len(),
@@ -1292,6 +1305,7 @@ impl TextMatcher {
         // them up.
         let keys = std::mem::take(&mut scratch.keys);
         let known = std::mem::take(&mut scratch.known);
+        let dictionary = std::mem::take(&mut scratch.dictionary);
         let mut window = std::mem::take(&mut scratch.window);
         let mut misses = std::mem::take(&mut scratch.misses);
         for t in 0..doc.tokens.len() {
@@ -1308,7 +1322,8 @@ impl TextMatcher {
                             misses.extend(self.near_misses_of(k));
                         }
                         None => {
-                            self.near_misses(skel_of(first), (1, 1..=2), scratch, &mut misses);
+                            let at = first.skel_start as usize..first.skel_end as usize;
+                            self.near_misses(skel_of(first), (1, 1..=2), Some((doc, at)), scratch, &mut misses);
                             // The word as spelt, so read: its "rn" or "vv"
                             // may be the typo itself, one edit as spelt; or
                             // a letter held down was the typo, and the mark
@@ -1321,7 +1336,7 @@ impl TextMatcher {
                                     normalize::Respelt::Unmerged => 1..=1,
                                     normalize::Respelt::Held => 0..=0,
                                 };
-                                self.near_misses(&window, (1, edits), scratch, &mut more);
+                                self.near_misses(&window, (1, edits), None, scratch, &mut more);
                                 for &(mark, d) in &more {
                                     let d = d.max(1);
                                     match misses.iter_mut().find(|(m, _)| *m == mark) {
@@ -1350,7 +1365,12 @@ impl TextMatcher {
                     // A run of words is looked up for one edit only: a
                     // mark of several words misspelt twice is rare, and the
                     // two-edit lookup of a long run costs a hundred probes.
-                    self.near_misses(&window, (k, 1..=1), scratch, &mut misses);
+                    // A sound spelt otherwise is one, but not in a
+                    // dictionary word that is no word of a mark.
+                    let sounds = (t..t + k)
+                        .all(|i| !dictionary.get(i).copied().unwrap_or(false) || self.mark_words.contains(&keys[i]))
+                        .then_some((doc, first.skel_start as usize..last.skel_end as usize));
+                    self.near_misses(&window, (k, 1..=1), sounds, scratch, &mut misses);
                 }
                 if misses.is_empty() {
                     continue;
@@ -1378,6 +1398,7 @@ impl TextMatcher {
         }
         scratch.keys = keys;
         scratch.known = known;
+        scratch.dictionary = dictionary;
         scratch.window = window;
         scratch.misses = misses;
     }
@@ -1386,10 +1407,22 @@ impl TextMatcher {
     /// misspelling of, with the edit distance, into `out`: at most the
     /// mark's [`CompiledMark::edits`], and within `edits` (from 1: the
     /// mark as written is the automaton's to find).
+    ///
+    /// Where `sounds` gives the window's place in its text (a [`Doc`] and
+    /// the window's skeleton bytes there), a mark it spells sound for
+    /// sound but for how a sound or two are spelt ([`typo::sound_slips`],
+    /// on the letters as written) is a misspelling too, each sound spelt
+    /// otherwise one edit: "Ralph Loren", "Ribok", "Roleks". Not for a
+    /// short mark, which needs more than a slip, nor a short word ("vera"
+    /// is no "Vaira": most short words sound like something), and not where the window
+    /// is, or holds, a dictionary word that is no word of the mark (the
+    /// caller's to say): "Canada geese" is the birds, and such a spelling
+    /// of a mark that is a dictionary word is that word.
     fn near_misses(
         &self,
         window: &str,
         (k, edits): (usize, std::ops::RangeInclusive<usize>),
+        sounds: Option<(&Doc, std::ops::Range<usize>)>,
         scratch: &mut Scratch,
         out: &mut Vec<(u32, usize)>,
     ) {
@@ -1400,6 +1433,7 @@ impl TextMatcher {
             mark_chars,
             candidates,
             probes,
+            plain,
             ..
         } = scratch;
         chars.clear();
@@ -1407,7 +1441,11 @@ impl TextMatcher {
         if !self.typos.may_match(chars.len()) {
             return;
         }
-        self.typos.candidates(chars, most, probes, candidates);
+        // The window's sound key, and its letters as written, reckoned for
+        // the first candidate that shares the key.
+        let sound = sounds.as_ref().and_then(|_| typo::sound_key(chars));
+        self.typos.candidates(chars, (most, sound), probes, candidates);
+        plain.clear();
         for &mark in candidates.iter() {
             let Some(cm) = self.marks.get(mark as usize) else {
                 continue;
@@ -1422,16 +1460,35 @@ impl TextMatcher {
                 continue;
             }
             let edits = cm.edits().min(most);
-            if chars.len().abs_diff(cm.len) > edits {
+            // Neither a short mark nor a short word: "vera" is no "Vaira".
+            let long = cm.len > SHORT && chars.len() > SHORT;
+            let by_sound = (edits >= 1 && long && sound.is_some() && sound == cm.sound)
+                .then_some(sounds.as_ref())
+                .flatten();
+            // A sound spelt otherwise may change the length by two ("cks"
+            // for "x").
+            let reach = if by_sound.is_some() { 2 * edits } else { edits };
+            if chars.len().abs_diff(cm.len) > reach {
                 continue;
             }
             mark_chars.clear();
             mark_chars.extend(cm.skel.chars());
-            let d = typo::osa_within(chars, mark_chars, edits).or_else(|| {
-                // A doubling moved is one slip, as a letter left out is;
-                // not for a short mark, which needs more than a slip.
-                (edits >= 1 && cm.len > SHORT && typo::doubling_moved(chars, mark_chars)).then_some(1)
-            });
+            let d = typo::osa_within(chars, mark_chars, edits)
+                .or_else(|| {
+                    // A doubling moved is one slip, as a letter left out
+                    // is; not for a short mark, which needs more than a
+                    // slip.
+                    (edits >= 1 && cm.len > SHORT && typo::doubling_moved(chars, mark_chars)).then_some(1)
+                })
+                .or_else(|| {
+                    let (doc, at) = by_sound?;
+                    if plain.is_empty() {
+                        plain.extend(doc.plain(at.start, at.end).chars());
+                    }
+                    mark_chars.clear();
+                    mark_chars.extend(cm.plain.chars());
+                    typo::sound_slips(plain, mark_chars).filter(|s| (1..=edits).contains(s))
+                });
             if let Some(d) = d.filter(|&d| d >= least) {
                 out.push((mark, d));
             }
@@ -1524,7 +1581,7 @@ impl TextMatcher {
     /// or it is `in_part` (holds a word of a mark of several words).
     fn learn(&self, skel: &str, in_part: bool, scratch: &mut Scratch, known_misses: &mut Vec<(u32, u32)>) -> Known {
         let mut misses = std::mem::take(&mut scratch.misses);
-        self.near_misses(skel, (1, 1..=2), scratch, &mut misses);
+        self.near_misses(skel, (1, 1..=2), None, scratch, &mut misses);
         // No word is within reach of that many marks; should one be, the
         // rest of its near misses are not worth a word.
         misses.truncate(usize::from(!ORDINARY));

@@ -15,6 +15,16 @@
 //! character positions, so the hash of a word with one or two characters
 //! deleted is computed from prefix sums in constant time: a word of `n`
 //! characters costs `O(n²)` probes, not `O(n³)` hashing.
+//!
+//! A seller also spells a mark as it sounds: "Ralph Loren", "Ribok",
+//! "Roleks", "Patek Filippe". Spelling one sound otherwise ("au" as "o",
+//! "ph" as "f", "x" as "ks") is two edits or more by the distance, more
+//! than a mark of fewer than nine letters, or a run of words, allows; but
+//! to a reader, and to the hand that typed it, it is one slip. So each mark
+//! is filed under one more key, its [`sound_key`]: its sounds, a run of
+//! vowels being one sound whichever vowels spell it, and "ph" being "f".
+//! A word is looked up under its own, and [`sound_slips`] counts, on the
+//! letters as written, how many sounds it spells otherwise.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -63,7 +73,19 @@ pub(crate) struct DeletionIndex {
     filter: Vec<u64>,
     /// Group → its run of `filter`: first word, number of words.
     runs: Vec<(u32, u32)>,
+    /// Whether marks are filed under their [`sound_key`] too (in `table`,
+    /// with their deletions; in the filter, in [`SOUND_GROUP`]'s run).
+    sounds: bool,
 }
+
+/// Marks of more letters than this are filed under their [`sound_key`]: a
+/// short mark's misspelling needs more than a slip (see
+/// [`super::SHORT`]).
+const SOUND_MIN: usize = super::SHORT;
+
+/// The filter group of the sound keys: that of strings of no characters,
+/// which no deletion of a mark leaves.
+const SOUND_GROUP: u16 = 0;
 
 impl DeletionIndex {
     /// Indexes `(id, skeleton, edits allowed)`; marks allowing no edits are
@@ -92,6 +114,10 @@ impl DeletionIndex {
             let keys = Keys::new(&chars);
             let groups = Groups::new(&chars);
             pairs.push((keys.whole(), id, groups.whole));
+            if let Some(key) = sound_key(&chars).filter(|_| n > SOUND_MIN) {
+                pairs.push((key, id, SOUND_GROUP));
+                index.sounds = true;
+            }
             for i in 0..n {
                 pairs.push((keys.without(i), id, groups.without(i)));
                 if edits >= 2 {
@@ -151,15 +177,25 @@ impl DeletionIndex {
 
     /// Whether a word of `len` characters could be within reach of a mark.
     pub(crate) fn may_match(&self, len: usize) -> bool {
-        let reach = if self.two_edits.is_some() { 2 } else { 1 };
+        // A sound spelt otherwise may be two letters longer or shorter
+        // ("cks" for "x").
+        let reach = if self.two_edits.is_some() || self.sounds { 2 } else { 1 };
         !self.table.is_empty() && len + reach >= self.min_len && len <= self.max_len + reach && len <= MAX_CHARS
     }
 
     /// The ids of marks that share a deletion with `word`, sorted and
     /// de-duplicated, into `out`: all marks within `edits` (at most 2) of
-    /// it, and some others. They still need verifying.
+    /// it, those filed under `sound` (the word's [`sound_key`], where a
+    /// sound spelt otherwise is to be found) where `edits` is one or more,
+    /// and some others. They still need verifying.
     /// `probes` is a buffer for the keys looked up.
-    pub(crate) fn candidates(&self, word: &[char], edits: usize, probes: &mut Vec<u64>, out: &mut Vec<u32>) {
+    pub(crate) fn candidates(
+        &self,
+        word: &[char],
+        (edits, sound): (usize, Option<u64>),
+        probes: &mut Vec<u64>,
+        out: &mut Vec<u32>,
+    ) {
         out.clear();
         if !self.may_match(word.len()) {
             return;
@@ -192,6 +228,9 @@ impl DeletionIndex {
         };
         let groups = Groups::new(word);
         probe(keys.whole(), groups.whole);
+        if let Some(key) = sound.filter(|_| self.sounds && edits >= 1) {
+            probe(key, SOUND_GROUP);
+        }
         for i in 0..n {
             // A repeated letter gives the same deletion twice; skip it.
             if i > 0 && word[i] == word[i - 1] {
@@ -402,6 +441,173 @@ pub(crate) fn doubling_moved(a: &[char], b: &[char]) -> bool {
         (i, j) = (i + run_a, j + run_b);
     }
     i == a.len() && j == b.len() && longer_a == 1 && longer_b == 1
+}
+
+/// One sound of a word of ASCII letters as it is spelt: a run of vowels
+/// (whichever they are), or a consonant, in which "ph" is "f", "ck" is
+/// "k", "x" is "k" then "s" (the "s" spelt by nothing), and a consonant
+/// doubled is the consonant once. Each is `(sound, start, end)`: what it
+/// sounds like, and which letters of the word spell it.
+///
+/// A seller who spells a mark as it sounds ("Ralph Loren", "Ribok",
+/// "Roleks", "Patek Filippe") changes how one sound is spelt, which the
+/// edit distance counts as two edits or more; spelt sound by sound the
+/// words are the same but for one sound, as a reader hears them.
+struct Sounds<'a> {
+    word: &'a [char],
+    at: usize,
+    /// The "s" of an "x" just read.
+    pending_s: bool,
+    /// The sound read after the one last given.
+    peeked: Option<(char, usize, usize)>,
+}
+
+/// [`Sounds`]' sound for a run of vowels.
+const VOWELS: char = '*';
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
+impl<'a> Sounds<'a> {
+    /// `None` for a word with a character other than `a` to `z`.
+    fn of(word: &'a [char]) -> Option<Sounds<'a>> {
+        word.iter().all(char::is_ascii_lowercase).then_some(Sounds {
+            word,
+            at: 0,
+            pending_s: false,
+            peeked: None,
+        })
+    }
+
+    /// The next letters that spell one sound, before a sound spelt twice
+    /// running is made one.
+    fn spelling(&mut self) -> Option<(char, usize, usize)> {
+        let w = self.word;
+        let i = self.at;
+        if std::mem::take(&mut self.pending_s) {
+            return Some(('s', i, i));
+        }
+        let c = *w.get(i)?;
+        if is_vowel(c) {
+            let run = w[i..].iter().take_while(|&&c| is_vowel(c)).count();
+            self.at = i + run;
+            return Some((VOWELS, i, i + run));
+        }
+        let (sound, end) = match (c, w.get(i + 1)) {
+            ('p', Some('h')) => ('f', i + 2),
+            ('c', Some('k')) => ('k', i + 2),
+            ('x', _) => {
+                self.pending_s = true;
+                ('k', i + 1)
+            }
+            _ => (c, i + 1),
+        };
+        self.at = end;
+        Some((sound, i, end))
+    }
+}
+
+impl Iterator for Sounds<'_> {
+    type Item = (char, usize, usize);
+
+    fn next(&mut self) -> Option<(char, usize, usize)> {
+        let (sound, start, mut end) = self.peeked.take().or_else(|| self.spelling())?;
+        // A consonant sound spelt twice running is one: "ff" is "f", as
+        // "kx" is "x" and "phf" is "f".
+        while let Some(next) = self.spelling() {
+            if next.0 == sound && sound != VOWELS {
+                end = next.2;
+            } else {
+                self.peeked = Some(next);
+                break;
+            }
+        }
+        Some((sound, start, end))
+    }
+}
+
+/// The key a word is filed and looked up under for [`sound_slips`]: the
+/// hash of its sounds ([`Sounds`]), so that words spelt the same sound for
+/// sound but for how some are spelt share it. `None` for a word with a
+/// character other than `a` to `z`.
+///
+/// Taken of skeletons, where `l` is written `i`, so an `l` beside vowels
+/// joins their run: words whose letters differ only in how one run of
+/// vowels is spelt still share the key (a run of vowels one side is a run,
+/// with or without an `l`, the other), which is all a look-up needs; the
+/// slip is then verified on the letters as written.
+///
+/// Every word the typo pass looks up is keyed, so the sounds are read here
+/// a letter at a time, without [`Sounds`]' runs: a vowel is one sound, and
+/// a sound the same as the one before it adds nothing, which comes to the
+/// same sequence (a property test holds it).
+pub(crate) fn sound_key(word: &[char]) -> Option<u64> {
+    let (mut h, mut power, mut len, mut last) = (0u64, 1u64, 0usize, '\0');
+    let mut push = |sound: char| {
+        if sound != last {
+            h = h.wrapping_add((u64::from(sound) + 1).wrapping_mul(power));
+            power = power.wrapping_mul(BASE);
+            len += 1;
+            last = sound;
+        }
+    };
+    let mut i = 0;
+    while let Some(&c) = word.get(i) {
+        if !c.is_ascii_lowercase() {
+            return None;
+        }
+        i += 1;
+        match (c, word.get(i)) {
+            ('p', Some('h')) => {
+                push('f');
+                i += 1;
+            }
+            ('c', Some('k')) => {
+                push('k');
+                i += 1;
+            }
+            ('x', _) => {
+                push('k');
+                push('s');
+            }
+            _ => push(if is_vowel(c) { VOWELS } else { c }),
+        }
+    }
+    Some(finish(h ^ SOUND_SALT, len))
+}
+
+/// Set apart from the deletion keys of a string of the same characters
+/// (only a tidiness: a key taken for another only adds candidates).
+const SOUND_SALT: u64 = 0x5EED_50DD_0F5E_A5E5;
+
+/// How many sounds `a` spells otherwise than `b` where the two are the
+/// same word sound for sound ([`Sounds`]): each run of vowels spelt
+/// otherwise ("au" for "o", "ee" for "i"), and each run of consonant
+/// sounds ("ph" for "f", "cks" for "x", "ff" for "f"). `None` where they
+/// are not the same sound for sound, where either has a character other
+/// than `a` to `z`, or where they begin with different letters: a seller
+/// keeps the first letter, so the buyer still reads the brand.
+pub(crate) fn sound_slips(a: &[char], b: &[char]) -> Option<usize> {
+    if a.first() != b.first() {
+        return None;
+    }
+    let (mut sa, mut sb) = (Sounds::of(a)?, Sounds::of(b)?);
+    let mut slips = 0;
+    let mut in_consonants = false;
+    loop {
+        match (sa.next(), sb.next()) {
+            (None, None) => return Some(slips),
+            (Some((x, a0, a1)), Some((y, b0, b1))) if x == y => {
+                let differ = a[a0..a1] != b[b0..b1];
+                if differ && (x == VOWELS || !in_consonants) {
+                    slips += 1;
+                }
+                in_consonants = differ && x != VOWELS;
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// A set of word keys ([`super::scan::word_key`]).
@@ -821,7 +1027,7 @@ mod tests {
     fn found(index: &DeletionIndex, word: &str) -> Vec<u32> {
         let chars: Vec<char> = word.chars().collect();
         let mut out = Vec::new();
-        index.candidates(&chars, 2, &mut Vec::new(), &mut out);
+        index.candidates(&chars, (2, None), &mut Vec::new(), &mut out);
         out
     }
 
@@ -966,7 +1172,7 @@ mod tests {
             let chars: Vec<char> = word.chars().collect();
             for reach in [1, 2] {
                 let mut found = Vec::new();
-                index.candidates(&chars, reach, &mut Vec::new(), &mut found);
+                index.candidates(&chars, (reach, None), &mut Vec::new(), &mut found);
                 for (id, mark) in marks.iter().enumerate() {
                     let allowed = reach.min(if mark.chars().count() >= 5 { 2 } else { 1 });
                     if strsim::osa_distance(mark, &word) <= allowed {
@@ -1020,8 +1226,114 @@ mod tests {
                 proptest::prop_assert!((1..=2).contains(&strsim::osa_distance(&mark_s, &moved_s)));
                 let index = DeletionIndex::build([(1, mark_s.as_str(), 1)]);
                 let mut found = Vec::new();
-                index.candidates(&moved, 1, &mut Vec::new(), &mut found);
+                index.candidates(&moved, (1, None), &mut Vec::new(), &mut found);
                 proptest::prop_assert!(found.contains(&1), "{} for {}", moved_s, mark_s);
+            }
+        }
+    }
+
+    #[test]
+    fn a_sound_spelt_otherwise_is_one_slip() {
+        let slips = |a: &str, b: &str| {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            sound_slips(&a, &b)
+        };
+        assert_eq!(slips("loren", "lauren"), Some(1));
+        assert_eq!(slips("ribok", "reebok"), Some(1));
+        assert_eq!(slips("adeedas", "adidas"), Some(1));
+        assert_eq!(slips("ralf", "ralph"), Some(1));
+        assert_eq!(slips("roleks", "rolex"), Some(1));
+        assert_eq!(slips("rolecks", "rolex"), Some(1));
+        assert_eq!(slips("tifany", "tiffany"), Some(1));
+        assert_eq!(slips("rolex", "rolex"), Some(0));
+        // Each sound spelt otherwise is a slip: two runs of vowels; a
+        // vowel and the consonants after it.
+        assert_eq!(slips("ribuk", "reebok"), Some(2));
+        assert_eq!(slips("raleks", "rolex"), Some(2));
+        // A consonant left out, added or changed, a vowel left out, and
+        // the first letter changed are not a sound spelt otherwise.
+        assert_eq!(slips("boova", "bulova"), None);
+        assert_eq!(slips("crox", "crocs"), None);
+        assert_eq!(slips("rlex", "rolex"), None);
+        assert_eq!(slips("shanel", "chanel"), None);
+        assert_eq!(slips("eesics", "asics"), None);
+        assert_eq!(slips("n1ke", "nike"), None);
+    }
+
+    proptest::proptest! {
+        /// Two words share a sound key where [`Sounds`] reads the same
+        /// sounds in them.
+        #[test]
+        fn the_sound_key_is_the_sounds(a in "[aeilpshckxf]{0,9}", b in "[aeilpshckxf]{0,9}") {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let sounds = |w: &[char]| Sounds::of(w).map(|s| s.map(|(sound, _, _)| sound).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(sounds(&a) == sounds(&b), sound_key(&a) == sound_key(&b));
+            proptest::prop_assert_eq!(sound_key(&a).is_some(), sounds(&a).is_some());
+            // Its vowels spelt otherwise, it sounds the same.
+            let e: Vec<char> = a.iter().map(|&c| if is_vowel(c) { 'e' } else { c }).collect();
+            proptest::prop_assert_eq!(sounds(&a), sounds(&e));
+            proptest::prop_assert_eq!(sound_key(&a), sound_key(&e));
+        }
+    }
+
+    /// A word's skeleton as the matcher writes it (`l` as `i`, `rn` as
+    /// `m`, `vv` as `w`).
+    fn skeleton(word: &str) -> String {
+        let c: Vec<char> = word.chars().collect();
+        let mut out = String::new();
+        let mut k = 0;
+        while k < c.len() {
+            let (letter, step) = crate::text::normalize::skeleton_letter(c[k], c.get(k + 1).copied());
+            out.push(letter);
+            k += step;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// A run of vowels spelt otherwise, or "ph" for "f", "ks" for "x"
+        /// or the other way round, is one slip on the letters as written,
+        /// and the index proposes the mark for the word's skeleton from
+        /// the mark's, at one edit's reach.
+        #[test]
+        fn a_sound_spelt_otherwise_is_a_candidate(
+            word in "[a-z]{5,12}",
+            at in 0usize..12,
+            vowels in "[aeiou]{1,2}",
+            which in 0usize..3,
+        ) {
+            let mark: Vec<char> = word.chars().collect();
+            let at = at % mark.len();
+            let respelt: Vec<char> = match which {
+                // The run of vowels around `at`, or the next one.
+                0 => {
+                    let Some(start) = (at..mark.len()).find(|&i| is_vowel(mark[i])) else {
+                        return Ok(());
+                    };
+                    let start = (0..=start).rev().take_while(|&i| is_vowel(mark[i])).last().unwrap_or(start);
+                    let end = start + mark[start..].iter().take_while(|&&c| is_vowel(c)).count();
+                    [&mark[..start], &vowels.chars().collect::<Vec<_>>()[..], &mark[end..]].concat()
+                }
+                1 => word.replacen("ph", "f", 1).chars().collect(),
+                // Not after a "c": "cks" is "ck" then "s".
+                _ => match word.find('x').filter(|&x| !word[..x].ends_with('c')) {
+                    Some(x) => [&word[..x], "ks", &word[x + 1..]].concat().chars().collect(),
+                    None => return Ok(()),
+                },
+            };
+            if respelt == mark || respelt.first() != mark.first() {
+                return Ok(());
+            }
+            let (mark_s, respelt_s): (String, String) = (mark.iter().collect(), respelt.iter().collect());
+            proptest::prop_assert_eq!(sound_slips(&respelt, &mark), Some(1), "{} for {}", respelt_s, mark_s);
+            proptest::prop_assert_eq!(sound_slips(&mark, &respelt), Some(1));
+            let (skel, respelt_skel) = (skeleton(&mark_s), skeleton(&respelt_s));
+            let respelt_skel: Vec<char> = respelt_skel.chars().collect();
+            if skel.chars().count() > SOUND_MIN {
+                let index = DeletionIndex::build([(1, skel.as_str(), 1)]);
+                let mut found = Vec::new();
+                index.candidates(&respelt_skel, (1, sound_key(&respelt_skel)), &mut Vec::new(), &mut found);
+                proptest::prop_assert!(found.contains(&1), "{} for {}", respelt_s, mark_s);
             }
         }
     }
