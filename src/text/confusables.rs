@@ -177,11 +177,17 @@ pub(crate) fn is_invisible(c: char) -> bool {
 }
 
 /// Symbols that stand for letters when written inside a word ("Ch@nel",
-/// "N!ke", "Ve|ora", "V€rsace"). At the edge of a word they are
-/// punctuation.
+/// "N!ke", "Ve|ora", "V€rsace"), and the asterisk that masks one ("G*cci",
+/// "Ch*nel": no letter is read for it, so the mark is a letter replaced
+/// away, which the typo pass finds). At the edge of a word they are
+/// punctuation ("*NEW*").
 pub(crate) const fn is_leet_symbol(c: char) -> bool {
-    matches!(c, '@' | '$' | '!' | '|' | '€' | '¢')
+    matches!(c, '@' | '$' | '!' | '|' | '€' | '¢' | MASK)
 }
+
+/// The symbol a seller masks a letter of a mark with, as words are
+/// censored.
+pub(crate) const MASK: char = '*';
 
 /// The letter a digit or symbol stands for inside a word.
 ///

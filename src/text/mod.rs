@@ -14,7 +14,9 @@
 //! accents off, look-alike letters of other scripts are read as the Latin
 //! letter they imitate ([`confusables`]), everything is lower-cased, and each
 //! word is written as a *skeleton* in which leet is undone (`0`→`o`, `1`→`i`,
-//! `rn`→`m`) and `l` and `i` are one letter. Every folded byte remembers the
+//! `rn`→`m`) and `l` and `i` are one letter; a letter masked with `*`
+//! ("G*cci"), as words are censored, is kept as a letter no mark has, one
+//! edit from the mark, which pass 3 finds. Every folded byte remembers the
 //! original bytes it came from, so a match is always reported as a span of
 //! the listing's own text. Marks are folded the same way when the matcher is
 //! built, so a mark and its disguises have the same skeleton.
@@ -1961,9 +1963,40 @@ impl fmt::Debug for TextMatcher {
     }
 }
 
-/// [`TextMatcher::is_ordinary`], in `words`.
+/// [`TextMatcher::is_ordinary`], in `words`. A word with letters masked
+/// ([`confusables::MASK`]) is ordinary where some letters in their place
+/// spell an ordinary word: "sh*t" is a word censored, whatever mark it is
+/// one letter from.
 fn is_ordinary(words: &WordList, word: &str) -> bool {
+    if word.contains(confusables::MASK) {
+        return unmasked(word).any(|w| is_ordinary(words, &w));
+    }
     !word.is_empty() && word.chars().all(char::is_alphabetic) && listed_forms(word).any(|w| words.contains(w))
+}
+
+/// Every spelling of `word` with each masked letter ([`confusables::MASK`])
+/// written as one of `a` to `z`, for a word with one or two masked (more is
+/// no misspelling of a mark, which allows two edits at most): a few
+/// hundred at most, and only for a word that matched a mark.
+fn unmasked(word: &str) -> impl Iterator<Item = String> + '_ {
+    let masks = word.matches(confusables::MASK).count();
+    let fills = if (1..=2).contains(&masks) {
+        26usize.pow(masks as u32)
+    } else {
+        0
+    };
+    (0..fills).map(move |mut n| {
+        word.chars()
+            .map(|c| {
+                if c != confusables::MASK {
+                    return c;
+                }
+                let letter = char::from(b'a' + (n % 26) as u8);
+                n /= 26;
+                letter
+            })
+            .collect()
+    })
 }
 
 /// The forms of `word` the word list is asked about: the word, and the

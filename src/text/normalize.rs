@@ -177,13 +177,21 @@ impl Doc {
                 }
                 b -= 1;
             }
-            if a < b {
-                tokens.push(Token {
-                    start: a as u32,
-                    end: b as u32,
-                    skel_start: 0,
-                    skel_end: 0,
-                });
+            let token = |start: usize, end: usize| Token {
+                start: start as u32,
+                end: end as u32,
+                skel_start: 0,
+                skel_end: 0,
+            };
+            let word = units.get(a..b).unwrap_or(&[]);
+            let mask = |u: &Unit| u.ch == confusables::MASK;
+            if word.iter().any(mask) && word.split(mask).all(|piece| piece.len() <= 1) {
+                // Stars between single letters part them, as full stops
+                // do ("C*A*R*T*I*E*R"): a star masks a letter of a word.
+                let letters = word.iter().enumerate().filter(|(_, u)| !mask(u));
+                tokens.extend(letters.map(|(k, _)| token(a + k, a + k + 1)));
+            } else if a < b {
+                tokens.push(token(a, b));
             }
             i = j;
         }

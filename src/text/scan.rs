@@ -153,10 +153,10 @@ fn is_space(b: u8) -> bool {
 }
 
 /// A byte the byte pass cannot tokenise as the folding does: not ASCII, a
-/// digit (leet or a number) or a leet symbol.
+/// digit (leet or a number) or a leet symbol (a masked letter among them).
 #[inline]
 fn is_opaque(b: u8) -> bool {
-    !b.is_ascii() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|')
+    !b.is_ascii() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|' | b'*')
 }
 
 /// Whether the byte pass reads bytes `start..end` of `text` as words: the

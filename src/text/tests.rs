@@ -578,6 +578,30 @@ fn a_sound_spelt_otherwise_is_one_typo() {
     none(&m, "tm-vaira", "aloe vera gel");
 }
 
+/// A letter masked with an asterisk ("G*cci"), as words are censored, is
+/// a letter replaced: leet, for a reviewer. Stars around a word are
+/// punctuation; a censored ordinary word ("sh*t") is reported as ordinary;
+/// two masks are two edits.
+#[test]
+fn a_masked_letter_is_leet() {
+    let m = TextMatcher::with_words(
+        &[
+            mark("tm-gucci", "Gucci"),
+            mark("tm-nike", "Nike"),
+            mark("tm-shot", "Shot"),
+        ],
+        ["belt", "new", "shoes", "happens", "tee", "shit", "shut"],
+    );
+    check(&m, "tm-gucci", "G*cci belt", "G*cci", VariantKind::Leet);
+    check(&m, "tm-nike", "N*KE shoes", "N*KE", VariantKind::Leet);
+    check(&m, "tm-gucci", "*NEW* Gucci belt", "Gucci", VariantKind::Exact);
+    let t = one(&m, "tm-shot", "sh*t happens tee");
+    assert_eq!(t.cues, vec![Cue::OrdinaryWord("sh*t".into())], "{t:?}");
+    none(&m, "tm-gucci", "G**ci belt");
+    // A short mark's first letter is never the one masked.
+    none(&m, "tm-nike", "*ike shoes");
+}
+
 #[test]
 fn short_marks_are_guarded() {
     let m = matcher();
@@ -867,6 +891,9 @@ const LISTING_PIECES: &[&str] = &[
     "NikeThamide",
     "nikeThamide",
     "V3l0ra",
+    // A letter masked, and a word starred.
+    "Vel*ra",
+    "*Velora*",
     "Vеlora",
     "Ｖｅｌｏｒａ",
     "V E L O R A",
