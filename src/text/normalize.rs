@@ -92,6 +92,26 @@ pub(crate) fn is_edge_letter(c: char) -> bool {
     matches!(c, '@' | '$')
 }
 
+/// Where a word is single characters parted by one leet symbol written
+/// two times or more ("N|I|K|E", "C*A*R*T*I*E*R"), the places of its
+/// characters: the symbol parts them, as full stops do, rather than
+/// standing for letters ("N!ke", "G*cci"), as one symbol between single
+/// letters may ("C@T").
+fn parted_letters(word: &[Unit]) -> Option<impl Iterator<Item = usize> + '_> {
+    let symbol = word.get(1)?.ch;
+    if symbol.is_alphanumeric() || word.len() < 5 || word.len() % 2 == 0 {
+        return None;
+    }
+    let parted = word.iter().enumerate().all(|(k, u)| {
+        if k % 2 == 1 {
+            u.ch == symbol
+        } else {
+            u.ch.is_alphanumeric()
+        }
+    });
+    parted.then(|| (0..word.len()).step_by(2))
+}
+
 /// Whether a folded character belongs to a word.
 #[inline]
 pub(crate) fn is_word_char(c: char) -> bool {
@@ -184,12 +204,8 @@ impl Doc {
                 skel_end: 0,
             };
             let word = units.get(a..b).unwrap_or(&[]);
-            let mask = |u: &Unit| u.ch == confusables::MASK;
-            if word.iter().any(mask) && word.split(mask).all(|piece| piece.len() <= 1) {
-                // Stars between single letters part them, as full stops
-                // do ("C*A*R*T*I*E*R"): a star masks a letter of a word.
-                let letters = word.iter().enumerate().filter(|(_, u)| !mask(u));
-                tokens.extend(letters.map(|(k, _)| token(a + k, a + k + 1)));
+            if let Some(letters) = parted_letters(word) {
+                tokens.extend(letters.map(|k| token(a + k, a + k + 1)));
             } else if a < b {
                 tokens.push(token(a, b));
             }
@@ -724,6 +740,12 @@ mod tests {
         assert_eq!(doc.skel, "nike 2024 veiora m ahome veiora");
         let doc = Doc::new("$25 @velora @ $ Velor@ @2");
         assert_eq!(doc.skel, "25 aveiora veiora 2");
+    }
+
+    #[test]
+    fn one_symbol_between_single_letters_parts_them() {
+        let doc = Doc::new("N|I|K|E C*A*R*T*I*E*R G*cci N!ke C@T A*B 1|2|3 *NEW*");
+        assert_eq!(doc.skel, "n i k e c a r t i e r g*cci nike cat a*b 1 2 3 new");
     }
 
     #[test]

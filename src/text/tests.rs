@@ -598,6 +598,9 @@ fn a_masked_letter_is_leet() {
     let t = one(&m, "tm-shot", "sh*t happens tee");
     assert_eq!(t.cues, vec![Cue::OrdinaryWord("sh*t".into())], "{t:?}");
     none(&m, "tm-gucci", "G**ci belt");
+    // One symbol between single letters parts them.
+    check(&m, "tm-gucci", "G*U*C*C*I belt", "G*U*C*C*I", VariantKind::Spaced);
+    check(&m, "tm-nike", "N|I|K|E shoes", "N|I|K|E", VariantKind::Spaced);
     // A short mark's first letter is never the one masked.
     none(&m, "tm-nike", "*ike shoes");
 }
