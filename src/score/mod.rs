@@ -14,9 +14,10 @@
 //!   whose goods the mark is registered for (its Nice classes), and goes
 //!   to review when the word after it is a likeness ("kestrel figurine"):
 //!   the listing may show the bird, not the brand (`text::sense`).
-//! - Honest references ("strap for …") go to review as nominative use,
-//!   never straight into a complaint; counterfeit words ("replica", "1:1")
-//!   raise the score.
+//! - Honest references ("strap for …", "not affiliated with …") go to
+//!   review as nominative use, never straight into a complaint, whichever
+//!   mention of the mark the phrase stands before; counterfeit words
+//!   ("replica", "1:1") raise the score.
 //! - Listings by the holder's authorised sellers are not candidates.
 //! - A right that has expired cannot rest a complaint: its candidates go to
 //!   review.
@@ -271,9 +272,14 @@ impl Scorer<'_> {
             }
         }
         let (score, m, notes) = best.ok_or_else(|| reasons.join("; "))?;
-        let nominative = m.cues.iter().find_map(|c| match c {
-            Cue::Nominative(p) => Some(p.clone()),
-            _ => None,
+        // An honest-reference phrase before any mention of the mark ("patch
+        // kit fits Canada Goose parkas") says what the listing is, though
+        // the best-scored mention, often the first, has none.
+        let nominative = std::iter::once(m).chain(&matches).find_map(|m| {
+            m.cues.iter().find_map(|c| match c {
+                Cue::Nominative(p) => Some(p.clone()),
+                _ => None,
+            })
         });
         // An ordinary word followed by a likeness ("puma plush") may name
         // the thing rather than the brand, even in the mark's classes.
@@ -547,6 +553,17 @@ mod tests {
         )];
         let c = run(&listing("Bags", "S"), &nom, &ImageReport::default(), &[]).unwrap();
         assert!(matches!(c.disposition, Disposition::Review(ref r) if r.contains("nominative")));
+        // A phrase before a later mention says what the listing is, though
+        // the first scores higher ("Velora patch kit, fits Velora bags").
+        let later = [
+            hit("tm-velora", VariantKind::Leet, vec![]),
+            hit("tm-velora", VariantKind::Exact, vec![Cue::Nominative("fits".into())]),
+        ];
+        let c = run(&listing("Bags", "S"), &later, &ImageReport::default(), &[]).unwrap();
+        assert!(
+            matches!(c.disposition, Disposition::Review(ref r) if r.contains("\"fits\"")),
+            "{c:?}"
+        );
         let exact = [hit("tm-velora", VariantKind::Exact, vec![])];
         assert_eq!(
             run(

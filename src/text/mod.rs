@@ -167,9 +167,16 @@ const NOMINATIVE_CONTEXT: usize = NOMINATIVE_REACH + {
     longest
 };
 
-/// Honest-reference phrases, longest first so the most specific is named.
+/// Honest-reference phrases, longest first so the most specific is named:
+/// an accessory made for the brand's goods, or a seller's disclaimer ("not
+/// affiliated with"), which a reviewer reads before filing.
 const NOMINATIVE: &[&[&str]] = &[
     &["replacement", "strap", "for"],
+    &["not", "affiliated", "with"],
+    &["not", "associated", "with"],
+    &["not", "endorsed", "by"],
+    &["no", "affiliation", "with"],
+    &["unaffiliated", "with"],
     &["for", "use", "with"],
     &["compatible", "with"],
     &["suitable", "for"],

@@ -686,6 +686,9 @@ fn nominative_cues() {
         ("Charger works with ARCTURO", "works with"),
         ("Bracelet fits Arcturo", "fits"),
         ("Cover for Arcturo", "cover for"),
+        // A seller's disclaimer.
+        ("Not affiliated with Arcturo: generic strap", "not affiliated with"),
+        ("Generic strap, not endorsed by Arcturo", "not endorsed by"),
         // After the mark: the next word, or one a few words on.
         ("Arcturo compatible charger", "compatible"),
         ("ARCTURO-Compatible strap 22mm", "compatible"),
