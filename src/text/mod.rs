@@ -36,7 +36,9 @@
 //!    neighbouring words that a one-word mark was split into ("Gu cci",
 //!    "N ike", "Rol.ex", "Bal en ciaga"), where one piece is a word of two
 //!    letters or more that no dictionary holds ("bright well" stays a
-//!    phrase).
+//!    phrase). A run of four single letters or more that spells no mark
+//!    whole is looked up as one word in pass 3 ("G u c i", for a mark of
+//!    five letters or more).
 //! 3. Misspellings: each word (and, for marks of several words, each run of
 //!    that many words) is looked up in a deletion index ([`typo`]) that
 //!    proposes the marks within one edit — two for marks of
@@ -475,6 +477,10 @@ struct Joined {
     map: Vec<(u32, u32)>,
     /// Per token of the region, what piece of a split mark it may be.
     pieces: Vec<Piece>,
+    /// Runs of single letters that spell no mark whole, for the typo pass
+    /// to look up: their units, and where each run starts and ends there.
+    misspelt: Vec<u32>,
+    misspelt_runs: Vec<(usize, usize)>,
 }
 
 /// What piece of a mark split in two or three a word may be, as the split
@@ -893,6 +899,7 @@ impl TextMatcher {
         self.spaced_pass(doc, joined, hits);
         self.split_pass(text.as_bytes(), doc, dictionary, joined, hits);
         self.typo_pass(doc, scratch, hits);
+        self.spaced_typo_pass(doc, scratch, hits);
         best_per_span(hits);
         // `report` asks the word list about each hit's word: a random read
         // in 1 MiB, or two for a plural, asked for here so that they
@@ -1122,12 +1129,25 @@ impl TextMatcher {
     /// Pass 2: runs of single letters, squashed and matched whole.
     fn spaced_pass(&self, doc: &Doc, joined: &mut Joined, hits: &mut Vec<Hit>) {
         let Joined {
-            units: run, skel, map, ..
+            units: run,
+            skel,
+            map,
+            misspelt,
+            misspelt_runs,
+            ..
         } = joined;
+        misspelt.clear();
+        misspelt_runs.clear();
+        let mut squash = |run: &[u32], hits: &mut Vec<Hit>| {
+            if !self.squash(doc, run, (skel, map), hits) && run.len() >= SHORT {
+                misspelt.extend_from_slice(run);
+                misspelt_runs.push((misspelt.len() - run.len(), misspelt.len()));
+            }
+        };
         run.clear();
         for (t, tok) in doc.tokens.iter().enumerate() {
             if tok.end - tok.start != 1 {
-                self.squash(doc, run, (skel, map), hits);
+                squash(run, hits);
                 run.clear();
                 continue;
             }
@@ -1139,15 +1159,23 @@ impl TextMatcher {
                 gap.len() <= SPACED_MAX_GAP && !gap.iter().any(|u| u.ch == '\n')
             };
             if !continues {
-                self.squash(doc, run, (skel, map), hits);
+                squash(run, hits);
                 run.clear();
             }
             run.push(tok.start);
         }
-        self.squash(doc, run, (skel, map), hits);
+        squash(run, hits);
     }
 
-    fn squash(&self, doc: &Doc, run: &[u32], (skel, map): (&mut String, &mut Vec<(u32, u32)>), hits: &mut Vec<Hit>) {
+    /// Matches the run of single letters `run` squashed into one word;
+    /// whether a match spans it whole.
+    fn squash(
+        &self,
+        doc: &Doc,
+        run: &[u32],
+        (skel, map): (&mut String, &mut Vec<(u32, u32)>),
+        hits: &mut Vec<Hit>,
+    ) -> bool {
         // Two initials joined by a full stop ("L.V.") are written as an
         // abbreviation, not spaced out by chance as "L V" (a size and a
         // neckline) may be: a mark of two letters is matched so, whole.
@@ -1158,18 +1186,66 @@ impl TextMatcher {
             );
         let fewest = if initials { 2 } else { SPACED_MIN_RUN };
         if run.len() < fewest {
-            return;
+            return false;
         }
         skel.clear();
         map.clear();
         normalize::skeletonize(&doc.units, run, skel, map);
+        let mut whole = false;
         for m in self.automaton.find_iter(&**skel) {
             let (s, e) = (m.start(), m.end());
             if skel.get(s..e).is_none_or(|p| p.chars().count() < fewest) {
                 continue;
             }
+            whole |= s == 0 && e == skel.len();
             self.spaced_hits(doc, (skel, map), (m.pattern().as_usize(), s, e), false, hits);
         }
+        whole
+    }
+
+    /// Pass 3b: the runs of single letters that spell no mark whole, looked
+    /// up as one word for a misspelt mark ("G u c i", "B.a.l.e.n.c.i.g.a"):
+    /// a seller who spaces a mark out may misspell it too. Only runs of
+    /// [`SHORT`] letters or more, for a mark of more than [`SHORT`]: runs
+    /// of a few letters ("S M L", "A B C") are a letter from many a short
+    /// mark.
+    fn spaced_typo_pass(&self, doc: &Doc, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
+        if scratch.joined.misspelt_runs.is_empty() {
+            return;
+        }
+        let units = std::mem::take(&mut scratch.joined.misspelt);
+        let runs = std::mem::take(&mut scratch.joined.misspelt_runs);
+        let mut misses = std::mem::take(&mut scratch.misses);
+        let (mut skel, mut map) = (String::new(), Vec::new());
+        for &(from, to) in &runs {
+            let run = &units[from..to];
+            skel.clear();
+            map.clear();
+            normalize::skeletonize(&doc.units, run, &mut skel, &mut map);
+            self.near_misses(&skel, (1, 1..=2), None, scratch, &mut misses);
+            let (Some(&(u0, _)), Some(&(_, u1))) = (map.first(), map.last()) else {
+                continue;
+            };
+            let plain = normalize::plain_of(&doc.units, &skel, &map, 0, skel.len());
+            let leet = plain.chars().any(|c| !c.is_alphabetic());
+            let flags = doc.flags(u0, u1);
+            for &(mark, d) in &misses {
+                let Some(cm) = self.marks.get(mark as usize).filter(|cm| cm.len > SHORT) else {
+                    continue;
+                };
+                hits.push(Hit {
+                    mark,
+                    u0,
+                    u1,
+                    variant: variant(flags, leet, true, false, true),
+                    similarity: 1.0 - d as f32 / cm.len.max(1) as f32,
+                    word: plain.clone(),
+                });
+            }
+        }
+        scratch.joined.misspelt = units;
+        scratch.joined.misspelt_runs = runs;
+        scratch.misses = misses;
     }
 
     /// The hits of the automaton's match of `pattern` at `s..e` of `skel`,
@@ -1224,6 +1300,7 @@ impl TextMatcher {
             skel,
             map,
             pieces: telling,
+            ..
         } = joined;
         // A piece of two letters or more that is no dictionary word: what
         // tells a split mark from a phrase, and what the byte pass reads

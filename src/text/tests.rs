@@ -170,6 +170,27 @@ fn spaced_out_letters() {
     none(m, "tm-velora", "V E L\nO R A");
 }
 
+/// Spaced out and misspelt: a run of single letters is looked up as a
+/// word for a misspelt mark, where it spells none whole; not a run of
+/// fewer than four letters, nor for a short mark.
+#[test]
+fn spaced_out_and_misspelt() {
+    let m = matcher();
+    let t = check(m, "tm-velora", "new V e l r a bag", "V e l r a", VariantKind::Spaced);
+    assert!(t.similarity < 1.0, "{t:?}");
+    check(
+        m,
+        "tm-velora",
+        "new V.E.L.O.R.R.A bag",
+        "V.E.L.O.R.R.A",
+        VariantKind::Spaced,
+    );
+    check(m, "tm-arcturo", "A-r-c-t-u-o strap", "A-r-c-t-u-o", VariantKind::Spaced);
+    none(m, "tm-velora", "new V E L bag");
+    none(m, "tm-oryx", "O R Y jacket");
+    none(m, "tm-oryx", "O R Y Z jacket");
+}
+
 /// A mark of two letters written as initials with full stops is the mark;
 /// spaced apart, as a size and a neckline, it is not.
 #[test]
