@@ -1500,10 +1500,10 @@ impl TextMatcher {
     /// on the letters as written) is a misspelling too, each sound spelt
     /// otherwise one edit: "Ralph Loren", "Ribok", "Roleks". Not for a
     /// short mark, which needs more than a slip, nor a short word ("vera"
-    /// is no "Vaira": most short words sound like something), and not where the window
-    /// is, or holds, a dictionary word that is no word of the mark (the
-    /// caller's to say): "Canada geese" is the birds, and such a spelling
-    /// of a mark that is a dictionary word is that word.
+    /// is no "Vaira": most short words sound like something), and not
+    /// where the window is, or holds, a dictionary word that is no word of
+    /// the mark (the caller's to say): "Canada geese" is the birds, and
+    /// such a spelling of a mark that is a dictionary word is that word.
     fn near_misses(
         &self,
         window: &str,
