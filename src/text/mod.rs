@@ -190,6 +190,9 @@ const NOMINATIVE: &[&[&str]] = &[
     &["for"],
 ];
 
+/// The last words of the phrases of [`NOMINATIVE`], each once.
+const NOMINATIVE_ENDS: &[&str] = &["for", "with", "by", "fits"];
+
 /// Honest-reference words after the mark: an accessory made for the
 /// brand's goods is sold as "Garmin compatible", "Apple-compatible" or
 /// "Fenix 6 compatible band" as often as "compatible with Garmin". Not
@@ -1847,13 +1850,18 @@ impl TextMatcher {
             if doc.breaks_after(end) {
                 return None;
             }
-            for &phrase in NOMINATIVE {
+            // Most words before a match end no phrase: the word is compared
+            // with each phrase's last word once, then the phrases that end
+            // with it are compared from their last word but one back.
+            let Some(last) = NOMINATIVE_ENDS.iter().find(|w| doc.token_is(end, w)) else {
+                continue;
+            };
+            for &phrase in NOMINATIVE.iter().filter(|p| p.last() == Some(last)) {
                 let Some(start) = (end + 1).checked_sub(phrase.len()) else {
                     continue;
                 };
-                // Compared from the last word back: most phrases are ruled
-                // out by the first comparison.
-                if phrase.iter().enumerate().rev().all(|(i, w)| doc.token_is(start + i, w)) {
+                let rest = &phrase[..phrase.len() - 1];
+                if rest.iter().enumerate().rev().all(|(i, w)| doc.token_is(start + i, w)) {
                     return Some(phrase.join(" "));
                 }
             }
@@ -2052,10 +2060,11 @@ impl fmt::Debug for TextMatcher {
 /// spell an ordinary word: "sh*t" is a word censored, whatever mark it is
 /// one letter from.
 fn is_ordinary(words: &WordList, word: &str) -> bool {
-    if word.contains(confusables::MASK) {
-        return unmasked(word).any(|w| is_ordinary(words, &w));
+    if word.chars().all(char::is_alphabetic) {
+        !word.is_empty() && listed_forms(word).any(|w| words.contains(w))
+    } else {
+        word.contains(confusables::MASK) && unmasked(word).any(|w| is_ordinary(words, &w))
     }
-    !word.is_empty() && word.chars().all(char::is_alphabetic) && listed_forms(word).any(|w| words.contains(w))
 }
 
 /// Every spelling of `word` with each masked letter ([`confusables::MASK`])

@@ -698,6 +698,16 @@ fn ordinary_word_cues() {
 }
 
 #[test]
+fn nominative_ends_are_the_phrases_last_words() {
+    let mut ends: Vec<&str> = NOMINATIVE.iter().filter_map(|p| p.last().copied()).collect();
+    ends.sort_unstable();
+    ends.dedup();
+    let mut listed = NOMINATIVE_ENDS.to_vec();
+    listed.sort_unstable();
+    assert_eq!(ends, listed);
+}
+
+#[test]
 fn nominative_cues() {
     let m = matcher();
     let cases = [
