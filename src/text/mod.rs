@@ -407,6 +407,11 @@ impl CompiledMark {
     fn edits(&self) -> usize {
         edits_for(self.len)
     }
+
+    /// How like the mark a misspelling `d` edits from it is.
+    fn similarity(&self, d: usize) -> f32 {
+        1.0 - d as f32 / self.len.max(1) as f32
+    }
 }
 
 fn edits_for(len: usize) -> usize {
@@ -1241,7 +1246,7 @@ impl TextMatcher {
                     u0,
                     u1,
                     variant: variant(flags, leet, true, false, true),
-                    similarity: 1.0 - d as f32 / cm.len.max(1) as f32,
+                    similarity: cm.similarity(d),
                     word: plain.clone(),
                 });
             }
@@ -1479,7 +1484,7 @@ impl TextMatcher {
                         u0,
                         u1,
                         variant: variant(flags, leet, false, k == 1 && cm.spaced(), true),
-                        similarity: 1.0 - d as f32 / cm.len.max(1) as f32,
+                        similarity: cm.similarity(d),
                         word: word.clone(),
                     });
                 }
@@ -1998,7 +2003,7 @@ impl TextMatcher {
                 end: word.end,
                 matched: matched.to_string(),
                 variant: variant(0, false, false, cm.spaced(), true),
-                similarity: 1.0 - d as f32 / cm.len.max(1) as f32,
+                similarity: cm.similarity(d),
                 cues,
             });
         }

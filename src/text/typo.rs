@@ -537,41 +537,17 @@ impl Iterator for Sounds<'_> {
 /// vowels is spelt still share the key (a run of vowels one side is a run,
 /// with or without an `l`, the other), which is all a look-up needs; the
 /// slip is then verified on the letters as written.
-///
-/// Every word the typo pass looks up is keyed, so the sounds are read here
-/// a letter at a time, without [`Sounds`]' runs: a vowel is one sound, and
-/// a sound the same as the one before it adds nothing, which comes to the
-/// same sequence (a property test holds it).
 pub(crate) fn sound_key(word: &[char]) -> Option<u64> {
+    let mut sounds = Sounds::of(word)?;
     let (mut h, mut power, mut len, mut last) = (0u64, 1u64, 0usize, '\0');
-    let mut push = |sound: char| {
+    // The spellings one by one, a sound spelt twice running once, as
+    // [`Sounds`] reads them, without its merged spans.
+    while let Some((sound, _, _)) = sounds.spelling() {
         if sound != last {
             h = h.wrapping_add((u64::from(sound) + 1).wrapping_mul(power));
             power = power.wrapping_mul(BASE);
             len += 1;
             last = sound;
-        }
-    };
-    let mut i = 0;
-    while let Some(&c) = word.get(i) {
-        if !c.is_ascii_lowercase() {
-            return None;
-        }
-        i += 1;
-        match (c, word.get(i)) {
-            ('p', Some('h')) => {
-                push('f');
-                i += 1;
-            }
-            ('c', Some('k')) => {
-                push('k');
-                i += 1;
-            }
-            ('x', _) => {
-                push('k');
-                push('s');
-            }
-            _ => push(if is_vowel(c) { VOWELS } else { c }),
         }
     }
     Some(finish(h ^ SOUND_SALT, len))
@@ -1276,20 +1252,6 @@ mod tests {
         }
     }
 
-    /// A word's skeleton as the matcher writes it (`l` as `i`, `rn` as
-    /// `m`, `vv` as `w`).
-    fn skeleton(word: &str) -> String {
-        let c: Vec<char> = word.chars().collect();
-        let mut out = String::new();
-        let mut k = 0;
-        while k < c.len() {
-            let (letter, step) = crate::text::normalize::skeleton_letter(c[k], c.get(k + 1).copied());
-            out.push(letter);
-            k += step;
-        }
-        out
-    }
-
     proptest::proptest! {
         /// A run of one or two vowels spelt otherwise (by one or two), "f"
         /// for "ph" or "ks" for "x" is one slip on the letters as written,
@@ -1332,6 +1294,7 @@ mod tests {
             let (mark_s, respelt_s): (String, String) = (mark.iter().collect(), respelt.iter().collect());
             proptest::prop_assert_eq!(sound_slips(&respelt, &mark), Some(1), "{} for {}", respelt_s, mark_s);
             proptest::prop_assert_eq!(sound_slips(&mark, &respelt), Some(1));
+            let skeleton = |w: &str| crate::text::normalize::Doc::new(w).skel;
             let (skel, respelt_skel) = (skeleton(&mark_s), skeleton(&respelt_s));
             let respelt_skel: Vec<char> = respelt_skel.chars().collect();
             if skel.chars().count() > SOUND_MIN && respelt_skel.len() > SOUND_MIN {
