@@ -2385,7 +2385,7 @@ fn fold_cues(
 /// `text` and lower-cased, if it stands as a word: "replicas" is still the
 /// word; "1:10" is not "1:1", nor "AAAA" "AAA".
 fn cue_at(text: &str, folded: &str, map: &[(usize, usize)], s: usize, e: usize) -> Option<String> {
-    if folded[..s].chars().next_back().is_some_and(char::is_alphanumeric) {
+    if folded[..s].chars().next_back().is_some_and(char::is_alphanumeric) || denied(text, map[s].0) {
         return None;
     }
     let mut after = folded[e..].chars();
@@ -2398,6 +2398,26 @@ fn cue_at(text: &str, folded: &str, map: &[(usize, usize)], s: usize, e: usize) 
         }
     }
     text.get(map[s].0..map[e - 1].1).map(str::to_lowercase)
+}
+
+/// Words that deny the tell-tale after them ("not fake", "no replicas",
+/// "non-replica"): a listing that says it is not a copy admits nothing,
+/// whether or not it tells the truth.
+const DENIALS: &[&str] = &["not", "no", "non", "never", "zero"];
+
+/// Whether the word before byte `at` of `text` (an article skipped: "not a
+/// replica") is one of [`DENIALS`].
+fn denied(text: &str, at: usize) -> bool {
+    let mut words = text
+        .get(..at)
+        .unwrap_or("")
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    let mut word = words.next();
+    if word.is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an")) {
+        word = words.next();
+    }
+    word.is_some_and(|w| DENIALS.iter().any(|d| w.eq_ignore_ascii_case(d)))
 }
 
 /// A match's cues, in the order the scorer reads them: allocated once, at

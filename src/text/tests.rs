@@ -777,6 +777,13 @@ fn counterfeit_cues_and_words() {
         .counterfeit_words("AAAA battery, 11:15, 1:100 scale, fakeness, replicated")
         .is_empty());
     assert_eq!(m.counterfeit_words("ｒｅｐｌｉｃａ"), ["ｒｅｐｌｉｃａ"]);
+    // Denied, a tell-tale admits nothing.
+    assert!(m
+        .counterfeit_words("100% authentic, not fake. No replicas! non-replica, NOT A REPLICA")
+        .is_empty());
+    assert_eq!(m.counterfeit_words("nothing fake here? replica"), ["fake", "replica"]);
+    let t = one(m, "tm-velora", "Velora bag, genuine, not fake");
+    assert!(t.cues.is_empty(), "{t:?}");
 }
 
 #[test]
