@@ -46,8 +46,12 @@
 //!    optimal-string-alignment distance. A sound spelt otherwise ("Ralph
 //!    Loren", "Ribok", "Roleks": a run of vowels, or "ph" for "f", "ks"
 //!    for "x") counts as one edit, where the edits counted are more, as
-//!    is a doubling moved ("Gabanna"). Cost per word does not grow with
-//!    the number of marks.
+//!    is a doubling moved ("Gabanna"). A word in no dictionary in which
+//!    nothing else was found is also cut in two, a dictionary word (or a
+//!    number) glued at one end and a rest, and the rest looked up as a word
+//!    alone: a misspelt mark glued ("nikkeshoes"); not in a word that reads
+//!    whole as dictionary words. Cost per word does not grow with the
+//!    number of marks.
 //!
 //! Overlapping hits of one mark are merged, keeping the most similar. A
 //! mark of three words or more that begins with an article ("The North
@@ -463,6 +467,9 @@ struct Scratch {
     search: Vec<bool>,
     window: String,
     misses: Vec<(u32, usize)>,
+    /// The tokens of a region that are no dictionary word nor word of a
+    /// mark, as the typo pass met them: what the glued typo pass reads.
+    strangers: Vec<u32>,
     /// A region's hits: most regions have one or two, and a fresh vector
     /// for each cost an allocation and a reallocation.
     hits: Vec<Hit>,
@@ -908,6 +915,7 @@ impl TextMatcher {
         self.split_pass(text.as_bytes(), doc, dictionary, joined, hits);
         self.typo_pass(doc, scratch, hits);
         self.spaced_typo_pass(doc, scratch, hits);
+        self.glued_typo_pass(doc, scratch, hits);
         best_per_span(hits);
         // `report` asks the word list about each hit's word: a random read
         // in 1 MiB, or two for a plural, asked for here so that they
@@ -1402,6 +1410,7 @@ impl TextMatcher {
         let dictionary = std::mem::take(&mut scratch.dictionary);
         let mut window = std::mem::take(&mut scratch.window);
         let mut misses = std::mem::take(&mut scratch.misses);
+        scratch.strangers.clear();
         for t in 0..doc.tokens.len() {
             let first = &doc.tokens[t];
             for k in 1..=self.max_words {
@@ -1416,6 +1425,7 @@ impl TextMatcher {
                             misses.extend(self.near_misses_of(k));
                         }
                         None => {
+                            scratch.strangers.push(t as u32);
                             let at = first.skel_start as usize..first.skel_end as usize;
                             self.near_misses(skel_of(first), (1, 1..=2), Some((doc, at)), scratch, &mut misses);
                             // The word as spelt, so read: its "rn" or "vv"
@@ -1494,6 +1504,94 @@ impl TextMatcher {
         scratch.known = known;
         scratch.dictionary = dictionary;
         scratch.window = window;
+        scratch.misses = misses;
+    }
+
+    /// Pass 3c: a misspelt mark glued to a word ("Nikke" in "nikkeshoes",
+    /// "Adiddas" in "cheapadiddas"): sellers glue a mark to the next word
+    /// of a title whether or not they misspell it. In a word that no
+    /// dictionary holds, is no word of a mark, and in which no other pass
+    /// found anything, each way of cutting off its start or end as glue
+    /// leaves a rest of [`SHORT`] letters or more, which is looked up as if
+    /// it stood alone ([`TextMatcher::near_misses`], sounds included) when
+    /// it is no dictionary word itself ("bikeshoes" is a bike's shoes,
+    /// whatever mark "bike" is one letter from), nor is the word two
+    /// dictionary words run together ("hemesale" is no "Hemes" and "ale").
+    /// The glue must be what a
+    /// glued short mark needs: a dictionary word of [`GLUED_WORD`] letters
+    /// or more, or two run together ([`words_glued`]), or a number or
+    /// model code (a digit). So a misspelling glued is found where the
+    /// same misspelling written apart is, and only beside glue a seller
+    /// writes; a long mark misspelt and glued to a word in no dictionary
+    /// ("Feragamogancini") is not, as each cut would cost a look-up.
+    fn glued_typo_pass(&self, doc: &Doc, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
+        if scratch.strangers.is_empty() {
+            return;
+        }
+        let strangers = std::mem::take(&mut scratch.strangers);
+        let mut misses = std::mem::take(&mut scratch.misses);
+        let found = hits.len();
+        let is_word = |w: &str| self.dictionary_entry(scan::word_key(w.as_bytes())).is_some();
+        // The glue's skeleton, and its place in the text: leet is undone in
+        // the skeleton, so a digit is looked for as written.
+        let glue_ok = |glue: &str, at: std::ops::Range<usize>| {
+            (glue.len() >= GLUED_WORD && words_glued(glue, is_word))
+                || doc.plain(at.start, at.end).bytes().any(|b| b.is_ascii_digit())
+        };
+        for tok in strangers.iter().filter_map(|&t| doc.tokens.get(t as usize)) {
+            let skel = doc.skel_of(tok);
+            if skel.len() <= SHORT
+                || !skel.bytes().all(|b| b.is_ascii_alphanumeric())
+                || hits[..found].iter().any(|h| h.u0 < tok.end && tok.start < h.u1)
+            {
+                continue;
+            }
+            // Read whole as dictionary words, it is a compound of them
+            // ("hemesale"), however else it may be cut ("hemes" and "ale").
+            if words_glued(skel, is_word) {
+                continue;
+            }
+            let (start, n) = (tok.skel_start as usize, skel.len());
+            // Each cut as (glue, rest): the glue first, then last.
+            let cuts = (1..=n - SHORT)
+                .map(|p| (0..p, p..n))
+                .chain((SHORT..n).map(|p| (p..n, 0..p)));
+            for (glue, rest) in cuts {
+                let glue_at = start + glue.start..start + glue.end;
+                let (glue, window) = (&skel[glue], &skel[rest.clone()]);
+                if !window.bytes().all(|b| b.is_ascii_lowercase())
+                    || is_word(window)
+                    || !glue_ok(glue, glue_at)
+                    || self.mark_known.get(&scan::word_key(window.as_bytes())).is_some()
+                {
+                    continue;
+                }
+                let at = start + rest.start..start + rest.end;
+                self.near_misses(window, (1, 1..=2), Some((doc, at.clone())), scratch, &mut misses);
+                if misses.is_empty() {
+                    continue;
+                }
+                let (u0, u1) = doc.unit_range(at.start, at.end);
+                let leet = doc.plain(at.start, at.end).chars().any(|c| !c.is_alphabetic());
+                let flags = doc.flags(u0, u1);
+                for &(mark, d) in &misses {
+                    let Some(cm) = self.marks.get(mark as usize) else {
+                        continue;
+                    };
+                    hits.push(Hit {
+                        mark,
+                        u0,
+                        u1,
+                        variant: variant(flags, leet, false, true, true),
+                        similarity: cm.similarity(d),
+                        // Glued, the word the reader sees is the whole
+                        // token, as for a mark glued as written.
+                        word: doc.plain(start, start + n),
+                    });
+                }
+            }
+        }
+        scratch.strangers = strangers;
         scratch.misses = misses;
     }
 

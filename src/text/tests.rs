@@ -682,6 +682,35 @@ fn glued_five_letter_marks_need_a_believable_rest() {
 }
 
 #[test]
+fn misspelt_marks_glued_to_a_word() {
+    let m = matcher();
+    check(m, "tm-nike", "nikkeshoes sale", "nikke", VariantKind::Joined);
+    check(m, "tm-velora", "cheapvelorra", "velorra", VariantKind::Joined);
+    check(m, "tm-arcturo", "ArctuuroWatch", "Arctuuro", VariantKind::Joined);
+    let t = check(m, "tm-velora", "V3lorrabag", "V3lorra", VariantKind::Leet);
+    assert!(t.similarity < 1.0, "{t:?}");
+    // What is glued must be a whole dictionary word ...
+    none(m, "tm-nike", "nikkeqzx");
+    none(m, "tm-velora", "velorraqzx");
+    // ... and the rest no dictionary word: "bike" is no misspelt Bikel,
+    // glued or not.
+    none(m, "tm-bikel", "bikeshoes");
+    // Two edits for a mark that allows one stay two, glued or not.
+    none(m, "tm-velora", "vellorrabag");
+    none(m, "tm-velora", "vellorra");
+    // Glued to two words run together, or to a number or model code.
+    check(m, "tm-velora", "velorrahandbags", "velorra", VariantKind::Joined);
+    check(m, "tm-arcturo", "arctuuro2024", "arctuuro", VariantKind::Joined);
+    check(m, "tm-arcturo", "Arctuurox5", "Arctuuro", VariantKind::Joined);
+    // A word that reads whole as two dictionary words is a compound of
+    // them, however else it may be cut: "heme" and "sale", not "hemes"
+    // and "ale".
+    let m = TextMatcher::new(&[mark("tm-hermes", "Hermes")]);
+    none(&m, "tm-hermes", "hemesale");
+    check(&m, "tm-hermes", "hemesbag", "hemes", VariantKind::Joined);
+}
+
+#[test]
 fn ordinary_word_cues() {
     let m = matcher();
     let t = check(m, "tm-kestrel", "Kestrel backpack", "Kestrel", VariantKind::Exact);
