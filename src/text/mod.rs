@@ -1456,25 +1456,35 @@ impl TextMatcher {
                         }
                     }
                 } else {
-                    // A run of words allows one edit, so all its words but
-                    // one are intact: look it up only if one is a word of a
-                    // mark.
-                    if !keys[t..t + k].iter().any(|key| self.mark_words.contains(key)) {
+                    // Each word no dictionary holds, or a word of a mark:
+                    // what a mark of several words misspelt is made of.
+                    let strange = (t..t + k)
+                        .all(|i| !dictionary.get(i).copied().unwrap_or(false) || self.mark_words.contains(&keys[i]));
+                    // A run with one edit has all its words but one intact:
+                    // look it up only if one is a word of a mark. A run
+                    // with none intact is misspelt in two words or more
+                    // ("Botega Venetta", "Calvinn Klien"), as a mark of
+                    // several words allows where it is long enough: looked
+                    // up for two edits, but only where no word is a
+                    // dictionary word that is no word of a mark, nor a
+                    // letter alone (runs of those are the spaced passes'),
+                    // as few runs are (the two-edit lookup of a long run
+                    // costs a hundred probes).
+                    let edits = if keys[t..t + k].iter().any(|key| self.mark_words.contains(key)) {
+                        1..=1
+                    } else if strange && doc.tokens[t..t + k].iter().all(|tok| tok.skel_end - tok.skel_start > 1) {
+                        1..=2
+                    } else {
                         continue;
-                    }
+                    };
                     window.clear();
                     for tok in &doc.tokens[t..t + k] {
                         window.push_str(skel_of(tok));
                     }
-                    // A run of words is looked up for one edit only: a
-                    // mark of several words misspelt twice is rare, and the
-                    // two-edit lookup of a long run costs a hundred probes.
-                    // A sound spelt otherwise is one, but not in a
+                    // A sound spelt otherwise is an edit too, but not in a
                     // dictionary word that is no word of a mark.
-                    let sounds = (t..t + k)
-                        .all(|i| !dictionary.get(i).copied().unwrap_or(false) || self.mark_words.contains(&keys[i]))
-                        .then_some((doc, first.skel_start as usize..last.skel_end as usize));
-                    self.near_misses(&window, (k, 1..=1), sounds, scratch, &mut misses);
+                    let sounds = strange.then_some((doc, first.skel_start as usize..last.skel_end as usize));
+                    self.near_misses(&window, (k, edits), sounds, scratch, &mut misses);
                 }
                 if misses.is_empty() {
                     continue;

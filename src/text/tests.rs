@@ -682,6 +682,31 @@ fn glued_five_letter_marks_need_a_believable_rest() {
 }
 
 #[test]
+fn marks_of_several_words_misspelt_in_each_word() {
+    let m = matcher();
+    // A doubling moved from one word to the other, and a slip in each.
+    check(
+        m,
+        "tm-maison",
+        "Maisson Corvele bag",
+        "Maisson Corvele",
+        VariantKind::Typo,
+    );
+    check(
+        m,
+        "tm-maison",
+        "Maisonn Corvellee bag",
+        "Maisonn Corvellee",
+        VariantKind::Typo,
+    );
+    // Three slips are more than a mark of 14 letters allows.
+    none(m, "tm-maison", "Maisxn Cxrvxlle bag");
+    // A word of the run is a dictionary word that is no word of the mark:
+    // a phrase, whatever it is two edits from.
+    none(m, "tm-maison", "Mason Corvele bag");
+}
+
+#[test]
 fn misspelt_marks_glued_to_a_word() {
     let m = matcher();
     check(m, "tm-nike", "nikkeshoes sale", "nikke", VariantKind::Joined);
