@@ -1245,19 +1245,8 @@ impl TextMatcher {
             let plain = normalize::plain_of(&doc.units, &skel, &map, 0, skel.len());
             let leet = plain.chars().any(|c| !c.is_alphabetic());
             let flags = doc.flags(u0, u1);
-            for &(mark, d) in &misses {
-                let Some(cm) = self.marks.get(mark as usize).filter(|cm| cm.len > SHORT) else {
-                    continue;
-                };
-                hits.push(Hit {
-                    mark,
-                    u0,
-                    u1,
-                    variant: variant(flags, leet, true, false, true),
-                    similarity: cm.similarity(d),
-                    word: plain.clone(),
-                });
-            }
+            let spaced = |cm: &CompiledMark| (cm.len > SHORT).then(|| variant(flags, leet, true, false, true));
+            self.near_miss_hits(&misses, (u0, u1), &plain, spaced, hits);
         }
         scratch.joined.misspelt = units;
         scratch.joined.misspelt_runs = runs;
@@ -1495,19 +1484,8 @@ impl TextMatcher {
                 // Digits or symbols among letters: leet as well.
                 let leet = word.chars().any(|c| !c.is_alphabetic());
                 let flags = doc.flags(u0, u1);
-                for &(mark, d) in &misses {
-                    let Some(cm) = self.marks.get(mark as usize) else {
-                        continue;
-                    };
-                    hits.push(Hit {
-                        mark,
-                        u0,
-                        u1,
-                        variant: variant(flags, leet, false, k == 1 && cm.spaced(), true),
-                        similarity: cm.similarity(d),
-                        word: word.clone(),
-                    });
-                }
+                let typo = |cm: &CompiledMark| Some(variant(flags, leet, false, k == 1 && cm.spaced(), true));
+                self.near_miss_hits(&misses, (u0, u1), &word, typo, hits);
             }
         }
         scratch.keys = keys;
@@ -1584,21 +1562,10 @@ impl TextMatcher {
                 let (u0, u1) = doc.unit_range(at.start, at.end);
                 let leet = doc.plain(at.start, at.end).chars().any(|c| !c.is_alphabetic());
                 let flags = doc.flags(u0, u1);
-                for &(mark, d) in &misses {
-                    let Some(cm) = self.marks.get(mark as usize) else {
-                        continue;
-                    };
-                    hits.push(Hit {
-                        mark,
-                        u0,
-                        u1,
-                        variant: variant(flags, leet, false, true, true),
-                        similarity: cm.similarity(d),
-                        // Glued, the word the reader sees is the whole
-                        // token, as for a mark glued as written.
-                        word: doc.plain(start, start + n),
-                    });
-                }
+                let glued = |_: &CompiledMark| Some(variant(flags, leet, false, true, true));
+                // Glued, the word the reader sees is the whole token, as
+                // for a mark glued as written.
+                self.near_miss_hits(&misses, (u0, u1), &doc.plain(start, start + n), glued, hits);
             }
         }
         scratch.strangers = strangers;
@@ -1694,6 +1661,32 @@ impl TextMatcher {
             if let Some(d) = d.filter(|&d| d >= least) {
                 out.push((mark, d));
             }
+        }
+    }
+
+    /// The hits of the words at units `u0..u1`, written `word`, for each
+    /// mark they are a near miss of (`misses`, with the distance), as
+    /// `variant` reports the mark's disguise (`None`: not that mark).
+    fn near_miss_hits(
+        &self,
+        misses: &[(u32, usize)],
+        (u0, u1): (u32, u32),
+        word: &str,
+        variant: impl Fn(&CompiledMark) -> Option<VariantKind>,
+        hits: &mut Vec<Hit>,
+    ) {
+        for &(mark, d) in misses {
+            let Some((cm, variant)) = self.marks.get(mark as usize).and_then(|cm| Some((cm, variant(cm)?))) else {
+                continue;
+            };
+            hits.push(Hit {
+                mark,
+                u0,
+                u1,
+                variant,
+                similarity: cm.similarity(d),
+                word: word.to_string(),
+            });
         }
     }
 
