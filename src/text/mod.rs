@@ -1505,13 +1505,13 @@ impl TextMatcher {
     /// it is no dictionary word itself ("bikeshoes" is a bike's shoes,
     /// whatever mark "bike" is one letter from), nor is the word two
     /// dictionary words run together ("hemesale" is no "Hemes" and "ale").
-    /// The glue must be what a
-    /// glued short mark needs: a dictionary word of [`GLUED_WORD`] letters
-    /// or more, or two run together ([`words_glued`]), or a number or
-    /// model code (a digit). So a misspelling glued is found where the
-    /// same misspelling written apart is, and only beside glue a seller
-    /// writes; a long mark misspelt and glued to a word in no dictionary
-    /// ("Feragamogancini") is not, as each cut would cost a look-up.
+    /// The glue must be what a glued short mark needs: a dictionary word
+    /// of [`GLUED_WORD`] letters or more, or two run together
+    /// ([`words_glued`]), or a number or model code (a digit). So a
+    /// misspelling glued is found where the same misspelling written apart
+    /// is, and only beside glue a seller writes; a long mark misspelt and
+    /// glued to a word in no dictionary ("Feragamogancini") is not, as
+    /// each cut would cost a look-up.
     fn glued_typo_pass(&self, doc: &Doc, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
         if scratch.strangers.is_empty() {
             return;
