@@ -50,8 +50,10 @@
 //!    nothing else was found is also cut in two, a dictionary word (or a
 //!    number) glued at one end and a rest, and the rest looked up as a word
 //!    alone: a misspelt mark glued ("nikkeshoes"); not in a word that reads
-//!    whole as dictionary words. Cost per word does not grow with the
-//!    number of marks.
+//!    whole as dictionary words. Such a word is cut between the two
+//!    letters of an `m` or `w` the skeleton merged from `rn` or `vv` too,
+//!    where a mark ends and the glue begins ("cartiernecklace"). Cost per
+//!    word does not grow with the number of marks.
 //!
 //! Overlapping hits of one mark are merged, keeping the most similar. A
 //! mark of three words or more that begins with an article ("The North
@@ -1566,6 +1568,47 @@ impl TextMatcher {
                 // Glued, the word the reader sees is the whole token, as
                 // for a mark glued as written.
                 self.near_miss_hits(&misses, (u0, u1), &doc.plain(start, start + n), glued, hits);
+            }
+            // Where the skeleton merged two letters across the cut into
+            // one ("rn" read as "m": "cartiernecklace", "silvernike"),
+            // neither the automaton nor the cuts above see the mark, as
+            // written or misspelt: the word is cut between the two, each
+            // side spelt as written, and the mark's side looked up with
+            // no edit too.
+            for (k, merged) in skel.bytes().enumerate() {
+                let (lo, hi) = doc.unit_range(start + k, start + k + 1);
+                let (end, begin) = match merged {
+                    _ if hi - lo != 2 => continue,
+                    b'm' => ('r', 'n'),
+                    b'w' => ('v', 'v'),
+                    _ => continue,
+                };
+                let before = format!("{}{end}", &skel[..k]);
+                let after = format!("{begin}{}", &skel[k + 1..]);
+                // Each side as (glue, mark's side, its units, its skeleton
+                // bytes with the merged letter).
+                let sides = [
+                    (&after, &before, (tok.start, hi - 1), start..start + k + 1),
+                    (&before, &after, (hi - 1, tok.end), start + k..start + n),
+                ];
+                for (glue, window, (u0, u1), at) in sides {
+                    if window.len() < SHORT
+                        || !window.bytes().all(|b| b.is_ascii_lowercase())
+                        || is_word(window)
+                        || glue.len() < GLUED_WORD
+                        || !words_glued(glue, is_word)
+                    {
+                        continue;
+                    }
+                    self.near_misses(window, (1, 0..=2), None, scratch, &mut misses);
+                    if misses.is_empty() {
+                        continue;
+                    }
+                    let leet = doc.plain(at.start, at.end).chars().any(|c| !c.is_alphabetic());
+                    let flags = doc.flags(u0, u1);
+                    let glued = |_: &CompiledMark| Some(variant(flags, leet, false, true, true));
+                    self.near_miss_hits(&misses, (u0, u1), &doc.plain(start, start + n), glued, hits);
+                }
             }
         }
         scratch.strangers = strangers;

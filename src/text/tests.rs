@@ -736,6 +736,20 @@ fn misspelt_marks_glued_to_a_word() {
 }
 
 #[test]
+fn marks_glued_across_letters_the_skeleton_merges() {
+    // "rn" reads as "m" in a skeleton, "vv" as "w": a mark that ends in
+    // "r" glued to a word that begins with "n", or the other way round,
+    // is cut between the two.
+    let m = TextMatcher::new(&[mark("tm-cartier", "Cartier"), mark("tm-nike", "Nike")]);
+    check(&m, "tm-cartier", "cartiernecklace gold", "cartier", VariantKind::Joined);
+    check(&m, "tm-cartier", "Catiernecklace", "Catier", VariantKind::Joined);
+    check(&m, "tm-nike", "silvernike shoes", "nike", VariantKind::Joined);
+    // The glue must still be a word.
+    none(&m, "tm-cartier", "cartiernqzx");
+    none(&m, "tm-nike", "qzxrnike");
+}
+
+#[test]
 fn ordinary_word_cues() {
     let m = matcher();
     let t = check(m, "tm-kestrel", "Kestrel backpack", "Kestrel", VariantKind::Exact);
