@@ -24,7 +24,9 @@
 //!
 //! Why the answer does not change: a match lies inside one word, or spans
 //! words each of which holds a word of a mark of several words; a misspelt
-//! run of words holds a word of its mark intact; a spaced-out mark is a run
+//! run of words holds a word of its mark intact, or is made of words in no
+//! dictionary side by side, each loud, and neighbouring loud words share a
+//! region; a spaced-out mark is a run
 //! of single letters; a mark split in two has a half that is no dictionary
 //! word, and reaches one word; a mark split in three has such a piece that
 //! the byte pass reads as a word, and reaches two; a mark parted by
@@ -813,6 +815,9 @@ mod tests {
         };
         assert_eq!(regions("new velorashoes hoodie"), ["velorashoes"]);
         assert_eq!(regions("new Velora-shoes hoodie"), ["Velora-shoes"]);
+        // Two such words side by side share a region: they may be a mark
+        // of two words misspelt in each ("Botega Venetta").
+        assert_eq!(regions("new Botega Venetta hoodie"), ["Botega Venetta"]);
         // "Arc turo" may be "Arcturo" split in two (or three, with a word
         // either side): the region reaches two words.
         assert_eq!(regions("new Arc turo hoodie"), ["new Arc turo hoodie"]);
