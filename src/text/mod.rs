@@ -1447,10 +1447,14 @@ impl TextMatcher {
                         }
                     }
                 } else {
+                    let intact = keys[t..t + k].iter().any(|key| self.mark_words.contains(key));
                     // Each word no dictionary holds, or a word of a mark:
                     // what a mark of several words misspelt is made of.
-                    let strange = (t..t + k)
-                        .all(|i| !dictionary.get(i).copied().unwrap_or(false) || self.mark_words.contains(&keys[i]));
+                    // With no word of a mark in the run (most runs), that
+                    // asks the dictionary alone.
+                    let strange = (t..t + k).all(|i| {
+                        !dictionary.get(i).copied().unwrap_or(false) || (intact && self.mark_words.contains(&keys[i]))
+                    });
                     // A run with one edit has all its words but one intact:
                     // look it up only if one is a word of a mark. A run
                     // with none intact is misspelt in two words or more
@@ -1461,7 +1465,7 @@ impl TextMatcher {
                     // letter alone (runs of those are the spaced passes'),
                     // as few runs are (the two-edit lookup of a long run
                     // costs a hundred probes).
-                    let edits = if keys[t..t + k].iter().any(|key| self.mark_words.contains(key)) {
+                    let edits = if intact {
                         1..=1
                     } else if strange && doc.tokens[t..t + k].iter().all(|tok| tok.skel_end - tok.skel_start > 1) {
                         1..=2
@@ -1557,17 +1561,9 @@ impl TextMatcher {
                     continue;
                 }
                 let at = start + rest.start..start + rest.end;
-                self.near_misses(window, (1, 1..=2), Some((doc, at.clone())), scratch, &mut misses);
-                if misses.is_empty() {
-                    continue;
-                }
-                let (u0, u1) = doc.unit_range(at.start, at.end);
-                let leet = doc.plain(at.start, at.end).chars().any(|c| !c.is_alphabetic());
-                let flags = doc.flags(u0, u1);
-                let glued = |_: &CompiledMark| Some(variant(flags, leet, false, true, true));
-                // Glued, the word the reader sees is the whole token, as
-                // for a mark glued as written.
-                self.near_miss_hits(&misses, (u0, u1), &doc.plain(start, start + n), glued, hits);
+                let units = doc.unit_range(at.start, at.end);
+                let lookup = (1..=2, Some((doc, at.clone())));
+                self.glued_near_misses((doc, tok), window, (units, at), lookup, (scratch, &mut misses), hits);
             }
             // Where the skeleton merged two letters across the cut into
             // one ("rn" read as "m": "cartiernecklace", "silvernike"),
@@ -1600,19 +1596,40 @@ impl TextMatcher {
                     {
                         continue;
                     }
-                    self.near_misses(window, (1, 0..=2), None, scratch, &mut misses);
-                    if misses.is_empty() {
-                        continue;
-                    }
-                    let leet = doc.plain(at.start, at.end).chars().any(|c| !c.is_alphabetic());
-                    let flags = doc.flags(u0, u1);
-                    let glued = |_: &CompiledMark| Some(variant(flags, leet, false, true, true));
-                    self.near_miss_hits(&misses, (u0, u1), &doc.plain(start, start + n), glued, hits);
+                    // The side's letters as written hold the other half
+                    // of the merged one: no sounds.
+                    let lookup = (0..=2, None);
+                    self.glued_near_misses((doc, tok), window, ((u0, u1), at), lookup, (scratch, &mut misses), hits);
                 }
             }
         }
         scratch.strangers = strangers;
         scratch.misses = misses;
+    }
+
+    /// [`TextMatcher::glued_typo_pass`]'s look-up of `window`, the side
+    /// of `tok` that may be a mark (its units, and its skeleton bytes `at`
+    /// for what it is written as), within `edits` (and by `sounds`, see
+    /// [`TextMatcher::near_misses`]), and its hits: glued, the word the
+    /// reader sees is the whole token, as for a mark glued as written.
+    fn glued_near_misses(
+        &self,
+        (doc, tok): (&Doc, &normalize::Token),
+        window: &str,
+        ((u0, u1), at): ((u32, u32), std::ops::Range<usize>),
+        (edits, sounds): (std::ops::RangeInclusive<usize>, Option<(&Doc, std::ops::Range<usize>)>),
+        (scratch, misses): (&mut Scratch, &mut Vec<(u32, usize)>),
+        hits: &mut Vec<Hit>,
+    ) {
+        self.near_misses(window, (1, edits), sounds, scratch, misses);
+        if misses.is_empty() {
+            return;
+        }
+        let leet = doc.plain(at.start, at.end).chars().any(|c| !c.is_alphabetic());
+        let flags = doc.flags(u0, u1);
+        let glued = |_: &CompiledMark| Some(variant(flags, leet, false, true, true));
+        let word = doc.plain(tok.skel_start as usize, tok.skel_end as usize);
+        self.near_miss_hits(misses, (u0, u1), &word, glued, hits);
     }
 
     /// The marks `window` (the skeleton of `k` words run together) is a
