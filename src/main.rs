@@ -366,6 +366,12 @@ enum EvalCommand {
         /// config/registry.toml].
         #[arg(long, value_name = "PATH")]
         registry: Option<PathBuf>,
+        /// The marketplace's profile: its categories' Nice classes decide
+        /// whether a mark names goods of its classes, and its word lists
+        /// (`words`) join the English one [default: the fixture
+        /// marketplace's].
+        #[arg(long, value_name = "PATH")]
+        site: Option<PathBuf>,
     },
 }
 
@@ -481,13 +487,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval(EvalCommand::Text { file, registry }) => {
+        Command::Eval(EvalCommand::Text { file, registry, site }) => {
             let registry = registry.unwrap_or_else(|| default_config_dir().join("registry.toml"));
             let registry = knockoff::config::Registry::load(&registry)?;
             let file = file.unwrap_or_else(|| fixture::default_dir().join("titles.jsonl"));
             let lines = read_jsonl(&file)?;
-            let matcher = knockoff::text::TextMatcher::new(&registry.marks);
-            let site = knockoff::config::SiteProfile::fixture();
+            let site = match site {
+                Some(path) => knockoff::config::SiteProfile::load(&path)?,
+                None => knockoff::config::SiteProfile::fixture(),
+            };
+            let matcher = knockoff::text::TextMatcher::for_market(&registry.marks, &site.words)?;
             let today = knockoff::clock::Clock::System.today();
             let e = knockoff::eval::text::evaluate_text(&lines, &registry, &site, &matcher, today);
             print!("{}", e.render());

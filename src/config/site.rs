@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use regex::Regex;
@@ -40,6 +41,13 @@ pub struct RawSite {
     pub canonical: RawCanonical,
     #[serde(default)]
     pub categories: BTreeMap<String, Vec<u16>>,
+    /// Word lists of the marketplace's languages, read beside the English
+    /// list the binary carries: files of one word a line (`#` starts a
+    /// comment), named relative to the profile's own folder. A near miss
+    /// of a mark that is an ordinary word in the listing's language ("Lowe"
+    /// in German for a mark "Loewe") needs backing before it is drafted.
+    #[serde(default)]
+    pub words: Vec<String>,
 }
 
 fn default_max_urls() -> usize {
@@ -218,15 +226,17 @@ pub struct SiteProfile {
     template: String,
     /// Category name (lower-case) → Nice classes.
     pub categories: BTreeMap<String, Vec<u16>>,
+    /// The words of the profile's own word lists (`words`), one a line,
+    /// checked: the matcher reads them beside its English list.
+    pub words: Arc<str>,
 }
 
 impl SiteProfile {
+    /// Reads and checks a profile; its word lists are read from beside it.
     pub fn load(path: &Path) -> Result<SiteProfile, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
-            path: path.display().to_string(),
-            source: e,
-        })?;
-        SiteProfile::parse(&text, &path.display().to_string())
+        let text = read(path)?;
+        let raw = parse_raw(&text, &path.display().to_string())?;
+        compile(raw, &path.display().to_string(), path.parent().unwrap_or(Path::new("")))
     }
 
     /// The built-in fixture marketplace's profile.
@@ -235,12 +245,10 @@ impl SiteProfile {
             .expect("the shipped fixture profile is valid (tested)")
     }
 
+    /// Checks a profile given as text; word lists it names are read
+    /// relative to the working directory.
     pub fn parse(text: &str, source: &str) -> Result<SiteProfile, ConfigError> {
-        let raw: RawSite = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: source.to_string(),
-            message: e.to_string(),
-        })?;
-        compile(raw, source)
+        compile(parse_raw(text, source)?, source, Path::new(""))
     }
 
     /// Points the profile at `base` (the fixture server's address) and
@@ -305,13 +313,86 @@ impl SiteProfile {
         Ok(out)
     }
 
-    /// Nice classes of a category, if the profile maps it.
-    pub fn category_classes(&self, category: &str) -> Option<&[u16]> {
-        self.categories.get(&category.trim().to_lowercase()).map(Vec::as_slice)
+    /// Whether a listing's category sells goods of one of `classes`.
+    ///
+    /// `Some` where the profile maps the category as written (`Some(false)`:
+    /// to other classes). A category it does not map whole may still name
+    /// mapped ones: a level of a breadcrumb ("Women > Handbags"), one of
+    /// several joined ("Jewelry & Watches"), or a word of one ("Women's
+    /// Handbags", singular or plural). Where one of those is mapped to one
+    /// of `classes`, the answer is `Some(true)`; otherwise `None`. A
+    /// category understood only in part may say yes, never no: a wrong no
+    /// would send listings of the mark's own goods to review.
+    pub fn category_fit(&self, category: &str, classes: &[u16]) -> Option<bool> {
+        let overlaps = |c: &Vec<u16>| c.iter().any(|c| classes.contains(c));
+        let whole = category.trim().to_lowercase();
+        if let Some(c) = self.categories.get(&whole) {
+            return Some(overlaps(c));
+        }
+        let mapped = |key: &str| self.categories.get(key).is_some_and(overlaps);
+        let fits = whole
+            .split(|c: char| !(c.is_alphanumeric() || c == ' ' || c == '\'' || c == '-'))
+            .map(str::trim)
+            .filter(|piece| !piece.is_empty())
+            .any(|piece| {
+                mapped(piece)
+                    || piece.split_whitespace().any(|word| {
+                        let word = word.trim_end_matches("'s");
+                        mapped(word)
+                            || word.strip_suffix('s').is_some_and(mapped)
+                            || mapped(&format!("{word}s"))
+                            || mapped(&format!("{word}es"))
+                    })
+            });
+        fits.then_some(true)
     }
 }
 
-fn compile(raw: RawSite, source: &str) -> Result<SiteProfile, ConfigError> {
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
+        path: path.display().to_string(),
+        source: e,
+    })
+}
+
+fn parse_raw(text: &str, source: &str) -> Result<RawSite, ConfigError> {
+    toml::from_str(text).map_err(|e| ConfigError::Parse {
+        path: source.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// The words of the lists `names` (relative to `dir`), one a line, comments
+/// and blank lines left out. A line of more than one word is an error that
+/// names the file and the line: a list in another format (a frequency list,
+/// a CSV) would otherwise be read as words that no listing spells, and the
+/// words it meant to list would flag.
+fn read_words(names: &[String], dir: &Path) -> Result<Arc<str>, ConfigError> {
+    let mut words = String::new();
+    for name in names {
+        let path = dir.join(name);
+        let text = read(&path)?;
+        for (n, line) in text.lines().enumerate() {
+            let word = line.trim();
+            if word.is_empty() || word.starts_with('#') {
+                continue;
+            }
+            if word.contains(char::is_whitespace) {
+                return Err(ConfigError::Invalid {
+                    path: path.display().to_string(),
+                    entry: format!("line {}", n + 1),
+                    field: "word".into(),
+                    message: format!("{word:?} is not one word (a word list has one word a line)"),
+                });
+            }
+            words.push_str(word);
+            words.push('\n');
+        }
+    }
+    Ok(words.into())
+}
+
+fn compile(raw: RawSite, source: &str, dir: &Path) -> Result<SiteProfile, ConfigError> {
     let err = |entry: &str, field: &str, message: String| ConfigError::Invalid {
         path: source.to_string(),
         entry: entry.to_string(),
@@ -455,12 +536,33 @@ fn compile(raw: RawSite, source: &str) -> Result<SiteProfile, ConfigError> {
             .into_iter()
             .map(|(k, v)| (k.trim().to_lowercase(), v))
             .collect(),
+        words: read_words(&raw.words, dir)?,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn categories_fit_whole_or_in_part() {
+        let p = SiteProfile::fixture();
+        // Mapped as written: yes or no.
+        assert_eq!(p.category_fit(" watches ", &[14]), Some(true));
+        assert_eq!(p.category_fit("Watches", &[25]), Some(false));
+        // Understood in part: a level, a part or a word that is mapped.
+        assert_eq!(p.category_fit("Clothing > Women > Dresses", &[25]), Some(true));
+        assert_eq!(p.category_fit("Bags & Shoes", &[25]), Some(true));
+        assert_eq!(p.category_fit("Bags & Shoes", &[18]), Some(true));
+        assert_eq!(p.category_fit("Women's Watch", &[14]), Some(true));
+        assert_eq!(p.category_fit("Kids / Toy", &[28]), Some(true));
+        assert_eq!(p.category_fit("Electronics > Phone Accessories", &[9]), Some(true));
+        // A part mapped elsewhere, or nothing mapped: not known, never no.
+        assert_eq!(p.category_fit("Bags & Shoes", &[14]), None);
+        assert_eq!(p.category_fit("Home Improvement > Power Tools", &[7]), None);
+        assert_eq!(p.category_fit("", &[25]), None);
+        assert_eq!(p.category_fit("Miscellaneous", &[25]), None);
+    }
 
     #[test]
     fn fixture_profile_canonicalises_tracking_urls() {

@@ -36,7 +36,7 @@ use crate::ledger::{Ledger, LedgerError, Seen};
 use crate::model::{Candidate, Disposition, Failure, Listing};
 use crate::report::{self, CandidateLog, ReportError, StageCounts, Summary};
 use crate::score::{NoCandidate, Scorer};
-use crate::text::TextMatcher;
+use crate::text::{TextError, TextMatcher};
 
 /// What to crawl.
 #[derive(Clone, Debug)]
@@ -89,6 +89,8 @@ pub enum SweepError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Image(#[from] ImageError),
+    #[error(transparent)]
+    Text(#[from] TextError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -186,9 +188,9 @@ pub async fn sweep(opts: SweepOptions) -> Result<Summary, SweepError> {
 
     let compile = {
         let (registry, site, limits) = (registry.clone(), site.clone(), opts.image_limits.clone());
-        tokio::task::spawn_blocking(move || -> Result<Analysis, ImageError> {
+        tokio::task::spawn_blocking(move || -> Result<Analysis, SweepError> {
             let images = WorkIndex::build(&registry.works)?;
-            let text = TextMatcher::new(&registry.marks);
+            let text = TextMatcher::for_market(&registry.marks, &site.words)?;
             Ok(Analysis {
                 registry,
                 site,

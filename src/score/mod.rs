@@ -13,7 +13,10 @@
 //! - A mark that is an ordinary word ("kestrel") counts only in a category
 //!   whose goods the mark is registered for (its Nice classes), and goes
 //!   to review when the word after it is a likeness ("kestrel figurine"):
-//!   the listing may show the bird, not the brand (`text::sense`).
+//!   the listing may show the bird, not the brand (`text::sense`). Where
+//!   the site profile does not map the listing's category, or there is
+//!   none, the goods the title names stand in for it ([`goods`]: "kestrel
+//!   *mug*" is not clothing).
 //! - Honest references ("strap for …", "not affiliated with …") go to
 //!   review as nominative use, never straight into a complaint, whichever
 //!   mention of the mark the phrase stands before; counterfeit words
@@ -25,6 +28,8 @@
 //! Of all the rights a listing touches, the strongest becomes the
 //! candidate's right (one complaint rests on one right); ties go to the
 //! trademark, whose evidence is quickest to check.
+
+mod goods;
 
 use jiff::civil::Date;
 
@@ -194,8 +199,18 @@ impl Scorer<'_> {
         counterfeit: &[String],
     ) -> Result<Scored, String> {
         let mark = self.registry.mark(id).ok_or_else(|| format!("unknown mark {id}"))?;
-        let classes = self.site.category_classes(&listing.category);
-        let in_class = classes.map(|c| c.iter().any(|c| mark.classes.contains(c)));
+        // Where the category does not say, the goods the title names do.
+        let (in_class, goods) = match self.site.category_fit(&listing.category, &mark.classes) {
+            Some(fit) => (Some(fit), None),
+            None => match goods::fit(&listing.title, &mark.classes) {
+                Some((fit, noun)) => (Some(fit), Some(noun)),
+                None => (None, None),
+            },
+        };
+        let goods_said = |fit: &str| match goods {
+            Some(noun) => format!("the title's {noun:?} {fit}"),
+            None => format!("the category {:?} {fit}", listing.category),
+        };
         // Another right of the same holder seen in the images backs a weak
         // text hit: the seller copied the brand's own pictures.
         let image_backing = images
@@ -232,19 +247,26 @@ impl Scorer<'_> {
                     continue;
                 }
                 if in_class != Some(true) && !backed {
-                    reasons.push(format!(
-                        "{:?} is an ordinary word and the category {:?} is outside the mark's classes",
-                        m.matched, listing.category
-                    ));
+                    let why = match in_class {
+                        Some(_) => goods_said("is outside the mark's classes"),
+                        None if listing.category.trim().is_empty() => {
+                            "the listing names no category and its title no goods".into()
+                        }
+                        None => goods_said("is not one the site profile maps to the mark's classes"),
+                    };
+                    reasons.push(format!("{:?} is an ordinary word and {why}", m.matched));
                     continue;
                 }
-                notes.push("ordinary word, used for goods in the mark's classes".to_string());
+                notes.push(format!(
+                    "ordinary word, used for goods in the mark's classes{}",
+                    goods.map(|g| format!(" ({g:?})")).unwrap_or_default()
+                ));
             }
             match in_class {
                 Some(true) => s += 0.05,
                 Some(false) => {
                     s -= 0.25;
-                    notes.push(format!("category {:?} is outside the mark's classes", listing.category));
+                    notes.push(goods_said("is outside the mark's classes"));
                 }
                 None => {}
             }
@@ -512,6 +534,40 @@ mod tests {
         let (l, m) = kestrel("Kestrel trekking poles carbon");
         let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
         assert_eq!(c.disposition, Disposition::Draft);
+    }
+
+    #[test]
+    fn with_no_category_the_goods_the_title_names_decide() {
+        // Kestrel is registered for clothing, toys and sports goods.
+        let kestrel = |title: &str, category: &str| {
+            let mut l = listing(category, "S");
+            l.title = title.into();
+            let m = TextMatch {
+                end: 7,
+                matched: title[..7].into(),
+                ..hit(
+                    "tm-kestrel",
+                    VariantKind::Exact,
+                    vec![Cue::OrdinaryWord("kestrel".into())],
+                )
+            };
+            run(&l, &[m], &ImageReport::default(), &[])
+        };
+        let why = |title: &str, category: &str| match kestrel(title, category) {
+            Err(NoCandidate::Suppressed(why)) => why,
+            other => panic!("{title}: {other:?}"),
+        };
+        let c = kestrel("Kestrel softshell jacket hoodie", "").unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+        assert!(c.explanation.contains("(\"jacket\")"), "{}", c.explanation);
+        // The bird on a mug, with no category to say so.
+        let w = why("Kestrel mug hand painted", "");
+        assert!(w.contains("the title's \"mug\" is outside"), "{w}");
+        let w = why("Kestrel nesting facts", "");
+        assert!(w.contains("names no category and its title no goods"), "{w}");
+        // A category the profile maps decides, whatever the title names.
+        let w = why("Kestrel softshell jacket", "Home");
+        assert!(w.contains("the category \"Home\" is outside"), "{w}");
     }
 
     #[test]

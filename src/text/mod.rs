@@ -136,7 +136,11 @@ use typo::DeletionIndex;
 use words::WordList;
 
 /// The English word list shipped with the binary: lower-case dictionary
-/// words (proper nouns left out, since brand names are proper nouns).
+/// words (proper nouns left out, since brand names are proper nouns). It is
+/// SCOWL's large American and British lists together (Debian's
+/// `wamerican-large` and `wbritish-large`, 2020.12.07), the words of 3 to
+/// 20 letters `a` to `z`: a seller in Britain writes "harbour" and
+/// "armour", which are no misspelling of a mark.
 pub(crate) const EMBEDDED_WORDS: &str = include_str!("../../config/words/en.txt");
 
 /// Marks shorter than this are matched only as whole words; marks of this
@@ -590,6 +594,13 @@ impl TextMatcher {
     /// automaton with billions of states.
     pub fn new(marks: &[Mark]) -> TextMatcher {
         TextMatcher::with_words(marks, EMBEDDED_WORDS.lines())
+    }
+
+    /// Compiles the marks with the embedded English word list and a
+    /// marketplace's own (a site profile's `words`, one a line): its
+    /// languages' ordinary words near a mark need backing too.
+    pub fn for_market(marks: &[Mark], market_words: &str) -> Result<TextMatcher, TextError> {
+        TextMatcher::try_with_words(marks, EMBEDDED_WORDS.lines().chain(market_words.lines()))
     }
 
     /// Compiles the marks with a caller-given word list.

@@ -8,7 +8,7 @@
 //! The list is held as one string and a sorted table of spans: about half the
 //! memory of a `HashSet<String>` for 60k words. Lookups go through a set of
 //! the words' hashes held as 32-bit fingerprints
-//! ([`FingerprintSet`], 1 MiB for the embedded list's 115,000 words): a
+//! ([`FingerprintSet`], 1 MiB for the embedded list's 118,000 words): a
 //! binary search would touch a dozen cache lines a lookup, and the matcher
 //! asks about every word it reports. A lookup reads one cache line and
 //! compares a fingerprint, not the word: going on to the word's span and
@@ -18,6 +18,7 @@
 //! [`FingerprintSet`]): then a near miss carries an ordinary-word cue it
 //! should not, which lowers its score, never raises it.
 
+use super::normalize::Doc;
 use super::typo::FingerprintSet;
 
 /// A sorted, de-duplicated set of lower-case words.
@@ -31,13 +32,23 @@ pub(crate) struct WordList {
 
 impl WordList {
     /// Builds the set; words are trimmed and lower-cased, blank lines and
-    /// `#` comments skipped.
+    /// `#` comments skipped. A word of other letters than `a` to `z` is kept
+    /// as the matcher folds a listing's text ("für" as "fur", see
+    /// [`Doc`]), since that is the form it will be looked up in.
     pub(crate) fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> WordList {
         let mut all: Vec<String> = words
             .into_iter()
             .map(str::trim)
             .filter(|w| !w.is_empty() && !w.starts_with('#'))
-            .map(str::to_lowercase)
+            .map(|w| {
+                if w.bytes().all(|b| b.is_ascii_lowercase()) {
+                    w.to_string()
+                } else {
+                    let doc = Doc::new(w);
+                    doc.plain(0, doc.skel.len())
+                }
+            })
+            .filter(|w| !w.is_empty())
             .collect();
         all.sort_unstable();
         all.dedup();
@@ -105,6 +116,18 @@ mod tests {
         assert!(!WordList::default().contains("bag"));
         let none = WordList::new(Vec::<&str>::new());
         assert!(!none.contains("") && !none.contains("bag"));
+    }
+
+    #[test]
+    fn words_are_kept_folded_as_text_is() {
+        // Looked up as a listing's text is folded: without diacritics, in
+        // lower case, whatever the list's spelling.
+        let w = WordList::new(["Löwe", "Straße", "crème", "ｂａｇ", "!!"]);
+        assert_eq!(w.len(), 4);
+        for word in ["lowe", "strasse", "creme", "bag"] {
+            assert!(w.contains(word), "{word}");
+        }
+        assert!(!w.contains("löwe"));
     }
 
     #[test]

@@ -1,0 +1,307 @@
+//! What a listing sells, read from its title when its category does not say.
+//!
+//! A mark counts for the goods its Nice classes cover, and the scorer asks
+//! the listing's category which goods those are (the site profile maps
+//! categories to classes). Many listings come without one: a profile with
+//! no category selector, a feed, a labelled file of bare titles. Then the
+//! title still names the goods, almost always as a common noun ("Vans old
+//! skool *sneakers*", "Tiffany *lamp* stained glass", "Canada goose
+//! *decoy*"), and that noun says whether a mark that is also an ordinary
+//! word is used for the brand's goods or in its ordinary sense.
+//!
+//! Only the head of a title is read: the words before the first that
+//! introduces other goods ("with", "for", "compatible", "fits"; not "fit",
+//! which is mostly a cut: "slim fit jeans"), since
+//! "Valentina doll with dress" sells a doll and "case for Samsung phone" a
+//! case. The nouns are everyday names of goods, each with the classes of
+//! the Nice classification that hold it (11th edition); a noun whose goods
+//! fall in several classes ("drill": power tools 7, hand tools 8) lists
+//! them all, and nouns too vague to place ("case", "set", "top", "board")
+//! are left out, so a title names no goods rather than the wrong ones.
+//!
+//! The category, where the profile maps it, decides; the title is asked
+//! only where it does not (`Scorer::score_mark`).
+
+/// Everyday nouns for goods, in the singular, sorted, and their Nice
+/// classes.
+const GOODS: &[(&str, &[u16])] = &[
+    ("anklet", &[14]),
+    ("backpack", &[18]),
+    ("bag", &[18]),
+    ("ball", &[28]),
+    ("bangle", &[14]),
+    ("basketball", &[28]),
+    ("beanie", &[25]),
+    ("bedding", &[24]),
+    ("belt", &[25]),
+    ("bench", &[20]),
+    ("bicycle", &[12]),
+    ("bike", &[12]),
+    ("bikini", &[25]),
+    ("blanket", &[24]),
+    ("blazer", &[25]),
+    ("blender", &[7]),
+    ("blouse", &[25]),
+    ("blush", &[3]),
+    ("book", &[16]),
+    ("boot", &[25]),
+    ("bottle", &[21]),
+    ("bowl", &[21]),
+    ("bra", &[25]),
+    ("bracelet", &[14]),
+    ("briefcase", &[18]),
+    ("brooch", &[14]),
+    ("cabinet", &[20]),
+    ("calculator", &[9]),
+    ("calendar", &[16]),
+    ("camera", &[9]),
+    ("candle", &[4]),
+    ("candy", &[30]),
+    ("cap", &[25]),
+    ("cardigan", &[25]),
+    ("cereal", &[30]),
+    ("chair", &[20]),
+    ("charger", &[9]),
+    ("cheese", &[29]),
+    ("chocolate", &[30]),
+    ("chronograph", &[14]),
+    ("cigar", &[34]),
+    ("cleanser", &[3]),
+    ("clog", &[25]),
+    ("clutch", &[18]),
+    ("coat", &[25]),
+    ("coffee", &[30]),
+    ("cologne", &[3]),
+    ("comb", &[21]),
+    ("concealer", &[3]),
+    ("console", &[9]),
+    ("controller", &[9]),
+    ("cookie", &[30]),
+    ("cream", &[3]),
+    ("cufflink", &[14]),
+    ("cup", &[21]),
+    ("curtain", &[24]),
+    ("cushion", &[20]),
+    ("decal", &[16]),
+    ("decoy", &[28]),
+    ("deodorant", &[3]),
+    ("doll", &[28]),
+    ("dress", &[25]),
+    ("drill", &[7, 8]),
+    ("drone", &[9]),
+    ("dryer", &[11]),
+    ("duvet", &[24]),
+    ("earbud", &[9]),
+    ("earphone", &[9]),
+    ("earring", &[14]),
+    ("eyeliner", &[3]),
+    ("eyeshadow", &[3]),
+    ("figurine", &[20]),
+    ("flashlight", &[11]),
+    ("fleece", &[25]),
+    ("football", &[28]),
+    ("fragrance", &[3]),
+    ("glasses", &[9]),
+    ("glove", &[25]),
+    ("goggles", &[9]),
+    ("hairband", &[26]),
+    ("handbag", &[18]),
+    ("hat", &[25]),
+    ("headband", &[26]),
+    ("headphone", &[9]),
+    ("heater", &[11]),
+    ("heel", &[25]),
+    ("helmet", &[9]),
+    ("hoodie", &[25]),
+    ("hoody", &[25]),
+    ("jacket", &[25]),
+    ("jeans", &[25]),
+    ("jersey", &[25]),
+    ("jewellery", &[14]),
+    ("jewelry", &[14]),
+    ("jogger", &[25]),
+    ("juice", &[32]),
+    ("jumper", &[25]),
+    ("kettle", &[11]),
+    ("keyboard", &[9]),
+    ("keychain", &[14, 26]),
+    ("keyring", &[14, 26]),
+    ("kite", &[28]),
+    ("knife", &[8]),
+    ("lamp", &[11]),
+    ("laptop", &[9]),
+    ("leggings", &[25]),
+    ("lighter", &[34]),
+    ("lingerie", &[25]),
+    ("lipstick", &[3]),
+    ("loafer", &[25]),
+    ("lotion", &[3]),
+    ("luggage", &[18]),
+    ("makeup", &[3]),
+    ("mascara", &[3]),
+    ("mattress", &[20]),
+    ("moisturiser", &[3]),
+    ("moisturizer", &[3]),
+    ("monitor", &[9]),
+    ("mouse", &[9]),
+    ("mug", &[21]),
+    ("necklace", &[14]),
+    ("notebook", &[16]),
+    ("pajamas", &[25]),
+    ("pan", &[21]),
+    ("pants", &[25]),
+    ("parka", &[25]),
+    ("patch", &[26]),
+    ("pendant", &[14]),
+    ("perfume", &[3]),
+    ("phone", &[9]),
+    ("pillow", &[20]),
+    ("pillowcase", &[24]),
+    ("plate", &[21]),
+    ("plush", &[28]),
+    ("plushie", &[28]),
+    ("polo", &[25]),
+    ("poncho", &[25]),
+    ("postcard", &[16]),
+    ("poster", &[16]),
+    ("pouch", &[18]),
+    ("purse", &[18]),
+    ("puzzle", &[28]),
+    ("pyjamas", &[25]),
+    ("quilt", &[24]),
+    ("racket", &[28]),
+    ("racquet", &[28]),
+    ("raincoat", &[25]),
+    ("razor", &[8]),
+    ("ring", &[14]),
+    ("rucksack", &[18]),
+    ("sandal", &[25]),
+    ("satchel", &[18]),
+    ("saw", &[7, 8]),
+    ("scarf", &[25]),
+    ("scissors", &[8]),
+    ("scooter", &[12, 28]),
+    ("scrunchie", &[26]),
+    ("serum", &[3]),
+    ("shampoo", &[3]),
+    ("shirt", &[25]),
+    ("shoe", &[25]),
+    ("shorts", &[25]),
+    ("skateboard", &[28]),
+    ("skirt", &[25]),
+    ("slide", &[25]),
+    ("slipper", &[25]),
+    ("smartphone", &[9]),
+    ("smartwatch", &[9, 14]),
+    ("sneaker", &[25]),
+    ("soap", &[3]),
+    ("sock", &[25]),
+    ("sofa", &[20]),
+    ("speaker", &[9]),
+    ("statue", &[6, 19, 20]),
+    ("sticker", &[16]),
+    ("stool", &[20]),
+    ("stroller", &[12]),
+    ("suit", &[25]),
+    ("suitcase", &[18]),
+    ("sunglasses", &[9]),
+    ("sweater", &[25]),
+    ("sweatshirt", &[25]),
+    ("swimsuit", &[25]),
+    ("tablecloth", &[24]),
+    ("tablet", &[9]),
+    ("tea", &[30]),
+    ("teapot", &[21]),
+    ("tee", &[25]),
+    ("tie", &[25]),
+    ("tights", &[25]),
+    ("toothbrush", &[21]),
+    ("tote", &[18]),
+    ("towel", &[24]),
+    ("toy", &[28]),
+    ("tracksuit", &[25]),
+    ("trainer", &[25]),
+    ("trousers", &[25]),
+    ("tshirt", &[25]),
+    ("tumbler", &[21]),
+    ("umbrella", &[18]),
+    ("underwear", &[25]),
+    ("vacuum", &[7]),
+    ("vase", &[21]),
+    ("vest", &[25]),
+    ("wallet", &[18]),
+    ("wallpaper", &[27]),
+    ("watch", &[14]),
+    ("wig", &[26]),
+    ("windbreaker", &[25]),
+    ("wristwatch", &[14]),
+];
+
+/// Words that begin a clause naming other goods than the listing's own.
+const OTHER_GOODS: &[&str] = &["compatible", "fits", "for", "with"];
+
+/// The Nice classes of `word` (any case), singular or plural, if it is
+/// one of [`GOODS`].
+fn classes_of(word: &str) -> Option<&'static [u16]> {
+    let lower = word.to_lowercase();
+    let find = |w: &str| GOODS.binary_search_by(|(g, _)| (*g).cmp(w)).ok().map(|i| GOODS[i].1);
+    find(&lower)
+        .or_else(|| lower.strip_suffix("es").and_then(find))
+        .or_else(|| lower.strip_suffix('s').and_then(find))
+}
+
+/// The goods `title` names before any clause about other goods: each noun
+/// as written, with its classes.
+pub fn named(title: &str) -> impl Iterator<Item = (&str, &'static [u16])> {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take_while(|w| !OTHER_GOODS.iter().any(|o| w.eq_ignore_ascii_case(o)))
+        .filter_map(|w| classes_of(w).map(|c| (w, c)))
+}
+
+/// Whether the goods `title` names are of one of `classes`: `Some(true)`
+/// with the first noun that is, `Some(false)` with the first noun when
+/// none is, `None` when it names none.
+pub fn fit<'t>(title: &'t str, classes: &[u16]) -> Option<(bool, &'t str)> {
+    let mut first = None;
+    for (word, of) in named(title) {
+        if of.iter().any(|c| classes.contains(c)) {
+            return Some((true, word));
+        }
+        first.get_or_insert(word);
+    }
+    first.map(|w| (false, w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goods_are_sorted_for_the_search() {
+        assert!(GOODS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(GOODS
+            .iter()
+            .all(|(_, c)| !c.is_empty() && c.iter().all(|&c| (1..=45).contains(&c))));
+    }
+
+    #[test]
+    fn a_title_names_its_goods() {
+        assert_eq!(fit("Vans old skool SNEAKERS black", &[25]), Some((true, "SNEAKERS")));
+        assert_eq!(fit("Omega seamaster watches", &[14]), Some((true, "watches")));
+        assert_eq!(fit("Coach tabby shoulder bag", &[18]), Some((true, "bag")));
+        assert_eq!(fit("Tiffany lamp stained glass", &[14]), Some((false, "lamp")));
+        assert_eq!(fit("Puma t-shirt, plush toy", &[25, 28]), Some((true, "shirt")));
+        assert_eq!(fit("apple juice 1l", &[9]), Some((false, "juice")));
+        assert_eq!(fit("Omega 3 fish oil", &[14]), None);
+        assert_eq!(fit("Levi's 501 original fit jeans", &[25]), Some((true, "jeans")));
+    }
+
+    #[test]
+    fn goods_after_a_clause_word_are_others() {
+        assert_eq!(fit("Valentina doll with dress", &[25]), Some((false, "doll")));
+        assert_eq!(fit("clear case for Apple phone", &[9]), None);
+        assert_eq!(fit("strap compatible with Garmin watch", &[14]), None);
+    }
+}
