@@ -246,7 +246,12 @@ impl Scorer<'_> {
                     reasons.push(format!("{word:?} is an ordinary word that holds {}", mark.text));
                     continue;
                 }
-                if in_class != Some(true) && !backed {
+                // Two ordinary words that spell the mark ("long champ") are
+                // most likely the phrase: counterfeit words may be about the
+                // thing ("trophy replica"); only the holder's own picture
+                // says the brand is meant outside its goods.
+                let phrase = word.contains(' ');
+                if in_class != Some(true) && !(if phrase { image_backing } else { backed }) {
                     let why = match in_class {
                         Some(_) => goods_said("is outside the mark's classes"),
                         None if listing.category.trim().is_empty() => {
@@ -479,6 +484,34 @@ mod tests {
             "{}",
             c.explanation
         );
+    }
+
+    #[test]
+    fn a_mark_written_as_two_ordinary_words_counts_only_for_its_goods() {
+        // "Kes trel" stands for two dictionary words that spell the mark
+        // Kestrel (clothing, toys and sports goods, not homeware).
+        let pair = |category: &str, cf: &[String]| {
+            let mut l = listing(category, "S");
+            l.title = "Kes trel trophy replica cup".into();
+            let m = TextMatch {
+                end: 8,
+                matched: "Kes trel".into(),
+                ..hit(
+                    "tm-kestrel",
+                    VariantKind::Spaced,
+                    vec![Cue::OrdinaryWord("kes trel".into())],
+                )
+            };
+            run(&l, &[m], &ImageReport::default(), cf)
+        };
+        // Counterfeit words back a single ordinary word outside the mark's
+        // goods, but not a phrase: the replica may be the trophy's.
+        let replica = ["replica".to_string()];
+        assert!(matches!(pair("Home", &replica), Err(NoCandidate::Suppressed(_))));
+        assert!(matches!(pair("Home", &[]), Err(NoCandidate::Suppressed(_))));
+        // For the mark's goods, the mark written apart.
+        let c = pair("Sports", &[]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
     }
 
     #[test]

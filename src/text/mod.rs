@@ -146,6 +146,10 @@ pub(crate) const EMBEDDED_WORDS: &str = include_str!("../../config/words/en.txt"
 /// Marks shorter than this are matched only as whole words; marks of this
 /// length get guarded typo and glue matching (see the module docs).
 pub const SHORT: usize = 4;
+/// The fewest letters of each dictionary word of a mark of one word
+/// written as two ([`TextMatcher::split_pass`]); the word list holds no
+/// shorter words.
+const SPLIT_HALF: usize = 3;
 /// Marks of this many letters or more are believable glued to anything.
 pub const LONG_GLUE: usize = 6;
 /// The fewest letters of each of two dictionary words glued to a mark
@@ -1301,10 +1305,13 @@ impl TextMatcher {
     /// Pass 2b: a one-word mark split in two or three by separators ("Gu
     /// cci", "N ike", "Rol.ex", "Bal en ciaga"): each run of two or three
     /// neighbouring words is joined and matched whole. Only where one piece
-    /// is a word of two letters or more that no dictionary holds: "bright
-    /// well" is a phrase, not the mark Brightwell written apart, and "bike
-    /// I" is no "Bikel"; or where only punctuation parts the pieces, which
-    /// no phrase does ("Bright-well", [`scan::parts_words`]). In three
+    /// is a word of two letters or more that no dictionary holds ("bike I"
+    /// is no "Bikel"), or where only punctuation parts the pieces, which no
+    /// phrase does ("Bright-well", [`scan::parts_words`]), or where two
+    /// dictionary words spell it ("Arm ani", "Play station"): those are
+    /// reported as the two words, each an ordinary word, since "bright
+    /// well" may be a phrase and not the mark Brightwell written apart, and
+    /// count only for the mark's goods. In three
     /// pieces, that word must be one the byte pass reads
     /// ([`scan::read_as_words`]) and no word of a mark of several words:
     /// the byte pass lets only such words ([`scan::Part::Itself`]) reach
@@ -1365,9 +1372,18 @@ impl TextMatcher {
                 // ("Hub-lot"): a word written apart, whatever its pieces.
                 let within = |gap: &[normalize::Unit]| scan::parts_words(gap.iter().map(|u| u.ch));
                 let needs = if n == 2 { Piece::OfTwo } else { Piece::OfThree };
-                if !telling[first..first + n].iter().any(|&p| p >= needs)
-                    && !pieces.iter().zip(&pieces[1..]).map(gap).all(within)
-                {
+                let parted = pieces.iter().zip(&pieces[1..]).map(gap).all(within);
+                // Or two dictionary words: found, but as ordinary words,
+                // which count only for the mark's goods (the scorer's
+                // rule), as "bright well lit room" is a phrase.
+                let spaced = |gap: &[normalize::Unit]| gap.iter().any(|u| u.ch.is_whitespace());
+                let ordinary = n == 2
+                    && pieces.iter().zip(&pieces[1..]).map(gap).all(spaced)
+                    && pieces.iter().enumerate().all(|(i, t)| {
+                        dictionary.get(first + i).copied().unwrap_or(false)
+                            && t.skel_end - t.skel_start >= SPLIT_HALF as u32
+                    });
+                if !telling[first..first + n].iter().any(|&p| p >= needs) && !parted && !ordinary {
                     continue;
                 }
                 let apart = |gap: &[normalize::Unit]| gap.len() > SPACED_MAX_GAP || gap.iter().any(|u| u.ch == '\n');
@@ -1390,7 +1406,22 @@ impl TextMatcher {
                 if m.start() != 0 || m.end() != skel.len() {
                     continue;
                 }
+                let before = hits.len();
                 self.spaced_hits(doc, (skel, map), (m.pattern().as_usize(), 0, skel.len()), true, hits);
+                if ordinary {
+                    // Reported as the two words, each of which the word
+                    // list is asked about ([`is_ordinary`]).
+                    let at = doc.units[pieces[0].start as usize..pieces[0].end as usize]
+                        .iter()
+                        .filter(|u| normalize::is_word_char(u.ch))
+                        .map(|u| u.ch.len_utf8())
+                        .sum::<usize>();
+                    for hit in &mut hits[before..] {
+                        if hit.word.is_char_boundary(at) {
+                            hit.word.insert(at, ' ');
+                        }
+                    }
+                }
             }
         }
     }
@@ -1810,6 +1841,23 @@ impl TextMatcher {
         for key in refused {
             if let Some(k) = known.get_mut(&key) {
                 k.holds = Holds::Refused;
+            }
+        }
+        // The halves of a mark of one word written as two dictionary words
+        // ("Arm ani", "Play station") are the two words of a match (the
+        // split pass's ordinary pairs): neither is quiet, and each reaches
+        // the other, as a word of a mark of several words does.
+        for cm in self.marks.iter().filter(|cm| cm.words == 1) {
+            let skel = cm.skel.as_str();
+            for at in (SPLIT_HALF..=skel.len().saturating_sub(SPLIT_HALF)).filter(|&at| skel.is_char_boundary(at)) {
+                let halves = [&skel[..at], &skel[at..]].map(|h| scan::word_key(h.as_bytes()));
+                if halves.iter().all(|key| known.contains_key(key)) {
+                    for key in halves {
+                        if let Some(k) = known.get_mut(&key) {
+                            k.holds = Holds::Mark;
+                        }
+                    }
+                }
             }
         }
         // The automaton finds a mark's words in them, or they are words of a
@@ -2237,6 +2285,10 @@ impl fmt::Debug for TextMatcher {
 /// spell an ordinary word: "sh*t" is a word censored, whatever mark it is
 /// one letter from.
 fn is_ordinary(words: &WordList, word: &str) -> bool {
+    if word.contains(' ') {
+        // Two words a mark was written as ("arm ani").
+        return word.split(' ').all(|w| is_ordinary(words, w));
+    }
     if word.chars().all(char::is_alphabetic) {
         !word.is_empty() && listed_forms(word).any(|w| words.contains(w))
     } else {

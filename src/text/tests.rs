@@ -390,11 +390,33 @@ fn split_marks() {
     check(m, "tm-arcturo", "new Ar ctu ro watch", "Ar ctu ro", VariantKind::Spaced);
     check(m, "tm-arcturo", "new Arc tu.ro watch", "Arc tu.ro", VariantKind::Spaced);
     check(m, "tm-velora", "Vel o-ra tote", "Vel o-ra", VariantKind::Spaced);
-    // Both halves dictionary words: a phrase, not the mark written apart;
-    // so too three dictionary words.
-    none(m, "tm-brightwell", "a bright well lit room");
-    none(m, "tm-velora", "vel ora");
+    // Both halves dictionary words: the mark written apart, or a phrase.
+    // Found, as the two ordinary words, which count only for the mark's
+    // goods (the scorer decides); in three pieces, or with a letter alone,
+    // a phrase ("men s watch" is no Swatch).
+    for (text, written, plain) in [
+        ("a bright well lit room", "bright well", "bright well"),
+        ("new Bright  Well torch", "Bright  Well", "bright well"),
+        ("vel ora", "vel ora", "vel ora"),
+    ] {
+        let id = if plain == "vel ora" {
+            "tm-velora"
+        } else {
+            "tm-brightwell"
+        };
+        let t = check(m, id, text, written, VariantKind::Spaced);
+        assert_eq!(t.cues, vec![Cue::OrdinaryWord(plain.into())], "{t:?}");
+    }
     none(m, "tm-brightwell", "a bright w ell");
+    // Disguised, it is no phrase.
+    let t = check(
+        m,
+        "tm-brightwell",
+        "Br1ght well torch",
+        "Br1ght well",
+        VariantKind::Leet,
+    );
+    assert!(t.cues.is_empty(), "{t:?}");
     // Parted by punctuation and no space, dictionary words or not: no
     // phrase is written that way. An apostrophe is no such parting.
     check(
