@@ -356,9 +356,12 @@ enum EvalCommand {
         registry: Option<PathBuf>,
     },
     /// Recall per disguise and false positives of the text matcher and
-    /// scorer on a labelled file of titles (JSONL: text, mark or null, kind,
-    /// optional category); lists the titles missed, with what became of
-    /// each, and those wrongly flagged, with the words matched.
+    /// scorer on a labelled file of titles (JSONL: text; mark, by id or as
+    /// registered, or null or "none" for a title that must not be flagged;
+    /// kind; optional category); lists the titles missed, with what became
+    /// of each, and those wrongly flagged, with the words matched. Without
+    /// a category, the goods the title names decide whether a mark that is
+    /// an ordinary word is used for its goods.
     Text {
         /// The labelled titles [default: the fixture catalogue's titles.jsonl].
         file: Option<PathBuf>,

@@ -210,3 +210,30 @@ fn missed_titles_say_what_became_of_them() {
         "{report}"
     );
 }
+
+/// A labelled file may name a mark as registered rather than by id, write
+/// "none" for a title that must not be flagged, and leave out the kind; a
+/// label that names no mark is reported, not silently missed.
+#[test]
+fn labels_name_marks_by_id_or_as_registered() {
+    let registry = Registry::load(&holdout_dir().join("holdout-registry.toml")).unwrap();
+    let lines: Vec<LabelledText> = [
+        r#"{"text": "Nike Air running shoes", "expected": "Nike", "category": "Shoes"}"#,
+        r#"{"text": "Levi's 501 jeans", "mark": "levis", "kind": "exact", "category": "Clothing"}"#,
+        r#"{"text": "Hermes Birkin bag", "mark": "HERMÈS", "kind": "exact", "category": "Bags"}"#,
+        r#"{"text": "Rolex Submariner watch", "mark": "tm-rolex", "kind": "exact", "category": "Watches"}"#,
+        r#"{"text": "Plain cotton crew socks", "mark": "none", "kind": "clean", "category": "Clothing"}"#,
+        r#"{"text": "Plain linen shirt", "mark": "", "kind": "clean"}"#,
+        r#"{"text": "Acme anvil", "mark": "Acme", "kind": "exact"}"#,
+    ]
+    .iter()
+    .map(|l| serde_json::from_str(l).unwrap())
+    .collect();
+    let matcher = TextMatcher::new(&registry.marks);
+    let e = evaluate_text(&lines, &registry, &SiteProfile::fixture(), &matcher, today());
+    assert_eq!(e.recall.get("unspecified"), Some(&(1, 1)), "{}", e.render());
+    assert_eq!(e.recall.get("exact"), Some(&(3, 4)), "{}", e.render());
+    assert_eq!(e.flagged.get("clean"), Some(&(0, 2)), "{}", e.render());
+    assert_eq!(e.unknown_labels.get("Acme"), Some(&1));
+    assert!(e.render().contains("\"Acme\": 1 title\n"), "{}", e.render());
+}

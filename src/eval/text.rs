@@ -15,15 +15,20 @@ use serde::{Deserialize, Serialize};
 use super::ratio;
 use crate::config::{Registry, SiteProfile};
 use crate::model::{Candidate, Disposition, ImageReport, Listing, TextMatch};
-use crate::score::{NoCandidate, Scorer};
+use crate::score::{letters_of, NoCandidate, Scorer};
 use crate::text::TextMatcher;
 
 /// One labelled title.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LabelledText {
     pub text: String,
-    /// The mark id it should be flagged for; `None` when it must not be.
+    /// The mark it should be flagged for, by id or as registered ("Nike"
+    /// for `tm-nike`); `None` (or "none", or empty) when it must not be.
+    #[serde(alias = "expected", alias = "expected_mark")]
     pub mark: Option<String>,
+    /// The disguise, or why it must not be flagged; "unspecified" when the
+    /// file does not say.
+    #[serde(default = "unspecified")]
     pub kind: String,
     /// The listing's category, when known (decides ordinary-word use).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,6 +36,10 @@ pub struct LabelledText {
     /// The seller, when known (authorised sellers are never flagged).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller: Option<String>,
+}
+
+fn unspecified() -> String {
+    "unspecified".into()
 }
 
 /// The result of [`evaluate_text`].
@@ -46,6 +55,9 @@ pub struct TextEval {
     /// and what happened instead (nothing matched, sent to review and why,
     /// drafted for another right), so a miss can be read, not only counted.
     pub missed: Vec<(String, String, String)>,
+    /// Labels that name no mark of the registry, by id or as registered,
+    /// and how many titles carry each: those titles count as missed.
+    pub unknown_labels: BTreeMap<String, usize>,
 }
 
 impl TextEval {
@@ -82,6 +94,12 @@ impl TextEval {
         );
         for (k, (n, of)) in &self.flagged {
             s += &format!("{k:<w$} {:>6.3} ({n}/{of})\n", self.flagged_rate(k));
+        }
+        if !self.unknown_labels.is_empty() {
+            s += "\nlabels that name no mark of the registry (their titles count as missed):\n";
+            for (label, n) in &self.unknown_labels {
+                s += &format!("  {label:?}: {n} title{}\n", if *n == 1 { "" } else { "s" });
+            }
         }
         if !self.missed.is_empty() {
             s += "\nmissed (kind: title: what happened):\n";
@@ -125,11 +143,14 @@ pub fn evaluate_text(
             Ok(c) if c.disposition == Disposition::Draft => Some(c.right_id.clone()),
             _ => None,
         };
-        match &l.mark {
-            Some(mark) => {
+        match labelled_marks(l.mark.as_deref(), registry) {
+            Some(marks) => {
+                if marks.is_empty() {
+                    *e.unknown_labels.entry(l.mark.clone().unwrap_or_default()).or_default() += 1;
+                }
                 let r = e.recall.entry(l.kind.clone()).or_default();
                 r.1 += 1;
-                if flagged_for.as_deref() == Some(mark.as_str()) {
+                if flagged_for.is_some_and(|f| marks.contains(&f)) {
                     r.0 += 1;
                 } else {
                     e.missed
@@ -148,6 +169,29 @@ pub fn evaluate_text(
         }
     }
     e
+}
+
+/// The ids of the marks a label names: its id, or its text as registered
+/// (any case, accents and punctuation aside: "levis" for "Levi's", several
+/// marks where several are registered so); `None` for a title that must
+/// not be flagged (no label, "none", "null" or an empty one); empty when
+/// it names no mark of `registry`.
+fn labelled_marks(label: Option<&str>, registry: &Registry) -> Option<Vec<String>> {
+    let label = label
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("none") && !l.eq_ignore_ascii_case("null"))?;
+    if registry.mark(label).is_some() {
+        return Some(vec![label.to_string()]);
+    }
+    let folded = letters_of(label);
+    Some(
+        registry
+            .marks
+            .iter()
+            .filter(|m| letters_of(&m.text) == folded)
+            .map(|m| m.id.clone())
+            .collect(),
+    )
 }
 
 /// What became of a title that was not drafted for its mark, in words.

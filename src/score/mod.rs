@@ -362,18 +362,23 @@ fn ordinary_word(m: &TextMatch) -> Option<&str> {
     })
 }
 
+/// The letters and digits of a mark as written, lower case, accents
+/// dropped: "levis" for "Levi's", "hermes" for "Hermès".
+pub(crate) fn letters_of(mark: &str) -> String {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    mark.nfkd()
+        .filter(|&c| c.is_alphanumeric() && !is_combining_mark(c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Whether the ordinary word `word` (as the matcher reports it, lower
 /// case) is the mark itself or its plural or possessive, rather than a
 /// longer word that holds it.
 fn is_the_mark(word: &str, mark: &str) -> bool {
-    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
     // The matcher reports the word with its accents folded away ("cafe"
     // for a mark "Café"): the mark is read the same way.
-    let mark: String = mark
-        .nfkd()
-        .filter(|&c| c.is_alphanumeric() && !is_combining_mark(c))
-        .flat_map(char::to_lowercase)
-        .collect();
+    let mark = letters_of(mark);
     let word: String = word
         .chars()
         .filter(|c| c.is_alphanumeric())
