@@ -346,9 +346,11 @@ enum EvalCommand {
         catalogue: Option<PathBuf>,
     },
     /// Recall per edit and false positives of the image comparator on a
-    /// labelled image set (a directory with labels.jsonl: file, work or
-    /// null, edits), e.g. one written by `knockoff fixtures images`, or
-    /// by `knockoff fixtures artwork` with `--registry DIR/registry.toml`.
+    /// labelled image set (a directory with labels.jsonl: file; work, by
+    /// id, title or image file name, or null or "none" for an unregistered
+    /// picture; edits, optional), e.g. one written by `knockoff fixtures
+    /// images`, or by `knockoff fixtures artwork` with `--registry
+    /// DIR/registry.toml`.
     Images {
         dir: PathBuf,
         /// The registry whose works to look for [default: config/registry.toml].
@@ -481,13 +483,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Eval(EvalCommand::Images { dir, registry }) => {
             let registry = registry.unwrap_or_else(|| default_config_dir().join("registry.toml"));
             let registry = knockoff::config::Registry::load(&registry)?;
-            let labels: Vec<knockoff::eval::images::LabelledImage> = read_jsonl(&dir.join("labels.jsonl"))?;
+            let mut labels: Vec<knockoff::eval::images::LabelledImage> = read_jsonl(&dir.join("labels.jsonl"))?;
+            let unknown = knockoff::eval::images::resolve_works(&mut labels, &registry);
             let index = knockoff::image::WorkIndex::build(&registry.works)?;
             let limits = knockoff::image::ImageLimits::default();
-            print!(
-                "{}",
-                knockoff::eval::images::evaluate_images(&dir, &labels, &index, &limits).render()
-            );
+            let mut e = knockoff::eval::images::evaluate_images(&dir, &labels, &index, &limits);
+            e.unknown_labels = unknown;
+            print!("{}", e.render());
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Text { file, registry, site }) => {

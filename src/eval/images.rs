@@ -28,10 +28,50 @@ use crate::model::ListingImage;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LabelledImage {
     pub file: String,
-    /// The work it copies; `None` for an unregistered picture.
+    /// The work it copies; `None` for an unregistered picture. A file may
+    /// name it by id, by title or by the file name of one of its images,
+    /// and say "none" for no work ([`resolve_works`] reads it so).
+    #[serde(alias = "expected", alias = "expected_work")]
     pub work: Option<String>,
     /// The edits applied, by name (resize, crop, background …).
+    #[serde(default)]
     pub edits: Vec<String>,
+}
+
+/// Reads each label's work as the registry's id: an id as is, a title (any
+/// case) or the file name of one of the work's images ("cat.png" or "cat")
+/// as that work's id, "none", "null" or an empty label as no work. Returns
+/// the labels that name no work, with how many pictures carry each: those
+/// pictures count as missed.
+pub fn resolve_works(labels: &mut [LabelledImage], registry: &crate::config::Registry) -> BTreeMap<String, usize> {
+    let mut unknown = BTreeMap::new();
+    for l in labels {
+        let Some(label) = l.work.as_deref().map(str::trim) else {
+            continue;
+        };
+        if label.is_empty() || label.eq_ignore_ascii_case("none") || label.eq_ignore_ascii_case("null") {
+            l.work = None;
+            continue;
+        }
+        if registry.work(label).is_some() {
+            continue;
+        }
+        let named = |w: &&crate::config::registry::Work| {
+            w.title.eq_ignore_ascii_case(label)
+                || w.images.iter().any(|p| {
+                    let file = |os: Option<&std::ffi::OsStr>| {
+                        os.and_then(|n| n.to_str())
+                            .is_some_and(|n| n.eq_ignore_ascii_case(label))
+                    };
+                    file(p.file_name()) || file(p.file_stem())
+                })
+        };
+        match registry.works.iter().find(named) {
+            Some(w) => l.work = Some(w.id.clone()),
+            None => *unknown.entry(label.to_string()).or_default() += 1,
+        }
+    }
+    unknown
 }
 
 /// The result of [`evaluate_images`].
@@ -49,6 +89,9 @@ pub struct ImageEval {
     pub wrong: Vec<Wrong>,
     /// Files that could not be read or decoded, with the reason.
     pub failures: Vec<(String, String)>,
+    /// Labels that name no registered work ([`resolve_works`]), with how
+    /// many pictures carry each.
+    pub unknown_labels: BTreeMap<String, usize>,
 }
 
 /// A picture the comparator got wrong: a copy missed or given to another
@@ -126,6 +169,12 @@ impl ImageEval {
         }
         for (file, why) in &self.failures {
             s += &format!("  {file}: {why}\n");
+        }
+        if !self.unknown_labels.is_empty() {
+            s += "\nlabels that name no registered work (their pictures count as missed):\n";
+            for (label, n) in &self.unknown_labels {
+                s += &format!("  {label:?}: {n} picture{}\n", if *n == 1 { "" } else { "s" });
+            }
         }
         s
     }
@@ -711,6 +760,35 @@ pub fn write_labelled(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_name_works_by_id_title_or_file() {
+        let registry =
+            crate::config::Registry::load(&crate::config::default_config_dir().join("registry.toml")).unwrap();
+        let label = |work: Option<&str>| LabelledImage {
+            file: "x.jpg".into(),
+            work: work.map(str::to_string),
+            edits: Vec::new(),
+        };
+        let mut labels = vec![
+            label(Some("cr-astronaut")),
+            label(Some("astronaut portrait, studio print")),
+            label(Some("astronaut.png")),
+            label(Some(" astronaut ")),
+            label(Some("None")),
+            label(Some("")),
+            label(None),
+            label(Some("mona lisa")),
+        ];
+        let unknown = resolve_works(&mut labels, &registry);
+        let works: Vec<Option<&str>> = labels.iter().map(|l| l.work.as_deref()).collect();
+        let a = Some("cr-astronaut");
+        assert_eq!(works, [a, a, a, a, None, None, None, Some("mona lisa")]);
+        assert_eq!(unknown, BTreeMap::from([("mona lisa".to_string(), 1)]));
+        // And a file of such lines, with no edits given, reads.
+        let l: LabelledImage = serde_json::from_str(r#"{"file": "a.jpg", "expected": "astronaut"}"#).unwrap();
+        assert_eq!((l.work.as_deref(), l.edits.len()), (Some("astronaut"), 0));
+    }
 
     #[test]
     fn a_wrong_picture_says_what_was_found_and_how_near_its_work_came() {
