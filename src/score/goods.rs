@@ -237,6 +237,52 @@ const GOODS: &[(&str, &[u16])] = &[
     ("wristwatch", &[14]),
 ];
 
+/// Nouns for goods in the scripts written without spaces between words
+/// (Chinese, Japanese) and in Korean, whose words take particles: found
+/// anywhere in a title, glued or not ("ユニクロシャツ", "삼성의 정품
+/// 충전기"). Only nouns of two characters or more, none of them a common
+/// part of other words.
+const GOODS_GLUED: &[(&str, &[u16])] = &[
+    // Chinese.
+    ("运动鞋", &[25]),
+    ("衬衫", &[25]),
+    ("外套", &[25]),
+    ("手表", &[14]),
+    ("手机", &[9]),
+    ("耳机", &[9]),
+    ("钱包", &[18]),
+    ("项链", &[14]),
+    ("戒指", &[14]),
+    ("背包", &[18]),
+    // Chinese and Japanese.
+    ("香水", &[3]),
+    ("帽子", &[25]),
+    ("充電器", &[9]),
+    ("充电器", &[9]),
+    // Japanese.
+    ("シャツ", &[25]),
+    ("ジャケット", &[25]),
+    ("スニーカー", &[25]),
+    ("パーカー", &[25]),
+    ("バッグ", &[18]),
+    ("財布", &[18]),
+    ("時計", &[14]),
+    ("イヤホン", &[9]),
+    ("ネックレス", &[14]),
+    // Korean.
+    ("충전기", &[9]),
+    ("이어폰", &[9]),
+    ("운동화", &[25]),
+    ("신발", &[25]),
+    ("가방", &[18]),
+    ("지갑", &[18]),
+    ("시계", &[14]),
+    ("티셔츠", &[25]),
+    ("모자", &[25]),
+    ("목걸이", &[14]),
+    ("향수", &[3]),
+];
+
 /// Words that begin a clause naming other goods than the listing's own.
 const OTHER_GOODS: &[&str] = &["compatible", "fits", "for", "with"];
 
@@ -253,11 +299,17 @@ fn classes_of(word: &str) -> Option<&'static [u16]> {
 /// The goods `title` names before any clause about other goods: each noun
 /// as written, with its classes.
 pub fn named(title: &str) -> impl Iterator<Item = (&str, &'static [u16])> {
-    title
+    let spaced = title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take_while(|w| !OTHER_GOODS.iter().any(|o| w.eq_ignore_ascii_case(o)))
-        .filter_map(|w| classes_of(w).map(|c| (w, c)))
+        .filter_map(|w| classes_of(w).map(|c| (w, c)));
+    // Most titles are ASCII, and hold none of these.
+    let glued = GOODS_GLUED
+        .iter()
+        .filter(move |_| !title.is_ascii())
+        .filter_map(move |&(noun, classes)| title.find(noun).map(|at| (&title[at..at + noun.len()], classes)));
+    spaced.chain(glued)
 }
 
 /// Whether the goods `title` names are of one of `classes`: `Some(true)`
@@ -281,6 +333,7 @@ mod tests {
     #[test]
     fn goods_are_sorted_for_the_search() {
         assert!(GOODS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(GOODS_GLUED.iter().all(|(g, _)| g.chars().count() >= 2 && !g.is_ascii()));
         assert!(GOODS
             .iter()
             .all(|(_, c)| !c.is_empty() && c.iter().all(|&c| (1..=45).contains(&c))));
@@ -296,6 +349,14 @@ mod tests {
         assert_eq!(fit("apple juice 1l", &[9]), Some((false, "juice")));
         assert_eq!(fit("Omega 3 fish oil", &[14]), None);
         assert_eq!(fit("Levi's 501 original fit jeans", &[25]), Some((true, "jeans")));
+    }
+
+    #[test]
+    fn goods_glued_in_scripts_without_spaces_are_found() {
+        assert_eq!(fit("メンズユニクロダウンジャケット", &[25]), Some((true, "ジャケット")));
+        assert_eq!(fit("삼성의 정품 충전기", &[9]), Some((true, "충전기")));
+        assert_eq!(fit("삼성의 정품 충전기", &[25]), Some((false, "충전기")));
+        assert_eq!(fit("정품삼성 갤럭시 케이스", &[9]), None);
     }
 
     #[test]
