@@ -326,6 +326,16 @@ pub fn fit<'t>(title: &'t str, classes: &[u16]) -> Option<(bool, &'t str)> {
     first.map(|w| (false, w))
 }
 
+/// [`fit`] over what is glued to a mark inside one word of `text`, the
+/// mark at bytes `start..end` ("nike*shoes*", "*rolex*watch"): sellers glue
+/// the goods to the brand as often as they write them apart.
+pub fn fit_glued<'t>(text: &'t str, (start, end): (usize, usize), classes: &[u16]) -> Option<(bool, &'t str)> {
+    let (before, after) = (text.get(..start)?, text.get(end..)?);
+    let from = before.trim_end_matches(char::is_alphanumeric).len();
+    let to = end + (after.len() - after.trim_start_matches(char::is_alphanumeric).len());
+    fit(&text[end..to], classes).or_else(|| fit(&text[from..start], classes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +367,15 @@ mod tests {
         assert_eq!(fit("삼성의 정품 충전기", &[9]), Some((true, "충전기")));
         assert_eq!(fit("삼성의 정품 충전기", &[25]), Some((false, "충전기")));
         assert_eq!(fit("정품삼성 갤럭시 케이스", &[9]), None);
+    }
+
+    #[test]
+    fn goods_glued_to_the_mark_are_read() {
+        assert_eq!(fit_glued("nikeshoes running", (0, 4), &[25]), Some((true, "shoes")));
+        assert_eq!(fit_glued("new goldrolexwatch", (8, 13), &[14]), Some((true, "watch")));
+        assert_eq!(fit_glued("new mugrolex", (7, 12), &[14]), Some((false, "mug")));
+        assert_eq!(fit_glued("nike shoes", (0, 4), &[25]), None, "not glued");
+        assert_eq!(fit_glued("nike", (0, 9), &[25]), None);
     }
 
     #[test]

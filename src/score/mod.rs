@@ -202,10 +202,18 @@ impl Scorer<'_> {
         // Where the category does not say, the goods the title names do.
         let (in_class, goods) = match self.site.category_fit(&listing.category, &mark.classes) {
             Some(fit) => (Some(fit), None),
-            None => match goods::fit(&listing.title, &mark.classes) {
-                Some((fit, noun)) => (Some(fit), Some(noun)),
-                None => (None, None),
-            },
+            None => {
+                let glued = || {
+                    matches
+                        .iter()
+                        .filter(|m| m.variant == VariantKind::Joined)
+                        .find_map(|m| goods::fit_glued(field_text(listing, m.field)?, (m.start, m.end), &mark.classes))
+                };
+                match goods::fit(&listing.title, &mark.classes).or_else(glued) {
+                    Some((fit, noun)) => (Some(fit), Some(noun)),
+                    None => (None, None),
+                }
+            }
         };
         let goods_said = |fit: &str| match goods {
             Some(noun) => format!("the title's {noun:?} {fit}"),
