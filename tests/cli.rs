@@ -6,6 +6,19 @@ fn knockoff() -> Command {
     Command::new(env!("CARGO_BIN_EXE_knockoff"))
 }
 
+/// A registry in `dir` of one holder and one word mark in one Nice class.
+fn one_mark_registry(dir: &std::path::Path, id: &str, text: &str, class: u16) -> std::path::PathBuf {
+    let registry = dir.join("registry.toml");
+    std::fs::write(
+        &registry,
+        format!(
+            "[[holder]]\nid = \"h\"\nname = \"H\"\nemail = \"h@x.example\"\n\n[[mark]]\nid = \"{id}\"\ntext = \"{text}\"\nholder = \"h\"\nregistry = \"EUIPO\"\nregistration = \"1\"\nclasses = [{class}]\nvalid_until = \"2035-01-01\"\n"
+        ),
+    )
+    .unwrap();
+    registry
+}
+
 #[test]
 fn help_lists_the_commands() {
     let out = knockoff().arg("--help").output().unwrap();
@@ -33,12 +46,7 @@ fn help_lists_the_commands() {
 #[test]
 fn invalid_registry_is_named_and_nothing_is_crawled() {
     let dir = tempfile::tempdir().unwrap();
-    let registry = dir.path().join("registry.toml");
-    std::fs::write(
-        &registry,
-        "[[holder]]\nid = \"h\"\nname = \"H\"\nemail = \"h@x.example\"\n\n[[mark]]\nid = \"tm-x\"\ntext = \"Xeno\"\nholder = \"h\"\nregistry = \"EUIPO\"\nregistration = \"1\"\nclasses = [99]\nvalid_until = \"2030-01-01\"\n",
-    )
-    .unwrap();
+    let registry = one_mark_registry(dir.path(), "tm-x", "Xeno", 99);
     let out = knockoff()
         .args(["sweep", "--quiet", "--registry"])
         .arg(&registry)
@@ -104,12 +112,7 @@ fn notices_explain_themselves_and_need_a_ledger() {
 #[test]
 fn market_word_lists_explain_away_their_ordinary_words() {
     let dir = tempfile::tempdir().unwrap();
-    let registry = dir.path().join("registry.toml");
-    std::fs::write(
-        &registry,
-        "[[holder]]\nid = \"h\"\nname = \"H\"\nemail = \"h@x.example\"\n\n[[mark]]\nid = \"tm-brennor\"\ntext = \"Brennor\"\nholder = \"h\"\nregistry = \"EUIPO\"\nregistration = \"1\"\nclasses = [21]\nvalid_until = \"2035-01-01\"\n",
-    )
-    .unwrap();
+    let registry = one_mark_registry(dir.path(), "tm-brennor", "Brennor", 21);
     let titles = dir.path().join("titles.jsonl");
     std::fs::write(
         &titles,

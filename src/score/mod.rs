@@ -470,6 +470,23 @@ mod tests {
         }
     }
 
+    /// A listing titled `title` in `category` whose first word is the mark
+    /// Kestrel, as written, reported as the ordinary word "kestrel".
+    fn kestrel_in(title: &str, category: &str) -> (Listing, [TextMatch; 1]) {
+        let mut l = listing(category, "S");
+        l.title = title.into();
+        let m = TextMatch {
+            end: 7,
+            matched: title[..7].into(),
+            ..hit(
+                "tm-kestrel",
+                VariantKind::Exact,
+                vec![Cue::OrdinaryWord("kestrel".into())],
+            )
+        };
+        (l, [m])
+    }
+
     fn run(l: &Listing, t: &[TextMatch], i: &ImageReport, cf: &[String]) -> Result<Candidate, NoCandidate> {
         let (r, site) = (registry(), SiteProfile::fixture());
         Scorer {
@@ -552,21 +569,7 @@ mod tests {
     fn ordinary_word_before_a_likeness_goes_to_review_in_class_unless_backed() {
         // Kestrel is registered for toys (28), so the category alone lets
         // "kestrel" count; the word after it says a bird may be meant.
-        let kestrel = |title: &str| {
-            let mut l = listing("Toys", "S");
-            l.title = title.into();
-            let m = TextMatch {
-                mark_id: "tm-kestrel".into(),
-                end: 7,
-                matched: title[..7].into(),
-                ..hit(
-                    "tm-kestrel",
-                    VariantKind::Exact,
-                    vec![Cue::OrdinaryWord("kestrel".into())],
-                )
-            };
-            (l, [m])
-        };
+        let kestrel = |title: &str| kestrel_in(title, "Toys");
         let (l, m) = kestrel("kestrel plush toy 20cm");
         let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
         assert!(
@@ -586,18 +589,8 @@ mod tests {
     fn with_no_category_the_goods_the_title_names_decide() {
         // Kestrel is registered for clothing, toys and sports goods.
         let kestrel = |title: &str, category: &str| {
-            let mut l = listing(category, "S");
-            l.title = title.into();
-            let m = TextMatch {
-                end: 7,
-                matched: title[..7].into(),
-                ..hit(
-                    "tm-kestrel",
-                    VariantKind::Exact,
-                    vec![Cue::OrdinaryWord("kestrel".into())],
-                )
-            };
-            run(&l, &[m], &ImageReport::default(), &[])
+            let (l, m) = kestrel_in(title, category);
+            run(&l, &m, &ImageReport::default(), &[])
         };
         let why = |title: &str, category: &str| match kestrel(title, category) {
             Err(NoCandidate::Suppressed(why)) => why,
