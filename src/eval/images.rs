@@ -44,6 +44,15 @@ pub struct LabelledImage {
 /// the labels that name no work, with how many pictures carry each: those
 /// pictures count as missed.
 pub fn resolve_works(labels: &mut [LabelledImage], registry: &crate::config::Registry) -> BTreeMap<String, usize> {
+    // Each work's names, lower case, read once for the whole file: its title
+    // and each image's file name, with and without its extension.
+    let mut names: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for w in &registry.works {
+        let files = w.images.iter().flat_map(|p| [p.file_name(), p.file_stem()]);
+        for name in files.flatten().filter_map(|n| n.to_str()).chain([w.title.as_str()]) {
+            names.entry(name.to_lowercase()).or_insert(&w.id);
+        }
+    }
     let mut unknown = BTreeMap::new();
     for l in labels {
         let Some(label) = l.work.as_deref().map(str::trim) else {
@@ -56,18 +65,8 @@ pub fn resolve_works(labels: &mut [LabelledImage], registry: &crate::config::Reg
         if registry.work(label).is_some() {
             continue;
         }
-        let named = |w: &&crate::config::registry::Work| {
-            w.title.eq_ignore_ascii_case(label)
-                || w.images.iter().any(|p| {
-                    let file = |os: Option<&std::ffi::OsStr>| {
-                        os.and_then(|n| n.to_str())
-                            .is_some_and(|n| n.eq_ignore_ascii_case(label))
-                    };
-                    file(p.file_name()) || file(p.file_stem())
-                })
-        };
-        match registry.works.iter().find(named) {
-            Some(w) => l.work = Some(w.id.clone()),
+        match names.get(&label.to_lowercase()) {
+            Some(id) => l.work = Some(id.to_string()),
             None => *unknown.entry(label.to_string()).or_default() += 1,
         }
     }

@@ -8,7 +8,7 @@
 //! for a draft. That is the decision that matters: a match the scorer sends
 //! to review files no complaint.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -126,6 +126,7 @@ pub fn evaluate_text(
     today: jiff::civil::Date,
 ) -> TextEval {
     let scorer = Scorer { registry, site, today };
+    let by_text = marks_by_text(registry);
     let mut e = TextEval::default();
     for l in lines {
         let listing = Listing {
@@ -143,7 +144,7 @@ pub fn evaluate_text(
             Ok(c) if c.disposition == Disposition::Draft => Some(c.right_id.clone()),
             _ => None,
         };
-        match labelled_marks(l.mark.as_deref(), registry) {
+        match labelled_marks(l.mark.as_deref(), registry, &by_text) {
             Some(marks) => {
                 if marks.is_empty() {
                     *e.unknown_labels.entry(l.mark.clone().unwrap_or_default()).or_default() += 1;
@@ -175,23 +176,29 @@ pub fn evaluate_text(
 /// (any case, accents and punctuation aside: "levis" for "Levi's", several
 /// marks where several are registered so); `None` for a title that must
 /// not be flagged (no label, "none", "null" or an empty one); empty when
-/// it names no mark of `registry`.
-fn labelled_marks(label: Option<&str>, registry: &Registry) -> Option<Vec<String>> {
+/// it names no mark of `registry`. `by_text` is [`marks_by_text`].
+fn labelled_marks(
+    label: Option<&str>,
+    registry: &Registry,
+    by_text: &HashMap<String, Vec<String>>,
+) -> Option<Vec<String>> {
     let label = label
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("none") && !l.eq_ignore_ascii_case("null"))?;
     if registry.mark(label).is_some() {
         return Some(vec![label.to_string()]);
     }
-    let folded = letters_of(label);
-    Some(
-        registry
-            .marks
-            .iter()
-            .filter(|m| letters_of(&m.text) == folded)
-            .map(|m| m.id.clone())
-            .collect(),
-    )
+    Some(by_text.get(&letters_of(label)).cloned().unwrap_or_default())
+}
+
+/// The registry's mark ids by their text's letters ([`letters_of`]), read
+/// once for a whole labelled file.
+fn marks_by_text(registry: &Registry) -> HashMap<String, Vec<String>> {
+    let mut by_text: HashMap<String, Vec<String>> = HashMap::new();
+    for m in &registry.marks {
+        by_text.entry(letters_of(&m.text)).or_default().push(m.id.clone());
+    }
+    by_text
 }
 
 /// What became of a title that was not drafted for its mark, in words.
