@@ -20,7 +20,9 @@
 //! are left out, so a title names no goods rather than the wrong ones.
 //!
 //! The category, where the profile maps it, decides; the title is asked
-//! only where it does not (`Scorer::score_mark`).
+//! only where it does not (`Scorer::score_mark`). A category the profile
+//! does not map is read with these nouns too ("Phones &
+//! Telecommunications"), but only to say it is of the mark's goods.
 
 /// Everyday nouns for goods, in the singular, sorted, and their Nice
 /// classes.

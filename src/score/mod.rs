@@ -202,6 +202,10 @@ impl Scorer<'_> {
         // Where the category does not say, the goods the title names do.
         let (in_class, goods) = match self.site.category_fit(&listing.category, &mark.classes) {
             Some(fit) => (Some(fit), None),
+            // A category the profile does not map may still name goods of
+            // the mark's classes ("Phones & Telecommunications"); like a
+            // category understood in part, it may say in, never out.
+            None if goods::fit(&listing.category, &mark.classes).is_some_and(|(fit, _)| fit) => (Some(true), None),
             None => {
                 let glued = || {
                     matches
@@ -607,6 +611,14 @@ mod tests {
         // A category the profile maps decides, whatever the title names.
         let w = why("Kestrel softshell jacket", "Home");
         assert!(w.contains("the category \"Home\" is outside"), "{w}");
+        // One it does not map may name goods in the mark's classes (a
+        // phone, class 9), never out of them (wigs, 26: the title decides).
+        let c = kestrel("Kestrel nesting facts", "Phones & Telecommunications").unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+        let c = kestrel("Kestrel softshell jacket", "Hair Extensions & Wigs").unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+        let w = why("Kestrel mug", "Hair Extensions & Wigs");
+        assert!(w.contains("the title's \"mug\" is outside"), "{w}");
     }
 
     #[test]
