@@ -236,4 +236,6 @@ fn labels_name_marks_by_id_or_as_registered() {
     assert_eq!(e.flagged.get("clean"), Some(&(0, 2)), "{}", e.render());
     assert_eq!(e.unknown_labels.get("Acme"), Some(&1));
     assert!(e.render().contains("\"Acme\": 1 title\n"), "{}", e.render());
+    // Over every kind that must not be flagged: the false positive rate.
+    assert!(e.render().contains("(0/2): the false positive rate"), "{}", e.render());
 }

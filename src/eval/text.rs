@@ -95,6 +95,14 @@ impl TextEval {
         for (k, (n, of)) in &self.flagged {
             s += &format!("{k:<w$} {:>6.3} ({n}/{of})\n", self.flagged_rate(k));
         }
+        if !self.flagged.is_empty() {
+            let (n, of) = self.flagged.values().fold((0, 0), |a, f| (a.0 + f.0, a.1 + f.1));
+            s += &format!(
+                "{:<w$} {:>6.3} ({n}/{of}): the false positive rate\n",
+                "all",
+                ratio(n, of)
+            );
+        }
         if !self.unknown_labels.is_empty() {
             s += "\nlabels that name no mark of the registry (their titles count as missed):\n";
             for (label, n) in &self.unknown_labels {
