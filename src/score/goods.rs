@@ -300,16 +300,16 @@ fn classes_of(word: &str) -> Option<&'static [u16]> {
 
 /// The goods `title` names before any clause about other goods: each noun
 /// as written, with its classes.
-pub fn named(title: &str) -> impl Iterator<Item = (&str, &'static [u16])> {
+fn named(title: &str) -> impl Iterator<Item = (&str, &'static [u16])> {
     let spaced = title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take_while(|w| !OTHER_GOODS.iter().any(|o| w.eq_ignore_ascii_case(o)))
         .filter_map(|w| classes_of(w).map(|c| (w, c)));
     // Most titles are ASCII, and hold none of these.
-    let glued = GOODS_GLUED
+    let glued = if title.is_ascii() { &[][..] } else { GOODS_GLUED };
+    let glued = glued
         .iter()
-        .filter(move |_| !title.is_ascii())
         .filter_map(move |&(noun, classes)| title.find(noun).map(|at| (&title[at..at + noun.len()], classes)));
     spaced.chain(glued)
 }

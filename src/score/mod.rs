@@ -199,26 +199,7 @@ impl Scorer<'_> {
         counterfeit: &[String],
     ) -> Result<Scored, String> {
         let mark = self.registry.mark(id).ok_or_else(|| format!("unknown mark {id}"))?;
-        // Where the category does not say, the goods the title names do.
-        let (in_class, goods) = match self.site.category_fit(&listing.category, &mark.classes) {
-            Some(fit) => (Some(fit), None),
-            // A category the profile does not map may still name goods of
-            // the mark's classes ("Phones & Telecommunications"); like a
-            // category understood in part, it may say in, never out.
-            None if goods::fit(&listing.category, &mark.classes).is_some_and(|(fit, _)| fit) => (Some(true), None),
-            None => {
-                let glued = || {
-                    matches
-                        .iter()
-                        .filter(|m| m.variant == VariantKind::Joined)
-                        .find_map(|m| goods::fit_glued(field_text(listing, m.field)?, (m.start, m.end), &mark.classes))
-                };
-                match goods::fit(&listing.title, &mark.classes).or_else(glued) {
-                    Some((fit, noun)) => (Some(fit), Some(noun)),
-                    None => (None, None),
-                }
-            }
-        };
+        let (in_class, goods) = in_class(self.site, listing, &matches, &mark.classes);
         let goods_said = |fit: &str| match goods {
             Some(noun) => format!("the title's {noun:?} {fit}"),
             None => format!("the category {:?} {fit}", listing.category),
@@ -405,6 +386,37 @@ fn is_the_mark(word: &str, mark: &str) -> bool {
 
 /// The listing's text that a match of `field` was found in; `None` for
 /// the seller's name, which has no words after a mark to read.
+/// Whether `listing` sells goods of `classes`, and the noun of the title
+/// that says so where the category does not. In order: the category as
+/// the site profile maps it, whole or in part ([`SiteProfile::category_fit`]);
+/// a category it does not map, read for nouns of goods ("Phones &
+/// Telecommunications"), which like a category understood in part may say
+/// in, never out; then the nouns of goods the title names, apart or glued
+/// to a mark of `matches` ("nike*shoes*"). `None` where nothing says.
+fn in_class<'l>(
+    site: &SiteProfile,
+    listing: &'l Listing,
+    matches: &[TextMatch],
+    classes: &[u16],
+) -> (Option<bool>, Option<&'l str>) {
+    if let Some(fit) = site.category_fit(&listing.category, classes) {
+        return (Some(fit), None);
+    }
+    if goods::fit(&listing.category, classes).is_some_and(|(fit, _)| fit) {
+        return (Some(true), None);
+    }
+    let glued = || {
+        matches
+            .iter()
+            .filter(|m| m.variant == VariantKind::Joined)
+            .find_map(|m| goods::fit_glued(field_text(listing, m.field)?, (m.start, m.end), classes))
+    };
+    match goods::fit(&listing.title, classes).or_else(glued) {
+        Some((fit, noun)) => (Some(fit), Some(noun)),
+        None => (None, None),
+    }
+}
+
 fn field_text(listing: &Listing, field: TextField) -> Option<&str> {
     match field {
         TextField::Title => Some(&listing.title),

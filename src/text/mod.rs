@@ -1411,16 +1411,9 @@ impl TextMatcher {
                 if ordinary {
                     // Reported as the two words, each of which the word
                     // list is asked about ([`is_ordinary`]).
-                    let at = doc.units[pieces[0].start as usize..pieces[0].end as usize]
-                        .iter()
-                        .filter(|u| normalize::is_word_char(u.ch))
-                        .map(|u| u.ch.len_utf8())
-                        .sum::<usize>();
-                    for hit in &mut hits[before..] {
-                        if hit.word.is_char_boundary(at) {
-                            hit.word.insert(at, ' ');
-                        }
-                    }
+                    let plain = |t: &normalize::Token| doc.plain(t.skel_start as usize, t.skel_end as usize);
+                    let words = format!("{} {}", plain(&pieces[0]), plain(&pieces[1]));
+                    hits[before..].iter_mut().for_each(|hit| hit.word.clone_from(&words));
                 }
             }
         }
