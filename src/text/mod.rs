@@ -1377,12 +1377,18 @@ impl TextMatcher {
                 // which count only for the mark's goods (the scorer's
                 // rule), as "bright well lit room" is a phrase.
                 let spaced = |gap: &[normalize::Unit]| gap.iter().any(|u| u.ch.is_whitespace());
+                let word = |i: usize| {
+                    let t = &pieces[i];
+                    dictionary.get(first + i).copied().unwrap_or(false)
+                        && t.skel_end - t.skel_start >= SPLIT_HALF as u32
+                };
+                // Or a letter alone and a dictionary word ("O mega", "B
+                // ape", "Role x"), likewise.
                 let ordinary = n == 2
                     && pieces.iter().zip(&pieces[1..]).map(gap).all(spaced)
-                    && pieces.iter().enumerate().all(|(i, t)| {
-                        dictionary.get(first + i).copied().unwrap_or(false)
-                            && t.skel_end - t.skel_start >= SPLIT_HALF as u32
-                    });
+                    && (word(0) && word(1)
+                        || word(1) && lone_letter(doc, first)
+                        || word(0) && lone_letter(doc, first + 1));
                 if !telling[first..first + n].iter().any(|&p| p >= needs) && !parted && !ordinary {
                     continue;
                 }
@@ -2273,14 +2279,39 @@ impl fmt::Debug for TextMatcher {
     }
 }
 
+/// Whether token `t` of `doc` is a letter alone that may begin or end a
+/// mark written apart ("O mega", "Role x"): not "a" or "I", which are
+/// words, nor what a dropped apostrophe leaves after a word ("men s
+/// watch", "don t"), which would make "Swatch" of every plural.
+fn lone_letter(doc: &Doc, t: usize) -> bool {
+    let Some(tok) = doc.tokens.get(t) else {
+        return false;
+    };
+    let letter = match doc.units.get(tok.start as usize..tok.end as usize) {
+        Some([u]) if u.ch.is_ascii_alphabetic() => u.ch.to_ascii_lowercase(),
+        _ => return false,
+    };
+    let after_word = t.checked_sub(1).and_then(|p| doc.tokens.get(p)).is_some_and(|prev| {
+        let gap = doc.units.get(prev.end as usize..tok.start as usize).unwrap_or(&[]);
+        gap.iter().all(|u| matches!(u.ch, ' ' | '\'' | '\u{2019}'))
+    });
+    let word = matches!(letter, 'a' | 'i');
+    let left_by_apostrophe = after_word && matches!(letter, 's' | 't' | 'd');
+    !(word || left_by_apostrophe)
+}
+
 /// [`TextMatcher::is_ordinary`], in `words`. A word with letters masked
 /// ([`confusables::MASK`]) is ordinary where some letters in their place
 /// spell an ordinary word: "sh*t" is a word censored, whatever mark it is
 /// one letter from.
 fn is_ordinary(words: &WordList, word: &str) -> bool {
     if word.contains(' ') {
-        // Two words a mark was written as ("arm ani").
-        return word.split(' ').all(|w| is_ordinary(words, w));
+        // Two words a mark was written as ("arm ani"), or a letter alone
+        // and a word ("o mega", [`lone_letter`]): the letter is no word
+        // of the list, and the word must be.
+        let letters = word.split(' ').filter(|w| w.len() == 1).count();
+        return (letters == 0 || letters == 1 && word.split(' ').count() == 2)
+            && word.split(' ').all(|w| w.len() == 1 || is_ordinary(words, w));
     }
     if word.chars().all(char::is_alphabetic) {
         !word.is_empty() && listed_forms(word).any(|w| words.contains(w))

@@ -267,11 +267,13 @@ impl Scan {
                 },
                 Kind::Opaque => Some((reach, false)),
                 // A letter alone is loud only in a run of them ("V E L O R A"),
-                // or next to a piece that may continue one ("V 3 L O R A").
-                Kind::Single => [t.wrapping_sub(1), t + 1]
+                // or next to a piece that may continue one ("V 3 L O R A"),
+                // or where it and a word beside it spell a mark ("O mega").
+                Kind::Single => ([t.wrapping_sub(1), t + 1]
                     .iter()
                     .any(|&n| toks.get(n).is_some_and(|o| !matches!(o.kind, Kind::Word(_))))
-                    .then_some((reach, false)),
+                    || joins_a_word(bytes, toks, t, (skel, ends), &splits))
+                .then_some((reach, false)),
             }
         }));
         // A split mark's region is its piece, which holds all its pieces;
@@ -412,6 +414,26 @@ fn splits_with_neighbour(
     let at = t - first;
     // Every run of two or three tokens that holds the word.
     (at.saturating_sub(2)..=at).any(|lo| (lo + 1..(lo + 3).min(around.len())).any(|hi| hi >= at && splits(run(lo, hi))))
+}
+
+/// Whether letter `t`, alone, and the word before or after it spell a mark
+/// of one word run together (`splits`), which the matcher's split pass
+/// reads as a letter and a word written apart ("O mega", "Role x").
+fn joins_a_word(
+    bytes: &[u8],
+    toks: &[Tok],
+    t: usize,
+    (skel, ends): (&mut Vec<u8>, &mut Vec<usize>),
+    splits: impl Fn(&[u8]) -> bool,
+) -> bool {
+    let first = t.saturating_sub(1);
+    let around = &toks[first..toks.len().min(t + 2)];
+    if around.len() == 1 {
+        return false;
+    }
+    let run = write_skeletons(bytes, around, (skel, ends));
+    let at = t - first;
+    (at.saturating_sub(1)..at + 1).any(|lo| lo + 1 < around.len() && splits(run(lo, lo + 1)))
 }
 
 /// Writes the skeletons of `toks` once, one after another, each as folding

@@ -360,6 +360,37 @@ fn marks_in_text_written_without_spaces() {
 }
 
 #[test]
+fn a_letter_alone_and_a_word_spell_a_mark() {
+    let m = TextMatcher::new(&[
+        mark("tm-omega", "Omega"),
+        mark("tm-bape", "Bape"),
+        mark("tm-rolex", "Rolex"),
+        mark("tm-swatch", "Swatch"),
+        mark("tm-amaze", "Amaze"),
+    ]);
+    // Found as a letter and an ordinary word, which count only for the
+    // mark's goods, as two dictionary words do (the scorer decides).
+    for (id, text, written) in [
+        ("tm-omega", "O mega seamaster watch", "O mega"),
+        ("tm-omega", "genuine o mega watch", "o mega"),
+        ("tm-bape", "B ape shark hoodie", "B ape"),
+        ("tm-rolex", "Role x submariner", "Role x"),
+        ("tm-swatch", "S watch irony", "S watch"),
+    ] {
+        let t = check(&m, id, text, written, VariantKind::Spaced);
+        let plain = written.to_lowercase();
+        assert_eq!(t.cues, vec![Cue::OrdinaryWord(plain)], "{t:?}");
+    }
+    // What a dropped apostrophe leaves after a word, and the words "a"
+    // and "I", are no half of a mark ("watch" alone is still an ordinary
+    // word near Swatch, as it was).
+    for text in ["men s watch strap", "kid's watch, men' s watch", "a maze puzzle"] {
+        let found = m.find_in(TextField::Title, text);
+        assert!(found.iter().all(|t| !t.matched.contains(' ')), "{text:?}: {found:#?}");
+    }
+}
+
+#[test]
 fn trade_mark_signs_are_not_letters() {
     let m = matcher();
     for (text, matched) in [
@@ -988,6 +1019,9 @@ fn ordinary_words_matcher() -> &'static TextMatcher {
             // Table" is the mark misspelt, found only if the region of
             // "Zorvane" reaches its neighbour.
             mark("tm-zorvane", "Zorvane Cable"),
+            mark("tm-omega", "Omega"),
+            mark("tm-rolex", "Rolex"),
+            mark("tm-swatch", "Swatch"),
         ])
     })
 }
@@ -1058,6 +1092,15 @@ const LISTING_PIECES: &[&str] = &[
     "Zanto",
     "Zan",
     "to",
+    // A letter alone and a word that spell a mark ("O mega", "Role x"),
+    // and what a dropped apostrophe leaves ("men s watch").
+    "O",
+    "mega",
+    "role",
+    "x",
+    "men",
+    "s",
+    "watch",
     "Kes",
     "trel",
     "Brightwell",
