@@ -1473,13 +1473,7 @@ impl TextMatcher {
                                     normalize::Respelt::Held => 0..=0,
                                 };
                                 self.near_misses(&window, (1, edits), None, scratch, &mut more);
-                                for &(mark, d) in &more {
-                                    let d = d.max(1);
-                                    match misses.iter_mut().find(|(m, _)| *m == mark) {
-                                        Some((_, had)) => *had = (*had).min(d),
-                                        None => misses.push((mark, d)),
-                                    }
-                                }
+                                add_misses(&mut misses, &more);
                                 // No letter held down: one spelling.
                                 if respelt == normalize::Respelt::Unmerged {
                                     break;
@@ -1521,6 +1515,13 @@ impl TextMatcher {
                     // dictionary word that is no word of a mark.
                     let sounds = strange.then_some((doc, first.skel_start as usize..last.skel_end as usize));
                     self.near_misses(&window, (k, edits), sounds, scratch, &mut misses);
+                    // A typo that makes an "rn" or "vv" ("Ralph Laurne") is
+                    // one edit as written, as in a word alone (above); only
+                    // where the run as read is no near miss, as few are,
+                    // and that one edit, to spare the look-ups.
+                    if misses.is_empty() {
+                        self.spelt_run_misses(doc, t..t + k, &mut window, scratch, &mut misses);
+                    }
                 }
                 if misses.is_empty() {
                     continue;
@@ -1540,6 +1541,28 @@ impl TextMatcher {
         scratch.dictionary = dictionary;
         scratch.window = window;
         scratch.misses = misses;
+    }
+
+    /// The marks the run of words `run` of `doc` is one edit from as
+    /// written ([`Doc::spelt_skel`]), into `misses`, where it has an "rn"
+    /// or "vv" the skeleton reads as one letter. Out of line: few runs
+    /// have one, and the typo pass is the matcher's innermost loop.
+    #[cold]
+    #[inline(never)]
+    fn spelt_run_misses(
+        &self,
+        doc: &Doc,
+        run: std::ops::Range<usize>,
+        window: &mut String,
+        scratch: &mut Scratch,
+        misses: &mut Vec<(u32, usize)>,
+    ) {
+        let k = run.len();
+        if doc.tokens.get(run).is_some_and(|run| doc.spelt_skel(run, window)) {
+            let mut more = Vec::new();
+            self.near_misses(window, (k, 1..=1), None, scratch, &mut more);
+            add_misses(misses, &more);
+        }
     }
 
     /// Pass 3c: a misspelt mark glued to a word ("Nikke" in "nikkeshoes",
@@ -2780,6 +2803,19 @@ fn variant(flags: u8, leet: bool, spaced: bool, joined: bool, typo: bool) -> Var
         VariantKind::Typo
     } else {
         VariantKind::Exact
+    }
+}
+
+/// Adds near misses found another way (`more`) to `misses`: each mark
+/// once, at the fewer edits, and at least one (a respelling may be the
+/// typo itself).
+fn add_misses(misses: &mut Vec<(u32, usize)>, more: &[(u32, usize)]) {
+    for &(mark, d) in more {
+        let d = d.max(1);
+        match misses.iter_mut().find(|(m, _)| *m == mark) {
+            Some((_, had)) => *had = (*had).min(d),
+            None => misses.push((mark, d)),
+        }
     }
 }
 

@@ -560,6 +560,22 @@ fn typos() {
     assert!((t.similarity - (1.0 - 1.0 / 8.0)).abs() < 1e-6, "{t:?}");
     check(&m2, "tm-givenchy", "Gvvenchy hoodie", "Gvvenchy", VariantKind::Typo);
     none(&m2, "tm-givenchy", "Givrnchx hoodie");
+    // So in a run of words: "Laurne" is one edit from "Lauren" as
+    // written, two as read ("laume").
+    let m4 = TextMatcher::with_words(
+        &[mark("tm-rl", "Ralph Lauren"), mark("tm-vw", "Vivienne Westwood")],
+        ["polo", "shirt", "ralph", "lauren"],
+    );
+    check(&m4, "tm-rl", "Ralph Laurne polo", "Ralph Laurne", VariantKind::Typo);
+    check(&m4, "tm-rl", "RALPH LAURNE polo", "RALPH LAURNE", VariantKind::Typo);
+    check(
+        &m4,
+        "tm-vw",
+        "Vvienne Westwood shirt",
+        "Vvienne Westwood",
+        VariantKind::Typo,
+    );
+    none(&m4, "tm-rl", "Ralph Laurnex polo");
     // A letter held down is one typo, however many times it repeats, and
     // even where the mark doubles it.
     check(m, "tm-velora", "Vellllora bag", "Vellllora", VariantKind::Typo);
@@ -1022,6 +1038,9 @@ fn ordinary_words_matcher() -> &'static TextMatcher {
             mark("tm-omega", "Omega"),
             mark("tm-rolex", "Rolex"),
             mark("tm-swatch", "Swatch"),
+            // A typo may break its "rn" ("Wanrer", not found), or make one
+            // in a run of words ("Maison Corvrne").
+            mark("tm-warner", "Warner Bros"),
         ])
     })
 }
@@ -1108,6 +1127,13 @@ const LISTING_PIECES: &[&str] = &[
     "bright",
     "well",
     "Givrnchy",
+    // A mark's "rn" broken ("Wanrer"), a word one edit from it as written
+    // ("warder"), and a run of words with an "rn".
+    "Warner",
+    "Wanrer",
+    "warder",
+    "Bros",
+    "Maison Corvrne",
     "Vellllora",
     "V€lora",
     "€25",
