@@ -1038,8 +1038,8 @@ fn ordinary_words_matcher() -> &'static TextMatcher {
             mark("tm-omega", "Omega"),
             mark("tm-rolex", "Rolex"),
             mark("tm-swatch", "Swatch"),
-            // A typo may break its "rn" ("Wanrer", not found), or make one
-            // in a run of words ("Maison Corvrne").
+            // A mark with an "rn", which a typo may break ("Wanrer": not
+            // found, the mark being compared as read only).
             mark("tm-warner", "Warner Bros"),
         ])
     })
