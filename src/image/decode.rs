@@ -74,7 +74,7 @@ pub(crate) const TRIM_TOLERANCE: u8 = 24;
 /// A line of pixels is padding when no more than 1 in this many pixels
 /// strays from the border colour (a stray speck of noise should not stop
 /// the trim).
-const TRIM_STRAYS: u32 = 100;
+pub(crate) const TRIM_STRAYS: u32 = 100;
 
 /// Why bytes could not become a picture (the caller adds the culprit).
 #[derive(Debug)]
@@ -401,7 +401,7 @@ pub(crate) fn trim(grey: &GrayImage) -> (u32, u32, u32, u32) {
     ];
     corners.sort_unstable();
     let border = corners[1].midpoint(corners[2]);
-    let (left, top, tw, th) = trim_around(grey, whole, border);
+    let (left, top, tw, th) = trim_around(grey, whole, border, TRIM_STRAYS);
     if tw < 8.max(w / 8) || th < 8.max(h / 8) {
         return whole;
     }
@@ -409,14 +409,23 @@ pub(crate) fn trim(grey: &GrayImage) -> (u32, u32, u32, u32) {
 }
 
 /// The part of `(x, y, w, h)` in `grey` left when its edge lines of the
-/// `border` colour are taken off, from the outside in.
-pub(crate) fn trim_around(grey: &GrayImage, (x, y, w, h): (u32, u32, u32, u32), border: u8) -> (u32, u32, u32, u32) {
-    let strays =
+/// `border` colour are taken off, from the outside in: lines of which no
+/// more than 1 pixel in `strays` (at least 1) strays from it: [`TRIM_STRAYS`]
+/// for padding, fewer where something may lie across the border (a
+/// watermark, `ground.rs`).
+pub(crate) fn trim_around(
+    grey: &GrayImage,
+    (x, y, w, h): (u32, u32, u32, u32),
+    border: u8,
+    strays: u32,
+) -> (u32, u32, u32, u32) {
+    debug_assert!(strays > 0, "one pixel in `strays`: at least 1");
+    let straying =
         |pixels: &mut dyn Iterator<Item = u8>| pixels.filter(|&p| p.abs_diff(border) > TRIM_TOLERANCE).count() as u32;
     let row_is_border =
-        |y: u32, x0: u32, x1: u32| strays(&mut (x0..x1).map(|x| grey.get_pixel(x, y)[0])) <= (x1 - x0) / TRIM_STRAYS;
+        |y: u32, x0: u32, x1: u32| straying(&mut (x0..x1).map(|x| grey.get_pixel(x, y)[0])) <= (x1 - x0) / strays;
     let col_is_border =
-        |x: u32, y0: u32, y1: u32| strays(&mut (y0..y1).map(|y| grey.get_pixel(x, y)[0])) <= (y1 - y0) / TRIM_STRAYS;
+        |x: u32, y0: u32, y1: u32| straying(&mut (y0..y1).map(|y| grey.get_pixel(x, y)[0])) <= (y1 - y0) / strays;
     let (mut top, mut bottom) = (y, y + h);
     while top < bottom && row_is_border(top, x, x + w) {
         top += 1;

@@ -28,6 +28,25 @@
 //! look-alike's figure came counts 154 against the limit of 128, the
 //! copies' figures 66 to 128.
 //!
+//! A watermark laid across the picture spoils that box: where it crosses
+//! the white margin and touches the drawing, the hole reaches out along it,
+//! and the box with it, out to the band's ends. The band strays from the ground in each line of the
+//! margin it crosses by its own thickness, which is not known, while the
+//! drawing's edge lines mostly stray more. So each box is also trimmed of
+//! lines of which no more than a sixteenth, an eighth or a quarter stray
+//! (`LOOSE_TRIMS`; the plain trim allows one pixel in a hundred), and
+//! those boxes are compared too where they differ. On the drawings' set the
+//! watermarked copies are found 7 times of 8 (5 before); in a scratch set
+//! of six other watermark styles (diagonal and tiled bands of dark or
+//! light words, a label, a corner box) over the 8 drawings, 43 of 48 (41
+//! before); no unregistered picture matched in either, nor in the
+//! fixture's labelled set, whose output is unchanged line for line. The
+//! image tests' unrelated pictures now hold 10,448 comparisons of figures
+//! with views (4,112 before), none nearer a work than 171 (179 before)
+//! against the limit of 128. A looser trim bites into a drawing's thin
+//! tips and round edges too, which is why it is only ever tried besides
+//! the plain one.
+//!
 //! A photograph pasted small onto a plain ground beside a caption (a
 //! product shot on white, a gallery tile) is cut out the same way, and
 //! reached down to a tenth of the side, below the search's smallest window:
@@ -75,6 +94,12 @@ const MIN_SIDE: u32 = 16;
 
 /// Besides all of a ground's holes together, the largest this many alone.
 const MAX_PARTS: usize = 2;
+
+/// Besides the box trimmed of the ground's colour, the same box trimmed of
+/// lines no more than one pixel in each of these strays from it: a
+/// watermark laid across the picture strays in each line of the margin it
+/// crosses by its own thickness, which is not known.
+const LOOSE_TRIMS: [u32; 3] = [16, 8, 4];
 
 /// How far (in grey levels) a pixel may differ from its neighbours and
 /// still be level with them, where a ground may start.
@@ -175,7 +200,7 @@ fn flood(
 }
 
 /// The rectangles of `grey` that hold figures on a plain ground, at most
-/// `MAX_GROUNDS × (1 + MAX_PARTS)`, none twice.
+/// `MAX_GROUNDS × (1 + MAX_PARTS) × (1 + LOOSE_TRIMS.len())`, none twice.
 ///
 /// Grounds and holes are found at half the size (a quarter of the pixels:
 /// the fills were most of the stage's cost), and each figure's box is then
@@ -198,11 +223,14 @@ pub(crate) fn figures(grey: &GrayImage) -> Vec<Rect> {
         let y0 = (blob.y0 * scale).saturating_sub(1);
         let x1 = ((blob.x1 + 1) * scale + 1).min(w);
         let y1 = ((blob.y1 + 1) * scale + 1).min(h);
-        let trimmed = decode::trim_around(grey, (x0, y0, x1 - x0, y1 - y0), colour);
-        let rect = Rect::from_trim(trimmed);
-        let big = (trimmed.2 * trimmed.3) as usize * MIN_FIGURE >= (w * h) as usize;
-        if big && trimmed.2 >= MIN_SIDE && trimmed.3 >= MIN_SIDE && !out.contains(&rect) {
-            out.push(rect);
+        let exact = decode::trim_around(grey, (x0, y0, x1 - x0, y1 - y0), colour, decode::TRIM_STRAYS);
+        let loose = LOOSE_TRIMS.map(|strays| decode::trim_around(grey, exact, colour, strays));
+        for trimmed in std::iter::once(exact).chain(loose) {
+            let rect = Rect::from_trim(trimmed);
+            let big = (trimmed.2 * trimmed.3) as usize * MIN_FIGURE >= (w * h) as usize;
+            if big && trimmed.2 >= MIN_SIDE && trimmed.3 >= MIN_SIDE && !out.contains(&rect) {
+                out.push(rect);
+            }
         }
     }
     out
@@ -371,9 +399,44 @@ mod tests {
         let found = figures(&img);
         assert!(found.contains(&rect((90, 100, 60, 60))), "the print: {found:?}");
         // The shirt itself, held by the backdrop, is a figure too; nothing
-        // reaches out to the speck or into the neckline.
-        assert!(found.contains(&rect((40, 30, 160, 200))), "the shirt: {found:?}");
-        assert_eq!(found.len(), 2, "{found:?}");
+        // reaches out to the speck or into the neckline (the looser trims
+        // of the print only take a pixel off its round edge).
+        let shirt = rect((40, 30, 160, 200));
+        assert!(found.contains(&shirt), "the shirt: {found:?}");
+        let print = rect((90, 100, 60, 60));
+        for r in found.iter().filter(|&&r| r != shirt) {
+            let inside = r.x >= print.x && r.y >= print.y && r.x + r.w <= print.x + print.w;
+            assert!(
+                inside && r.y + r.h <= print.y + print.h,
+                "{r:?} strays out of the print: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_watermark_across_the_margin_is_trimmed_off_the_figure() {
+        // A drawing (a bar and a block) on a white card over noise, and a
+        // band of dark "words" laid across the whole card that touches the
+        // drawing, so the drawing's hole reaches out along it to the card's
+        // edges. Trimmed of lines of which no more than 1 pixel in 100
+        // strays, the box keeps the band's reach; trimmed looser, it is the
+        // drawing's own.
+        let mut img = noise(&mut Rng::new(11), (300, 260));
+        fill(&mut img, (20, 20, 280, 240), 250);
+        fill(&mut img, (90, 60, 130, 200), 30);
+        fill(&mut img, (150, 100, 210, 160), 90);
+        let mut x = 24;
+        while x < 276 {
+            fill(&mut img, (x, 120, (x + 14).min(276), 128), 60);
+            x += 20;
+        }
+        let found = figures(&img);
+        assert!(found.contains(&rect((90, 60, 120, 140))), "the drawing: {found:?}");
+        // The band is 8 rows of the 140 the drawing spans, under a
+        // sixteenth of a column; the exact trim keeps the blocks the
+        // drawing touches.
+        let exact = found.iter().find(|r| r.y == 60.0 && r.h == 140.0 && r.x < 90.0);
+        assert!(exact.is_some(), "the box that keeps the band: {found:?}");
     }
 
     #[test]
@@ -404,7 +467,7 @@ mod tests {
                 ::image::Luma([colours[((x / block) * 7 + (y / block) * 3) as usize % colours.len()]])
             });
             let found = figures(&img);
-            prop_assert!(found.len() <= MAX_GROUNDS * (1 + MAX_PARTS));
+            prop_assert!(found.len() <= MAX_GROUNDS * (1 + MAX_PARTS) * (1 + LOOSE_TRIMS.len()));
             for (i, r) in found.iter().enumerate() {
                 prop_assert!(r.x >= 0.0 && r.y >= 0.0 && r.w >= MIN_SIDE as f32 && r.h >= MIN_SIDE as f32);
                 prop_assert!(r.x + r.w <= w as f32 && r.y + r.h <= h as f32, "{:?} in {}x{}", r, w, h);
