@@ -388,24 +388,28 @@ fn area_average<const C: usize>(
 /// Trimming that would leave a sliver (a blank or nearly blank image) is not
 /// done: such images are caught as featureless when hashed instead.
 pub(crate) fn trim(grey: &GrayImage) -> (u32, u32, u32, u32) {
-    let (w, h) = grey.dimensions();
-    let whole = (0, 0, w, h);
+    trim_within(grey, (0, 0, grey.width(), grey.height()))
+}
+
+/// [`trim`] of the part `(x, y, w, h)` of `grey`, by its own corners.
+pub(crate) fn trim_within(grey: &GrayImage, whole: (u32, u32, u32, u32)) -> (u32, u32, u32, u32) {
+    let (x, y, w, h) = whole;
     if w < 3 || h < 3 {
         return whole;
     }
     let mut corners = [
-        grey.get_pixel(0, 0)[0],
-        grey.get_pixel(w - 1, 0)[0],
-        grey.get_pixel(0, h - 1)[0],
-        grey.get_pixel(w - 1, h - 1)[0],
+        grey.get_pixel(x, y)[0],
+        grey.get_pixel(x + w - 1, y)[0],
+        grey.get_pixel(x, y + h - 1)[0],
+        grey.get_pixel(x + w - 1, y + h - 1)[0],
     ];
     corners.sort_unstable();
     let border = corners[1].midpoint(corners[2]);
-    let (left, top, tw, th) = trim_around(grey, whole, border, TRIM_STRAYS);
-    if tw < 8.max(w / 8) || th < 8.max(h / 8) {
+    let trimmed = trim_around(grey, whole, border, TRIM_STRAYS);
+    if trimmed.2 < 8.max(w / 8) || trimmed.3 < 8.max(h / 8) {
         return whole;
     }
-    (left, top, tw, th)
+    trimmed
 }
 
 /// The part of `(x, y, w, h)` in `grey` left when its edge lines of the
