@@ -532,6 +532,131 @@ fn a_work_in_a_collage_is_found_in_its_cell() {
     assert!(missed.is_empty(), "{missed:?}");
 }
 
+/// A way of turning or flipping a picture.
+type Turn = fn(&RgbImage) -> RgbImage;
+
+/// The 8 Exif orientations, each with the turn that undoes it: what a
+/// camera stores for a picture shown upright.
+const ORIENTATIONS: [(u16, Turn); 8] = [
+    (1, |p| p.clone()),
+    (2, imageops::flip_horizontal),
+    (3, imageops::rotate180),
+    (4, imageops::flip_vertical),
+    // Turned a quarter and flipped: a transpose, its own inverse.
+    (5, |p| imageops::flip_horizontal(&imageops::rotate90(p))),
+    // Shown turned a quarter clockwise, so stored turned anticlockwise.
+    (6, imageops::rotate270),
+    (7, |p| imageops::flip_horizontal(&imageops::rotate270(p))),
+    (8, imageops::rotate90),
+];
+
+/// A TIFF block (big-endian) with one IFD entry: the orientation.
+fn exif_tiff(orientation: u16) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a".to_vec();
+    tiff.extend(8u32.to_be_bytes());
+    tiff.extend(1u16.to_be_bytes());
+    // Tag 0x0112, type SHORT, one value, padded to four bytes.
+    tiff.extend(0x0112u16.to_be_bytes());
+    tiff.extend(3u16.to_be_bytes());
+    tiff.extend(1u32.to_be_bytes());
+    tiff.extend(orientation.to_be_bytes());
+    tiff.extend([0, 0]);
+    tiff.extend(0u32.to_be_bytes());
+    tiff
+}
+
+/// `jpeg` with an Exif APP1 segment saying `orientation`, after an XMP
+/// APP1 (which must be passed over) right after its start marker.
+fn jpeg_with_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let segment = |body: &[u8]| {
+        let mut out = vec![0xFF, 0xE1];
+        out.extend(u16::try_from(body.len() + 2).unwrap().to_be_bytes());
+        out.extend(body);
+        out
+    };
+    let xmp = segment(b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>");
+    let exif = segment(&[b"Exif\0\0".as_slice(), &exif_tiff(orientation)].concat());
+    [&jpeg[..2], &xmp, &exif, &jpeg[2..]].concat()
+}
+
+/// `png` with an eXIf chunk saying `orientation`, after its IHDR.
+fn png_with_orientation(png: &[u8], orientation: u16) -> Vec<u8> {
+    // Signature (8) and IHDR (4 + 4 + 13 + 4).
+    let (head, rest) = png.split_at(33);
+    let mut chunk = b"eXIf".to_vec();
+    chunk.extend(exif_tiff(orientation));
+    let crc = crc32(&chunk);
+    let mut out = head.to_vec();
+    out.extend(u32::try_from(chunk.len() - 4).unwrap().to_be_bytes());
+    out.extend(chunk);
+    out.extend(crc.to_be_bytes());
+    out.extend(rest);
+    out
+}
+
+/// A picture stored as a camera stores it, turned or flipped, with the
+/// Exif orientation that says how to show it, is compared as shown: as a
+/// listing image (JPEG) it is found, whole, with the region in the shown
+/// picture's coordinates; as a registered work (PNG) it finds an upright
+/// copy. Without the orientation, six of the eight ways of storing it
+/// defeat every hash.
+#[test]
+fn a_picture_is_compared_as_its_exif_orientation_shows_it() {
+    let index = index();
+    let limits = ImageLimits::default();
+    for path in files("config/works", "png") {
+        // Most are wider than high, so a quarter turn shows in the
+        // region's sides.
+        let shown = open(&path);
+        let (w, h) = shown.dimensions();
+        let want = format!("cr-{}", stem(&path));
+        let upright = hash_bytes(&jpeg(&shown, 85), &limits).unwrap();
+        for (orientation, store) in ORIENTATIONS {
+            let stored = store(&shown);
+            let bytes = jpeg_with_orientation(&jpeg(&stored, 85), orientation);
+            let name = format!("{}/exif {orientation}", stem(&path));
+            let hashes = hash_bytes(&bytes, &limits).unwrap();
+            let d = hashes.signature.distance(&upright.signature);
+            // Stored turned, the JPEG's blocks and the shrink's fall
+            // elsewhere on the picture: up to 43 bits here.
+            assert!(d <= Signature::BITS / 8, "{name}: {d} bits from the upright JPEG");
+            let report = index.compare(&[listing(&name, bytes)], &limits);
+            assert!(report.failures.is_empty(), "{name}: {:?}", report.failures);
+            let hit = report.matches.iter().find(|m| m.work_id == want);
+            let hit = hit.unwrap_or_else(|| panic!("{name}: {:?}", report.matches));
+            let whole = Region {
+                x: 0,
+                y: 0,
+                width: w,
+                height: h,
+            };
+            assert!(overlap(hit.region, whole) >= 0.9, "{name}: {:?}", hit.region);
+
+            // Registered from such a file, the work is found in the
+            // upright copy.
+            let camera = Work {
+                id: "camera".into(),
+                kind: RightKind::Copyright,
+                title: name.clone(),
+                holder: "h".into(),
+                registration: "1".into(),
+                images: Vec::new(),
+                valid_until: None,
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("work.png");
+            std::fs::write(&file, png_with_orientation(&png(&stored), orientation)).unwrap();
+            let registered = WorkIndex::build(&[Work {
+                images: vec![file],
+                ..camera
+            }])
+            .unwrap();
+            let report = registered.compare(&[listing(&name, jpeg(&shown, 85))], &limits);
+            assert_eq!(report.matches.len(), 1, "{name} registered: {:?}", report.matches);
+        }
+    }
+}
+
 #[test]
 fn border_padding_does_not_change_the_hash() {
     let work = open(&root().join("config/works/chelsea.png"));
