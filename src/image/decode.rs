@@ -22,7 +22,9 @@
 //!   cheaper 3×3 one and leaves a smaller picture to shrink. See
 //!   [`decode_jpeg`]. CMYK and YCCK JPEGs, which libjpeg cannot turn grey,
 //!   take the other path.
-//! - Anything else is decoded with `image` and turned grey and shrunk in
+//! - Anything else (PNG, WebP, which many marketplaces serve their
+//!   pictures as, GIF's first frame) is decoded with `image` and turned
+//!   grey and shrunk in
 //!   one pass (see [`area_average`]), pixel for pixel what [`to_grey`] and
 //!   `image`'s `thumbnail` give (checked in the tests).
 //!
