@@ -19,8 +19,9 @@
 //!    of (below, *Flat artwork*);
 //! 4. only when no work matched, cuts out the figures the picture shows on
 //!    a plain ground (a drawing on a card pasted onto a photograph, or
-//!    printed on a shirt) and the cells it would have as a collage of 2 by
-//!    2 or 3 by 3 pictures (`ground.rs`), and compares them with the works
+//!    printed on a shirt) and the cells it would have as a collage (a grid
+//!    of up to 3 by 3 pictures, or 4 by 4: `ground.rs`), and compares them
+//!    with the works
 //!    whole, judged like the whole picture;
 //! 5. only when that matched nothing either, looks for part of a work:
 //!    windows of the picture, from 90% of its side down to about a
@@ -132,10 +133,10 @@
 //!
 //! | distance (of 512) between…                          | closest | typical |
 //! |-----------------------------------------------------|--------:|--------:|
-//! | unrelated pictures, whole image (2464 pairs)        |     176 | 255 (sd 16.6) |
-//! | unrelated pictures, after the search (154 pictures) | 140 (144 before the collages were added, 151 before the sure bits) | — |
+//! | unrelated pictures, whole image (3136 pairs)        |     176 | 256 (sd 16.1) |
+//! | unrelated pictures, after the search (196 pictures) | 144 (151 before the sure bits) | — |
 //! | unrelated pictures, turned stage (75 264 pairs)     | 170 (167) | 1%: 215 |
-//! | unrelated pictures, figures on a ground and cells (47 840 pairs) | 166 (179 of 4112 before the cells, the collages and the looser trims) | — |
+//! | unrelated pictures, figures on a ground and cells (174 720 pairs) | 153 (179 of 4112 before the cells, the collages and the looser trims) | — |
 //! | a work and its edits (worst per edit, below)        |       — |  0–86   |
 //!
 //! (Whole-image figures by all 512 bits; after the search, in the
@@ -979,17 +980,19 @@ impl WorkIndex {
     }
 
     /// Compares the works whole with the figures the picture shows on a
-    /// plain ground and the cells it would have as a collage (`ground.rs`):
-    /// rectangles chosen without looking at any work, a few a picture, so
-    /// judged like the whole picture.
+    /// plain ground, then, if none matched, with the cells it would have
+    /// as a collage (`ground.rs`): rectangles chosen without looking at
+    /// any work, a few dozen a picture, so judged like the whole picture.
     fn figures(&self, pic: &Picture, integral: &Integral, whole: Rect) -> Vec<Found> {
         let mut found = Vec::new();
-        for rect in ground::regions(&pic.grey, pic.trim) {
-            if rect == whole {
-                continue;
+        for stage in ground::regions(&pic.grey, pic.trim) {
+            if found.iter().any(|f: &Found| f.distance <= MATCH_DISTANCE) {
+                break;
             }
-            if let Some(signature) = hash::fine(integral, rect) {
-                found.extend(self.whole_matches(&signature, Some(rect)));
+            for rect in stage.into_iter().filter(|&r| r != whole) {
+                if let Some(signature) = hash::fine(integral, rect) {
+                    found.extend(self.whole_matches(&signature, Some(rect)));
+                }
             }
         }
         found
