@@ -136,7 +136,7 @@
 //! | unrelated pictures, whole image (3136 pairs)        |     176 | 256 (sd 16.1) |
 //! | unrelated pictures, after the search (196 pictures) | 144 (151 before the sure bits) | — |
 //! | unrelated pictures, turned stage (75 264 pairs)     | 170 (167) | 1%: 215 |
-//! | unrelated pictures, figures on a ground and cells (174 720 pairs) | 153 (179 of 4112 before the cells, the collages and the looser trims) | — |
+//! | unrelated pictures, figures on a ground and cells (172 544 pairs) | 153 (179 of 4112 before the cells, the collages and the looser trims) | — |
 //! | a work and its edits (worst per edit, below)        |       — |  0–86   |
 //!
 //! (Whole-image figures by all 512 bits; after the search, in the

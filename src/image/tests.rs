@@ -326,15 +326,7 @@ fn unregistered_pictures_match_nothing() {
         .iter()
         .map(|p| open(p))
         .collect();
-    for ((n, m), gutter, side) in [
-        ((2, 2), 0, 300),
-        ((2, 2), 10, 300),
-        ((3, 3), 0, 200),
-        ((3, 3), 6, 200),
-        ((3, 2), 0, 260),
-        ((1, 2), 8, 400),
-        ((4, 4), 4, 150),
-    ] {
+    for ((n, m), gutter, side) in COLLAGES {
         for first in 0..stock.len() {
             let pictures: Vec<&RgbImage> = (0..(n * m) as usize)
                 .map(|k| &stock[(first + k * 3) % stock.len()])
@@ -480,6 +472,18 @@ fn a_work_small_on_a_plain_ground_is_cut_out_of_it() {
     assert!(missed.is_empty(), "{missed:?}");
 }
 
+/// The collages the tests lay pictures into: (columns, rows), the gutter
+/// and a cell's longer side, in pixels.
+const COLLAGES: [((u32, u32), u32, u32); 7] = [
+    ((2, 2), 0, 300),
+    ((2, 2), 10, 300),
+    ((3, 3), 0, 200),
+    ((3, 3), 6, 200),
+    ((3, 2), 0, 260),
+    ((1, 3), 8, 400),
+    ((4, 4), 4, 150),
+];
+
 /// `pictures` laid out `n` columns by `m` rows on a white picture of
 /// `side` pixels a cell's longer side, each fitted into its cell (its
 /// aspect kept, centred) inside a white gutter of `gutter` pixels, as a
@@ -518,8 +522,9 @@ fn collage(pictures: &[&RgbImage], (n, m): (u32, u32), gutter: u32, side: u32) -
 /// smallest window, and a gutter of the collage's white leaves no plain
 /// ground around any one picture. Before the cells (`ground::cells`), the
 /// scratch set of the 8 works in a 3 by 3 collage without gutters was
-/// found 4 times of 8. One of these 48 is missed, and listed: the hubble
-/// in a 3 by 3 collage of 4:3 cells without a gutter (not looked into).
+/// found 4 times of 8. Two of these 56 are missed, and listed: the hubble
+/// in the 2 by 2 and 3 by 3 collages of 4:3 cells without a gutter (not
+/// looked into).
 #[test]
 fn a_work_in_a_collage_is_found_in_its_cell() {
     let index = index();
@@ -530,14 +535,7 @@ fn a_work_in_a_collage_is_found_in_its_cell() {
     let mut missed = Vec::new();
     for (w, path) in files("config/works", "png").iter().enumerate() {
         let work = open(path);
-        for ((n, m), gutter, side) in [
-            ((3, 3), 0, 200),
-            ((3, 3), 6, 200),
-            ((2, 2), 10, 300),
-            ((3, 2), 0, 260),
-            ((1, 3), 8, 400),
-            ((4, 4), 4, 150),
-        ] {
+        for ((n, m), gutter, side) in COLLAGES {
             // The work in a different cell each time, the others stock.
             let at = (w * 5 + n as usize) % (n * m) as usize;
             let pictures: Vec<&RgbImage> = (0..(n * m) as usize)
@@ -556,7 +554,7 @@ fn a_work_in_a_collage_is_found_in_its_cell() {
             assert!(overlap(r, region) >= 0.5, "{name}: {r:?} not {region:?}");
         }
     }
-    assert_eq!(missed, ["hubble/collage 3x3 gutter 0"]);
+    assert_eq!(missed, ["hubble/collage 2x2 gutter 0", "hubble/collage 3x3 gutter 0"]);
 }
 
 /// A way of turning or flipping a picture.
