@@ -269,15 +269,17 @@ pub(crate) fn figures(grey: &GrayImage) -> Vec<Rect> {
 
 /// The rectangles of `grey` that may show a work whole, chosen without
 /// looking at any, in the order they are compared: its [`figures`] on a
-/// plain ground, then the [`cells`] it would have as a collage of the
-/// trimmed picture `trim` (those that are no figure), which are only
-/// compared where no figure matched (a picture cut out of its ground
-/// needs no grid).
-pub(crate) fn regions(grey: &GrayImage, trim: (u32, u32, u32, u32)) -> [Vec<Rect>; 2] {
+/// plain ground, then (made only when asked for: a picture cut out of its
+/// ground needs no grid) the [`cells`] it would have as a collage of the
+/// trimmed picture `trim` that are no figure.
+pub(crate) fn regions(grey: &GrayImage, trim: (u32, u32, u32, u32)) -> impl Iterator<Item = Vec<Rect>> + '_ {
     let figures = figures(grey);
-    let mut cells = cells(grey, trim);
-    cells.retain(|c| !figures.contains(c));
-    [figures, cells]
+    let later = figures.clone();
+    std::iter::once(figures).chain(std::iter::once_with(move || {
+        let mut cells = cells(grey, trim);
+        cells.retain(|c| !later.contains(c));
+        cells
+    }))
 }
 
 /// The cells of `(x, y, w, h)` in `grey` split into each of [`GRIDS`]

@@ -365,11 +365,7 @@ fn unregistered_pictures_match_nothing() {
                 .iter()
                 .map(|f| f.distance),
         );
-        for rect in ground::regions(&pic.grey, pic.trim)
-            .into_iter()
-            .flatten()
-            .filter(|&r| r != whole)
-        {
+        for rect in ground::regions(&pic.grey, pic.trim).flatten().filter(|&r| r != whole) {
             let Some(fig) = hash::fine(&integral, rect) else {
                 continue;
             };
