@@ -400,6 +400,11 @@ struct CompiledMark {
     ordinary: bool,
     /// Its skeleton with the spaces removed.
     skel: String,
+    /// That skeleton as written, where the mark has an `rn` or `vv` the
+    /// skeleton reads as `m` or `w` ("Warner Bros." is "wamerbros"): a
+    /// typo that breaks the pair ("Wanrer", "Warber") is one edit as
+    /// written but two in the skeleton.
+    spelt: Option<Box<str>>,
     /// The [`typo::sound_key`] of `skel`.
     sound: Option<u64>,
     /// Letters in `skel`.
@@ -661,6 +666,8 @@ impl TextMatcher {
             mark_skels.extend(doc.skel.split(' ').map(str::to_string));
             let plain = doc.plain(0, all);
             let solid_chars: Vec<char> = solid.chars().collect();
+            let mut spelt = String::new();
+            let spelt = doc.spelt_skel(&doc.tokens, &mut spelt).then(|| spelt.into_boxed_str());
             compiled.push(CompiledMark {
                 id: mark.id.as_str().into(),
                 ordinary: is_ordinary(&words, &plain),
@@ -670,6 +677,7 @@ impl TextMatcher {
                 words: doc.tokens.len(),
                 gaps_have_space: doc.gaps_have_space(0, all),
                 skel: solid.clone(),
+                spelt,
             });
             if doc.tokens.len() > 1 {
                 parts.extend(doc.skel.split(' ').map(str::to_string));
@@ -705,12 +713,14 @@ impl TextMatcher {
             .match_kind(MatchKind::LeftmostLongest)
             .kind(kind)
             .build(&patterns)?;
-        let typos = DeletionIndex::build(
-            compiled
-                .iter()
-                .enumerate()
-                .map(|(i, m)| (i as u32, m.skel.as_str(), m.edits())),
-        );
+        // A mark with an `rn` or `vv` is filed as written too, for one
+        // edit: its typos that break the pair. One edit, not the two a long
+        // mark allows: its two-character deletions would add a tenth to a
+        // mark's keys for typos a seller seldom makes.
+        let typos = DeletionIndex::build(compiled.iter().enumerate().flat_map(|(i, m)| {
+            let spelt = m.spelt.as_deref().map(|s| (i as u32, s, m.edits().min(1)));
+            std::iter::once((i as u32, m.skel.as_str(), m.edits())).chain(spelt)
+        }));
         let longest_skel = compiled.iter().map(|m| m.skel.len()).max().unwrap_or(0);
         // At least one: a mark split in two ("Gu cci") spans two words.
         let compiled_reach = (compiled.iter().map(|m| m.words).max().unwrap_or(1) - 1).max(1);
@@ -1761,12 +1771,26 @@ impl TextMatcher {
             // A sound spelt otherwise may change the length by two ("cks"
             // for "x").
             let reach = if by_sound.is_some() { 2 * edits } else { edits };
-            if chars.len().abs_diff(cm.len) > reach {
+            // As written, one letter longer a pair.
+            let spelt = cm
+                .spelt
+                .as_deref()
+                .filter(|s| edits >= 1 && chars.len().abs_diff(s.chars().count()) <= 1);
+            if chars.len().abs_diff(cm.len) > reach && spelt.is_none() {
                 continue;
             }
             mark_chars.clear();
             mark_chars.extend(cm.skel.chars());
             let d = typo::osa_within(chars, mark_chars, edits)
+                .or_else(|| {
+                    let spelt = spelt?;
+                    mark_chars.clear();
+                    mark_chars.extend(spelt.chars());
+                    let d = typo::osa_within(chars, mark_chars, 1);
+                    mark_chars.clear();
+                    mark_chars.extend(cm.skel.chars());
+                    d
+                })
                 .or_else(|| {
                     // A doubling moved is one slip, as a letter left out
                     // is; not for a short mark, which needs more than a

@@ -257,10 +257,9 @@ impl Doc {
     /// `m` and `w`, the letters they look like. False, with nothing
     /// written, where no token has either. A typo can make such a pair
     /// ("Givrnchy", "Ralph Laurne"), and is then one edit as written but
-    /// two in the skeleton. (Not looked for: a typo that breaks such a pair
-    /// in a mark, "Wanrer" for "Warner"; filing such marks in the typo
-    /// index as written too found it, and cost 2-3% of the text bench's
-    /// speed.)
+    /// two in the skeleton. (A typo that breaks such a pair in a mark,
+    /// "Wanrer" for "Warner", is found by filing the mark as written too:
+    /// `CompiledMark::spelt`.)
     pub(crate) fn spelt_skel(&self, tokens: &[Token], out: &mut String) -> bool {
         out.clear();
         let skel_and_map = |tok: &Token| {

@@ -576,6 +576,25 @@ fn typos() {
         VariantKind::Typo,
     );
     none(&m4, "tm-rl", "Ralph Laurnex polo");
+    // And a typo that breaks a mark's own "rn" or "vv" ("Wanrer" for
+    // "Warner", read "wamer"): one edit as written, two as read.
+    let m5 = TextMatcher::with_words(
+        &[
+            mark("tm-tarnelo", "Tarnelo"),
+            mark("tm-savvona", "Savvona"),
+            mark("tm-wb", "Warner Bros."),
+        ],
+        ["bag", "dvd", "bros"],
+    );
+    check(&m5, "tm-tarnelo", "Tanrelo bag", "Tanrelo", VariantKind::Typo);
+    check(&m5, "tm-tarnelo", "Tarbelo bag", "Tarbelo", VariantKind::Typo);
+    check(&m5, "tm-tarnelo", "Tartnelo bag", "Tartnelo", VariantKind::Typo);
+    check(&m5, "tm-savvona", "Savovna bag", "Savovna", VariantKind::Typo);
+    check(&m5, "tm-wb", "Wanrer Bros dvd", "Wanrer Bros", VariantKind::Typo);
+    check(&m5, "tm-wb", "Wraner Bros. dvd", "Wraner Bros", VariantKind::Typo);
+    // As written it allows one edit, whatever the mark's length.
+    none(&m5, "tm-tarnelo", "Tanrelx bag");
+    none(&m5, "tm-wb", "Wanrex Bros dvd");
     // A letter held down is one typo, however many times it repeats, and
     // even where the mark doubles it.
     check(m, "tm-velora", "Vellllora bag", "Vellllora", VariantKind::Typo);
