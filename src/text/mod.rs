@@ -1763,6 +1763,13 @@ impl TextMatcher {
                 continue;
             }
             let edits = cm.edits().min(most);
+            // Sounds spelt otherwise are as many slips as the mark allows,
+            // even where the caller allows fewer edits, as in a run of
+            // words with one intact: "Tommy Hillfigger" spells each sound
+            // of "Hilfiger", two of them doubled. Not so other edits: two
+            // in a word of a few letters change too much of it ("Michael
+            // lonrs").
+            let slips = cm.edits();
             // Neither a short mark nor a short word: "vera" is no "Vaira".
             let long = cm.len > SHORT && chars.len() > SHORT;
             let by_sound = (edits >= 1 && long && sound.is_some() && sound == cm.sound)
@@ -1770,7 +1777,7 @@ impl TextMatcher {
                 .flatten();
             // A sound spelt otherwise may change the length by two ("cks"
             // for "x").
-            let reach = if by_sound.is_some() { 2 * edits } else { edits };
+            let reach = if by_sound.is_some() { 2 * slips } else { edits };
             // As written, one letter longer a pair.
             let spelt = cm
                 .spelt
@@ -1804,7 +1811,7 @@ impl TextMatcher {
                     }
                     mark_chars.clear();
                     mark_chars.extend(cm.plain.chars());
-                    typo::sound_slips(plain, mark_chars).filter(|s| (1..=edits).contains(s))
+                    typo::sound_slips(plain, mark_chars).filter(|s| (1..=slips).contains(s))
                 });
             if let Some(d) = d.filter(|&d| d >= least) {
                 out.push((mark, d));

@@ -674,6 +674,18 @@ fn a_sound_spelt_otherwise_is_one_typo() {
         "Patek Filippe",
         VariantKind::Typo,
     );
+    // As many sounds spelt otherwise as the mark allows edits, though a
+    // word of the run is intact (which allows one edit of other kinds).
+    check(
+        &m,
+        "tm-patek",
+        "Patek Phillipe watch",
+        "Patek Phillipe",
+        VariantKind::Typo,
+    );
+    check(&m, "tm-rl", "Ralph Lorenn polo", "Ralph Lorenn", VariantKind::Typo);
+    none(&m, "tm-patek", "Patek Fillipe watch");
+    none(&m, "tm-rl", "Ralph Laurxx polo");
     // A dictionary word: in a run of words it is read as itself; alone it
     // is that word (no slip is looked for in it).
     none(&m, "tm-goose", "Canada geese decoy");
