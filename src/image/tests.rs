@@ -518,9 +518,11 @@ fn collage(pictures: &[&RgbImage], (n, m): (u32, u32), gutter: u32, side: u32) -
 /// smallest window, and a gutter of the collage's white leaves no plain
 /// ground around any one picture. Before the cells (`ground::cells`), the
 /// scratch set of the 8 works in a 3 by 3 collage without gutters was
-/// found 4 times of 8. Two of these 56 are missed, and listed: the hubble
-/// in the 2 by 2 and 3 by 3 collages of 4:3 cells without a gutter (not
-/// looked into).
+/// found 4 times of 8. Before the cells of the untrimmed picture were
+/// added to those of the trimmed one, the hubble was missed in the 2 by 2
+/// and 3 by 3 collages without a gutter: the white beside the pictures at
+/// the collage's edges was trimmed, and the trimmed picture's grid cut
+/// each cell a strip of its neighbour.
 #[test]
 fn a_work_in_a_collage_is_found_in_its_cell() {
     let index = index();
@@ -550,7 +552,7 @@ fn a_work_in_a_collage_is_found_in_its_cell() {
             assert!(overlap(r, region) >= 0.5, "{name}: {r:?} not {region:?}");
         }
     }
-    assert_eq!(missed, ["hubble/collage 2x2 gutter 0", "hubble/collage 3x3 gutter 0"]);
+    assert!(missed.is_empty(), "{missed:?}");
 }
 
 /// A way of turning or flipping a picture.
