@@ -124,6 +124,9 @@ pub enum VariantKind {
     /// A deliberate misspelling: a letter dropped, doubled, swapped,
     /// replaced or inserted.
     Typo,
+    /// Written upside down (ǝʞıN), with letters that look like the
+    /// mark's turned over.
+    Turned,
 }
 
 impl VariantKind {
@@ -137,6 +140,7 @@ impl VariantKind {
             VariantKind::Spaced => "spaced",
             VariantKind::Joined => "joined",
             VariantKind::Typo => "typo",
+            VariantKind::Turned => "turned",
         }
     }
 }

@@ -224,7 +224,8 @@ impl Scorer<'_> {
                 | VariantKind::Diacritic
                 | VariantKind::Homoglyph
                 | VariantKind::Leet
-                | VariantKind::Spaced => 0.9,
+                | VariantKind::Spaced
+                | VariantKind::Turned => 0.9,
                 VariantKind::Joined => 0.8,
                 VariantKind::Typo => 0.45 + 0.4 * m.similarity.clamp(0.0, 1.0),
             };
@@ -443,6 +444,7 @@ fn variant_phrase(v: VariantKind) -> &'static str {
         VariantKind::Spaced => "a spaced-out form",
         VariantKind::Joined => "a joined-up form",
         VariantKind::Typo => "a deliberate misspelling",
+        VariantKind::Turned => "an upside-down form",
     }
 }
 

@@ -101,7 +101,10 @@
 //! When disguises combine, the most telling one is reported, in this order:
 //! homoglyph > leet > styled > diacritic > spaced > joined > typo > exact.
 //! Look-alike letters from another script are never accidental; leet rarely
-//! is; styles and accents can come from a keyboard or a font.
+//! is; styles and accents can come from a keyboard or a font. Words written
+//! upside down ("ǝʞıN") are turned back and matched apart ([`turned`]),
+//! and reported as turned, unless misspelt as well (then typo, scored as
+//! one).
 //!
 //! # Cues
 //!
@@ -120,6 +123,7 @@ mod confusables;
 mod normalize;
 mod scan;
 pub mod sense;
+pub(crate) mod turned;
 mod typo;
 mod words;
 
@@ -784,6 +788,30 @@ impl TextMatcher {
     /// Matches in one piece of text, in order of position.
     pub fn find_in(&self, field: TextField, text: &str) -> Vec<TextMatch> {
         let text = clamp(text);
+        let mut found = self.find_upright(field, text);
+        // Words written upside down, turned back and matched apart: their
+        // matches are reported over the characters as written.
+        for run in turned::runs(text) {
+            let (upright, from) = turned::upright(text, run);
+            for mut m in self.find_upright(field, &upright) {
+                let (Some(first), Some(last)) = (from.get(m.start), from.get(m.end.saturating_sub(1))) else {
+                    continue;
+                };
+                // Turned, the match's last character was written first.
+                (m.start, m.end) = (last.start, first.end);
+                m.matched = text[m.start..m.end].to_string();
+                // A misspelling turned is still scored as one.
+                if m.variant != VariantKind::Typo {
+                    m.variant = VariantKind::Turned;
+                }
+                found.push(m);
+            }
+        }
+        found
+    }
+
+    /// [`TextMatcher::find_in`] of text read as written.
+    fn find_upright(&self, field: TextField, text: &str) -> Vec<TextMatch> {
         let run = |work: &mut Work| {
             let found = self.find_with(field, text, work, false);
             // Keep a listing's worth of buffers, not an outlier's.

@@ -1536,3 +1536,27 @@ fn kept_automaton_matches_are_what_reading_finds() {
         assert!(checked > 5, "{checked}");
     }
 }
+
+/// Words written upside down ("ǝʞıN") are turned back and matched, and
+/// reported over the characters as written; a misspelling turned is still
+/// a misspelling. Upright text with a letter turned text also uses (a
+/// Turkish dotless i) is read upright.
+#[test]
+fn a_mark_written_upside_down_is_found() {
+    use super::turned::turn;
+    let m = matcher();
+    let t = check(m, "tm-nike", "ǝʞıN sneakers", "ǝʞıN", VariantKind::Turned);
+    assert_eq!((t.start, t.end), (0, "ǝʞıN".len()));
+    // A whole title turned, a mark of two words in it.
+    let title = turn("new Maison Corvelle bag");
+    check(m, "tm-maison", &title, &turn("Maison Corvelle"), VariantKind::Turned);
+    check(
+        m,
+        "tm-velora",
+        &turn("Vellora bag"),
+        &turn("Vellora"),
+        VariantKind::Typo,
+    );
+    check(m, "tm-velora", "Kırmızı Velora bag", "Velora", VariantKind::Exact);
+    none(m, "tm-velora", &turn("a velvet bag"));
+}
