@@ -1818,15 +1818,6 @@ impl TextMatcher {
             mark_chars.extend(cm.skel.chars());
             let d = typo::osa_within(chars, mark_chars, edits)
                 .or_else(|| {
-                    let spelt = spelt?;
-                    mark_chars.clear();
-                    mark_chars.extend(spelt.chars());
-                    let d = typo::osa_within(chars, mark_chars, 1);
-                    mark_chars.clear();
-                    mark_chars.extend(cm.skel.chars());
-                    d
-                })
-                .or_else(|| {
                     // A doubling moved is one slip, as a letter left out
                     // is; not for a short mark, which needs more than a
                     // slip.
@@ -1840,6 +1831,11 @@ impl TextMatcher {
                     mark_chars.clear();
                     mark_chars.extend(cm.plain.chars());
                     typo::sound_slips(plain, mark_chars).filter(|s| (1..=slips).contains(s))
+                })
+                .or_else(|| {
+                    mark_chars.clear();
+                    mark_chars.extend(spelt?.chars());
+                    typo::osa_within(chars, mark_chars, 1)
                 });
             if let Some(d) = d.filter(|&d| d >= least) {
                 out.push((mark, d));
