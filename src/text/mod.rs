@@ -790,8 +790,9 @@ impl TextMatcher {
         let text = clamp(text);
         let mut found = self.find_upright(field, text);
         // Words written upside down, turned back and matched apart: their
-        // matches are reported over the characters as written.
-        for run in turned::runs(text) {
+        // matches are reported over the characters as written, in order.
+        let runs = turned::runs(text);
+        for run in runs.iter().cloned() {
             let (upright, from) = turned::upright(text, run);
             for mut m in self.find_upright(field, &upright) {
                 let (Some(first), Some(last)) = (from.get(m.start), from.get(m.end.saturating_sub(1))) else {
@@ -806,6 +807,9 @@ impl TextMatcher {
                 }
                 found.push(m);
             }
+        }
+        if !runs.is_empty() {
+            found.sort_by(by_place);
         }
         found
     }
@@ -899,7 +903,7 @@ impl TextMatcher {
             }
         }
         scratch.hits = hits;
-        out.sort_by(|a, b| (a.start, a.end, &a.mark_id).cmp(&(b.start, b.end, &b.mark_id)));
+        out.sort_by(by_place);
         // "The North Face" is found as that and as its form "North Face":
         // one match a mark and place, the longer.
         // Spans first: most pairs differ there, and comparing ids is a
@@ -2841,6 +2845,11 @@ fn may_end_a_phrase(text: &str) -> bool {
 }
 
 /// The variant to report when disguises combine: the most telling one.
+/// The order matches are reported in: by place, then by mark.
+fn by_place(a: &TextMatch, b: &TextMatch) -> std::cmp::Ordering {
+    (a.start, a.end, &a.mark_id).cmp(&(b.start, b.end, &b.mark_id))
+}
+
 fn variant(flags: u8, leet: bool, spaced: bool, joined: bool, typo: bool) -> VariantKind {
     if flags & HOMOGLYPH != 0 {
         VariantKind::Homoglyph

@@ -1559,4 +1559,8 @@ fn a_mark_written_upside_down_is_found() {
     );
     check(m, "tm-velora", "Kırmızı Velora bag", "Velora", VariantKind::Exact);
     none(m, "tm-velora", &turn("a velvet bag"));
+    // Reported in order of place with the upright matches.
+    let found = m.find_in(TextField::Title, "Velora, ǝʞıN, Velora");
+    let at: Vec<usize> = found.iter().map(|t| t.start).collect();
+    assert!(at.len() == 3 && at.is_sorted(), "{found:?}");
 }

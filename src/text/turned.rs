@@ -127,8 +127,8 @@ fn only_turned(c: char) -> bool {
 
 /// The byte ranges of `text` written upside down: each a run of
 /// neighbouring words, every one of them made of characters that turn
-/// back ([`turned_back`]), with at least one word holding a character
-/// only turned text uses at either end of the run.
+/// back ([`turned_back`]) and punctuation, with a word holding a
+/// character only turned text uses at either end of the run.
 pub(crate) fn runs(text: &str) -> Vec<Range<usize>> {
     // Most texts are ASCII, and hold none.
     if text.is_ascii() || !text.chars().any(only_turned) {
@@ -143,7 +143,8 @@ pub(crate) fn runs(text: &str) -> Vec<Range<usize>> {
     // only turned text uses ends.
     let mut open: Option<(usize, usize)> = None;
     for (at, word) in words {
-        if !word.chars().all(|c| turned_back(c).is_some()) {
+        // Punctuation is kept as it is ("ǝʞıN,").
+        if !word.chars().all(|c| turned_back(c).is_some() || !c.is_alphanumeric()) {
             if let Some((start, end)) = open.take() {
                 out.push(start..end);
             }
