@@ -15,7 +15,7 @@
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 #[allow(unused_unsafe)] // a safe function since Rust 1.87
-pub(crate) fn prefetch<T>(h: &T) {
+pub(crate) fn prefetch<T: ?Sized>(h: &T) {
     use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
     // SAFETY: a prefetch is a hint that changes nothing the program can
     // observe, to an address a live reference vouches for, and it needs
@@ -25,4 +25,4 @@ pub(crate) fn prefetch<T>(h: &T) {
 
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-pub(crate) fn prefetch<T>(_: &T) {}
+pub(crate) fn prefetch<T: ?Sized>(_: &T) {}

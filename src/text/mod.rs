@@ -981,8 +981,14 @@ impl TextMatcher {
         // overlap with each other and with the work before them.
         // (A hit that is its mark as the mark is written takes the mark's
         // own answer there, learnt when the matcher was built.)
+        // So, too, the count of the mark's id, which each match's copy of
+        // it raises: one allocation a mark, a random read among 10,000.
         for hit in hits.iter() {
-            if self.marks.get(hit.mark as usize).is_some_and(|m| m.plain != hit.word) {
+            let Some(m) = self.marks.get(hit.mark as usize) else {
+                continue;
+            };
+            crate::cache::prefetch(&*m.id);
+            if m.plain != hit.word {
                 self.prefetch_ordinary(&hit.word);
             }
         }
