@@ -869,7 +869,7 @@ impl TextMatcher {
             let splits = |joined: &[u8]| self.joins_to_mark(joined);
             // Only the quiet words' set: most words are quiet, and asking
             // for their slot in `known` too, which they are not in, kept
-            // the loads of the ones that matter waiting (3–5% of the
+            // the loads of the ones that matter waiting (up to 5% of the
             // matcher's time on text dense with marks; the loud words'
             // entries, a small table, are mostly in the cache anyway).
             let prefetch = |key| self.quiet.prefetch(key);
@@ -986,8 +986,9 @@ impl TextMatcher {
         // overlap with each other and with the work before them.
         // (A hit that is its mark as the mark is written takes the mark's
         // own answer there, learnt when the matcher was built.)
-        // So, too, the count of the mark's id, which each match's copy of
-        // it raises: one allocation a mark, a random read among 10,000.
+        // So, too, the mark's id, whose count each match's copy of it
+        // raises (the count lies just before the text, mostly on its cache
+        // line): one allocation a mark, a random read among 10,000.
         for hit in hits.iter() {
             let Some(m) = self.marks.get(hit.mark as usize) else {
                 continue;
