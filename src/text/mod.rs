@@ -2856,12 +2856,12 @@ fn may_end_a_phrase(text: &str) -> bool {
         })
 }
 
-/// The variant to report when disguises combine: the most telling one.
 /// The order matches are reported in: by place, then by mark.
 fn by_place(a: &TextMatch, b: &TextMatch) -> std::cmp::Ordering {
     (a.start, a.end, &a.mark_id).cmp(&(b.start, b.end, &b.mark_id))
 }
 
+/// The variant to report when disguises combine: the most telling one.
 fn variant(flags: u8, leet: bool, spaced: bool, joined: bool, typo: bool) -> VariantKind {
     if flags & HOMOGLYPH != 0 {
         VariantKind::Homoglyph
