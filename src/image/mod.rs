@@ -921,8 +921,8 @@ impl WorkIndex {
         })
     }
 
-    /// The closest each work comes to the picture, best view per work,
-    /// sorted by distance. Whole and turned views are only those within
+    /// The closest each work comes to the picture, best view per work
+    /// ([`best_per_work`]). Whole and turned views are only those within
     /// [`MATCH_DISTANCE`]; what the partial-match search lined up is not
     /// yet cut at its limit.
     ///
@@ -1304,8 +1304,21 @@ fn limit(found: &Found) -> u32 {
     }
 }
 
+/// One find per work: the nearest within its limit ([`limit`]), or, for a
+/// work with none, the nearest (how near it came); those within their
+/// limits first, each part by distance.
 fn best_per_work(views: &[View], mut found: Vec<Found>) -> Vec<Found> {
-    found.sort_by_key(|f| (f.distance, views[f.view].mirrored, f.window.is_some()));
+    // A find within its limit before any that is not: a rectangle the
+    // partial-match search lined up nearer than a turned view, but past
+    // the search's stricter limit, must not hide the turned view's match.
+    found.sort_by_key(|f| {
+        (
+            f.distance > limit(f),
+            f.distance,
+            views[f.view].mirrored,
+            f.window.is_some(),
+        )
+    });
     let mut seen: Vec<usize> = Vec::new();
     found.retain(|f| {
         let work = views[f.view].work;
