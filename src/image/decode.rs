@@ -526,10 +526,21 @@ pub(crate) fn trim(grey: &GrayImage) -> (u32, u32, u32, u32) {
 
 /// [`trim`] of the part `(x, y, w, h)` of `grey`, by its own corners.
 pub(crate) fn trim_within(grey: &GrayImage, whole: (u32, u32, u32, u32)) -> (u32, u32, u32, u32) {
-    let (x, y, w, h) = whole;
+    let (_, _, w, h) = whole;
     if w < 3 || h < 3 {
         return whole;
     }
+    let trimmed = trim_around(grey, whole, border(grey, whole), TRIM_STRAYS);
+    if trimmed.2 < 8.max(w / 8) || trimmed.3 < 8.max(h / 8) {
+        return whole;
+    }
+    trimmed
+}
+
+/// The colour [`trim_within`] takes for the border of the part
+/// `(x, y, w, h)` of `grey` (at least 1 by 1): the median of its four
+/// corners.
+pub(crate) fn border(grey: &GrayImage, (x, y, w, h): (u32, u32, u32, u32)) -> u8 {
     let mut corners = [
         grey.get_pixel(x, y)[0],
         grey.get_pixel(x + w - 1, y)[0],
@@ -537,12 +548,7 @@ pub(crate) fn trim_within(grey: &GrayImage, whole: (u32, u32, u32, u32)) -> (u32
         grey.get_pixel(x + w - 1, y + h - 1)[0],
     ];
     corners.sort_unstable();
-    let border = corners[1].midpoint(corners[2]);
-    let trimmed = trim_around(grey, whole, border, TRIM_STRAYS);
-    if trimmed.2 < 8.max(w / 8) || trimmed.3 < 8.max(h / 8) {
-        return whole;
-    }
-    trimmed
+    corners[1].midpoint(corners[2])
 }
 
 /// The part of `(x, y, w, h)` in `grey` left when its edge lines of the

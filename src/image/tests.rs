@@ -152,6 +152,11 @@ fn edits(work: &RgbImage, background: &RgbImage) -> Vec<(&'static str, Vec<u8>, 
     let mut padded = RgbImage::from_pixel(w + w / 4, h + h / 4, Rgb([255, 255, 255]));
     imageops::overlay(&mut padded, work, i64::from(w / 8), i64::from(h / 8));
     out.push(("white border", jpeg(&padded, 75), None));
+    // Framed on white, then turned with the corners filled black: the
+    // rectangle cut out of the turned picture holds the frame, and is
+    // trimmed of it before it is compared (`WorkIndex::unturn`).
+    let framed = turn(&padded, -9.0, Some(Rgb([0, 0, 0])));
+    out.push(("white border, turned -9° black", jpeg(&framed, 80), None));
     let (pasted, region) = paste(work, background, 0.7, 0.5, 0.5);
     out.push(("paste 70% centre", jpeg(&pasted, 85), Some(region)));
     let (pasted, region) = paste(work, background, 0.7, 0.15, 0.8);
@@ -319,6 +324,12 @@ fn unregistered_pictures_match_nothing() {
             let turned = turn(&pic, degrees, fill);
             images.push(listing(&format!("{}/turn{n}", stem(&path)), jpeg(&turned, 80)));
         }
+        // Framed on white and turned with black corners, whose cut
+        // rectangles are trimmed of the frame too.
+        let mut framed = RgbImage::from_pixel(w + w / 4, h + h / 4, Rgb([255, 255, 255]));
+        imageops::overlay(&mut framed, &pic, i64::from(w / 8), i64::from(h / 8));
+        let framed = turn(&framed, 10.0, Some(Rgb([0, 0, 0])));
+        images.push(listing(&format!("{}/framed", stem(&path)), jpeg(&framed, 80)));
     }
     // And collages of them, the way a seller composes a gallery picture,
     // whose cells are compared whole (`ground::cells`).
@@ -380,7 +391,7 @@ fn unregistered_pictures_match_nothing() {
         for rect in [whole, all] {
             turned.extend(
                 index
-                    .unturn(&integral, rect, Signature::BITS)
+                    .unturn((&pic.grey, &integral), rect, Signature::BITS)
                     .iter()
                     .map(|f| f.distance),
             );
@@ -919,7 +930,9 @@ fn one_match_per_work_and_image() {
 
 /// Why turned views are indexed at all: how far each work's turned views
 /// are from the view they turn, by angle (printed for the module docs).
-/// Past a few degrees the unturned view cannot find a turned copy.
+/// Past a few degrees the unturned view cannot find a turned copy. (Of
+/// the views cut to their corner-free rectangle: a drawing on a plain
+/// ground turned whole on its page keeps more of its unturned look.)
 #[test]
 fn a_turn_of_a_few_degrees_defeats_the_whole_image_hash() {
     let index = index();
@@ -928,7 +941,7 @@ fn a_turn_of_a_few_degrees_defeats_the_whole_image_hash() {
         let distances: Vec<u32> = index
             .turned
             .iter()
-            .filter(|t| t.degrees == degrees && !index.views[t.view].mirrored)
+            .filter(|t| t.degrees == degrees && !t.filled && !index.views[t.view].mirrored)
             .map(|t| index.views[t.view].signature.distance(&t.signature))
             .collect();
         let (lo, hi) = (distances.iter().min().unwrap(), distances.iter().max().unwrap());
@@ -961,15 +974,25 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
             let Some(r) = unturned(rect, f32::from(degrees)) else {
                 continue;
             };
-            let Some(sig) = hash::fine(&integral, r) else {
+            if let Some(sig) = hash::fine(&integral, r) {
+                found.extend(
+                    index
+                        .turned
+                        .iter()
+                        .filter(|t| t.degrees.abs() == degrees && candidate(&t.inner, &sig))
+                        .map(|t| Found::judged(t.view, &sig, (&t.inner, &t.inner_sure), Some(r), false))
+                        .filter(|f| f.distance <= MATCH_DISTANCE),
+                );
+            }
+            let Some((cut, sig)) = trimmed(&pic.grey, r).and_then(|c| Some((c, hash::fine(&integral, c)?))) else {
                 continue;
             };
             found.extend(
                 index
                     .turned
                     .iter()
-                    .filter(|t| t.degrees.abs() == degrees && candidate(&t.inner, &sig))
-                    .map(|t| Found::judged(t.view, &sig, (&t.inner, &t.inner_sure), Some(r), false))
+                    .filter(|t| t.degrees.abs() == degrees && candidate(&t.signature, &sig))
+                    .map(|t| Found::judged(t.view, &sig, (&t.signature, &t.sure), Some(cut), false))
                     .filter(|f| f.distance <= MATCH_DISTANCE),
             );
         }
@@ -1226,5 +1249,47 @@ fn windows_reach_every_place_of_a_work_from_a_third_of_the_picture_up() {
             (r.w / w - 1.0).abs() <= 0.065 && off(r.x, x) <= r.w * step / 2.0 && off(r.y, y) <= r.w * step / 2.0
         });
         assert!(reached, "a work of {share:.3} of the side at ({x:.1}, {y:.1})");
+    }
+}
+
+/// A drawing on a plain ground (the fixtures' flat artwork), turned with
+/// its corners filled black as an editor fills them: the rectangle cut out
+/// of the turned picture holds the drawing's own white ground, which the
+/// turned views (of the drawing trimmed, then turned) do not, so the cut is
+/// trimmed of it before it is compared with them.
+#[test]
+fn a_drawing_turned_with_black_corners_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let drawings = crate::fixture::artwork::registered();
+    let works: Vec<Work> = drawings
+        .iter()
+        .map(|(name, img)| {
+            let path = dir.path().join(format!("{name}.png"));
+            img.save(&path).unwrap();
+            Work {
+                id: (*name).to_string(),
+                kind: RightKind::Copyright,
+                title: (*name).to_string(),
+                holder: "h".into(),
+                registration: "1".into(),
+                images: vec![path],
+                valid_until: None,
+            }
+        })
+        .collect();
+    let index = WorkIndex::build(&works).unwrap();
+    for (name, img) in &drawings {
+        for degrees in [-15.0, -12.0, -9.0, -6.0, -3.0, 3.0, 6.0, 9.0, 12.0, 15.0] {
+            let turned = turn(img, degrees, Some(Rgb([0, 0, 0])));
+            let image = listing(&format!("{name}/{degrees}"), jpeg(&turned, 85));
+            let report = index.compare(&[image], &ImageLimits::default());
+            assert_eq!(
+                report.matches.len(),
+                1,
+                "{name} turned {degrees}°: {:?}",
+                report.matches
+            );
+            assert_eq!(report.matches[0].work_id, *name);
+        }
     }
 }
