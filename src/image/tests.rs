@@ -968,6 +968,26 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
     let (Some(signature), Some(coarse)) = (hash::fine(&integral, whole), hash::coarse(&integral, whole)) else {
         return Vec::new();
     };
+    // The turned views of an angle against the rectangle `at`: by their
+    // corner-free rectangle (not the filled views, which have none), or
+    // trimmed.
+    let turned_at = |sig: &Signature, at: Rect, degrees: i8, trimmed: bool| -> Vec<Found> {
+        index
+            .turned
+            .iter()
+            .filter(|t| t.degrees.abs() == degrees && (trimmed || !t.filled))
+            .map(|t| {
+                if trimmed {
+                    (t.view, &t.signature, &t.sure)
+                } else {
+                    (t.view, &t.inner, &t.inner_sure)
+                }
+            })
+            .filter(|(_, held, _)| candidate(held, sig))
+            .map(|(view, held, sure)| Found::judged(view, sig, (held, sure), Some(at), false))
+            .filter(|f| f.distance <= MATCH_DISTANCE)
+            .collect()
+    };
     let unturn = |rect: Rect| -> Vec<Found> {
         let mut found = Vec::new();
         for degrees in TURNS.into_iter().filter(|&d| d > 0) {
@@ -975,26 +995,13 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
                 continue;
             };
             if let Some(sig) = hash::fine(&integral, r) {
-                found.extend(
-                    index
-                        .turned
-                        .iter()
-                        .filter(|t| t.degrees.abs() == degrees && candidate(&t.inner, &sig))
-                        .map(|t| Found::judged(t.view, &sig, (&t.inner, &t.inner_sure), Some(r), false))
-                        .filter(|f| f.distance <= MATCH_DISTANCE),
-                );
+                found.extend(turned_at(&sig, r, degrees, false));
             }
-            let Some((cut, sig)) = trimmed(&pic.grey, r).and_then(|c| Some((c, hash::fine(&integral, c)?))) else {
-                continue;
-            };
-            found.extend(
-                index
-                    .turned
-                    .iter()
-                    .filter(|t| t.degrees.abs() == degrees && candidate(&t.signature, &sig))
-                    .map(|t| Found::judged(t.view, &sig, (&t.signature, &t.sure), Some(cut), false))
-                    .filter(|f| f.distance <= MATCH_DISTANCE),
-            );
+            if let Some(cut) = trimmed(&pic.grey, r) {
+                if let Some(sig) = hash::fine(&integral, cut) {
+                    found.extend(turned_at(&sig, cut, degrees, true));
+                }
+            }
         }
         found
     };
