@@ -106,7 +106,7 @@
 //! the turned drawing's own box, and with dark corners the cut rectangle
 //! (above) still holds the page, which is trimmed off before it is
 //! compared. So a view whose trim took a ground is also held turned with
-//! its corners filled with that ground and trimmed (`Turned::filled`, 16
+//! its corners filled with that ground and trimmed (`Turned::of`, 16
 //! more turned views a view, compared whole and by the partial-match
 //! search's windows; a photograph whose trim takes even sky gets them too,
 //! and loses nothing by them). Measured on a scratch set of the 8
@@ -614,25 +614,23 @@ struct View {
 /// much looks like, whether the seller cropped it so or the comparator
 /// cuts the same rectangle out of a turned picture with filled corners.
 /// Or, for a view on a plain ground, turned with its corners filled with
-/// that ground and trimmed (`filled`): a drawing turned on its page.
+/// that ground and trimmed ([`Turned::of`]): a drawing turned on its page,
+/// which has no corner-free rectangle (`inner` is `None`).
 #[derive(Debug)]
 struct Turned {
     /// Index into `WorkIndex::views`: the work and whether it is mirrored.
     view: usize,
     degrees: i8,
-    /// Turned with its corners filled with its ground, not cut to the
-    /// corner-free rectangle ([`Turned::of`]): held only trimmed.
-    filled: bool,
     /// Of the turned view trimmed as a listing image is: compared with a
     /// listing image whole, which was trimmed too (a turn can bring a
     /// band of even sky to an edge, and trimming takes it).
     signature: Signature,
     sure: Signature,
-    /// Of the turned view untrimmed: compared with the rectangle cut out of
-    /// a turned listing image with filled corners, where nothing was
-    /// trimmed but the fill.
-    inner: Signature,
-    inner_sure: Signature,
+    /// Of the turned view untrimmed, and the bits it is sure of: compared
+    /// with the rectangle cut out of a turned listing image with filled
+    /// corners, where nothing was trimmed but the fill. `None` for a view
+    /// turned with its corners filled, which is held only trimmed.
+    inner: Option<(Signature, Signature)>,
     /// The coarse hash of the trimmed turned view: windows of a listing
     /// image that show a turned work on a background propose it.
     coarse: u64,
@@ -651,21 +649,17 @@ impl Turned {
         let integral = Integral::new(&turned);
         let trimmed = Rect::from_trim(decode::trim(&turned));
         let (signature, sure) = hash::fine_sure(&integral, trimmed)?;
-        // A filled view has no corner-free rectangle of its own to be
-        // compared with: it is held only trimmed.
-        let (inner, inner_sure) = match fill {
-            None => hash::fine_sure(&integral, Rect::from_trim((0, 0, tw, th)))?,
-            Some(_) => (signature, sure),
+        let inner = match fill {
+            None => Some(hash::fine_sure(&integral, Rect::from_trim((0, 0, tw, th)))?),
+            Some(_) => None,
         };
         let coarse = hash::coarse(&integral, trimmed)?;
         Some(Turned {
             view,
             degrees,
-            filled: fill.is_some(),
             signature,
             sure,
             inner,
-            inner_sure,
             coarse,
         })
     }
@@ -837,11 +831,11 @@ impl WorkIndex {
             .into_iter()
             .filter(|&d| d > 0)
             .map(|degrees| {
-                let ids: Vec<usize> = (0..index.turned.len())
-                    .filter(|&t| index.turned[t].degrees.abs() == degrees && !index.turned[t].filled)
-                    .collect();
-                let inner = SlotIndex::new(ids.iter().map(|&t| index.turned[t].inner).collect());
-                (degrees, inner, ids)
+                let (ids, inner): (Vec<usize>, Vec<Signature>) = (index.turned.iter().enumerate())
+                    .filter(|(_, t)| t.degrees.abs() == degrees)
+                    .filter_map(|(i, t)| Some((i, t.inner?.0)))
+                    .unzip();
+                (degrees, SlotIndex::new(inner), ids)
             })
             .collect();
         Ok(index)
@@ -1088,9 +1082,10 @@ impl WorkIndex {
                     inner
                         .within(&signature, CANDIDATE_DISTANCE)
                         .into_iter()
-                        .map(|(i, _)| {
+                        .filter_map(|(i, _)| {
                             let t = &self.turned[ids[i as usize]];
-                            Found::judged(t.view, &signature, (&t.inner, &t.inner_sure), Some(rect), false)
+                            let (inner, sure) = t.inner.as_ref()?;
+                            Some(Found::judged(t.view, &signature, (inner, sure), Some(rect), false))
                         })
                         .filter(|f| f.distance <= radius),
                 );

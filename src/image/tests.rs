@@ -941,7 +941,7 @@ fn a_turn_of_a_few_degrees_defeats_the_whole_image_hash() {
         let distances: Vec<u32> = index
             .turned
             .iter()
-            .filter(|t| t.degrees == degrees && !t.filled && !index.views[t.view].mirrored)
+            .filter(|t| t.degrees == degrees && t.inner.is_some() && !index.views[t.view].mirrored)
             .map(|t| index.views[t.view].signature.distance(&t.signature))
             .collect();
         let (lo, hi) = (distances.iter().min().unwrap(), distances.iter().max().unwrap());
@@ -975,12 +975,13 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
         index
             .turned
             .iter()
-            .filter(|t| t.degrees.abs() == degrees && (trimmed || !t.filled))
-            .map(|t| {
+            .filter(|t| t.degrees.abs() == degrees)
+            .filter_map(|t| {
                 if trimmed {
-                    (t.view, &t.signature, &t.sure)
+                    Some((t.view, &t.signature, &t.sure))
                 } else {
-                    (t.view, &t.inner, &t.inner_sure)
+                    let (inner, sure) = t.inner.as_ref()?;
+                    Some((t.view, inner, sure))
                 }
             })
             .filter(|(_, held, _)| candidate(held, sig))
