@@ -665,6 +665,70 @@ impl Turned {
     }
 }
 
+/// One view of a work hashed, with its turned views and crops, before the
+/// index gives it its place: their `view` is set then.
+struct Hashed {
+    view: View,
+    turned: Vec<Turned>,
+    crops: Vec<Crop>,
+}
+
+impl Hashed {
+    /// The views of the picture `pic` of work `work`: as trimmed, and its
+    /// mirror image. `None` where it is blank or nearly so.
+    fn views(work: usize, pic: &Picture) -> Option<Vec<Hashed>> {
+        let (x, y, w, h) = pic.trim;
+        let trimmed = ::image::imageops::crop_imm(&pic.grey, x, y, w, h).to_image();
+        let mirror = ::image::imageops::flip_horizontal(&trimmed);
+        // The colour of the ground the trim took off, if it took any.
+        let (gw, gh) = pic.grey.dimensions();
+        let ground = (pic.trim != (0, 0, gw, gh)).then(|| Luma([decode::border(&pic.grey, (0, 0, gw, gh))]));
+        let whole = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: w as f32,
+            h: h as f32,
+        };
+        [(trimmed, false), (mirror, true)]
+            .into_iter()
+            .map(|(grey, mirrored)| {
+                let integral = Integral::new(&grey);
+                let (signature, sure) = hash::fine_sure(&integral, whole)?;
+                let coarse = hash::coarse(&integral, whole)?;
+                let mut turned = Vec::new();
+                for degrees in TURNS {
+                    // The turn keeps most of the picture, so it cannot
+                    // be featureless where the whole was not.
+                    turned.extend(Turned::of(&grey, 0, degrees, None));
+                    // A drawing on a plain ground is turned on its page too
+                    // (see the module docs, *Turned copies*).
+                    turned.extend(ground.and_then(|g| Turned::of(&grey, 0, degrees, Some(g))));
+                }
+                let crops = crops(whole)
+                    .into_iter()
+                    .filter_map(|rect| {
+                        Some(Crop {
+                            view: 0,
+                            rect,
+                            coarse: hash::coarse(&integral, rect)?,
+                        })
+                    })
+                    .collect();
+                let view = View {
+                    work,
+                    mirrored,
+                    signature,
+                    sure,
+                    coarse,
+                    aspect: aspect_class(w as f32 / h as f32),
+                    integral,
+                };
+                Some(Hashed { view, turned, crops })
+            })
+            .collect()
+    }
+}
+
 /// A crop of a view whose coarse hash is indexed, so that a listing image
 /// that shows only part of a work is proposed for alignment.
 #[derive(Debug)]
@@ -746,57 +810,25 @@ impl WorkIndex {
             turned_inner: Vec::new(),
             turned_window_index: Vec::new(),
         };
-        for (i, path, pic) in loaded {
-            let (x, y, w, h) = pic.trim;
-            let trimmed = ::image::imageops::crop_imm(&pic.grey, x, y, w, h).to_image();
-            let mirror = ::image::imageops::flip_horizontal(&trimmed);
-            for (grey, mirrored) in [(trimmed, false), (mirror, true)] {
-                let integral = Integral::new(&grey);
-                let whole = Rect {
-                    x: 0.0,
-                    y: 0.0,
-                    w: w as f32,
-                    h: h as f32,
-                };
-                let (Some((signature, sure)), Some(coarse)) =
-                    (hash::fine_sure(&integral, whole), hash::coarse(&integral, whole))
-                else {
-                    let culprit = format!("work {}: {}", works[i].id, path.display());
-                    return Err(ImageError::Featureless { culprit });
-                };
-                let view = index.views.len();
-                // The colour of the ground the trim took off, if it took any.
-                let (gw, gh) = pic.grey.dimensions();
-                let ground = (pic.trim != (0, 0, gw, gh)).then(|| Luma([decode::border(&pic.grey, (0, 0, gw, gh))]));
-                for degrees in TURNS {
-                    // The turn keeps most of the picture, so it cannot
-                    // be featureless where the whole was not.
-                    index.turned.extend(Turned::of(&grey, view, degrees, None));
-                    // A drawing on a plain ground is turned on its page too
-                    // (see the module docs, *Turned copies*).
-                    index
-                        .turned
-                        .extend(ground.and_then(|g| Turned::of(&grey, view, degrees, Some(g))));
-                }
-                for rect in crops(whole) {
-                    if let Some(coarse) = hash::coarse(&integral, rect) {
-                        index.crops.push(Crop { view, rect, coarse });
-                    }
-                }
-                let aspect = aspect_class(w as f32 / h as f32);
-                if !index.aspects.contains(&aspect) {
-                    index.aspects.push(aspect);
-                }
-                index.views.push(View {
-                    work: i,
-                    mirrored,
-                    signature,
-                    sure,
-                    coarse,
-                    aspect,
-                    integral,
-                });
+        // Each view's turned views and crops take most of the build (32
+        // turns and hashes a view on a plain ground): hashed on the pool,
+        // then placed in order, as they would be one by one.
+        let hashed: Vec<Vec<Hashed>> = loaded
+            .par_iter()
+            .map(|(i, path, pic)| {
+                Hashed::views(*i, pic).ok_or_else(|| ImageError::Featureless {
+                    culprit: format!("work {}: {}", works[*i].id, path.display()),
+                })
+            })
+            .collect::<Result<_, ImageError>>()?;
+        for Hashed { view: v, turned, crops } in hashed.into_iter().flatten() {
+            let view = index.views.len();
+            index.turned.extend(turned.into_iter().map(|t| Turned { view, ..t }));
+            index.crops.extend(crops.into_iter().map(|c| Crop { view, ..c }));
+            if !index.aspects.contains(&v.aspect) {
+                index.aspects.push(v.aspect);
             }
+            index.views.push(v);
         }
         index.aspects.sort_unstable();
         index.whole = SlotIndex::new(index.views.iter().map(|v| v.signature).collect());
