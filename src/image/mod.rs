@@ -95,8 +95,7 @@
 //! over 75 000 comparisons of turned views and cut rectangles with the
 //! unrelated pictures of the tests (turned too), the closest came 167 bits
 //! apart, about as close as whole unrelated pictures come (176). (The
-//! tests' unrelated pictures have grown since: 161 of 512 over the 67,222
-//! comparisons the index proposes now, the filled views below included.)
+//! tests' unrelated pictures have grown since: see below.)
 //!
 //! A drawing on a plain ground (a logo on white) is turned otherwise: on
 //! its page, whole, where the corner-free rectangle of the drawing alone
@@ -117,8 +116,9 @@
 //! chevrons cropped at 14–15°: 236 of 240 with the filled views alone), and
 //! they are what a photograph turned and cropped shows (with the filled
 //! views alone, the labelled set lost 15 copies of the rocket and the logo
-//! badge, whose trims take a ground). No unregistered picture of the tests came nearer than
-//! before (161 of 512, over 67,222 comparisons in the turned stage).
+//! badge, whose trims take a ground). No unregistered picture of the tests
+//! came nearer than before: 161 of 512, over the 67,222 comparisons the
+//! index proposes in the turned stage, the filled views included.
 //!
 //! The stage runs last, only for a picture that matched nothing whole or
 //! by the partial-match search: a picture that already matched cannot
@@ -637,13 +637,14 @@ struct Turned {
 }
 
 impl Turned {
-    /// The view `view`, whose picture is `grey`, turned by `degrees` and
-    /// hashed as the index holds it; `None` if what is left shows nothing.
+    /// The view whose picture is `grey`, turned by `degrees` and hashed as
+    /// the index holds it (its `view` is set when the index places the
+    /// view, see [`Hashed`]); `None` if what is left shows nothing.
     /// Without `fill`, cut to the largest rectangle of its shape that shows
     /// no corner; with it, the corners filled with it (the picture's own
     /// ground) and trimmed: what a drawing on a plain ground shows turned
     /// on its page, trimmed of it, corners and all.
-    fn of(grey: &GrayImage, view: usize, degrees: i8, fill: Option<Luma<u8>>) -> Option<Turned> {
+    fn of(grey: &GrayImage, degrees: i8, fill: Option<Luma<u8>>) -> Option<Turned> {
         let turned = turn(grey, f32::from(degrees), fill);
         let (tw, th) = turned.dimensions();
         let integral = Integral::new(&turned);
@@ -655,7 +656,7 @@ impl Turned {
         };
         let coarse = hash::coarse(&integral, trimmed)?;
         Some(Turned {
-            view,
+            view: 0,
             degrees,
             signature,
             sure,
@@ -699,10 +700,10 @@ impl Hashed {
                 for degrees in TURNS {
                     // The turn keeps most of the picture, so it cannot
                     // be featureless where the whole was not.
-                    turned.extend(Turned::of(&grey, 0, degrees, None));
+                    turned.extend(Turned::of(&grey, degrees, None));
                     // A drawing on a plain ground is turned on its page too
                     // (see the module docs, *Turned copies*).
-                    turned.extend(ground.and_then(|g| Turned::of(&grey, 0, degrees, Some(g))));
+                    turned.extend(ground.and_then(|g| Turned::of(&grey, degrees, Some(g))));
                 }
                 let crops = crops(whole)
                     .into_iter()
@@ -784,7 +785,11 @@ impl WorkIndex {
             max_bytes: 256 << 20,
             max_pixels: 400_000_000,
         };
-        let loaded: Vec<(usize, &Path, Picture)> = files
+        // Each picture is read, decoded and hashed on the pool (its turned
+        // views and crops take most of the build: 32 turns and hashes a
+        // view on a plain ground), then placed in order, as it would be
+        // one by one.
+        let hashed: Vec<Vec<Hashed>> = files
             .par_iter()
             .map(|&(i, path)| {
                 let culprit = || format!("work {}: {}", works[i].id, path.display());
@@ -793,7 +798,7 @@ impl WorkIndex {
                     source,
                 })?;
                 let pic = decode::load(&bytes, &limits).map_err(|r| ImageError::from_refusal(culprit(), r))?;
-                Ok((i, path, pic))
+                Hashed::views(i, &pic).ok_or_else(|| ImageError::Featureless { culprit: culprit() })
             })
             .collect::<Result<_, ImageError>>()?;
 
@@ -810,17 +815,6 @@ impl WorkIndex {
             turned_inner: Vec::new(),
             turned_window_index: Vec::new(),
         };
-        // Each view's turned views and crops take most of the build (32
-        // turns and hashes a view on a plain ground): hashed on the pool,
-        // then placed in order, as they would be one by one.
-        let hashed: Vec<Vec<Hashed>> = loaded
-            .par_iter()
-            .map(|(i, path, pic)| {
-                Hashed::views(*i, pic).ok_or_else(|| ImageError::Featureless {
-                    culprit: format!("work {}: {}", works[*i].id, path.display()),
-                })
-            })
-            .collect::<Result<_, ImageError>>()?;
         for Hashed { view: v, turned, crops } in hashed.into_iter().flatten() {
             let view = index.views.len();
             index.turned.extend(turned.into_iter().map(|t| Turned { view, ..t }));

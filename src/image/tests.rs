@@ -32,16 +32,21 @@ fn stem(path: &Path) -> String {
 fn works() -> Vec<Work> {
     files("config/works", "png")
         .into_iter()
-        .map(|path| Work {
-            id: format!("cr-{}", stem(&path)),
-            kind: RightKind::Copyright,
-            title: stem(&path),
-            holder: "h".into(),
-            registration: "1".into(),
-            images: vec![path],
-            valid_until: None,
-        })
+        .map(|path| work(format!("cr-{}", stem(&path)), path))
         .collect()
+}
+
+/// A copyright work `id` of the one picture at `path`.
+fn work(id: String, path: PathBuf) -> Work {
+    Work {
+        title: stem(&path),
+        id,
+        kind: RightKind::Copyright,
+        holder: "h".into(),
+        registration: "1".into(),
+        images: vec![path],
+        valid_until: None,
+    }
 }
 
 fn index() -> &'static WorkIndex {
@@ -152,9 +157,8 @@ fn edits(work: &RgbImage, background: &RgbImage) -> Vec<(&'static str, Vec<u8>, 
     let mut padded = RgbImage::from_pixel(w + w / 4, h + h / 4, Rgb([255, 255, 255]));
     imageops::overlay(&mut padded, work, i64::from(w / 8), i64::from(h / 8));
     out.push(("white border", jpeg(&padded, 75), None));
-    // Framed on white, then turned with the corners filled black: the
-    // rectangle cut out of the turned picture holds the frame, and is
-    // trimmed of it before it is compared (`WorkIndex::unturn`).
+    // Framed on white, then turned with the corners filled black, as an
+    // editor turns a picture on its page.
     let framed = turn(&padded, -9.0, Some(Rgb([0, 0, 0])));
     out.push(("white border, turned -9° black", jpeg(&framed, 80), None));
     let (pasted, region) = paste(work, background, 0.7, 0.5, 0.5);
@@ -1260,11 +1264,12 @@ fn windows_reach_every_place_of_a_work_from_a_third_of_the_picture_up() {
     }
 }
 
-/// A drawing on a plain ground (the fixtures' flat artwork), turned with
-/// its corners filled black as an editor fills them: the rectangle cut out
-/// of the turned picture holds the drawing's own white ground, which the
-/// turned views (of the drawing trimmed, then turned) do not, so the cut is
-/// trimmed of it before it is compared with them.
+/// A drawing on a plain ground (the fixtures' flat artwork), turned on its
+/// page with its corners filled black as an editor fills them: the
+/// rectangle cut out of the turned picture holds the drawing's own white
+/// ground, so the cut is trimmed of it, and compared with the drawing
+/// turned on its page (the turned views cut to their corner-free
+/// rectangle cut into a drawing that reaches its corners).
 #[test]
 fn a_drawing_turned_with_black_corners_is_found() {
     let dir = tempfile::tempdir().unwrap();
@@ -1274,15 +1279,7 @@ fn a_drawing_turned_with_black_corners_is_found() {
         .map(|(name, img)| {
             let path = dir.path().join(format!("{name}.png"));
             img.save(&path).unwrap();
-            Work {
-                id: (*name).to_string(),
-                kind: RightKind::Copyright,
-                title: (*name).to_string(),
-                holder: "h".into(),
-                registration: "1".into(),
-                images: vec![path],
-                valid_until: None,
-            }
+            work((*name).to_string(), path)
         })
         .collect();
     let index = WorkIndex::build(&works).unwrap();
