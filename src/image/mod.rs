@@ -751,6 +751,20 @@ fn repeats(integral: &Integral, whole: Rect) -> bool {
     false
 }
 
+/// The picture cut to its trim, and all of that as a rectangle: what a
+/// work's views are hashed from.
+fn cut_to_trim(pic: &Picture) -> (GrayImage, Rect) {
+    let (x, y, w, h) = pic.trim;
+    let trimmed = ::image::imageops::crop_imm(&pic.grey, x, y, w, h).to_image();
+    let whole = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: w as f32,
+        h: h as f32,
+    };
+    (trimmed, whole)
+}
+
 /// One view of a work hashed, with its turned views and crops, before the
 /// index gives it its place: their `view` is set then.
 struct Hashed {
@@ -763,24 +777,17 @@ impl Hashed {
     /// The views of the picture `pic` of work `work`: as trimmed, and its
     /// mirror image. `None` where it is blank or nearly so.
     fn views(work: usize, pic: &Picture) -> Option<Vec<Hashed>> {
-        let (x, y, w, h) = pic.trim;
-        let trimmed = ::image::imageops::crop_imm(&pic.grey, x, y, w, h).to_image();
+        let (trimmed, whole) = cut_to_trim(pic);
         let mirror = ::image::imageops::flip_horizontal(&trimmed);
         // The colour of the ground the trim took off, if it took any.
         let (gw, gh) = pic.grey.dimensions();
         let ground = (pic.trim != (0, 0, gw, gh)).then(|| Luma([decode::border(&pic.grey, (0, 0, gw, gh))]));
-        let whole = Rect {
-            x: 0.0,
-            y: 0.0,
-            w: w as f32,
-            h: h as f32,
-        };
+        let views = [(trimmed, false), (mirror, true)].map(|(grey, mirrored)| (Integral::new(&grey), grey, mirrored));
         // A mirror image repeats where the picture does.
-        let repeats = repeats(&Integral::new(&trimmed), whole);
-        [(trimmed, false), (mirror, true)]
+        let repeats = repeats(&views[0].0, whole);
+        views
             .into_iter()
-            .map(|(grey, mirrored)| {
-                let integral = Integral::new(&grey);
+            .map(|(integral, grey, mirrored)| {
                 let (signature, sure) = hash::fine_sure(&integral, whole)?;
                 let coarse = hash::coarse(&integral, whole)?;
                 let mut turned = Vec::new();
@@ -809,7 +816,7 @@ impl Hashed {
                     signature,
                     sure,
                     coarse,
-                    aspect: aspect_class(w as f32 / h as f32),
+                    aspect: aspect_class(whole.w / whole.h),
                     repeats,
                     integral,
                 };

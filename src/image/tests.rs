@@ -753,15 +753,7 @@ fn border_padding_does_not_change_the_hash() {
 fn checks_and_bars_side_by_side_repeat_and_the_works_do_not() {
     use crate::fixture::artwork;
     let repeats_in = |img: &RgbImage| {
-        let pic = decode::load(&png(img), &ImageLimits::default()).unwrap();
-        let (x, y, w, h) = pic.trim;
-        let trimmed = imageops::crop_imm(&pic.grey, x, y, w, h).to_image();
-        let whole = Rect {
-            x: 0.0,
-            y: 0.0,
-            w: w as f32,
-            h: h as f32,
-        };
+        let (trimmed, whole) = cut_to_trim(&decode::load(&png(img), &ImageLimits::default()).unwrap());
         repeats(&Integral::new(&trimmed), whole)
     };
     let registered: Vec<&str> = (artwork::registered().iter())
