@@ -756,13 +756,7 @@ fn repeats(integral: &Integral, whole: Rect) -> bool {
 fn cut_to_trim(pic: &Picture) -> (GrayImage, Rect) {
     let (x, y, w, h) = pic.trim;
     let trimmed = ::image::imageops::crop_imm(&pic.grey, x, y, w, h).to_image();
-    let whole = Rect {
-        x: 0.0,
-        y: 0.0,
-        w: w as f32,
-        h: h as f32,
-    };
-    (trimmed, whole)
+    (trimmed, Rect::from_trim((0, 0, w, h)))
 }
 
 /// One view of a work hashed, with its turned views and crops, before the
@@ -799,17 +793,20 @@ impl Hashed {
                     // (see the module docs, *Turned copies*).
                     turned.extend(ground.and_then(|g| Turned::of(&grey, degrees, Some(g))));
                 }
-                let crops = crops(whole)
-                    .into_iter()
-                    .filter(|_| !repeats)
-                    .filter_map(|rect| {
-                        Some(Crop {
-                            view: 0,
-                            rect,
-                            coarse: hash::coarse(&integral, rect)?,
+                // A pattern's crops are never looked up (see [`repeats`]).
+                let crops = if repeats {
+                    Vec::new()
+                } else {
+                    (crops(whole).into_iter())
+                        .filter_map(|rect| {
+                            Some(Crop {
+                                view: 0,
+                                rect,
+                                coarse: hash::coarse(&integral, rect)?,
+                            })
                         })
-                    })
-                    .collect();
+                        .collect()
+                };
                 let view = View {
                     work,
                     mirrored,
