@@ -192,6 +192,65 @@ impl Integral {
     }
 }
 
+impl Integral {
+    /// How brightness runs across `rect` and down it: the mean of each of
+    /// [`PROFILE`] columns (each the rectangle's full height) and of each
+    /// of as many rows. A direction with no structure (a picture of
+    /// stripes, read down them) is flat, not refused: it is still what the
+    /// picture does there.
+    pub(crate) fn profile(&self, rect: Rect) -> Profile {
+        let (mut across, mut down) = ([[0f32; PROFILE]; 1], [[0f32; 1]; PROFILE]);
+        // `sample` refuses a flat direction; its means are written anyway.
+        let _ = self.sample(rect, &mut across);
+        let _ = self.sample(rect, &mut down);
+        Profile {
+            across: across[0],
+            down: down.map(|[v]| v),
+        }
+    }
+}
+
+/// How many columns and rows a [`Profile`] has.
+const PROFILE: usize = MAX_CELLS;
+
+/// The brightness of a picture's columns and of its rows
+/// ([`Integral::profile`]): what a pattern is made of. A check is its sett
+/// crossed with itself, a row of bars their widths and spacing, so two
+/// checks that the 512-bit signature cannot tell apart (its coin-toss odds
+/// do not hold between pictures whose parts repeat) differ here where the
+/// lines lie.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Profile {
+    across: [f32; PROFILE],
+    down: [f32; PROFILE],
+}
+
+impl Profile {
+    /// The correlation of two profiles, both directions together: 1 where
+    /// one is the other brighter or with more contrast, about 0 where they
+    /// are unrelated, below 0 where one is the other's negative. Each
+    /// direction is centred on its own mean, so a direction flat in both
+    /// adds nothing and one flat in only one of them counts against.
+    pub(crate) fn agreement(&self, other: &Profile) -> f32 {
+        let centred = |p: &[f32; PROFILE]| {
+            let mean = p.iter().sum::<f32>() / PROFILE as f32;
+            p.map(|v| v - mean)
+        };
+        let (a, b) = (
+            [centred(&self.across), centred(&self.down)],
+            [centred(&other.across), centred(&other.down)],
+        );
+        let (a, b) = (a.as_flattened(), b.as_flattened());
+        let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>();
+        let norms = (dot(a, a) * dot(b, b)).sqrt();
+        if norms > 0.0 {
+            dot(a, b) / norms
+        } else {
+            0.0
+        }
+    }
+}
+
 /// The least and the greatest of `values`, kept in eight lanes so that no
 /// comparison waits on the one before and they go eight at a time (one
 /// running minimum in the sampling loop, the search's inner loop, made it

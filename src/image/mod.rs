@@ -294,6 +294,32 @@
 //! of 119 (the checks, and bars side by side), and no texture photograph
 //! (brick, gravel, grass). It takes some 5 ms a work at build, on one core.
 //!
+//! Looked for whole, a pattern was still taken for another: checks of
+//! other setts drawn at random (a ground crossed by one to three lines,
+//! every sixteenth to third of the side) matched the plaid through the
+//! stages that compare fixed rectangles with the works whole, a collage's
+//! cells and a turned view's cut rectangle: 16 of 900 (three draws of 300
+//! as above), at 41–69 of the 295 or 356 bits the plaid is sure of, 110–125
+//! of 512 as the limit counts them. The coin toss fails there too: any
+//! two checks have their DCT coefficients in the same few rows and columns.
+//! What a check is made of is where its lines lie and how dark each is,
+//! which its columns' and rows' mean brightness show (its [`Profile`], 32
+//! of each). So a pattern's find stands only where the rectangle of the
+//! listing image that matched runs across and down as what it matched
+//! does (the view, or the turned view, as held): their profiles'
+//! correlation is at least [`PATTERN_AGREEMENT`], one half. The plaid's
+//! copies whole agreed by 0.88–1.00 (resized, recompressed, recoloured,
+//! grey, gamma, saturated, sharpened, blurred, noisy, stretched, squashed,
+//! padded, mirrored, under a sticker, a watermark or tiled text; turned,
+//! with its turned view: 0.95–0.96), under a caption band by 0.73; the
+//! random checks by 0.43 at most, and none of the 900 matches now. Three
+//! copies of the plaid had been found only by a lucky cell, a third or a
+//! half of the picture that is not the plaid (agreeing by 0.03–0.44: on a
+//! T-shirt, and photographed askew, 6% and 12%), and are missed now, as
+//! the whole picture's hashes miss them. Nothing else changed on any set:
+//! a photograph or a drawing that does not repeat has no profile to agree
+//! with.
+//!
 //! # Searching the works
 //!
 //! Every look-up goes through a [`SlotIndex`] (`index.rs`): the whole
@@ -385,7 +411,7 @@ use crate::config::registry::Work;
 use crate::model::{Failure, ImageMatch, ImageReport, ListingImage, Region};
 
 use self::decode::{Picture, Refusal};
-use self::hash::{Integral, Rect};
+use self::hash::{Integral, Profile, Rect};
 use self::index::{SlotIndex, Slotted, StrictCoarse};
 
 pub use self::hash::{Hash256, Signature};
@@ -405,6 +431,13 @@ pub const SEARCH_MATCH_DISTANCE: u32 = Signature::BITS / 5;
 /// leaves many bits unsure, which a copy sets either way, so a copy of a
 /// logo may stand farther than [`MATCH_DISTANCE`] by all of them.
 const CANDIDATE_DISTANCE: u32 = hash::GIVE_UP_ABOVE;
+
+/// How well a pattern's find must agree with the pattern where its lines
+/// lie ([`Profile::agreement`], a correlation: 1 the same, 0 unrelated):
+/// halfway. Copies of the registered plaid agreed with what they matched
+/// by 0.73 (under a caption band) or more, most by 0.95 or more; checks of
+/// other setts that the signature took for it, by 0.43 at most.
+const PATTERN_AGREEMENT: f32 = 0.5;
 
 /// The most bits of the 64-bit hash that may differ for a window or crop
 /// to be worth lining up. It only proposes; [`MATCH_DISTANCE`] decides.
@@ -637,9 +670,11 @@ struct View {
     sure: Signature,
     coarse: u64,
     aspect: i32,
-    /// The picture is a pattern ([`repeats`]): the partial-match search
-    /// does not look for it, and its crops are not indexed.
-    repeats: bool,
+    /// Where the picture is a pattern ([`repeats`]), its [`Profile`],
+    /// which every match of it must agree with (see the module docs,
+    /// *Patterns*). The partial-match search does not look for a pattern,
+    /// and its crops are not indexed.
+    pattern: Option<Profile>,
     /// Kept so that a crop of the work can be lined up with a listing image.
     integral: Integral,
 }
@@ -669,6 +704,9 @@ struct Turned {
     /// The coarse hash of the trimmed turned view: windows of a listing
     /// image that show a turned work on a background propose it.
     coarse: u64,
+    /// For a turned view of a pattern, the profiles of what `signature`
+    /// and `inner` were hashed from, as [`View::pattern`].
+    pattern: Option<(Profile, Option<Profile>)>,
 }
 
 impl Turned {
@@ -679,7 +717,7 @@ impl Turned {
     /// no corner; with it, the corners filled with it (the picture's own
     /// ground) and trimmed: what a drawing on a plain ground shows turned
     /// on its page, trimmed of it, corners and all.
-    fn of(grey: &GrayImage, degrees: i8, fill: Option<Luma<u8>>) -> Option<Turned> {
+    fn of(grey: &GrayImage, degrees: i8, fill: Option<Luma<u8>>, pattern: bool) -> Option<Turned> {
         let turned = turn(grey, f32::from(degrees), fill);
         let (tw, th) = turned.dimensions();
         let integral = Integral::new(&turned);
@@ -690,6 +728,10 @@ impl Turned {
             Some(_) => None,
         };
         let coarse = hash::coarse(&integral, trimmed)?;
+        let pattern = pattern.then(|| {
+            let inner = inner.map(|_| integral.profile(Rect::from_trim((0, 0, tw, th))));
+            (integral.profile(trimmed), inner)
+        });
         Some(Turned {
             view: 0,
             degrees,
@@ -697,6 +739,7 @@ impl Turned {
             sure,
             inner,
             coarse,
+            pattern,
         })
     }
 }
@@ -788,10 +831,10 @@ impl Hashed {
                 for degrees in TURNS {
                     // The turn keeps most of the picture, so it cannot
                     // be featureless where the whole was not.
-                    turned.extend(Turned::of(&grey, degrees, None));
+                    turned.extend(Turned::of(&grey, degrees, None, repeats));
                     // A drawing on a plain ground is turned on its page too
                     // (see the module docs, *Turned copies*).
-                    turned.extend(ground.and_then(|g| Turned::of(&grey, degrees, Some(g))));
+                    turned.extend(ground.and_then(|g| Turned::of(&grey, degrees, Some(g), repeats)));
                 }
                 // A pattern's crops are never looked up (see [`repeats`]).
                 let crops = if repeats {
@@ -814,7 +857,7 @@ impl Hashed {
                     sure,
                     coarse,
                     aspect: aspect_class(whole.w / whole.h),
-                    repeats,
+                    pattern: repeats.then(|| integral.profile(whole)),
                     integral,
                 };
                 Some(Hashed { view, turned, crops })
@@ -912,7 +955,7 @@ impl WorkIndex {
             let view = index.views.len();
             index.turned.extend(turned.into_iter().map(|t| Turned { view, ..t }));
             index.crops.extend(crops.into_iter().map(|c| Crop { view, ..c }));
-            if !v.repeats && !index.aspects.contains(&v.aspect) {
+            if v.pattern.is_none() && !index.aspects.contains(&v.aspect) {
                 index.aspects.push(v.aspect);
             }
             index.views.push(v);
@@ -925,7 +968,7 @@ impl WorkIndex {
             .iter()
             .map(|&aspect| {
                 let ids: Vec<usize> = (0..index.views.len())
-                    .filter(|&v| index.views[v].aspect == aspect && !index.views[v].repeats)
+                    .filter(|&v| index.views[v].aspect == aspect && index.views[v].pattern.is_none())
                     .collect();
                 let coarse = SlotIndex::new(ids.iter().map(|&v| index.views[v].coarse).collect());
                 (coarse, ids)
@@ -938,7 +981,7 @@ impl WorkIndex {
                 let ids: Vec<usize> = (0..index.turned.len())
                     .filter(|&t| {
                         let v = &index.views[index.turned[t].view];
-                        v.aspect == aspect && !v.repeats
+                        v.aspect == aspect && v.pattern.is_none()
                     })
                     .collect();
                 // Asked by every window of an unmatched picture, with 49
@@ -1113,9 +1156,14 @@ impl WorkIndex {
         // Only views within MATCH_DISTANCE are kept, whole or turned: one
         // farther away can never be reported, and in `best_per_work` it
         // could only hide a view of its work still farther away.
+        // A pattern's find that its profile turns down is dropped at once,
+        // so that the stages after it still look.
+        let stands = |found: &mut Vec<Found>| found.retain(|f| self.stands(f, &integral, whole));
         let mut found = self.whole_matches(&signature, None);
+        stands(&mut found);
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
             found.extend(self.figures(pic, &integral, whole));
+            stands(&mut found);
         }
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
             let windows = hashed.get_or_insert_with(|| self.hash_windows(&integral, whole));
@@ -1126,9 +1174,10 @@ impl WorkIndex {
                 self.turned_whole
                     .within(&signature, CANDIDATE_DISTANCE)
                     .into_iter()
-                    .map(|(t, _)| {
-                        let t = &self.turned[t as usize];
+                    .map(|(i, _)| {
+                        let t = &self.turned[i as usize];
                         Found::judged(t.view, &signature, (&t.signature, &t.sure), None, false)
+                            .turned(i as usize, false)
                     })
                     .filter(|f| f.distance <= MATCH_DISTANCE),
             );
@@ -1140,12 +1189,28 @@ impl WorkIndex {
             if all != whole {
                 found.extend(self.unturn((&pic.grey, &integral), all, MATCH_DISTANCE));
             }
+            stands(&mut found);
         }
         if !found.iter().any(|f| f.distance <= limit(f)) {
             let windows = hashed.get_or_insert_with(|| self.hash_windows(&integral, whole));
             found.extend(self.search_turned(&integral, windows));
         }
         best_per_work(&self.views, found)
+    }
+
+    /// Whether a find stands: every find does but a pattern's, whose
+    /// rectangle of the picture must run across and down as what it was
+    /// compared with does, its [`Profile`] agreeing by at least
+    /// [`PATTERN_AGREEMENT`] (see the module docs, *Patterns*).
+    fn stands(&self, found: &Found, integral: &Integral, whole: Rect) -> bool {
+        let held = match found.against {
+            Against::View => self.views[found.view].pattern.as_ref(),
+            Against::Turned { turned, inner } => {
+                let pattern = self.turned[turned].pattern.as_ref();
+                pattern.and_then(|(trimmed, untrimmed)| if inner { untrimmed.as_ref() } else { Some(trimmed) })
+            }
+        };
+        held.is_none_or(|held| integral.profile(found.window.unwrap_or(whole)).agreement(held) >= PATTERN_AGREEMENT)
     }
 
     /// Compares the works whole with the figures the picture shows on a
@@ -1207,7 +1272,10 @@ impl WorkIndex {
                         .filter_map(|(i, _)| {
                             let t = &self.turned[ids[i as usize]];
                             let (inner, sure) = t.inner.as_ref()?;
-                            Some(Found::judged(t.view, &signature, (inner, sure), Some(rect), false))
+                            Some(
+                                Found::judged(t.view, &signature, (inner, sure), Some(rect), false)
+                                    .turned(ids[i as usize], true),
+                            )
                         })
                         .filter(|f| f.distance <= radius),
                 );
@@ -1219,9 +1287,11 @@ impl WorkIndex {
                 self.turned_whole
                     .within(&signature, CANDIDATE_DISTANCE)
                     .into_iter()
-                    .map(|(t, _)| &self.turned[t as usize])
-                    .filter(|t| t.degrees.abs() == *degrees)
-                    .map(|t| Found::judged(t.view, &signature, (&t.signature, &t.sure), Some(cut), false))
+                    .map(|(i, _)| (i as usize, &self.turned[i as usize]))
+                    .filter(|(_, t)| t.degrees.abs() == *degrees)
+                    .map(|(i, t)| {
+                        Found::judged(t.view, &signature, (&t.signature, &t.sure), Some(cut), false).turned(i, false)
+                    })
                     .filter(|f| f.distance <= radius),
             );
         }
@@ -1318,10 +1388,10 @@ impl WorkIndex {
         };
         to_line_up(&proposals, |p| (p.0, self.turned[p.1].view), at)
             .into_iter()
-            .filter_map(|(_, t, rect)| {
-                let t = &self.turned[t];
+            .filter_map(|(_, i, rect)| {
+                let t = &self.turned[i];
                 let (r, _, listing) = hash::align(integral, rect, &t.signature, &t.sure)?;
-                Some(Found::judged(t.view, &listing, (&t.signature, &t.sure), Some(r), true))
+                Some(Found::judged(t.view, &listing, (&t.signature, &t.sure), Some(r), true).turned(i, false))
             })
             .collect()
     }
@@ -1426,6 +1496,16 @@ struct Found {
     window: Option<Rect>,
     /// Found by the partial-match search (judged by the stricter limit).
     searched: bool,
+    against: Against,
+}
+
+/// What a picture, or a rectangle of it, was compared with: a view as
+/// held, or one of its turned views (an index into `WorkIndex::turned`),
+/// trimmed or, `inner`, as held untrimmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Against {
+    View,
+    Turned { turned: usize, inner: bool },
 }
 
 impl Found {
@@ -1447,6 +1527,16 @@ impl Found {
             of,
             window,
             searched,
+            against: Against::View,
+        }
+    }
+
+    /// The same find, made against the turned view `turned` (untrimmed
+    /// where `inner`).
+    fn turned(self, turned: usize, inner: bool) -> Found {
+        Found {
+            against: Against::Turned { turned, inner },
+            ..self
         }
     }
 }
