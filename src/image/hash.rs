@@ -190,9 +190,7 @@ impl Integral {
         let (lo, hi) = spread(out.as_flattened());
         (hi - lo >= MIN_CONTRAST).then_some(())
     }
-}
 
-impl Integral {
     /// How brightness runs across `rect` and down it: the mean of each of
     /// [`PROFILE`] columns (each the rectangle's full height) and of each
     /// of as many rows. A direction with no structure (a picture of

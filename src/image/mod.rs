@@ -1153,12 +1153,13 @@ impl WorkIndex {
         };
         // Hashed when the partial-match search first needs them.
         let mut hashed: Option<Windows> = None;
+        // A pattern's find that its profile turns down is dropped at once,
+        // so that the stages after it still look. (The partial-match
+        // searches never propose a pattern.)
+        let stands = |found: &mut Vec<Found>| found.retain(|f| self.stands(f, &integral, whole));
         // Only views within MATCH_DISTANCE are kept, whole or turned: one
         // farther away can never be reported, and in `best_per_work` it
         // could only hide a view of its work still farther away.
-        // A pattern's find that its profile turns down is dropped at once,
-        // so that the stages after it still look.
-        let stands = |found: &mut Vec<Found>| found.retain(|f| self.stands(f, &integral, whole));
         let mut found = self.whole_matches(&signature, None);
         stands(&mut found);
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
