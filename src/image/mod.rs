@@ -299,9 +299,10 @@
 //! every sixteenth to third of the side) matched the plaid through the
 //! stages that compare fixed rectangles with the works whole, a collage's
 //! cells and a turned view's cut rectangle: 16 of 900 (three draws of 300
-//! as above), at 41–69 of the 295 or 356 bits the plaid is sure of, 110–125
-//! of 512 as the limit counts them. The coin toss fails there too: any
-//! two checks have their DCT coefficients in the same few rows and columns.
+//! as above), the first draw's ten at 41–69 of the 295 or 356 bits the
+//! plaid is sure of, 110–125 of 512 as the limit counts them. The coin
+//! toss fails there too: any two checks have their DCT coefficients in the
+//! same few rows and columns.
 //! What a check is made of is where its lines lie and how dark each is,
 //! which its columns' and rows' mean brightness show (its [`Profile`], 32
 //! of each). So a pattern's find stands only where the rectangle of the

@@ -786,9 +786,9 @@ fn checks_and_bars_side_by_side_repeat_and_the_works_do_not() {
 /// picture's limit of the registered plaid through the stages that
 /// compare fixed rectangles (a collage's cells, a turned view's cut
 /// rectangle), 16 of 900 as plain, blurred, noisy, stretched and small
-/// pictures, at 41–69 of the 295 or 356 bits the plaid is sure of. Where
-/// their lines lie tells them apart: their profiles agreed with the
-/// plaid's by 0.43 at most, its copies' by 0.73 or more (see the module
+/// pictures (the first 300's ten at 41–69 of the 295 or 356 bits the plaid
+/// is sure of). Where their lines lie tells them apart: their profiles
+/// agreed with the plaid's by 0.43 at most, its copies' by 0.73 or more (see the module
 /// docs, *Patterns*).
 #[test]
 fn a_check_of_another_sett_is_not_taken_for_the_plaid() {
