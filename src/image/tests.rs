@@ -788,13 +788,14 @@ fn checks_and_bars_side_by_side_repeat_and_the_works_do_not() {
 /// rectangle), 16 of 900 as plain, blurred, noisy, stretched and small
 /// pictures (the first 300's ten at 41–69 of the 295 or 356 bits the plaid
 /// is sure of). Where their lines lie tells them apart: their profiles
-/// agreed with the plaid's by 0.43 at most, its copies' by 0.73 or more (see the module
-/// docs, *Patterns*).
+/// agreed with the plaid's by 0.43 at most, its copies' by 0.73 or more
+/// (see the module docs, *Patterns*).
 #[test]
 fn a_check_of_another_sett_is_not_taken_for_the_plaid() {
     use crate::fixture::artwork;
     let dir = tempfile::tempdir().unwrap();
-    let works: Vec<Work> = (artwork::registered().into_iter())
+    let registered = artwork::registered();
+    let works: Vec<Work> = (registered.iter())
         .map(|(name, img)| {
             let path = dir.path().join(format!("{name}.png"));
             img.save(&path).unwrap();
@@ -823,12 +824,10 @@ fn a_check_of_another_sett_is_not_taken_for_the_plaid() {
     assert!(taken(&bare) > 0, "no check came near enough to test the profiles");
     assert_eq!(taken(&index), 0);
     // The plaid's own copies still match.
-    let (_, img) = (artwork::registered().into_iter())
-        .find(|(name, _)| *name == "plaid")
-        .unwrap();
-    let small = imageops::resize(&img, 240, 240, imageops::FilterType::Triangle);
+    let (_, img) = registered.iter().find(|(name, _)| *name == "plaid").unwrap();
+    let small = imageops::resize(img, 240, 240, imageops::FilterType::Triangle);
     let grey = DynamicImage::ImageLuma8(DynamicImage::ImageRgb8(img.clone()).to_luma8()).to_rgb8();
-    for copy in [small, imageops::flip_horizontal(&img), grey] {
+    for copy in [small, imageops::flip_horizontal(img), grey] {
         assert_eq!(matched(&index, &copy), ["fa-plaid"]);
     }
 }
