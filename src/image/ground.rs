@@ -58,13 +58,16 @@
 //! its height, is also cut past that band ([`past_bands`]): what the rows
 //! above it and below it hold, each trimmed of the ground, put together.
 //! Where the band crosses the drawing its stretch there stays in the box,
-//! as a watermark's does. The 8 drawings under black, blue and white
-//! strips at four heights (the image tests) are found 76 times of 96, 57
-//! before; a scratch set of such strips at random heights, 19 of 24, 13
-//! before, and none of 99 look-alikes under them, nor of 400 unregistered
-//! photographs of the labelled set under strips of any colour, at an
-//! edge or not, matched; the image tests' unrelated pictures' figures
-//! and cells, these boxes among them (278,016 comparisons with views),
+//! as a watermark's does. A band down the picture (a banner at its side)
+//! is looked for the same way, with rows and columns swapped. The 8
+//! drawings under black, blue and white strips at four heights (the image
+//! tests) are found 76 times of 96, 57 before, and under black and blue
+//! banners down them at the same places 35 of 64, 14 before; a scratch
+//! set of such strips at random places, 19 of 24 across (13 before) and
+//! 17 of 24 down (12), and none of 198 look-alikes under them, nor of 800
+//! unregistered photographs of the labelled set under strips of any
+//! colour, across or down, at an edge or not, matched; the image tests' unrelated pictures' figures
+//! and cells, these boxes among them (278,352 comparisons with views),
 //! come no nearer a work than 153, as before. A strip
 //! across a drawing's middle may still hide too much of it for a hash of
 //! the whole; a white one reaches no edge as anything but the ground, and
@@ -155,11 +158,13 @@ const MAX_PARTS: usize = 2;
 const LOOSE_TRIMS: [u32; 3] = [16, 8, 4];
 
 /// The most bands across a picture left out ([`past_bands`]), tallest
-/// first, for each colour its corners may give the ground.
+/// first, for each colour its corners may give the ground, and as many
+/// down it.
 const MAX_BANDS: usize = 2;
 
-/// A band across is at most this many hundredths of the picture's height:
-/// a caption strip, not the lower half of a photograph.
+/// A band across is at most this many hundredths of the picture's height
+/// (one down it, of its width): a caption strip, not the lower half of a
+/// photograph.
 const MAX_BAND: u32 = 40;
 
 /// The collages whose cells are compared whole, as columns by rows of
@@ -267,7 +272,8 @@ fn flood(
 
 /// The rectangles of `grey` that hold figures on a plain ground, at most
 /// `MAX_GROUNDS × (1 + MAX_PARTS) × (1 + LOOSE_TRIMS.len())`, and the
-/// boxes of up to `2 × MAX_BANDS` [`past_bands`], none twice.
+/// boxes of up to `4 × MAX_BANDS` [`past_bands`] (two grounds, across and
+/// down), none twice.
 ///
 /// Grounds and holes are found at half the size (a quarter of the pixels:
 /// the fills were most of the stage's cost), and each figure's box is then
@@ -326,7 +332,9 @@ fn keep_figure(trimmed: (u32, u32, u32, u32), (w, h): (u32, u32), figures: &mut 
 /// stretch across the drawing stays in, as a watermark's does), or its
 /// box beside the band. The ground is a colour that two corners or more
 /// share, as a band at an edge takes the other two, and that lines at
-/// least half the picture's edge.
+/// least half the picture's edge. A band down the picture (a banner at
+/// its side) is one across it turned a quarter: the same is asked of the
+/// picture with its rows and columns swapped.
 fn past_bands(grey: &GrayImage) -> Vec<(u32, u32, u32, u32)> {
     let (w, h) = grey.dimensions();
     if w < MIN_SIDE || h < MIN_SIDE {
@@ -357,6 +365,21 @@ fn past_bands(grey: &GrayImage) -> Vec<(u32, u32, u32, u32)> {
     if grounds.is_empty() {
         return Vec::new();
     }
+    let mut out = past_rows(grey, &grounds);
+    let swapped = GrayImage::from_fn(h, w, |x, y| *grey.get_pixel(y, x));
+    out.extend(
+        past_rows(&swapped, &grounds)
+            .into_iter()
+            .map(|(x, y, w, h)| (y, x, h, w)),
+    );
+    out
+}
+
+/// [`past_bands`] across the rows of `grey`, whose ground may be any of
+/// `grounds`.
+fn past_rows(grey: &GrayImage, grounds: &[u8]) -> Vec<(u32, u32, u32, u32)> {
+    let (w, h) = grey.dimensions();
+    let near = |a: u8, b: u8| a.abs_diff(b) <= TRIM_TOLERANCE;
     // A row's ends: the mean of its first and last fiftieth, so a speck of
     // JPEG noise at the edge does not end a band.
     let k = (w / 50).max(1);
@@ -366,7 +389,7 @@ fn past_bands(grey: &GrayImage) -> Vec<(u32, u32, u32, u32)> {
     };
     let ends: Vec<(u8, u8)> = (0..h).map(|y| (mean(y, 0..k), mean(y, w - k..w))).collect();
     let mut out = Vec::new();
-    for colour in grounds {
+    for &colour in grounds {
         let across = |y: usize| !near(ends[y].0, colour) && !near(ends[y].1, colour);
         let mut bands: Vec<(u32, u32)> = Vec::new();
         let mut y = 0;
@@ -683,6 +706,15 @@ mod tests {
                 figures(&img)
             );
         }
+        // Down the picture, the same.
+        let mut img = GrayImage::from_pixel(260, 300, ::image::Luma([250]));
+        fill(&mut img, (60, 90, 200, 130), 30);
+        fill(&mut img, (110, 0, 140, 300), 60);
+        assert!(
+            figures(&img).contains(&rect((60, 90, 140, 40))),
+            "down: {:?}",
+            figures(&img)
+        );
         // A photograph's rows reach its edges everywhere: no band.
         assert!(past_bands(&noise(&mut Rng::new(5), (200, 200))).is_empty());
     }
@@ -715,7 +747,7 @@ mod tests {
                 ::image::Luma([colours[((x / block) * 7 + (y / block) * 3) as usize % colours.len()]])
             });
             let found = figures(&img);
-            prop_assert!(found.len() <= MAX_GROUNDS * (1 + MAX_PARTS) * (1 + LOOSE_TRIMS.len()) + 2 * MAX_BANDS);
+            prop_assert!(found.len() <= MAX_GROUNDS * (1 + MAX_PARTS) * (1 + LOOSE_TRIMS.len()) + 4 * MAX_BANDS);
             for (i, r) in found.iter().enumerate() {
                 prop_assert!(r.x >= 0.0 && r.y >= 0.0 && r.w >= MIN_SIDE as f32 && r.h >= MIN_SIDE as f32);
                 prop_assert!(r.x + r.w <= w as f32 && r.y + r.h <= h as f32, "{:?} in {}x{}", r, w, h);
