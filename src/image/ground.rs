@@ -340,7 +340,6 @@ fn past_bands(grey: &GrayImage) -> Vec<(u32, u32, u32, u32)> {
     if w < MIN_SIDE || h < MIN_SIDE {
         return Vec::new();
     }
-    let near = |a: u8, b: u8| a.abs_diff(b) <= TRIM_TOLERANCE;
     // A plain ground lines at least half the picture's edge (a band takes
     // two short stretches of it, or one long side): one that two corners
     // of a photograph happen to share does not.
@@ -375,11 +374,15 @@ fn past_bands(grey: &GrayImage) -> Vec<(u32, u32, u32, u32)> {
     out
 }
 
+/// Whether grey levels `a` and `b` are one colour, as the trim takes them.
+fn near(a: u8, b: u8) -> bool {
+    a.abs_diff(b) <= TRIM_TOLERANCE
+}
+
 /// [`past_bands`] across the rows of `grey`, whose ground may be any of
 /// `grounds`.
 fn past_rows(grey: &GrayImage, grounds: &[u8]) -> Vec<(u32, u32, u32, u32)> {
     let (w, h) = grey.dimensions();
-    let near = |a: u8, b: u8| a.abs_diff(b) <= TRIM_TOLERANCE;
     // A row's ends: the mean of its first and last fiftieth, so a speck of
     // JPEG noise at the edge does not end a band.
     let k = (w / 50).max(1);
@@ -513,7 +516,7 @@ fn holes(grey: &GrayImage) -> Vec<(u8, Blob)> {
             }
             let seed = value(x, y);
             let blob = flood(&mut label, (w, h), (x, y), next, &mut stack, |mark, nx, ny| {
-                mark == NONE && value(nx, ny).abs_diff(seed) <= TRIM_TOLERANCE
+                mark == NONE && near(value(nx, ny), seed)
             });
             if blob.count * MIN_GROUND >= pixels {
                 grounds.push((next, seed, blob));
