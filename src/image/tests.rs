@@ -1348,12 +1348,6 @@ fn windows_reach_every_place_of_a_work_from_a_third_of_the_picture_up() {
     }
 }
 
-/// A drawing on a plain ground (the fixtures' flat artwork), turned on its
-/// page with its corners filled black as an editor fills them: the
-/// rectangle cut out of the turned picture holds the drawing's own white
-/// ground, so the cut is trimmed of it, and compared with the drawing
-/// turned on its page (the turned views cut to their corner-free
-/// rectangle cut into a drawing that reaches its corners).
 /// The flat artwork's `drawings` as works, `fa-` and each one's name,
 /// saved in the directory returned with them (which keeps them).
 fn artwork_works(drawings: &[(&str, RgbImage)]) -> (tempfile::TempDir, Vec<Work>) {
@@ -1368,6 +1362,12 @@ fn artwork_works(drawings: &[(&str, RgbImage)]) -> (tempfile::TempDir, Vec<Work>
     (dir, works)
 }
 
+/// A drawing on a plain ground (the fixtures' flat artwork), turned on its
+/// page with its corners filled black as an editor fills them: the
+/// rectangle cut out of the turned picture holds the drawing's own white
+/// ground, so the cut is trimmed of it, and compared with the drawing
+/// turned on its page (the turned views cut to their corner-free
+/// rectangle cut into a drawing that reaches its corners).
 #[test]
 fn a_drawing_turned_with_black_corners_is_found() {
     let drawings = crate::fixture::artwork::registered();
@@ -1419,11 +1419,10 @@ fn captioned(img: &RgbImage, (top, height): (u32, u32), colour: [u8; 3]) -> RgbI
 /// under such strips (black, blue and white, at four heights) were found
 /// 57 times of 96 before the box past the band (`ground::past_bands`), 76
 /// with it; under black and blue banners down them at the same places,
-/// 14 and 35 of 64. The rest are mostly strips across a
-/// drawing's middle (the star's, the moon's, the chevrons'), which hide
-/// too much of it for a hash of the whole, and white strips, which reach
-/// no edge as anything but the ground. Look-alikes under the same strips
-/// match nothing.
+/// 14 and 35 of 64. The rest are mostly strips across a drawing's middle
+/// (the star's, the moon's, the chevrons'), which hide too much of it for
+/// a hash of the whole, and white strips, which reach no edge as anything
+/// but the ground. Look-alikes under the same strips match nothing.
 #[test]
 fn an_opaque_caption_strip_across_a_drawing_is_left_out_of_its_box() {
     use crate::fixture::artwork;
