@@ -147,6 +147,20 @@ use words::WordList;
 /// "armour", which are no misspelling of a mark.
 pub(crate) const EMBEDDED_WORDS: &str = include_str!("../../config/words/en.txt");
 
+/// Place names (countries, states, cities) as single words, which the
+/// English list leaves out with the other proper nouns. A listing names a
+/// place honestly ("Colombia flag T-shirt", "Boise State hoodie"), and a
+/// place one letter from a mark ("Columbia") is that place, not the mark
+/// misspelt: a near miss that needs backing, as any ordinary word's does.
+/// A mark that is a place ("Jordan") is still matched as written, with an
+/// ordinary-word cue, and the goods decide, as for a mark that is a word.
+pub(crate) const EMBEDDED_PLACES: &str = include_str!("../../config/words/places.txt");
+
+/// The embedded word lists: English words and place names.
+pub(crate) fn embedded_words<'a>() -> impl Iterator<Item = &'a str> {
+    EMBEDDED_WORDS.lines().chain(EMBEDDED_PLACES.lines())
+}
+
 /// Marks shorter than this are matched only as whole words; marks of this
 /// length get guarded typo and glue matching (see the module docs).
 pub const SHORT: usize = 4;
@@ -599,21 +613,22 @@ struct Hit {
 }
 
 impl TextMatcher {
-    /// Compiles the marks with the embedded English word list.
+    /// Compiles the marks with the embedded word lists (English words and
+    /// place names).
     ///
     /// # Panics
     ///
     /// Only where [`TextMatcher::try_with_words`] fails, which takes an
     /// automaton with billions of states.
     pub fn new(marks: &[Mark]) -> TextMatcher {
-        TextMatcher::with_words(marks, EMBEDDED_WORDS.lines())
+        TextMatcher::with_words(marks, embedded_words())
     }
 
-    /// Compiles the marks with the embedded English word list and a
+    /// Compiles the marks with the embedded word lists and a
     /// marketplace's own (a site profile's `words`, one a line): its
     /// languages' ordinary words near a mark need backing too.
     pub fn for_market(marks: &[Mark], market_words: &str) -> Result<TextMatcher, TextError> {
-        TextMatcher::try_with_words(marks, EMBEDDED_WORDS.lines().chain(market_words.lines()))
+        TextMatcher::try_with_words(marks, embedded_words().chain(market_words.lines()))
     }
 
     /// Compiles the marks with a caller-given word list.
