@@ -245,7 +245,13 @@ impl Scorer<'_> {
                 // thing ("trophy replica"); only the holder's own picture
                 // says the brand is meant outside its goods.
                 let phrase = word.contains(' ');
-                if in_class != Some(true) && !(if phrase { image_backing } else { backed }) {
+                // Letters from another script mixed into the word are never
+                // a slip of the keyboard: the seller hid the word from an
+                // alert, which the ordinary word needs no hiding from. That
+                // backs it where nothing says what the goods are, not where
+                // they are outside the mark's classes.
+                let hidden = m.variant == VariantKind::Homoglyph && in_class.is_none();
+                if in_class != Some(true) && !hidden && !(if phrase { image_backing } else { backed }) {
                     let why = match in_class {
                         Some(_) => goods_said("is outside the mark's classes"),
                         None if listing.category.trim().is_empty() => {
@@ -560,6 +566,30 @@ mod tests {
         // For the mark's goods, the mark written apart.
         let c = pair("Sports", &[]).unwrap();
         assert_eq!(c.disposition, Disposition::Draft);
+    }
+
+    #[test]
+    fn an_ordinary_word_written_in_look_alike_letters_counts_where_the_goods_are_unknown() {
+        // "Kеstrel" with a Cyrillic е: hidden from an alert, not the bird.
+        let kestrel = |category: &str| {
+            let (l, [m]) = kestrel_in("Kestrel hiking gear", category);
+            let m = TextMatch {
+                variant: VariantKind::Homoglyph,
+                ..m
+            };
+            run(&l, &[m], &ImageReport::default(), &[])
+        };
+        let c = kestrel("").unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+        // Outside the mark's goods it is still the word.
+        assert!(matches!(kestrel("Home"), Err(NoCandidate::Suppressed(_))));
+        // Written plainly, with nothing to say what the goods are, the
+        // word explains itself away.
+        let (l, m) = kestrel_in("Kestrel hiking gear", "");
+        assert!(matches!(
+            run(&l, &m, &ImageReport::default(), &[]),
+            Err(NoCandidate::Suppressed(_))
+        ));
     }
 
     #[test]
