@@ -151,7 +151,7 @@ fn hand_written_floors(e: &TextEval) {
 }
 
 /// Bare titles, as issue 3's labelled format has them: with no category,
-/// the goods a title names stand in for it (`score::goods`). Floors as
+/// the goods a title names stand in for it (`text::goods`). Floors as
 /// stated there; ordinary words are weaker without a category ("jimmy choo
 /// choo train" names no goods the scorer knows), so they are held to the
 /// near-miss floor's order rather than to none.

@@ -29,14 +29,13 @@
 //! candidate's right (one complaint rests on one right); ties go to the
 //! trademark, whose evidence is quickest to check.
 
-mod goods;
-
 use jiff::civil::Date;
 
 use crate::config::{Registry, SiteProfile};
 use crate::model::{
     Candidate, Cue, Disposition, Evidence, ImageReport, Listing, RightKind, TextField, TextMatch, VariantKind,
 };
+use crate::text::goods;
 
 /// At or above this a candidate goes into a draft (unless a rule sends it
 /// to review); below [`REVIEW_THRESHOLD`] it is dropped.

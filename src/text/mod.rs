@@ -71,7 +71,9 @@
 //!
 //! - A mark of fewer than [`SHORT`] letters is matched only as a whole
 //!   word (folded, leet or spaced): almost every such string is one edit
-//!   from a word, or inside one.
+//!   from a word, or inside one. The one glue it takes is a noun of goods
+//!   at one end of a word no dictionary holds ("uggboots", "jblspeaker"),
+//!   and only where the mark is no ordinary word itself.
 //! - A mark of exactly [`SHORT`] letters may be misspelt by one edit that
 //!   keeps its first letter (sellers keep the first letter so the buyer
 //!   still reads the brand; random words seldom share it), and may be glued
@@ -120,6 +122,7 @@
 
 mod cjk;
 mod confusables;
+pub mod goods;
 mod normalize;
 mod scan;
 pub mod sense;
@@ -1194,7 +1197,7 @@ impl TextMatcher {
             return ok;
         }
         if mark.len < SHORT {
-            return false;
+            return self.short_glue_ok(doc, mark, before, after);
         }
         if mark.len >= LONG_GLUE {
             return true;
@@ -1226,6 +1229,24 @@ impl TextMatcher {
             }
         };
         rest_ok(before, before.1) && rest_ok(after, after.0)
+    }
+
+    /// Whether a mark of fewer than [`SHORT`] letters glued into a longer
+    /// word is believable: only at one end of it, glued to a noun of goods
+    /// ("uggboots", "jblspeaker"), as sellers write the brand and what it
+    /// is sold on as one word. Not where the mark is itself an ordinary
+    /// word ("gap", "sun"), nor where the whole is one ("sunhat",
+    /// "foxglove"): there the letters are more likely chance. The scorer
+    /// still asks whether those goods are the mark's.
+    fn short_glue_ok(&self, doc: &Doc, mark: &CompiledMark, before: (usize, usize), after: (usize, usize)) -> bool {
+        let rest = match (before.0 == before.1, after.0 == after.1) {
+            (true, false) => after,
+            (false, true) => before,
+            _ => return false,
+        };
+        !mark.ordinary
+            && goods::is_goods(&doc.plain(rest.0, rest.1))
+            && !self.is_ordinary(&doc.plain(before.0, after.1))
     }
 
     /// Pass 2: runs of single letters, squashed and matched whole.

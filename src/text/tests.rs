@@ -761,10 +761,18 @@ fn short_marks_are_guarded() {
     // "mike bike" is not Nike: the first letter differs.
     none(m, "tm-nike", "mike bike");
     check(m, "tm-nike", "Nikes", "Nikes", VariantKind::Exact);
-    // Three letters: whole words only.
-    let m3 = TextMatcher::with_words(&[mark("tm-zeb", "Zeb")], ["shoes"]);
+    // Three letters: whole words, or glued at one end of a word to a noun
+    // of goods, where neither the mark nor the whole is a word.
+    let marks = [mark("tm-zeb", "Zeb"), mark("tm-gap", "Gap")];
+    let m3 = TextMatcher::with_words(&marks, ["shoes", "gap", "coat", "zebcoat"]);
     check(&m3, "tm-zeb", "ZEB shoes", "ZEB", VariantKind::Exact);
-    none(&m3, "tm-zeb", "zebshoes ZebShoes zeeb zb");
+    check(&m3, "tm-zeb", "zebshoes", "zeb", VariantKind::Joined);
+    check(&m3, "tm-zeb", "ZebShoes", "Zeb", VariantKind::Joined);
+    check(&m3, "tm-zeb", "shoeszeb", "zeb", VariantKind::Joined);
+    check(&m3, "tm-zeb", "z3bshoes", "z3b", VariantKind::Leet);
+    none(&m3, "tm-zeb", "zebqz zebfun xzebshoes shoeszebx zebcoat zeeb zb");
+    check(&m3, "tm-gap", "Gap hoodie", "Gap", VariantKind::Exact);
+    none(&m3, "tm-gap", "gapshoes GapKids");
 }
 
 #[test]

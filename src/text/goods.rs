@@ -23,6 +23,8 @@
 //! only where it does not (`Scorer::score_mark`). A category the profile
 //! does not map is read with these nouns too ("Phones &
 //! Telecommunications"), but only to say it is of the mark's goods.
+//! The matcher asks it too, whether a word glued to a short mark names
+//! goods ("ugg*boots*"): a reading of the text, so it lives here.
 
 /// Everyday nouns for goods, in the singular, sorted, and their Nice
 /// classes.
@@ -329,6 +331,12 @@ fn classes_of(word: &str) -> Option<&'static [u16]> {
     find(&lower)
         .or_else(|| lower.strip_suffix("es").and_then(find))
         .or_else(|| lower.strip_suffix('s').and_then(find))
+}
+
+/// Whether `word` (any case, singular or plural) names goods: what the
+/// text stage asks of a word glued to a short mark ("ugg*boots*").
+pub fn is_goods(word: &str) -> bool {
+    classes_of(word).is_some()
 }
 
 /// The goods `title` names before any clause about other goods: each noun
