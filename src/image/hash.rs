@@ -208,6 +208,29 @@ impl Integral {
     }
 }
 
+impl Integral {
+    /// The mean brightness of each pixel column of `rect` (rounded to
+    /// whole pixels), and of each row: what a sett is read from
+    /// (`sett.rs`). `None` where it is under 8 pixels either way.
+    pub(crate) fn line_means(&self, rect: Rect) -> Option<(Vec<f32>, Vec<f32>)> {
+        let edge = |at: f32, limit: u32| ((at + 0.5).max(0.0) as u32).min(limit) as usize;
+        let (x0, x1) = (edge(rect.x, self.width), edge(rect.x + rect.w, self.width));
+        let (y0, y1) = (edge(rect.y, self.height), edge(rect.y + rect.h, self.height));
+        if x1 < x0 + 8 || y1 < y0 + 8 {
+            return None;
+        }
+        let stride = self.width as usize + 1;
+        let at = |x: usize, y: usize| self.sums[y * stride + x];
+        let columns = (x0..x1)
+            .map(|x| (at(x + 1, y1) + at(x, y0) - at(x, y1) - at(x + 1, y0)) as f32 / (y1 - y0) as f32)
+            .collect();
+        let rows = (y0..y1)
+            .map(|y| (at(x1, y + 1) + at(x0, y) - at(x0, y + 1) - at(x1, y)) as f32 / (x1 - x0) as f32)
+            .collect();
+        Some((columns, rows))
+    }
+}
+
 /// How many columns and rows a [`Profile`] has.
 const PROFILE: usize = MAX_CELLS;
 

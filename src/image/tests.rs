@@ -825,6 +825,66 @@ fn a_check_of_another_sett_is_not_taken_for_the_plaid() {
     }
 }
 
+/// The registered plaid cut anywhere and shown at any scale (zoomed into
+/// off its repeat, pasted small on a photograph, printed on a shirt) is
+/// found by its sett, where the whole picture's hashes and the
+/// partial-match search, which never looks for a pattern, miss it; checks
+/// of other setts edited alike are not (see the module docs, *Patterns cut
+/// anywhere, at any scale*).
+#[test]
+fn a_pattern_cut_and_scaled_is_found_by_its_sett() {
+    use crate::fixture::artwork;
+    let registered = artwork::registered();
+    let works = artwork_works(&registered);
+    let index = WorkIndex::build(&works.1).unwrap();
+    let (_, plaid) = registered.iter().find(|(name, _)| *name == "plaid").unwrap();
+    let stock = files("fixtures/marketplace/stock", "jpg");
+    let edited = |img: &RgbImage, k: usize| -> Vec<(&'static str, RgbImage, Option<Region>)> {
+        let (w, h) = img.dimensions();
+        // 70% of each side, from a place that is no multiple of the
+        // repeat: nearly three repeats of the plaid (two, at 55% or 60%,
+        // are missed: see the module docs).
+        let zoom = imageops::resize(
+            &imageops::crop_imm(img, w * 13 / 100, h * 17 / 100, w * 70 / 100, h * 70 / 100).to_image(),
+            w,
+            h,
+            imageops::FilterType::Triangle,
+        );
+        // Pasted at 65% of the side: at 45–55% the lined-up window takes
+        // in too much of the photograph (see the module docs).
+        let (pasted, region) = paste(img, &open(&stock[k % stock.len()]), 0.65, 0.7, 0.4);
+        let shirt = artwork::on_shirt(img, [30, 40, 140], 0.5);
+        vec![
+            ("zoom", zoom, None),
+            ("pasted", pasted, Some(region)),
+            ("shirt", shirt, None),
+        ]
+    };
+    let matched = |img: &RgbImage| -> Vec<(String, Region)> {
+        let report = index.compare(&[listing("u", jpeg(img, 85))], &ImageLimits::default());
+        report.matches.into_iter().map(|m| (m.work_id, m.region)).collect()
+    };
+    for (edit, img, region) in edited(plaid, 0) {
+        let found = matched(&img);
+        assert_eq!(found.len(), 1, "{edit}: {found:?}");
+        assert_eq!(found[0].0, "fa-plaid", "{edit}");
+        if let Some(region) = region {
+            assert!(
+                overlap(found[0].1, region) > 0.3,
+                "{edit}: {:?} in {region:?}",
+                found[0].1
+            );
+        }
+    }
+    let mut rng = crate::rng::Rng::new(21);
+    for k in 0..12 {
+        let check = artwork::random_check(&mut rng);
+        for (edit, img, _) in edited(&check, k) {
+            assert_eq!(matched(&img), [], "check {k}, {edit}");
+        }
+    }
+}
+
 /// A valid PNG signature and IHDR chunk for a `width`×`height` RGB image,
 /// followed by junk: the header is all a size check may read.
 fn png_header(width: u32, height: u32) -> Vec<u8> {

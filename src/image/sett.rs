@@ -1,0 +1,317 @@
+//! What a pattern is made of, at whatever scale it is shown and wherever
+//! it is cut: its *sett*.
+//!
+//! A registered pattern (a check, stripes crossed with stripes) is looked
+//! for whole only by the hashes (see the module docs of `image`,
+//! *Patterns*): the partial-match search would line any check up with it.
+//! But a seller shows a pattern cut anywhere and at any size: a crop
+//! zoomed in, a swatch pasted on a photograph, a print on a shirt. What
+//! stays is the sett: how far apart the lines repeat across and down, and,
+//! within one repeat, where each line lies, how wide and how dark it is.
+//!
+//! So a rectangle's columns' and rows' mean brightness (a pixel each) are
+//! read for their *period* (the first lag at which the line correlates
+//! with itself nearly as well as at its best, refined between pixels),
+//! and the line is *folded* on it: the mean brightness of each of
+//! [`BINS`] places within one repeat, over every whole repeat the
+//! rectangle shows (two at least). A registered pattern's fold and a
+//! listing rectangle's agree when, at the best shift of one against the
+//! other, both the folds and their differences (where the edges lie)
+//! correlate by [`SETT_AGREEMENT`] or more, across and down; the work's
+//! fold is first blurred to the listing's resolution, a listing pixel's
+//! share of its repeat, as a small copy blurs the thin lines. The two
+//! periods' ratio must be the work's: a copy is scaled alike both ways.
+//!
+//! The fold only proposes where the work lies in the rectangle and at what
+//! scale; the match is then judged as the partial-match search's are: the
+//! part of the work the rectangle shows is hashed, the rectangle lined up
+//! with it and held to the search's limit, and their profiles must agree
+//! as any pattern's find must.
+//!
+//! Why differences as well as levels: in a prototype, with levels alone,
+//! checks of one line drawn at random (`fixture::artwork::random_check`)
+//! agreed with the registered plaid by up to 0.85, their one dark line
+//! against its darkest, where its copies agreed by 0.92–0.99; with the
+//! differences too, by 0.76 at most. The plaid's edges, six a repeat, are
+//! where a check of one line, with two, differs.
+
+use super::hash::{Integral, Rect};
+
+/// Places within one repeat a fold holds.
+pub(crate) const BINS: usize = 64;
+
+/// The least agreement, across and down, of a listing rectangle's sett with
+/// a work's for the work to be looked for there.
+pub(crate) const SETT_AGREEMENT: f32 = 0.9;
+
+/// How far the ratio of a rectangle's periods across and down may be from
+/// the work's: a copy is scaled alike both ways, to within its resampling.
+const RATIO_TOLERANCE: f32 = 0.1;
+
+/// The least correlation of a line with itself, one repeat on, for the
+/// repeat to count.
+const MIN_REPEAT: f32 = 0.3;
+
+/// A picture's, or a rectangle's, sett: its repeat across and down.
+#[derive(Clone, Debug)]
+pub(crate) struct Sett {
+    across: Axis,
+    down: Axis,
+}
+
+/// One direction of a [`Sett`].
+#[derive(Clone, Debug)]
+struct Axis {
+    /// In pixels of the picture it was read from.
+    period: f32,
+    /// The line's brightness at [`BINS`] places in one repeat, from the
+    /// rectangle's edge, centred and scaled to unit deviation.
+    fold: [f32; BINS],
+}
+
+/// Where a listing rectangle's sett agrees with a work's.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Agreement {
+    /// The lesser of the two directions' correlations.
+    pub(crate) score: f32,
+    /// Listing pixels per work pixel, across and down.
+    pub(crate) scale: (f32, f32),
+    /// Where the listing rectangle's edge falls in the work's repeat, as a
+    /// share of it, across and down.
+    pub(crate) phase: (f32, f32),
+}
+
+impl Sett {
+    /// The sett of `rect` of the picture, or `None` where it does not
+    /// repeat both ways, twice at least.
+    pub(crate) fn of(integral: &Integral, rect: Rect) -> Option<Sett> {
+        let (across, down) = integral.line_means(rect)?;
+        Some(Sett {
+            across: Axis::of(&across)?,
+            down: Axis::of(&down)?,
+        })
+    }
+
+    /// How well `self`, read from a listing rectangle, agrees with `work`,
+    /// a registered pattern's sett; `None` where their periods' ratios
+    /// differ.
+    pub(crate) fn agreement(&self, work: &Sett) -> Option<Agreement> {
+        let ratio = (self.across.period / self.down.period) / (work.across.period / work.down.period);
+        if (ratio - 1.0).abs() > RATIO_TOLERANCE {
+            return None;
+        }
+        let (a, pa) = self.across.agreement(&work.across);
+        let (d, pd) = self.down.agreement(&work.down);
+        Some(Agreement {
+            score: a.min(d),
+            scale: (
+                self.across.period / work.across.period,
+                self.down.period / work.down.period,
+            ),
+            phase: (pa, pd),
+        })
+    }
+
+    /// The work's repeat, across and down, in its own pixels.
+    pub(crate) fn period(&self) -> (f32, f32) {
+        (self.across.period, self.down.period)
+    }
+}
+
+impl Axis {
+    fn of(line: &[f32]) -> Option<Axis> {
+        let period = period(line)?;
+        (period * 2.0 <= line.len() as f32).then(|| Axis {
+            period,
+            fold: fold(line, period),
+        })
+    }
+
+    /// The best correlation of this fold with `work`'s (blurred to this
+    /// one's resolution) over every shift, levels and edges alike, and the
+    /// share of the work's repeat at which this line starts.
+    fn agreement(&self, work: &Axis) -> (f32, f32) {
+        let blurred = blur(&work.fold, BINS as f32 / self.period);
+        let edges = normal(differences(&self.fold));
+        let mut best = (f32::MIN, 0.0);
+        for shift in 0..BINS {
+            let shifted: [f32; BINS] = std::array::from_fn(|k| blurred[(k + shift) % BINS]);
+            let levels = correlation(&self.fold, &shifted);
+            let score = levels.min(correlation(&edges, &normal(differences(&shifted))));
+            if score > best.0 {
+                best = (score, shift as f32 / BINS as f32);
+            }
+        }
+        best
+    }
+}
+
+/// The repeat of `line` in samples: the first lag whose correlation is a
+/// peak within 85% of the best peak's (a sett with several lines
+/// correlates partly at the gaps between them too), refined between
+/// samples by the parabola through it and its neighbours.
+fn period(line: &[f32]) -> Option<f32> {
+    let n = line.len();
+    let mean = line.iter().sum::<f32>() / n.max(1) as f32;
+    let centred: Vec<f32> = line.iter().map(|v| v - mean).collect();
+    let r: Vec<f32> = (0..=n / 2 + 1)
+        .map(|lag| {
+            let (a, b) = (&centred[..n.saturating_sub(lag)], &centred[lag.min(n)..]);
+            let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>();
+            let norms = (dot(a, a) * dot(b, b)).sqrt();
+            if norms > 0.0 {
+                dot(a, b) / norms
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let peaks: Vec<usize> = (3..r.len() - 1)
+        .filter(|&l| r[l] >= r[l - 1] && r[l] >= r[l + 1] && r[l] > MIN_REPEAT)
+        .collect();
+    let best = peaks.iter().map(|&l| r[l]).fold(f32::MIN, f32::max);
+    let l = *peaks.iter().find(|&&l| r[l] >= 0.85 * best)?;
+    let (y0, y1, y2) = (r[l - 1], r[l], r[l + 1]);
+    let curve = y0 - 2.0 * y1 + y2;
+    let offset = if curve != 0.0 { 0.5 * (y0 - y2) / curve } else { 0.0 };
+    Some(l as f32 + offset.clamp(-0.5, 0.5))
+}
+
+/// `line` folded on `period`: the mean, over every whole repeat, of its
+/// value (interpolated) at each of [`BINS`] places in the repeat.
+fn fold(line: &[f32], period: f32) -> [f32; BINS] {
+    let at = |x: f32| {
+        let i = (x.floor() as usize).min(line.len() - 1);
+        let j = (i + 1).min(line.len() - 1);
+        let t = x - i as f32;
+        line[i] * (1.0 - t) + line[j] * t
+    };
+    let repeats = ((line.len() - 1) as f32 / period).floor() as usize;
+    let mut fold = [0f32; BINS];
+    for r in 0..repeats {
+        for (k, v) in fold.iter_mut().enumerate() {
+            *v += at(r as f32 * period + (k as f32 + 0.5) / BINS as f32 * period);
+        }
+    }
+    normal(fold)
+}
+
+/// `fold` blurred by a box `width` places wide (circularly), as a line of
+/// that many places to a pixel shows it.
+fn blur(fold: &[f32; BINS], width: f32) -> [f32; BINS] {
+    if width <= 1.0 {
+        return *fold;
+    }
+    let reach = width.ceil() as isize;
+    let weight = |k: isize| ((width / 2.0 + 0.5) - k.unsigned_abs() as f32).clamp(0.0, 1.0);
+    normal(std::array::from_fn(|i| {
+        (-reach..=reach)
+            .map(|k| weight(k) * fold[(i as isize + k).rem_euclid(BINS as isize) as usize])
+            .sum()
+    }))
+}
+
+/// Each place's change to the next, circularly.
+fn differences(fold: &[f32; BINS]) -> [f32; BINS] {
+    std::array::from_fn(|k| fold[(k + 1) % BINS] - fold[k])
+}
+
+/// Centred and scaled to unit deviation (left centred where flat).
+fn normal(mut fold: [f32; BINS]) -> [f32; BINS] {
+    let mean = fold.iter().sum::<f32>() / BINS as f32;
+    fold.iter_mut().for_each(|v| *v -= mean);
+    let deviation = (fold.iter().map(|v| v * v).sum::<f32>() / BINS as f32).sqrt();
+    if deviation > 0.0 {
+        fold.iter_mut().for_each(|v| *v /= deviation);
+    }
+    fold
+}
+
+/// The correlation of two [`normal`] folds.
+fn correlation(a: &[f32; BINS], b: &[f32; BINS]) -> f32 {
+    a.iter().zip(b).map(|(p, q)| p * q).sum::<f32>() / BINS as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use ::image::{GrayImage, Luma};
+
+    use super::*;
+
+    /// A check of `lines` (offset and width in pixels, and darkness) every
+    /// `period` pixels across and down, on a light ground, `side` square,
+    /// starting `phase` pixels into the repeat.
+    fn check(side: u32, period: f32, phase: f32, lines: &[(f32, f32, u8)]) -> GrayImage {
+        GrayImage::from_fn(side, side, |x, y| {
+            let on = |v: u32| {
+                let at = (v as f32 + phase).rem_euclid(period);
+                lines.iter().find(|(o, w, _)| (at - o).rem_euclid(period) < *w)
+            };
+            let v = on(x).or(on(y)).map_or(220, |l| l.2);
+            Luma([v])
+        })
+    }
+
+    fn sett(img: &GrayImage) -> Option<Sett> {
+        let (w, h) = img.dimensions();
+        Sett::of(&Integral::new(img), Rect::from_trim((0, 0, w, h)))
+    }
+
+    const LINES: &[(f32, f32, u8)] = &[(0.0, 6.0, 20), (20.0, 3.0, 120), (32.0, 2.0, 250)];
+
+    #[test]
+    fn the_repeat_is_read_between_pixels() {
+        let s = sett(&check(256, 51.2, 0.0, LINES)).unwrap();
+        let (a, d) = s.period();
+        assert!((a - 51.2).abs() < 0.5 && (d - 51.2).abs() < 0.5, "{a} {d}");
+        // Under two repeats a side: no sett.
+        assert!(sett(&check(90, 51.2, 0.0, LINES)).is_none());
+        // Nor in a picture that does not repeat.
+        let ramp = GrayImage::from_fn(128, 128, |x, y| Luma([(x + y) as u8]));
+        assert!(sett(&ramp).is_none());
+    }
+
+    #[test]
+    fn a_sett_agrees_with_itself_cut_anywhere_at_any_scale() {
+        let work = sett(&check(256, 64.0, 0.0, LINES)).unwrap();
+        // Scaled by 0.6, and cut 23 pixels into the repeat.
+        let scaled: Vec<(f32, f32, u8)> = LINES.iter().map(|&(o, w, v)| (o * 0.6, w * 0.6, v)).collect();
+        let copy = sett(&check(160, 38.4, 23.0 * 0.6, &scaled)).unwrap();
+        let a = copy.agreement(&work).unwrap();
+        assert!(a.score >= SETT_AGREEMENT, "{a:?}");
+        assert!(
+            (a.scale.0 - 0.6).abs() < 0.02 && (a.scale.1 - 0.6).abs() < 0.02,
+            "{a:?}"
+        );
+        let phase = 23.0 / 64.0;
+        assert!(
+            (a.phase.0 - phase).abs() < 0.03 && (a.phase.1 - phase).abs() < 0.03,
+            "{a:?}"
+        );
+    }
+
+    #[test]
+    fn another_sett_does_not_agree() {
+        let work = sett(&check(256, 64.0, 0.0, LINES)).unwrap();
+        // One line, as dark as the sett's darkest, and the same lines
+        // placed otherwise in the repeat.
+        for lines in [
+            &[(0.0, 6.0, 20)][..],
+            &[(0.0, 6.0, 20), (40.0, 3.0, 120), (12.0, 2.0, 250)],
+        ] {
+            let other = sett(&check(256, 64.0, 0.0, lines)).unwrap();
+            let a = other.agreement(&work).unwrap();
+            assert!(a.score < SETT_AGREEMENT, "{lines:?}: {a:?}");
+        }
+        // Repeats of another shape: none.
+        let stretched = GrayImage::from_fn(256, 256, |x, y| {
+            let on = |v: f32, p: f32| v.rem_euclid(p) < 6.0;
+            Luma([if on(x as f32, 64.0) || on(y as f32, 40.0) {
+                20
+            } else {
+                220
+            }])
+        });
+        assert!(sett(&stretched).unwrap().agreement(&work).is_none());
+    }
+}
