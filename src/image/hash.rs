@@ -261,14 +261,19 @@ impl Profile {
             [centred(&self.across), centred(&self.down)],
             [centred(&other.across), centred(&other.down)],
         );
-        let (a, b) = (a.as_flattened(), b.as_flattened());
-        let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>();
-        let norms = (dot(a, a) * dot(b, b)).sqrt();
-        if norms > 0.0 {
-            dot(a, b) / norms
-        } else {
-            0.0
-        }
+        cosine(a.as_flattened(), b.as_flattened())
+    }
+}
+
+/// The cosine of two series, which for series centred on their means is
+/// their correlation; 0 where either is all zeros.
+pub(crate) fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>();
+    let norms = (dot(a, a) * dot(b, b)).sqrt();
+    if norms > 0.0 {
+        dot(a, b) / norms
+    } else {
+        0.0
     }
 }
 

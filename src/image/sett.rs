@@ -35,7 +35,7 @@
 //! differences too, by 0.76 at most. The plaid's edges, six a repeat, are
 //! where a check of one line, with two, differs.
 
-use super::hash::{Integral, Rect};
+use super::hash::{cosine, Integral, Rect};
 
 /// Places within one repeat a fold holds.
 pub(crate) const BINS: usize = 64;
@@ -136,8 +136,8 @@ impl Axis {
         let mut best = (f32::MIN, 0.0);
         for shift in 0..BINS {
             let shifted: [f32; BINS] = std::array::from_fn(|k| blurred[(k + shift) % BINS]);
-            let levels = correlation(&self.fold, &shifted);
-            let score = levels.min(correlation(&edges, &normal(differences(&shifted))));
+            let levels = cosine(&self.fold, &shifted);
+            let score = levels.min(cosine(&edges, &normal(differences(&shifted))));
             if score > best.0 {
                 best = (score, shift as f32 / BINS as f32);
             }
@@ -155,16 +155,7 @@ fn period(line: &[f32]) -> Option<f32> {
     let mean = line.iter().sum::<f32>() / n.max(1) as f32;
     let centred: Vec<f32> = line.iter().map(|v| v - mean).collect();
     let r: Vec<f32> = (0..=n / 2 + 1)
-        .map(|lag| {
-            let (a, b) = (&centred[..n.saturating_sub(lag)], &centred[lag.min(n)..]);
-            let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>();
-            let norms = (dot(a, a) * dot(b, b)).sqrt();
-            if norms > 0.0 {
-                dot(a, b) / norms
-            } else {
-                0.0
-            }
-        })
+        .map(|lag| cosine(&centred[..n.saturating_sub(lag)], &centred[lag.min(n)..]))
         .collect();
     let peaks: Vec<usize> = (3..r.len() - 1)
         .filter(|&l| r[l] >= r[l - 1] && r[l] >= r[l + 1] && r[l] > MIN_REPEAT)
@@ -225,11 +216,6 @@ fn normal(mut fold: [f32; BINS]) -> [f32; BINS] {
         fold.iter_mut().for_each(|v| *v /= deviation);
     }
     fold
-}
-
-/// The correlation of two [`normal`] folds.
-fn correlation(a: &[f32; BINS], b: &[f32; BINS]) -> f32 {
-    a.iter().zip(b).map(|(p, q)| p * q).sum::<f32>() / BINS as f32
 }
 
 #[cfg(test)]
