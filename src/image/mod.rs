@@ -364,6 +364,9 @@
 //! no pattern; where it does, some 500 windows' lines are read and
 //! folded for a picture nothing else matched, each compared with every
 //! pattern's sett: linear in the patterns, which a registry has few of.
+//! Against the 8 drawings, the plaid among them, a picture that matches
+//! nothing takes some 18 ms more on one core than without a pattern
+//! (README, *Patterns cut anywhere, at any scale*).
 //!
 //! # Searching the works
 //!

@@ -131,13 +131,16 @@ impl Axis {
     /// one's resolution) over every shift, levels and edges alike, and the
     /// share of the work's repeat at which this line starts.
     fn agreement(&self, work: &Axis) -> (f32, f32) {
+        // A fold turned round has its edges turned with it, so the work's
+        // are made once, and read twice over so any shift is one slice.
+        let twice = |fold: [f32; BINS]| -> [f32; 2 * BINS] { std::array::from_fn(|k| fold[k % BINS]) };
         let blurred = blur(&work.fold, BINS as f32 / self.period);
+        let (levels, work_edges) = (twice(blurred), twice(normal(differences(&blurred))));
         let edges = normal(differences(&self.fold));
         let mut best = (f32::MIN, 0.0);
         for shift in 0..BINS {
-            let shifted: [f32; BINS] = std::array::from_fn(|k| blurred[(k + shift) % BINS]);
-            let levels = cosine(&self.fold, &shifted);
-            let score = levels.min(cosine(&edges, &normal(differences(&shifted))));
+            let score = correlation(&self.fold, &levels[shift..shift + BINS])
+                .min(correlation(&edges, &work_edges[shift..shift + BINS]));
             if score > best.0 {
                 best = (score, shift as f32 / BINS as f32);
             }
@@ -205,6 +208,14 @@ fn blur(fold: &[f32; BINS], width: f32) -> [f32; BINS] {
 /// Each place's change to the next, circularly.
 fn differences(fold: &[f32; BINS]) -> [f32; BINS] {
     std::array::from_fn(|k| fold[(k + 1) % BINS] - fold[k])
+}
+
+/// The correlation of two [`normal`] folds (the second as a slice of a
+/// fold read twice over): their products' mean, as both have unit
+/// deviation, or none where flat ([`cosine`] less its norms, in the inner
+/// loop of every window's comparison).
+fn correlation(a: &[f32; BINS], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(p, q)| p * q).sum::<f32>() / BINS as f32
 }
 
 /// Centred and scaled to unit deviation (left centred where flat).
