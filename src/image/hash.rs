@@ -206,9 +206,7 @@ impl Integral {
             down: down.map(|[v]| v),
         }
     }
-}
 
-impl Integral {
     /// The mean brightness of each pixel column of `rect` (rounded to
     /// whole pixels), and of each row: what a sett is read from
     /// (`sett.rs`). `None` where it is under 8 pixels either way.

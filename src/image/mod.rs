@@ -1232,51 +1232,46 @@ impl WorkIndex {
         // Hashed when the partial-match search first needs them.
         let mut hashed: Option<Windows> = None;
         // A pattern's find that its profile turns down is dropped at once,
-        // so that the stages after it still look. (The partial-match
-        // searches never propose a pattern.)
-        let stands = |found: &mut Vec<Found>| found.retain(|f| self.stands(f, &integral, whole));
+        // so that the stages after it still look; each stage's finds are
+        // checked once, as they come. (The partial-match searches never
+        // propose a pattern.)
+        let standing =
+            |new: Vec<Found>| -> Vec<Found> { new.into_iter().filter(|f| self.stands(f, &integral, whole)).collect() };
         // Only views within MATCH_DISTANCE are kept, whole or turned: one
         // farther away can never be reported, and in `best_per_work` it
         // could only hide a view of its work still farther away.
-        let mut found = self.whole_matches(&signature, None);
-        stands(&mut found);
+        let mut found = standing(self.whole_matches(&signature, None));
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
-            found.extend(self.figures(pic, &integral, whole));
-            stands(&mut found);
+            found.extend(standing(self.figures(pic, &integral, whole)));
         }
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
             let windows = hashed.get_or_insert_with(|| self.hash_windows(&integral, whole));
             found.extend(self.search(&integral, windows, &signature, coarse));
         }
         if !found.iter().any(|f| f.distance <= limit(f)) {
-            found.extend(
-                self.turned_whole
-                    .within(&signature, CANDIDATE_DISTANCE)
-                    .into_iter()
-                    .map(|(i, _)| {
-                        let t = &self.turned[i as usize];
-                        Found::judged(t.view, &signature, (&t.signature, &t.sure), None, false)
-                            .turned(i as usize, false)
-                    })
-                    .filter(|f| f.distance <= MATCH_DISTANCE),
-            );
-            found.extend(self.unturn((&pic.grey, &integral), whole, MATCH_DISTANCE));
+            let mut turned: Vec<Found> = (self.turned_whole.within(&signature, CANDIDATE_DISTANCE).into_iter())
+                .map(|(i, _)| {
+                    let t = &self.turned[i as usize];
+                    Found::judged(t.view, &signature, (&t.signature, &t.sure), None, false).turned(i as usize, false)
+                })
+                .filter(|f| f.distance <= MATCH_DISTANCE)
+                .collect();
+            turned.extend(self.unturn((&pic.grey, &integral), whole, MATCH_DISTANCE));
             // Fill of a colour close to the picture's own edge is trimmed
             // along with some of the picture, which moves the box; the
             // picture as fetched is then the better guess.
             let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
             if all != whole {
-                found.extend(self.unturn((&pic.grey, &integral), all, MATCH_DISTANCE));
+                turned.extend(self.unturn((&pic.grey, &integral), all, MATCH_DISTANCE));
             }
-            stands(&mut found);
+            found.extend(standing(turned));
         }
         if !found.iter().any(|f| f.distance <= limit(f)) {
             let windows = hashed.get_or_insert_with(|| self.hash_windows(&integral, whole));
             found.extend(self.search_turned(&integral, windows));
         }
         if !found.iter().any(|f| f.distance <= limit(f)) && !self.setts.is_empty() {
-            found.extend(self.patterns(&integral, whole));
-            stands(&mut found);
+            found.extend(standing(self.patterns(&integral, whole)));
         }
         best_per_work(&self.views, found)
     }

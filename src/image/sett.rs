@@ -112,7 +112,8 @@ impl Sett {
         })
     }
 
-    /// The work's repeat, across and down, in its own pixels.
+    /// The repeat, across and down, in pixels of the picture it was read
+    /// from.
     pub(crate) fn period(&self) -> (f32, f32) {
         (self.across.period, self.down.period)
     }
