@@ -35,6 +35,37 @@ fn works() -> Vec<Work> {
         .collect()
 }
 
+/// The 8 works and the flat artwork's plaid, a registered pattern: with a
+/// pattern registered, a picture that matches nothing is also read for
+/// its sett (the pattern stage, `sett.rs`).
+fn works_and_plaid() -> Vec<Work> {
+    let (_, plaid) = knockoff::fixture::artwork::registered()
+        .into_iter()
+        .find(|(name, _)| *name == "plaid")
+        .expect("the plaid");
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plaid.png");
+    plaid.save(&path).expect("plaid.png");
+    let mut works = works();
+    works.push(Work {
+        id: "plaid".into(),
+        title: "plaid".into(),
+        images: vec![path],
+        ..works[0].clone()
+    });
+    works
+}
+
+/// A check of a sett drawn at random, as a q85 JPEG: a pattern, but not
+/// the registered one.
+fn check_jpeg() -> Vec<u8> {
+    let check = knockoff::fixture::artwork::random_check(&mut knockoff::rng::Rng::new(7));
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+        .encode_image(&check)
+        .expect("encode");
+    bytes
+}
+
 fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -187,6 +218,23 @@ fn bench(c: &mut Criterion) {
     group.bench_function("compare vs 8 works (small on a plain ground)", |b| {
         b.iter(|| index.compare(&grounded, &limits))
     });
+    // The pattern stage: only where nothing else matched and the registry
+    // holds a pattern.
+    let patterned = WorkIndex::build(&works_and_plaid()).expect("index");
+    let check = [ListingImage {
+        url: "check".into(),
+        bytes: Arc::from(check_jpeg()),
+    }];
+    // Against the 8 works alone, the horse is the full search above.
+    group.bench_function("compare vs 8 works (no match, a random check)", |b| {
+        b.iter(|| index.compare(&check, &limits))
+    });
+    for (name, listing) in [("full search", &other), ("a random check", &check)] {
+        assert!(patterned.compare(listing, &limits).matches.is_empty(), "{name}");
+        group.bench_function(format!("compare vs 8 works and a pattern (no match, {name})"), |b| {
+            b.iter(|| patterned.compare(listing, &limits))
+        });
+    }
     group.finish();
 }
 

@@ -35,7 +35,7 @@
 //! differences too, by 0.76 at most. The plaid's edges, six a repeat, are
 //! where a check of one line, with two, differs.
 
-use super::hash::{cosine, Integral, Rect};
+use super::hash::{dot, Integral, Rect};
 
 /// Places within one repeat a fold holds.
 pub(crate) const BINS: usize = 64;
@@ -94,13 +94,17 @@ impl Sett {
 
     /// How well `self`, read from a listing rectangle, agrees with `work`,
     /// a registered pattern's sett; `None` where their periods' ratios
-    /// differ.
-    pub(crate) fn agreement(&self, work: &Sett) -> Option<Agreement> {
+    /// differ, or where it agrees by less than `least` across (then down
+    /// is not compared: most rectangles of most pictures end there).
+    pub(crate) fn agreement(&self, work: &Sett, least: f32) -> Option<Agreement> {
         let ratio = (self.across.period / self.down.period) / (work.across.period / work.down.period);
         if (ratio - 1.0).abs() > RATIO_TOLERANCE {
             return None;
         }
         let (a, pa) = self.across.agreement(&work.across);
+        if a < least {
+            return None;
+        }
         let (d, pd) = self.down.agreement(&work.down);
         Some(Agreement {
             score: a.min(d),
@@ -140,8 +144,12 @@ impl Axis {
         let edges = normal(differences(&self.fold));
         let mut best = (f32::MIN, 0.0);
         for shift in 0..BINS {
-            let score = correlation(&self.fold, &levels[shift..shift + BINS])
-                .min(correlation(&edges, &work_edges[shift..shift + BINS]));
+            // The edges only where the levels could make this shift the best.
+            let levels = correlation(&self.fold, &levels[shift..shift + BINS]);
+            if levels <= best.0 {
+                continue;
+            }
+            let score = levels.min(correlation(&edges, &work_edges[shift..shift + BINS]));
             if score > best.0 {
                 best = (score, shift as f32 / BINS as f32);
             }
@@ -158,8 +166,24 @@ fn period(line: &[f32]) -> Option<f32> {
     let n = line.len();
     let mean = line.iter().sum::<f32>() / n.max(1) as f32;
     let centred: Vec<f32> = line.iter().map(|v| v - mean).collect();
+    // Each lag's correlation is the cosine of the line's head and tail;
+    // their norms come from running sums of squares, so only the products
+    // are summed afresh.
+    let mut squares = Vec::with_capacity(n + 1);
+    squares.push(0f64);
+    for v in &centred {
+        squares.push(squares.last().copied().unwrap_or(0.0) + f64::from(v * v));
+    }
     let r: Vec<f32> = (0..=n / 2 + 1)
-        .map(|lag| cosine(&centred[..n.saturating_sub(lag)], &centred[lag.min(n)..]))
+        .map(|lag| {
+            let lag = lag.min(n);
+            let norms = ((squares[n - lag] - squares[0]) * (squares[n] - squares[lag])).sqrt();
+            if norms > 0.0 {
+                (f64::from(dot(&centred[..n - lag], &centred[lag..])) / norms) as f32
+            } else {
+                0.0
+            }
+        })
         .collect();
     let peaks: Vec<usize> = (3..r.len() - 1)
         .filter(|&l| r[l] >= r[l - 1] && r[l] >= r[l + 1] && r[l] > MIN_REPEAT)
@@ -213,10 +237,10 @@ fn differences(fold: &[f32; BINS]) -> [f32; BINS] {
 
 /// The correlation of two [`normal`] folds (the second as a slice of a
 /// fold read twice over): their products' mean, as both have unit
-/// deviation, or none where flat ([`cosine`] less its norms, in the inner
+/// deviation, or none where flat (`hash::cosine` less its norms, in the inner
 /// loop of every window's comparison).
 fn correlation(a: &[f32; BINS], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(p, q)| p * q).sum::<f32>() / BINS as f32
+    dot(a, b) / BINS as f32
 }
 
 /// Centred and scaled to unit deviation (left centred where flat).
@@ -275,7 +299,7 @@ mod tests {
         // Scaled by 0.6, and cut 23 pixels into the repeat.
         let scaled: Vec<(f32, f32, u8)> = LINES.iter().map(|&(o, w, v)| (o * 0.6, w * 0.6, v)).collect();
         let copy = sett(&check(160, 38.4, 23.0 * 0.6, &scaled)).unwrap();
-        let a = copy.agreement(&work).unwrap();
+        let a = copy.agreement(&work, f32::MIN).unwrap();
         assert!(a.score >= SETT_AGREEMENT, "{a:?}");
         assert!(
             (a.scale.0 - 0.6).abs() < 0.02 && (a.scale.1 - 0.6).abs() < 0.02,
@@ -298,7 +322,7 @@ mod tests {
             &[(0.0, 6.0, 20), (40.0, 3.0, 120), (12.0, 2.0, 250)],
         ] {
             let other = sett(&check(256, 64.0, 0.0, lines)).unwrap();
-            let a = other.agreement(&work).unwrap();
+            let a = other.agreement(&work, f32::MIN).unwrap();
             assert!(a.score < SETT_AGREEMENT, "{lines:?}: {a:?}");
         }
         // Repeats of another shape: none.
@@ -310,6 +334,6 @@ mod tests {
                 220
             }])
         });
-        assert!(sett(&stretched).unwrap().agreement(&work).is_none());
+        assert!(sett(&stretched).unwrap().agreement(&work, f32::MIN).is_none());
     }
 }
