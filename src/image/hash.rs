@@ -79,6 +79,14 @@ impl Rect {
             h: h as f32,
         }
     }
+
+    /// The part of `self` inside `other`; `None` where they do not meet.
+    pub(crate) fn intersection(self, other: Rect) -> Option<Rect> {
+        let (x, y) = (self.x.max(other.x), self.y.max(other.y));
+        let w = (self.x + self.w).min(other.x + other.w) - x;
+        let h = (self.y + self.h).min(other.y + other.h) - y;
+        (w > 0.0 && h > 0.0).then_some(Rect { x, y, w, h })
+    }
 }
 
 /// Summed-area table of a grey picture: the mean of any rectangle in four
