@@ -350,9 +350,9 @@
 //! the part of the pattern the sett says they show, at its scale and
 //! phase: hashed from the registered picture, judged by
 //! [`SEARCH_MATCH_DISTANCE`] and by the profile as any pattern's find.
-//! Of the 4 copies, all are found (56–66 of 512); a cut that shows
-//! fewer than about three repeats is still missed (the plaid's middle 55%
-//! or 60%, zoomed: its two repeats read no sett that agrees).
+//! Of the 4 copies, all are found (56–66 of 512); a cut that shows two
+//! repeats or fewer is mostly missed (the plaid's middle 50%, enlarged:
+//! 2 of 6 places; at 55%, 2.2 repeats, 5 of 6, see `sett.rs`).
 //!
 //! *Where a pattern lies.* The sett says where a rectangle's edge falls
 //! within a repeat, not within which repeat, nor whether the pattern
@@ -366,11 +366,11 @@
 //! ([`WorkIndex::line_up_part`]); of those within the limit, the widest
 //! is reported ([`widest`]). In a scratch set, the plaid pasted on each
 //! of the 14 stock photographs, twice, at 30% to 80% of the shorter
-//! side: 202 of 280 found before, 224 with the places, 263 with the
-//! work's fold blurred twice besides (`sett.rs`); the region reported
-//! overlapping the plaid by a median 0.94 of their union, from 0.61.
-//! Still missed: 7 of 28 at 30%, and a few to 45% where the photograph's
-//! own lines confuse the repeat down. No unregistered
+//! side: 202 of 280 found before, 224 with the places, 272 with the
+//! folds blurred as the coarser picture shows them besides (`sett.rs`);
+//! the region reported overlapping the plaid by a median 0.93 of their
+//! union, from 0.61. Still missed: 3 of 28 at 30%, and 2 at 45% where
+//! the photograph's own lines confuse the repeat down. No unregistered
 //! picture of any set matched, nor any of the 7,200 random checks above,
 //! nor 9,600 more with the places and the blur (each plain, zoomed into,
 //! pasted at 45% on a stock photograph and printed on a shirt; 15 of the
