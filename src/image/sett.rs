@@ -253,11 +253,19 @@ fn blur(fold: &[f32; BINS], width: f32) -> [f32; BINS] {
         t if t <= 1.0 => 1.0 - (1.0 - t).powi(2) / 2.0,
         _ => 1.0,
     };
-    let weight = |k: isize| hat_below(width / 2.0 - k as f32) - hat_below(-width / 2.0 - k as f32);
     let reach = (width / 2.0 + 1.0).ceil() as isize;
+    let weights: Vec<(isize, f32)> = (-reach..=reach)
+        .map(|k| {
+            (
+                k,
+                hat_below(width / 2.0 - k as f32) - hat_below(-width / 2.0 - k as f32),
+            )
+        })
+        .collect();
     normal(std::array::from_fn(|i| {
-        (-reach..=reach)
-            .map(|k| weight(k) * fold[(i as isize + k).rem_euclid(BINS as isize) as usize])
+        weights
+            .iter()
+            .map(|&(k, weight)| weight * fold[(i as isize + k).rem_euclid(BINS as isize) as usize])
             .sum()
     }))
 }
