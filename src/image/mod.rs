@@ -1391,15 +1391,17 @@ impl WorkIndex {
         // Where, in the view's pixels, the rectangle's edge may lie: a
         // whole number of repeats from its phase, with half its side or
         // more on the view.
-        let edges = |side: f32, scale: f32, phase: f32, period: f32, view_side: f32| -> Vec<f32> {
+        let starts = |side: f32, scale: f32, phase: f32, period: f32, view_side: f32| -> Vec<f32> {
             let (lo, hi) = (-side / (2.0 * scale), view_side - side / (2.0 * scale));
             let first = (lo / period - phase).ceil() as i32;
             let last = (hi / period - phase).floor() as i32;
             (first..=last).map(|m| (phase + m as f32) * period).collect()
         };
-        let mut places: Vec<(Found, Rect, Rect, Signature, Signature)> = Vec::new();
-        for at_x in edges(rect.w, sx, a.phase.0, pw, vw) {
-            for at_y in edges(rect.h, sy, a.phase.1, ph, vh) {
+        // Each place: how far it is as it stands, what it shows of the
+        // picture and of the view, and the view's part hashed.
+        let mut places: Vec<(u32, Rect, Rect, Signature, Signature)> = Vec::new();
+        for at_x in starts(rect.w, sx, a.phase.0, pw, vw) {
+            for at_y in starts(rect.h, sy, a.phase.1, ph, vh) {
                 let placed = Rect {
                     x: rect.x - at_x * sx,
                     y: rect.y - at_y * sy,
@@ -1424,12 +1426,12 @@ impl WorkIndex {
                     else {
                         continue;
                     };
-                    let found = Found::judged(v, &listing, (&signature, &sure), Some(shown), true);
-                    places.push((found, shown, part, signature, sure));
+                    let (differ, of) = listing.distance_within(&signature, &sure);
+                    places.push((Signature::as_likely((differ, of)), shown, part, signature, sure));
                 }
             }
         }
-        places.sort_by_key(|p| p.0.distance);
+        places.sort_by_key(|p| p.0);
         places
             .into_iter()
             .take(PLACES_LINED_UP)
