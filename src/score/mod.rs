@@ -274,10 +274,20 @@ impl Scorer<'_> {
                 }
                 None => {}
             }
-            // Short marks collide with ordinary strings far more often.
-            if mark.text.chars().filter(|c| c.is_alphanumeric()).count() <= 4 && !backed && in_class != Some(true) {
+            // Short marks collide with ordinary strings far more often:
+            // outside the goods the mark is known for, and where misspelt
+            // shorter still ("Eco" for Ecco, "Orx" for Oryx), as weak as
+            // a mark of three letters, which is matched only as written.
+            let letters = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).count();
+            let short = letters(&mark.text) <= crate::text::SHORT;
+            let shortened = m.variant == VariantKind::Typo && letters(&m.matched) < letters(&mark.text);
+            if short && !backed && (in_class != Some(true) || shortened) {
                 s -= 0.15;
-                notes.push("short mark without supporting evidence".into());
+                notes.push(if shortened {
+                    "short mark misspelt shorter, without supporting evidence".into()
+                } else {
+                    "short mark without supporting evidence".into()
+                });
             }
             s -= match m.field {
                 TextField::Title => 0.0,
@@ -537,6 +547,35 @@ mod tests {
             "{}",
             c.explanation
         );
+    }
+
+    /// A short mark misspelt shorter ("Orx" for Oryx, "Eco" for Ecco) is
+    /// as weak as a mark of three letters: in the mark's own goods it goes
+    /// to review, unless counterfeit words back it.
+    #[test]
+    fn a_short_mark_misspelt_shorter_needs_backing() {
+        let orx = |cf: &[String]| {
+            let m = TextMatch {
+                end: 3,
+                matched: "Orx".into(),
+                similarity: 0.75,
+                ..hit("tm-oryx", VariantKind::Typo, vec![])
+            };
+            run(&listing("Clothing", "S"), &[m], &ImageReport::default(), cf).unwrap()
+        };
+        let c = orx(&[]);
+        assert!(matches!(c.disposition, Disposition::Review(_)), "{c:?}");
+        assert!(c.explanation.contains("misspelt shorter"), "{}", c.explanation);
+        assert_eq!(orx(&["replica".to_string()]).disposition, Disposition::Draft);
+        // Misspelt at its own length, in its goods, it needs nothing more.
+        let m = TextMatch {
+            end: 4,
+            matched: "Orxy".into(),
+            similarity: 0.75,
+            ..hit("tm-oryx", VariantKind::Typo, vec![])
+        };
+        let c = run(&listing("Clothing", "S"), &[m], &ImageReport::default(), &[]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft, "{c:?}");
     }
 
     #[test]

@@ -76,10 +76,14 @@
 //!   and only where the mark is no ordinary word itself.
 //! - A mark of exactly [`SHORT`] letters may be misspelt by one edit that
 //!   keeps its first letter (sellers keep the first letter so the buyer
-//!   still reads the brand; random words seldom share it), and may be glued
-//!   only at the start or end of a word, to a dictionary word (or two run
-//!   together, each of three letters or more: "oryxtoybox"), a number, or
-//!   at a change of case ("OryxHoodie", "oryxtoys"; not "gl*oryx*box").
+//!   still reads the brand; random words seldom share it); misspelt
+//!   shorter ("Orx"), it is as weak as a mark of three letters, and the
+//!   scorer drafts it only with other evidence. It may be glued only at
+//!   the start or end of a word, to a dictionary word of [`SHORT`]
+//!   letters or more or a noun of goods ("oryxtoys", "tumibag"; not
+//!   "mars" in "marsala"), two words run together, each of three letters
+//!   or more ("oryxtoybox"), a number, or at a change of case
+//!   ("OryxHoodie"; not "gl*oryx*box").
 //! - A longer glued hit is accepted when the mark has [`LONG_GLUE`] letters
 //!   or more, or when what is glued to it is a dictionary word (or two), a
 //!   number, at most two letters, or begins at a change of case. A trailing "s" or
@@ -1207,6 +1211,16 @@ impl TextMatcher {
             // Inside a word, not at its edge: "gl-oryx-box".
             return false;
         }
+        // A short mark glued to one word of fewer letters than itself is
+        // glued to almost any string of three letters a large word list
+        // holds ("mars" + "ala"): that word must name goods ("tumibag").
+        let glued = |rest: &str, is_word: &dyn Fn(&str) -> bool| {
+            if short && rest.chars().count() < SHORT {
+                goods::is_goods(rest)
+            } else {
+                words_glued(rest, is_word)
+            }
+        };
         let rest_ok = |(a, b): (usize, usize), split: usize| {
             if a == b || doc.case_boundary(split) {
                 return true;
@@ -1215,7 +1229,7 @@ impl TextMatcher {
                 Rest::AsWritten => {
                     let rest = doc.plain(a, b);
                     rest.chars().all(|c| c.is_ascii_digit())
-                        || words_glued(&rest, |w| self.words.contains(w))
+                        || glued(&rest, &|w| self.words.contains(w))
                         || (!short && rest.chars().count() <= 2)
                 }
                 // A rest as long as written is at least as long as its
@@ -1223,7 +1237,7 @@ impl TextMatcher {
                 Rest::AnySpelling(dictionary) => {
                     let skel = doc.skel.get(a..b).unwrap_or("");
                     skel.chars().any(|c| c.is_ascii_digit())
-                        || words_glued(skel, |w| dictionary.contains_key(&scan::word_key(w.as_bytes())))
+                        || glued(skel, &|w| dictionary.contains_key(&scan::word_key(w.as_bytes())))
                         || (!short && skel.chars().count() <= 2)
                 }
             }
