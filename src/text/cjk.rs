@@ -22,6 +22,11 @@
 //! words listings glue to a brand ("삼성정품": Samsung genuine;
 //! "ナイキスニーカー": Nike sneakers), and in Korean a particle after them
 //! ([`cjk_glue`]).
+//!
+//! A mark in Hangul spaced out ("설 화 수") is spaced by syllables, each of
+//! which folds to two or three letters: the matcher's pass over runs of
+//! single letters reads a syllable written alone as one letter, and a run
+//! of two or more as a word spaced out (`one_syllable` in the matcher).
 
 use std::sync::OnceLock;
 

@@ -1263,7 +1263,8 @@ impl TextMatcher {
             && !self.is_ordinary(&doc.plain(before.0, after.1))
     }
 
-    /// Pass 2: runs of single letters, squashed and matched whole.
+    /// Pass 2: runs of single letters (or syllables of Hangul, see
+    /// [`one_syllable`]), squashed and matched whole.
     fn spaced_pass(&self, doc: &Doc, joined: &mut Joined, hits: &mut Vec<Hit>) {
         let Joined {
             units: run,
@@ -1283,7 +1284,7 @@ impl TextMatcher {
         };
         run.clear();
         for (t, tok) in doc.tokens.iter().enumerate() {
-            if tok.end - tok.start != 1 {
+            if tok.end - tok.start != 1 && !one_syllable(doc, tok) {
                 squash(run, hits);
                 run.clear();
                 continue;
@@ -1299,7 +1300,7 @@ impl TextMatcher {
                 squash(run, hits);
                 run.clear();
             }
-            run.push(tok.start);
+            run.extend(tok.start..tok.end);
         }
         squash(run, hits);
     }
@@ -1322,7 +1323,10 @@ impl TextMatcher {
                 Some([dot]) if dot.ch == '.'
             );
         let fewest = if initials { 2 } else { SPACED_MIN_RUN };
-        if run.len() < fewest {
+        // A syllable of Hangul is a letter written as two or three (its
+        // jamo): alone, it is a word, not a word spaced out.
+        let letters = run.windows(2).filter(|w| !same_letter(doc, w[0], w[1])).count() + 1;
+        if run.len() < fewest || letters < 2 {
             return false;
         }
         skel.clear();
@@ -2877,6 +2881,27 @@ fn nominative_after(text: &str, end: usize) -> Option<String> {
 fn glued(text: &str, at: usize) -> bool {
     let b = text.as_bytes();
     at > 0 && b.get(at - 1).is_some_and(u8::is_ascii_alphanumeric) && b.get(at).is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// Whether a word is one syllable of Hangul as written: folding writes it
+/// as its two or three letters (jamo), and a mark in Hangul spaced out
+/// ("설 화 수") is spaced by syllables, as a Latin one is by letters.
+fn one_syllable(doc: &Doc, tok: &normalize::Token) -> bool {
+    let units = doc.units.get(tok.start as usize..tok.end as usize).unwrap_or(&[]);
+    units.first().is_some_and(|first| {
+        units
+            .iter()
+            .all(|u| (u.start, u.end) == (first.start, first.end) && ('\u{1100}'..='\u{11FF}').contains(&u.ch))
+    })
+}
+
+/// Whether units `a` and `b` are one letter as written (a syllable of
+/// Hangul's jamo).
+fn same_letter(doc: &Doc, a: u32, b: u32) -> bool {
+    match (doc.units.get(a as usize), doc.units.get(b as usize)) {
+        (Some(a), Some(b)) => (a.start, a.end) == (b.start, b.end),
+        _ => false,
+    }
 }
 
 /// Whether `rest`, glued to a mark, is a dictionary word (`is_word`) or

@@ -359,6 +359,27 @@ fn marks_in_text_written_without_spaces() {
     none(&m, "tm-samsung", "삼성동 맛집");
 }
 
+/// A mark in Hangul spaced out is spaced by syllables, each folded to two
+/// or three letters (jamo), as a Latin one is by letters; a syllable alone
+/// is a word, and syllables that spell no mark are none.
+#[test]
+fn a_mark_in_hangul_spaced_by_syllables() {
+    let marks = [mark("tm-samsung", "삼성"), mark("tm-sulwhasoo", "설화수")];
+    let m = TextMatcher::with_words(&marks, ["set"]);
+    check(
+        &m,
+        "tm-sulwhasoo",
+        "설 화 수 자음 2종 세트",
+        "설 화 수",
+        VariantKind::Spaced,
+    );
+    check(&m, "tm-sulwhasoo", "설.화.수 세트", "설.화.수", VariantKind::Spaced);
+    check(&m, "tm-samsung", "삼 성 정품 충전기", "삼 성", VariantKind::Spaced);
+    check(&m, "tm-samsung", "A 삼 성 B", "삼 성", VariantKind::Spaced);
+    none(&m, "tm-samsung", "삼 일 특가 성 인 용");
+    none(&m, "tm-sulwhasoo", "설 화 세트 수 분");
+}
+
 #[test]
 fn a_letter_alone_and_a_word_spell_a_mark() {
     let m = TextMatcher::new(&[
@@ -1328,6 +1349,9 @@ fn cjk_matcher() -> &'static TextMatcher {
 
 const CJK_PIECES: &[&str] = &[
     "삼성",
+    // Syllables spaced out ("삼 성").
+    "삼",
+    "성",
     "정품",
     "충전기",
     "의",
