@@ -1214,7 +1214,7 @@ impl TextMatcher {
         // A short mark glued to one word of fewer letters than itself is
         // glued to almost any string of three letters a large word list
         // holds ("mars" + "ala"): that word must name goods ("tumibag").
-        let glued = |rest: &str, is_word: &dyn Fn(&str) -> bool| {
+        let words_ok = |rest: &str, is_word: &dyn Fn(&str) -> bool| {
             if short && rest.chars().count() < SHORT {
                 goods::is_goods(rest)
             } else {
@@ -1229,7 +1229,7 @@ impl TextMatcher {
                 Rest::AsWritten => {
                     let rest = doc.plain(a, b);
                     rest.chars().all(|c| c.is_ascii_digit())
-                        || glued(&rest, &|w| self.words.contains(w))
+                        || words_ok(&rest, &|w| self.words.contains(w))
                         || (!short && rest.chars().count() <= 2)
                 }
                 // A rest as long as written is at least as long as its
@@ -1237,7 +1237,7 @@ impl TextMatcher {
                 Rest::AnySpelling(dictionary) => {
                     let skel = doc.skel.get(a..b).unwrap_or("");
                     skel.chars().any(|c| c.is_ascii_digit())
-                        || glued(skel, &|w| dictionary.contains_key(&scan::word_key(w.as_bytes())))
+                        || words_ok(skel, &|w| dictionary.contains_key(&scan::word_key(w.as_bytes())))
                         || (!short && skel.chars().count() <= 2)
                 }
             }
