@@ -394,7 +394,7 @@
 //! and a houndstooth of the same repeat agreed and lined up within 1–8
 //! bits of some 290 (two gingham fabrics among 84 unregistered pictures of
 //! a hold-out drawn apart from these fixtures, and 9 of 10 ginghams drawn
-//! for the test). So a part of more than [`REPEATS_HASHED`] repeats
+//! to check it). So a part of more than [`REPEATS_HASHED`] repeats
 //! either way is lined up again by its middle four, whose hash has four
 //! frequencies a repeat, and stands only if that does too (the find
 //! keeps the wider part, as evidence). None of those ginghams matches
