@@ -1469,9 +1469,10 @@ impl WorkIndex {
                 // and any two patterns of the same repeat look alike there
                 // (a gingham took for a houndstooth, 2 bits of 280 apart):
                 // its middle [`REPEATS_HASHED`] repeats each way must line
-                // up too. A find keeps the wider rectangle, as evidence.
+                // up too (a find past its limit needs no second look). A
+                // find keeps the wider rectangle, as evidence.
                 let (cut_w, cut_h) = (part.w.min(REPEATS_HASHED * pw), part.h.min(REPEATS_HASHED * ph));
-                if (cut_w, cut_h) == (part.w, part.h) {
+                if (cut_w, cut_h) == (part.w, part.h) || found.distance > limit(&found) {
                     return Some(found);
                 }
                 let middle = Rect {
