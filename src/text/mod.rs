@@ -2887,12 +2887,12 @@ fn glued(text: &str, at: usize) -> bool {
 /// as its two or three letters (jamo), and a mark in Hangul spaced out
 /// ("설 화 수") is spaced by syllables, as a Latin one is by letters.
 fn one_syllable(doc: &Doc, tok: &normalize::Token) -> bool {
-    let units = doc.units.get(tok.start as usize..tok.end as usize).unwrap_or(&[]);
-    units.first().is_some_and(|first| {
-        units
-            .iter()
-            .all(|u| (u.start, u.end) == (first.start, first.end) && ('\u{1100}'..='\u{11FF}').contains(&u.ch))
-    })
+    let jamo = |i: u32| {
+        doc.units
+            .get(i as usize)
+            .is_some_and(|u| ('\u{1100}'..='\u{11FF}').contains(&u.ch))
+    };
+    tok.end > tok.start && (tok.start..tok.end).all(|i| jamo(i) && same_letter(doc, tok.start, i))
 }
 
 /// Whether units `a` and `b` are one letter as written (a syllable of
