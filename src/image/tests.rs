@@ -1220,6 +1220,16 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
             .collect()
     };
     let mut found = whole_matches(&signature, None);
+    let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
+    if let Some(fetched) = hash::fine(&integral, all).filter(|_| found.iter().all(|f| f.distance > MATCH_DISTANCE)) {
+        found.extend(
+            (index.views.iter().enumerate())
+                .filter_map(|(view, v)| Some((view, v.untrimmed.as_ref()?)))
+                .filter(|(_, (held, _))| candidate(held, &fetched))
+                .map(|(view, (held, sure))| Found::judged(view, &fetched, (held, sure), Some(all), false))
+                .filter(|f| f.distance <= MATCH_DISTANCE),
+        );
+    }
     if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
         for stage in ground::regions(&pic.grey, pic.trim) {
             if found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
@@ -1251,7 +1261,6 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
                 .filter(|f| f.distance <= MATCH_DISTANCE),
         );
         found.extend(unturn(whole));
-        let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
         if all != whole {
             found.extend(unturn(all));
         }
@@ -1661,4 +1670,51 @@ fn a_crop_reshaped_keeps_its_centre_and_area_within_the_work() {
     let r = reshaped(crop, 4.0, (200.0, 100.0));
     assert!(r.w <= 200.0 + 1e-3 && (r.w / r.h - 4.0).abs() < 1e-3);
     assert!(r.x >= 0.0 && r.x + r.w <= 200.0 + 1e-3);
+}
+
+/// A drawing whose left three tenths are a plain band a little darker
+/// than its ground (a wall beside a figure), and the drawing brightened as a
+/// seller brightens it: the ground goes white and the band nearly so, and
+/// the trim, which kept the band in the work, takes it off the copy, so
+/// that the copy trimmed is the figure alone. So the picture as fetched
+/// is compared with the work as registered too (see the module docs,
+/// *What the trim takes*).
+#[test]
+fn a_copy_the_trim_takes_more_of_is_compared_as_fetched() {
+    let (w, h) = (600u32, 450u32);
+    let drawing = RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
+        let disc = (fx - 0.75).powi(2) + (fy - 0.45).powi(2) * 0.56 < 0.025;
+        let bar = fy > 0.3 && fy < 0.75 && ((fx * 30.0) as u32) % 3 == 0 && fx > 0.55;
+        if fx < 0.3 && fy > 0.1 && fy < 0.9 {
+            Rgb([190, 192, 198])
+        } else if disc {
+            Rgb([40, 90, 170])
+        } else if bar {
+            Rgb([200, 120, 30])
+        } else {
+            Rgb([236, 236, 238])
+        }
+    });
+    let brightened = RgbImage::from_fn(w, h, |x, y| {
+        Rgb(drawing
+            .get_pixel(x, y)
+            .0
+            .map(|c| (f32::from(c) * 1.25).min(255.0) as u8))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wall.png");
+    drawing.save(&path).unwrap();
+    let index = WorkIndex::build(&[work("fa-wall".into(), path)]).unwrap();
+    let report = index.compare(&[listing("brightened", jpeg(&brightened, 85))], &ImageLimits::default());
+    assert_eq!(report.matches.len(), 1, "{:?}", report.matches);
+    assert_eq!(
+        report.matches[0].region,
+        Region {
+            x: 0,
+            y: 0,
+            width: w,
+            height: h
+        }
+    );
 }
