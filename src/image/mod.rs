@@ -427,10 +427,10 @@
 //! five seeds of that hold-out, crop copies found went from 66 to 70 of
 //! 80, and nothing else changed on any set; in the tests' cuts of the
 //! fixture works between the indexed shapes, a drawing cut to the lower
-//! 78% is found only so. (Still missed: a landscape cut to its lower three quarters,
-//! which the search does not bring near enough even when its crop is
-//! ranked apart from the windows, and copies cropped and then pasted
-//! onto a background.)
+//! 78% is found only so. (Still missed: a landscape cut to its lower
+//! three quarters, which the search does not bring near enough even when
+//! its crop is ranked apart from the windows, and copies cropped and
+//! then pasted onto a background.)
 //!
 //! # What the trim takes
 //!
@@ -987,9 +987,10 @@ impl Hashed {
         let mirror = ::image::imageops::flip_horizontal(&trimmed);
         // The colour of the ground the trim took off, if it took any.
         let (gw, gh) = pic.grey.dimensions();
-        let ground = (pic.trim != (0, 0, gw, gh)).then(|| Luma([decode::border(&pic.grey, (0, 0, gw, gh))]));
+        let took_some = pic.trim != (0, 0, gw, gh);
+        let ground = took_some.then(|| Luma([decode::border(&pic.grey, (0, 0, gw, gh))]));
         // All of the picture, where the trim took some: and its mirror image.
-        let untrimmed = (pic.trim != (0, 0, gw, gh)).then(|| {
+        let untrimmed = took_some.then(|| {
             let all = Rect::from_trim((0, 0, gw, gh));
             let flipped = ::image::imageops::flip_horizontal(&pic.grey);
             [&pic.grey, &flipped].map(|grey| hash::fine_sure(&Integral::new(grey), all))
@@ -1363,7 +1364,7 @@ impl WorkIndex {
         // could only hide a view of its work still farther away.
         let mut found = standing(self.whole_matches(&signature, None));
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
-            found.extend(standing(self.as_fetched(pic, &integral)));
+            found.extend(standing(self.as_fetched(pic, &integral, (whole, &signature))));
         }
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
             found.extend(standing(self.figures(pic, &integral, whole)));
@@ -1611,9 +1612,16 @@ impl WorkIndex {
     /// The picture as fetched, untrimmed, against the works as registered,
     /// untrimmed, where the trim took some of them (see the module docs,
     /// *What the trim takes*): only those within [`MATCH_DISTANCE`].
-    fn as_fetched(&self, pic: &Picture, integral: &Integral) -> Vec<Found> {
+    /// `trimmed` is the picture as trimmed and its signature.
+    fn as_fetched(&self, pic: &Picture, integral: &Integral, trimmed: (Rect, &Signature)) -> Vec<Found> {
         let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
-        let Some(signature) = hash::fine(integral, all) else {
+        // Untrimmed, the picture as fetched is the one already hashed.
+        let fetched = if trimmed.0 == all {
+            Some(*trimmed.1)
+        } else {
+            hash::fine(integral, all)
+        };
+        let Some(signature) = fetched else {
             return Vec::new();
         };
         let (index, ids) = &self.untrimmed;
