@@ -1150,18 +1150,10 @@ impl WorkIndex {
             .filter(|&v| index.views[v].sett.is_some())
             .collect();
         index.whole = SlotIndex::new(index.views.iter().map(|v| v.signature).collect());
-        let untrimmed: Vec<usize> = (0..index.views.len())
-            .filter(|&v| index.views[v].untrimmed.is_some())
-            .collect();
-        index.untrimmed = (
-            SlotIndex::new(
-                untrimmed
-                    .iter()
-                    .filter_map(|&v| Some(index.views[v].untrimmed?.0))
-                    .collect(),
-            ),
-            untrimmed,
-        );
+        let (untrimmed, ids): (Vec<Signature>, Vec<usize>) = (index.views.iter().enumerate())
+            .filter_map(|(v, view)| Some((view.untrimmed?.0, v)))
+            .unzip();
+        index.untrimmed = (SlotIndex::new(untrimmed), ids);
         index.crop_index = SlotIndex::new(index.crops.iter().map(|c| c.coarse).collect());
         index.window_index = index
             .aspects
@@ -1347,6 +1339,8 @@ impl WorkIndex {
     fn find(&self, pic: &Picture) -> Vec<Found> {
         let integral = Integral::new(&pic.grey);
         let whole = Rect::from_trim(pic.trim);
+        // The picture as fetched, untrimmed.
+        let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
         let (Some(signature), Some(coarse)) = (hash::fine(&integral, whole), hash::coarse(&integral, whole)) else {
             // A blank picture shows no work.
             return Vec::new();
@@ -1364,7 +1358,7 @@ impl WorkIndex {
         // could only hide a view of its work still farther away.
         let mut found = standing(self.whole_matches(&signature, None));
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
-            found.extend(standing(self.as_fetched(pic, &integral, (whole, &signature))));
+            found.extend(standing(self.as_fetched(&integral, all, (whole, &signature))));
         }
         if !found.iter().any(|f| f.distance <= MATCH_DISTANCE) {
             found.extend(standing(self.figures(pic, &integral, whole)));
@@ -1385,7 +1379,6 @@ impl WorkIndex {
             // Fill of a colour close to the picture's own edge is trimmed
             // along with some of the picture, which moves the box; the
             // picture as fetched is then the better guess.
-            let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
             if all != whole {
                 turned.extend(self.unturn((&pic.grey, &integral), all, MATCH_DISTANCE));
             }
@@ -1612,9 +1605,9 @@ impl WorkIndex {
     /// The picture as fetched, untrimmed, against the works as registered,
     /// untrimmed, where the trim took some of them (see the module docs,
     /// *What the trim takes*): only those within [`MATCH_DISTANCE`].
-    /// `trimmed` is the picture as trimmed and its signature.
-    fn as_fetched(&self, pic: &Picture, integral: &Integral, trimmed: (Rect, &Signature)) -> Vec<Found> {
-        let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
+    /// `all` is the picture as fetched, `trimmed` the picture as trimmed
+    /// and its signature.
+    fn as_fetched(&self, integral: &Integral, all: Rect, trimmed: (Rect, &Signature)) -> Vec<Found> {
         // Untrimmed, the picture as fetched is the one already hashed.
         let fetched = if trimmed.0 == all {
             Some(*trimmed.1)
