@@ -771,7 +771,8 @@ impl<T: Slotted> SlotIndex<T> {
     /// only hashes that share a slot with `q` within `slot_radius` bits
     /// (less than [`Slotted::SLOT_RADIUS`]; 0: a slot alike), for a
     /// question asked so often that the usual rule's keys cost too much:
-    /// 4 a coarse hash at 0 bits, where the usual 2 look up 548.
+    /// a coarse hash looks up 68 keys at one bit, where the usual two look
+    /// up 548.
     pub fn within_strictly(&self, q: &T, radius: u32, slot_radius: u32) -> Vec<(u32, u32)> {
         self.within_slots(q, radius, slot_radius.min(T::SLOT_RADIUS))
     }
@@ -1066,8 +1067,8 @@ mod tests {
                 if let Some(got) = slot_probed(&index, &q.0[0], radius) {
                     prop_assert_eq!(got, want.clone());
                 }
-                // The same tables asked under a stricter rule (the crops'
-                // windows ask at 0 bits a slot).
+                // The same tables asked under a stricter rule (the windows
+                // ask the crops' index at one bit a slot).
                 for slot_radius in 0..=2 {
                     let want = brute_force(&words, &[q.0[0]], radius, slot_radius);
                     prop_assert_eq!(index.within_strictly(&q.0[0], radius, slot_radius), want.clone());
