@@ -622,7 +622,11 @@ pub const CROPPED_MATCH_DISTANCE: u32 = Signature::BITS / 8;
 /// one shape), at none they took 1.4 ms at 10,000 works and 10.8 ms at
 /// 100,000, where all the other look-ups of an unmatched picture took
 /// 10.6 and 47.5 ms in the same run; at one bit a slot (68 keys a window,
-/// not 4), 16 and 158 ms. One bit found more (18 of the tests' 24 crops
+/// not 4), 16 and 158 ms. (Those are the windows of one shape: every
+/// window of each shape of the registry's views asks all the crops, so a
+/// registry of views of three shapes asks three times as many; asking
+/// only the crops of views of the window's shape lost 2 copies on the
+/// labelled sets.) One bit found more (18 of the tests' 24 crops
 /// pasted, not 14; as many of the hold-out's copies, and one look-alike
 /// fewer), at a cost a large registry could not bear.
 pub const CROP_SLOT_RADIUS: u32 = 0;
