@@ -757,7 +757,14 @@ impl<T: Slotted> SlotIndex<T> {
 
     /// Whether a query looks the slot tables up (rather than scanning).
     pub fn probes(&self) -> bool {
-        self.tables.is_some() && probing_pays(Self::KEYS_PROBED, self.hashes.len())
+        self.probes_within(T::SLOT_RADIUS)
+    }
+
+    /// Whether a query under the rule of `slot_radius` bits a slot looks
+    /// the slot tables up.
+    fn probes_within(&self, slot_radius: u32) -> bool {
+        let keys = T::SLOTS * MASKS_WITHIN[slot_radius as usize];
+        self.tables.is_some() && probing_pays(keys, self.hashes.len())
     }
 
     /// Every hash within `radius` bits of `q` that shares a slot with it
@@ -778,8 +785,7 @@ impl<T: Slotted> SlotIndex<T> {
     }
 
     fn within_slots(&self, q: &T, radius: u32, slot_radius: u32) -> Vec<(u32, u32)> {
-        let keys = T::SLOTS * MASKS_WITHIN[slot_radius as usize];
-        let probes = self.tables.is_some() && probing_pays(keys, self.hashes.len());
+        let probes = self.probes_within(slot_radius);
         with_popcnt(|| match &self.tables {
             Some(tables) if probes => self.probe(tables, q, radius, slot_radius),
             _ => scan_within(&self.hashes, q, radius, slot_radius),

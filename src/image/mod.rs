@@ -1891,11 +1891,11 @@ impl WorkIndex {
                 .within_strictly(&coarse, PROPOSE_DISTANCE, CROP_SLOT_RADIUS);
             found.extend(near.into_iter().map(|(crop, d)| (crop, d, rect)));
         }
-        // Each crop with its nearest window, the first of equals.
+        // Each crop with its nearest window, the first of equals; in crop
+        // order, which `best_distinct` keeps among equal distances.
         found.sort_by_key(|&(crop, d, _)| (crop, d));
         found.dedup_by_key(|&mut (crop, _, _)| crop);
-        let mut proposals: Vec<(u32, usize, Rect)> = found.into_iter().map(|(c, d, r)| (d, c as usize, r)).collect();
-        proposals.sort_by_key(|&(d, crop, _)| (d, crop));
+        let proposals: Vec<(u32, usize, Rect)> = found.into_iter().map(|(c, d, r)| (d, c as usize, r)).collect();
         let least = ZOOM_SIZES.iter().fold(1.0f32, |a, &b| a.min(b));
         best_distinct(&proposals, |p| (p.0, self.crops[p.1].view), MAX_ALIGNMENTS)
             .into_iter()
