@@ -142,7 +142,7 @@ fn transparent_logos_are_found_as_shown_on_a_page() {
 /// `work`'s first image shrunk to a twelfth of the side of a stock
 /// photograph and pasted in its corner, written to `dir`, labelled.
 fn too_small(work: &Work, dir: &std::path::Path) -> LabelledImage {
-    let stock = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/marketplace/stock");
+    let stock = fixture::default_dir().join("stock");
     let mut photos: Vec<_> = std::fs::read_dir(stock).unwrap().map(|e| e.unwrap().path()).collect();
     photos.sort();
     let mut photo = image::open(&photos[0]).unwrap().to_rgb8();
