@@ -198,35 +198,9 @@ fn overlap(a: Region, b: Region) -> f64 {
     inter / (area(a) + area(b) - inter)
 }
 
-/// Edits the comparator is known to miss, with the reason. Listed rather
-/// than hidden, so that a change that fixes one shows in the table.
-///
-/// The rocket stands in a dark blue sky that shades evenly from top to
-/// bottom: a crop of its top-right corner has sky at three corners, so the
-/// border trim takes the sky for padding and cuts rows the registered
-/// picture keeps.
-///
-/// Pasted at 40% of the side, the astronaut's nearest windows of its size
-/// stand 7% of its side away (the small windows are placed twice as far
-/// apart as the others), where its coarse hash is 14 bits or more off
-/// against 4 at its true place, and a larger window that does not line up
-/// stands nearer; the hubble's window is 20 bits off, at the proposal
-/// limit, behind other works' proposals for the six alignments (lined up
-/// from there, it would match at 47).
-const KNOWN_MISSES: &[&str] = &[
-    "cr-rocket/crop 20% corner",
-    "cr-astronaut/paste 40%",
-    "cr-hubble/paste 40%",
-];
-
-/// Matches whose region may overlap the pasted work less than others, and
-/// how little. The rocket pasted at 85% in a corner of a background was
-/// found whole (9 bits off) until grey became BT.601 luma, JPEG's Y,
-/// instead of `image`'s BT.709 (see `decode.rs`); with the new weights the
-/// unturned search misses it, and only the windows over the turned views
-/// find it: the region is the window that matched a turned view, whose
-/// corner-free rectangle is smaller than the work.
-const LOOSE_REGIONS: &[(&str, f64)] = &[("cr-rocket/paste 85%", 0.5)];
+/// How much a match's region must overlap the pasted work (intersection
+/// over union).
+const REGION_OVERLAP: f64 = 0.7;
 
 #[test]
 fn edited_works_match_their_work() {
@@ -252,7 +226,7 @@ fn edited_works_match_their_work() {
                 table.push((edit, Vec::new()));
             }
             table[k].1.push(cell);
-            if hit.is_none() && !KNOWN_MISSES.contains(&url.as_str()) {
+            if hit.is_none() {
                 wrong.push(format!("{url}: missed"));
             }
             for m in report.matches.iter().filter(|m| m.work_id != want) {
@@ -260,8 +234,7 @@ fn edited_works_match_their_work() {
             }
             if let (Some(m), Some(region)) = (hit, region) {
                 let iou = overlap(m.region, region);
-                let floor = LOOSE_REGIONS.iter().find(|(u, _)| *u == url).map_or(0.7, |&(_, f)| f);
-                if iou < floor {
+                if iou < REGION_OVERLAP {
                     wrong.push(format!(
                         "{url}: region {:?}, pasted at {region:?} (IoU {iou:.2})",
                         m.region
@@ -449,9 +422,8 @@ fn unregistered_pictures_match_nothing() {
 /// `ground.rs`, none of these was found.
 ///
 /// The rocket on the dark blue of its own sky, which the ground takes in
-/// as the border trim takes in the sky of a crop of it (see
-/// `KNOWN_MISSES`), was the one miss; it is now found by the collage cell
-/// it stands in (`ground::cells`).
+/// as the border trim takes in the sky of a crop of it, was the one miss;
+/// it is now found by the collage cell it stands in (`ground::cells`).
 #[test]
 fn a_work_small_on_a_plain_ground_is_cut_out_of_it() {
     let index = index();
@@ -1627,7 +1599,7 @@ fn an_opaque_caption_strip_across_a_drawing_is_left_out_of_its_box() {
 /// photograph and drawing of the fixtures is cut to the whole of one side
 /// and 76–84% of the other, or to 74–90% of both, none of them an
 /// indexed crop's shape (and none the rocket's top, whose corners are all
-/// sky: `KNOWN_MISSES`).
+/// sky, which the border trim takes for padding).
 #[test]
 fn a_crop_between_the_indexed_ones_is_lined_up_in_the_listing_images_shape() {
     let drawings = crate::fixture::artwork::registered();
