@@ -85,13 +85,13 @@ fn listing_jpeg() -> Vec<u8> {
     bytes
 }
 
-/// An unregistered stock photograph, squeezed to 400×400 and saved as a q85
-/// JPEG: the common listing image that matches nothing.
-fn stock_jpeg_400() -> Vec<u8> {
-    let pic = image::open(root().join("fixtures/marketplace/stock/horse.jpg"))
-        .expect("horse.jpg")
+/// An unregistered stock photograph, squeezed to `side`×`side` and saved as
+/// a q85 JPEG: the common listing image that matches nothing.
+fn stock_jpeg(name: &str, side: u32) -> Vec<u8> {
+    let pic = image::open(root().join("fixtures/marketplace/stock").join(name))
+        .expect(name)
         .to_rgb8();
-    let small = image::imageops::resize(&pic, 400, 400, image::imageops::FilterType::Triangle);
+    let small = image::imageops::resize(&pic, side, side, image::imageops::FilterType::Triangle);
     let mut bytes = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
         .encode_image(&small)
@@ -171,7 +171,14 @@ fn bench(c: &mut Criterion) {
     // The same as a typical gallery image: 400×400, q85.
     let small = [ListingImage {
         url: "stock400".into(),
-        bytes: Arc::from(stock_jpeg_400()),
+        bytes: Arc::from(stock_jpeg("horse.jpg", 400)),
+    }];
+    // Most stock photographs are grey; a listing image in colour that
+    // matches nothing whole is also compared by its value (the
+    // recoloured stage), decoded again in colour.
+    let colour = [ListingImage {
+        url: "colour".into(),
+        bytes: Arc::from(stock_jpeg("retina.jpg", 800)),
     }];
 
     let mut group = c.benchmark_group("image");
@@ -196,6 +203,10 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("compare vs 8 works (no match, 400×400 JPEG)", |b| {
         b.iter(|| index.compare(&small, &limits))
+    });
+    assert!(index.compare(&colour, &limits).matches.is_empty());
+    group.bench_function("compare vs 8 works (no match, 800×800 colour JPEG)", |b| {
+        b.iter(|| index.compare(&colour, &limits))
     });
     // A copy turned 9° with white corners: found only by the last stage,
     // after the whole image and the partial-match search found nothing.

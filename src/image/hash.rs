@@ -80,6 +80,26 @@ impl Rect {
         }
     }
 
+    /// The same rectangle of a picture of `to` pixels, `self` being of
+    /// one of `from`: the same picture at another size.
+    pub(crate) fn resized(self, from: (u32, u32), to: (u32, u32)) -> Rect {
+        let (sx, sy) = (to.0 as f32 / from.0 as f32, to.1 as f32 / from.1 as f32);
+        Rect {
+            x: self.x * sx,
+            y: self.y * sy,
+            w: self.w * sx,
+            h: self.h * sy,
+        }
+    }
+
+    /// The same rectangle of the mirror image of a picture `width` wide.
+    pub(crate) fn mirrored(self, width: u32) -> Rect {
+        Rect {
+            x: width as f32 - self.x - self.w,
+            ..self
+        }
+    }
+
     /// The part of `self` inside `other`; `None` where they do not meet.
     pub(crate) fn intersection(self, other: Rect) -> Option<Rect> {
         let (x, y) = (self.x.max(other.x), self.y.max(other.y));

@@ -337,6 +337,7 @@ fn unregistered_pictures_match_nothing() {
     let mut turned = Vec::new();
     let mut dct_only = Vec::new();
     let mut figured = Vec::new();
+    let mut recoloured = Vec::new();
     for image in &images {
         let pic = decode::load(&image.bytes, &ImageLimits::default()).unwrap();
         let integral = Integral::new(&pic.grey);
@@ -370,6 +371,20 @@ fn unregistered_pictures_match_nothing() {
                     })
                     .map(|f| f.distance),
             );
+        }
+        if let Some(value) = decode::value(&image.bytes, &ImageLimits::default()) {
+            let integral = Integral::new(&value);
+            let again = Rect::from_trim(decode::trim_within(&pic.grey, pic.trim));
+            for rect in [whole, again] {
+                let at = rect.resized(pic.grey.dimensions(), value.dimensions());
+                let Some(sig) = hash::fine(&integral, at) else {
+                    continue;
+                };
+                recoloured.extend(index.views.iter().enumerate().filter_map(|(v, view)| {
+                    let (held, sure) = view.value.as_ref()?;
+                    Some(Found::judged(v, &sig, (held, sure), None, MATCH_DISTANCE).distance)
+                }));
+            }
         }
         turned.extend(index.turned.iter().map(|t| t.signature.distance(&sig)));
         let all = Rect::from_trim((0, 0, pic.grey.width(), pic.grey.height()));
@@ -406,6 +421,13 @@ fn unregistered_pictures_match_nothing() {
         "unrelated, figures on a plain ground and cells: n={} min={:?}",
         figured.len(),
         figured.first()
+    );
+    recoloured.sort_unstable();
+    println!(
+        "unrelated, values (recoloured copies): n={} min={} 1%={}",
+        recoloured.len(),
+        recoloured[0],
+        recoloured[recoloured.len() / 100]
     );
     println!(
         "unrelated, turned views and unturned rectangles: n={} min={} 1%={}",
@@ -783,11 +805,14 @@ fn a_check_of_another_sett_is_not_taken_for_the_plaid() {
     bare.views.iter_mut().for_each(|v| v.pattern = None);
     bare.turned.iter_mut().for_each(|t| t.pattern = None);
     let matched = |index: &WorkIndex, img: &RgbImage| -> Vec<String> {
-        let pic = decode::load(&jpeg(img, 85), &ImageLimits::default()).unwrap();
-        (index.find(&pic).into_iter())
-            .filter(|f| f.distance <= f.limit)
-            .map(|f| index.ids[index.views[f.view].work].clone())
-            .collect()
+        let bytes = jpeg(img, 85);
+        let pic = decode::load(&bytes, &ImageLimits::default()).unwrap();
+        (index
+            .find(&pic, || decode::value(&bytes, &ImageLimits::default()))
+            .into_iter())
+        .filter(|f| f.distance <= f.limit)
+        .map(|f| index.ids[index.views[f.view].work].clone())
+        .collect()
     };
     // Drawn so, one in a few hundred comes near enough; of the 40 of this
     // seed, one does.
@@ -1142,7 +1167,7 @@ fn a_turn_of_a_few_degrees_defeats_the_whole_image_hash() {
 /// What `find` answers, by comparing every view, turned view and cut
 /// rectangle by popcount under the first stage's rule ([`shares_slot`]):
 /// the reference the index-backed path is held to.
-fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
+fn find_by_scan(index: &WorkIndex, pic: &decode::Picture, value: Option<&GrayImage>) -> Vec<Found> {
     // What a slot index answers: sharing a slot, within the radius by all
     // bits; then judged on the sure bits.
     let candidate = |a: &Signature, b: &Signature| shares_slot(a, b) && a.distance(b) <= CANDIDATE_DISTANCE;
@@ -1251,6 +1276,25 @@ fn find_by_scan(index: &WorkIndex, pic: &decode::Picture) -> Vec<Found> {
     if !found.iter().any(|f| f.distance <= f.limit) {
         found.extend(index.search_cropped(&integral, &index.hash_windows(&integral, whole)));
     }
+    if let Some(value) = value.filter(|_| !found.iter().any(|f| f.distance <= f.limit)) {
+        let integral = Integral::new(value);
+        let again = Rect::from_trim(decode::trim_within(&pic.grey, pic.trim));
+        for (rect, window) in [(whole, None), (again, Some(again))] {
+            if window.is_some() && rect == whole {
+                continue;
+            }
+            let at = rect.resized(pic.grey.dimensions(), value.dimensions());
+            if let Some(sig) = hash::fine(&integral, at) {
+                found.extend(
+                    (index.views.iter().enumerate())
+                        .filter_map(|(view, v)| Some((view, v.value.as_ref()?)))
+                        .filter(|(_, (held, _))| candidate(held, &sig))
+                        .map(|(view, (held, sure))| Found::judged(view, &sig, (held, sure), window, MATCH_DISTANCE))
+                        .filter(|f| f.distance <= MATCH_DISTANCE),
+                );
+            }
+        }
+    }
     best_per_work(&index.views, found)
 }
 
@@ -1339,8 +1383,9 @@ fn index_backed_find_reports_what_scanning_every_view_does() {
     let mut matched = 0;
     for (n, bytes) in images.iter().enumerate() {
         let pic = decode::load(bytes, &ImageLimits::default()).unwrap();
-        let want = reported(index, find_by_scan(index, &pic));
-        let got = reported(index, index.find(&pic));
+        let value = decode::value(bytes, &ImageLimits::default());
+        let want = reported(index, find_by_scan(index, &pic, value.as_ref()));
+        let got = reported(index, index.find(&pic, || value));
         assert_eq!(got, want, "image {n}");
         matched += usize::from(!want.is_empty());
     }
@@ -1808,4 +1853,169 @@ fn a_picture_the_trim_takes_bands_of_is_found_turned_as_registered() {
         }
     }
     assert!(missed.is_empty(), "missed {} of {total}: {missed:?}", missed.len());
+}
+
+/// Turns every pixel's hue by `degrees` as HSV does, as an image editor's
+/// hue slider does: each pixel keeps its largest and smallest channel.
+fn hue_turned(img: &RgbImage, degrees: f32) -> RgbImage {
+    let mut out = img.clone();
+    for p in out.pixels_mut() {
+        let [r, g, b] = p.0.map(f32::from);
+        let (max, min) = (r.max(g).max(b), r.min(g).min(b));
+        let chroma = max - min;
+        if chroma == 0.0 {
+            continue;
+        }
+        let hue = if max == r {
+            ((g - b) / chroma).rem_euclid(6.0)
+        } else if max == g {
+            (b - r) / chroma + 2.0
+        } else {
+            (r - g) / chroma + 4.0
+        };
+        let hue = (hue + degrees / 60.0).rem_euclid(6.0);
+        let x = chroma * (1.0 - (hue % 2.0 - 1.0).abs());
+        let (r, g, b) = match hue as u32 {
+            0 => (chroma, x, 0.0),
+            1 => (x, chroma, 0.0),
+            2 => (0.0, chroma, x),
+            3 => (0.0, x, chroma),
+            4 => (x, 0.0, chroma),
+            _ => (chroma, 0.0, x),
+        };
+        p.0 = [r + min, g + min, b + min].map(|v| v.round() as u8);
+    }
+    out
+}
+
+/// A rosette drawn by rule: petals whose hue runs round the circle and
+/// whose brightness (value) rises and falls in rings, all saturated, so
+/// that its grey, by luma, is mostly its hues: what a hue turn moves.
+fn rosette(petals: u32, rings: f32, twist: f32) -> RgbImage {
+    let side = 400u32;
+    let c = side as f32 / 2.0;
+    RgbImage::from_fn(side, side, |x, y| {
+        let (dx, dy) = (x as f32 - c, y as f32 - c);
+        let r = (dx * dx + dy * dy).sqrt() / c;
+        let angle = dy.atan2(dx);
+        let petal = (angle * petals as f32 + r * twist).cos();
+        let hue = (angle.to_degrees() + 360.0 + 90.0 * petal).rem_euclid(360.0);
+        let value = 0.55 + 0.4 * (r * rings * std::f32::consts::PI).cos() * (0.6 + 0.4 * petal);
+        let (chroma, h) = (value * 0.9, hue / 60.0);
+        let x = chroma * (1.0 - (h % 2.0 - 1.0).abs());
+        let (r1, g1, b1) = match h as u32 {
+            0 => (chroma, x, 0.0),
+            1 => (x, chroma, 0.0),
+            2 => (0.0, chroma, x),
+            3 => (0.0, x, chroma),
+            4 => (x, 0.0, chroma),
+            _ => (chroma, 0.0, x),
+        };
+        let m = value - chroma;
+        Rgb([r1 + m, g1 + m, b1 + m].map(|v| (v * 255.0).round() as u8))
+    })
+}
+
+/// A work recoloured as an image editor turns hue (HSV or HSL: each
+/// pixel's largest and smallest channel stay) is found by its value (see
+/// the module docs, *Recoloured copies*), where grey, by luma, moves with
+/// the colours: the fixtures' photographs and flat drawings, and rosettes
+/// drawn in saturated colours (whose grey is mostly their hues), turned a
+/// quarter, a half and three quarters round. No other work is matched.
+#[test]
+fn a_copy_recoloured_by_a_hue_turn_is_found_by_its_value() {
+    let drawings = crate::fixture::artwork::registered();
+    let (_dir, works) = artwork_works(&drawings);
+    let art = WorkIndex::build(&works).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let rosettes: Vec<(String, RgbImage)> = [(6, 3.0, 2.0), (8, 2.0, -3.0), (5, 4.0, 0.0), (12, 2.5, 5.0)]
+        .into_iter()
+        .enumerate()
+        .map(|(n, (petals, rings, twist))| (format!("rosette-{n}"), rosette(petals, rings, twist)))
+        .collect();
+    let works: Vec<Work> = (rosettes.iter())
+        .map(|(name, img)| {
+            let path = dir.path().join(format!("{name}.png"));
+            img.save(&path).unwrap();
+            work(name.clone(), path)
+        })
+        .collect();
+    let drawn = WorkIndex::build(&works).unwrap();
+    let mut pictures: Vec<(String, RgbImage, &WorkIndex)> = files("config/works", "png")
+        .into_iter()
+        .map(|p| (format!("cr-{}", stem(&p)), open(&p), index()))
+        .collect();
+    pictures.extend(drawings.iter().map(|(n, img)| (format!("fa-{n}"), img.clone(), &art)));
+    pictures.extend(rosettes.iter().map(|(n, img)| (n.clone(), img.clone(), &drawn)));
+    let limits = ImageLimits::default();
+    // Those grey alone, by luma, misses: what the test is for.
+    let (mut by_luma_missed, mut total, mut missed) = (Vec::new(), 0, Vec::new());
+    for (want, img, index) in &pictures {
+        for degrees in [90.0, 180.0, 270.0] {
+            let bytes = jpeg(&hue_turned(img, degrees), 85);
+            let pic = decode::load(&bytes, &limits).unwrap();
+            let found = |value: Option<GrayImage>| -> Vec<String> {
+                (index.find(&pic, || value).into_iter())
+                    .filter(|f| f.distance <= f.limit)
+                    .map(|f| index.ids[index.views[f.view].work].clone())
+                    .collect()
+            };
+            let with_value = found(decode::value(&bytes, &limits));
+            assert!(
+                with_value.iter().all(|id| id == want),
+                "{want} {degrees}°: {with_value:?}"
+            );
+            if with_value.is_empty() {
+                missed.push(format!("{want} {degrees}°"));
+            }
+            if found(None).is_empty() {
+                by_luma_missed.push(format!("{want} {degrees}°"));
+            }
+            total += 1;
+        }
+    }
+    println!(
+        "hue turned: {} of {total} found; luma alone misses {}: {by_luma_missed:?}",
+        total - missed.len(),
+        by_luma_missed.len()
+    );
+    assert!(missed.is_empty(), "missed {} of {total}: {missed:?}", missed.len());
+    assert!(
+        !by_luma_missed.is_empty(),
+        "luma alone found all {total}: the test no longer tells"
+    );
+}
+
+/// What the recoloured stage stands on: a picture turned in hue has the
+/// value of the picture as it was, within JPEG's error, where its grey
+/// moves; and a grey picture, stored grey or in colour, has none.
+#[test]
+fn a_hue_turn_keeps_the_value_and_moves_the_grey() {
+    let limits = ImageLimits::default();
+    let mean_difference = |a: &GrayImage, b: &GrayImage| -> f64 {
+        let total: u64 = (a.pixels().zip(b.pixels()))
+            .map(|(p, q)| u64::from(p[0].abs_diff(q[0])))
+            .sum();
+        total as f64 / f64::from(a.width() * a.height())
+    };
+    let img = rosette(6, 3.0, 2.0);
+    let (original, turned) = (jpeg(&img, 90), jpeg(&hue_turned(&img, 120.0), 90));
+    let grey = |bytes: &[u8]| decode::load(bytes, &limits).unwrap().grey;
+    let value = |bytes: &[u8]| decode::value(bytes, &limits).expect("a colour picture");
+    let (values, greys) = (
+        mean_difference(&value(&original), &value(&turned)),
+        mean_difference(&grey(&original), &grey(&turned)),
+    );
+    assert!(values < 3.0 && greys > 20.0, "value moved {values:.1}, grey {greys:.1}");
+    let grey_jpeg = {
+        let mut out = Vec::new();
+        let grey = DynamicImage::ImageRgb8(img.clone()).into_luma8();
+        ::image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+            .encode_image(&grey)
+            .unwrap();
+        out
+    };
+    assert!(decode::value(&grey_jpeg, &limits).is_none());
+    let grey_in_colour = DynamicImage::ImageLuma8(DynamicImage::ImageRgb8(img).into_luma8()).into_rgb8();
+    assert!(decode::value(&jpeg(&grey_in_colour, 90), &limits).is_none());
 }
