@@ -49,8 +49,8 @@
 //! artwork's drawings registered that way matched none of their 120
 //! copies; laid over white, the same 114 as the opaque drawings.
 //!
-//! A picture in colour that matched nothing whole is decoded a second
-//! time, in colour, for its value ([`value`]: at each pixel the largest of
+//! A picture in colour that no stage matched is decoded a second time,
+//! in colour, for its value ([`value`]: at each pixel the largest of
 //! red, green and blue, which a turn of hue leaves as it was), small: a
 //! JPEG at the smallest DCT scale that leaves 96 pixels a side.
 //!
@@ -155,20 +155,23 @@ pub(crate) fn load(bytes: &[u8], limits: &ImageLimits) -> Result<Picture, Refusa
 
 /// The picture's value, as HSV calls it: at each pixel the largest of its
 /// red, green and blue, shrunk and turned upright as [`load`] makes its
-/// grey picture, so that the two line up pixel for pixel. A turn of hue,
+/// grey picture, so that it shows what the grey picture shows, at that
+/// size or smaller (below). A turn of hue,
 /// as image editors make it (HSV or HSL, Photoshop's Hue/Saturation among
 /// them), keeps each pixel's largest and smallest channel and only moves
 /// which channel holds them, so the value is what such a recolouring
 /// leaves as it was, where luma is not (see the module docs of `image`,
 /// *Recoloured copies*).
 ///
-/// Decoded again, in colour: asked only of a picture whose grey matched
-/// nothing whole, so the usual path stays grey. Only the whole picture's
-/// value is hashed, from 32×32 averages, so a JPEG is decoded at the
-/// smallest scale that leaves [`VALUE_SIDE`] pixels on its longer side
-/// (1/8 for 800×800: 0.46 ms against 1.06 at the grey's 3/8): the value
-/// may be smaller than the grey picture, the same picture at another
-/// size, and rectangles of the one are resized to the other
+/// Decoded again, in colour: asked only of a picture that no stage
+/// matched by its grey, so the usual path stays grey. Only the whole
+/// picture's value is hashed, from 32×32 averages, so a JPEG is decoded at
+/// the smallest scale that leaves [`VALUE_SIDE`] pixels on its longer side
+/// (1/8 for 800×800, where the grey is decoded at 3/8; 1.0 ms for a colour
+/// photograph that size, most of it entropy decoding, which no scale
+/// avoids): the value may be smaller than the grey picture, the same
+/// picture at another size, and rectangles of the one are resized to the
+/// other
 /// ([`super::hash::Rect::resized`]). `None` where the picture is grey (its
 /// value would be its grey) or cannot be decoded in colour (it was
 /// decoded grey already, so this only skips a stage).

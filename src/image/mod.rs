@@ -539,43 +539,43 @@
 //!
 //! So each view of a picture with colour also holds the signature of its
 //! value, cut by the grey picture's trim, in an index of its own; and a
-//! listing image in colour that no other stage matched is decoded again
-//! in colour ([`decode::value`]: a JPEG at the
-//! smallest scale that leaves 96 pixels a side, since only the whole
-//! picture is hashed) and its value compared whole, judged as the whole
-//! picture is: as trimmed, and trimmed again by its own corners (a pad
-//! around a work on a plain ground of its own leaves that ground, which
-//! the work's own trim took). The value adds to luma and does not replace
-//! it: a grey copy's value is its luma, not the work's value, and only luma
-//! finds it.
+//! listing image in colour that no other stage matched is decoded again in
+//! colour ([`decode::value`]: a JPEG at the smallest scale that leaves 96
+//! pixels a side, since only the whole picture is hashed) and its value
+//! compared whole, judged as the whole picture is: as trimmed, and trimmed
+//! again by its own corners (a pad around a work on a plain ground of its
+//! own leaves that ground, which the work's own trim took). The value adds
+//! to luma and does not replace it: a grey copy's value is its luma, not
+//! the work's value, and only luma finds it.
 //!
 //! Measured: the hold-out's five seeds 580 → 582 of 600 copies (seed 1's
 //! mandala padded and turned in hue; seed 5's mandala turned in hue, 1 of
 //! 303 sure bits off), no more unregistered pictures matched on any set
 //! (lab, flat artwork, the five seeds); lab, flat artwork and the sweep
-//! unchanged. The test `a_copy_recoloured_by_a_hue_turn_is_found_by_its_value`
-//! turns the 8 photographs, the 8 drawings and the 4 rosettes a quarter, a
-//! half and three quarters round: luma alone misses 13 of the 60 (the 12
-//! rosettes and the plaid turned half round), luma and value none. The
-//! tests' unrelated pictures in colour come no nearer by value than 186
-//! of 512 over 2,944 comparisons (1%: 212); most stock photographs are
-//! grey, and a grey picture has no value to compare. It comes last, though
-//! it costs less than the searches, because a search that finds a work
-//! pasted or cropped names the rectangle it fills, where the value may
-//! match the picture whole and farther off (a sweep's copy pasted onto a
-//! background came 93 of 453 bits off so, against 3 of 444 in its window,
-//! when this stage came before the searches). Cost, only for a picture in
-//! colour that nothing else matched, most pictures: the second decode (1.0 ms for an 800×800 q85 JPEG, as much as
-//! the first: entropy decoding, which no scale avoids, is most of both)
-//! and the comparison (0.3 ms). `cargo bench --bench image`, the same
-//! hour: an unmatched 800×800 colour JPEG 14.0 → 15.3 ms, a random check
-//! (colour) 13.1 → 13.9 ms; a grey one 12.3 → 12.9 ms (a grey
-//! photograph stored as a colour JPEG is decoded small to tell it is
-//! grey: 0.15 ms; the rest is the bench's noise); a copy another stage finds (turned 9°,
-//! small on a plain ground) as before. Decoding every picture once in colour would
-//! spare the second entropy decoding but cost every picture, those that
-//! match whole too, the chroma's inverse DCT and upsampling (0.45 ms more
-//! at 3/8 scale); not done.
+//! unchanged. The test
+//! `a_copy_recoloured_by_a_hue_turn_is_found_by_its_value` turns the 8
+//! photographs, the 8 drawings and the 4 rosettes a quarter, a half and
+//! three quarters round: luma alone misses 13 of the 60 (the 12 rosettes
+//! and the plaid turned half round), luma and value none. The tests'
+//! unrelated pictures in colour come no nearer by value than 186 of 512
+//! over 2,944 comparisons (1%: 212); most stock photographs are grey, and a
+//! grey picture has no value to compare. It comes last, though it costs
+//! less than the searches, because a search that finds a work pasted or
+//! cropped names the rectangle it fills, where the value may match the
+//! picture whole and farther off (a sweep's copy pasted onto a background
+//! came 93 of 453 bits off so, against 3 of 444 in its window, when this
+//! stage came before the searches). Cost, only for a picture in colour that
+//! nothing else matched, most pictures: the second decode (1.0 ms for an
+//! 800×800 q85 JPEG, as much as the first: entropy decoding, which no scale
+//! avoids, is most of both) and the comparison (0.3 ms). `cargo bench
+//! --bench image`, the same hour: an unmatched 800×800 colour JPEG 14.0 →
+//! 15.3 ms, a random check (colour) 13.1 → 13.9 ms; a grey one 12.3 → 12.9
+//! ms (a grey photograph stored as a colour JPEG is decoded small to tell
+//! it is grey: 0.15 ms; the rest is the bench's noise); a copy another
+//! stage finds (turned 9°, small on a plain ground) as before. Decoding
+//! every picture once in colour would spare the second entropy decoding but
+//! cost every picture, those that match whole too, the chroma's inverse DCT
+//! and upsampling (0.45 ms more at 3/8 scale); not done.
 //!
 //! # Searching the works
 //!

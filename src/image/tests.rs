@@ -1874,18 +1874,25 @@ fn hue_turned(img: &RgbImage, degrees: f32) -> RgbImage {
             (r - g) / chroma + 4.0
         };
         let hue = (hue + degrees / 60.0).rem_euclid(6.0);
-        let x = chroma * (1.0 - (hue % 2.0 - 1.0).abs());
-        let (r, g, b) = match hue as u32 {
-            0 => (chroma, x, 0.0),
-            1 => (x, chroma, 0.0),
-            2 => (0.0, chroma, x),
-            3 => (0.0, x, chroma),
-            4 => (x, 0.0, chroma),
-            _ => (chroma, 0.0, x),
-        };
-        p.0 = [r + min, g + min, b + min].map(|v| v.round() as u8);
+        p.0 = from_hsv(hue, chroma, min).map(|v| v.round() as u8);
     }
     out
+}
+
+/// Red, green and blue of a colour given as HSV gives it: its hue in
+/// sixths of the circle (0 to 6), its chroma (largest channel less
+/// smallest) and its smallest channel, on any one scale.
+fn from_hsv(hue: f32, chroma: f32, min: f32) -> [f32; 3] {
+    let x = chroma * (1.0 - (hue % 2.0 - 1.0).abs());
+    let rgb = match hue as u32 {
+        0 => [chroma, x, 0.0],
+        1 => [x, chroma, 0.0],
+        2 => [0.0, chroma, x],
+        3 => [0.0, x, chroma],
+        4 => [x, 0.0, chroma],
+        _ => [chroma, 0.0, x],
+    };
+    rgb.map(|c| c + min)
 }
 
 /// A rosette drawn by rule: petals whose hue runs round the circle and
@@ -1901,18 +1908,8 @@ fn rosette(petals: u32, rings: f32, twist: f32) -> RgbImage {
         let petal = (angle * petals as f32 + r * twist).cos();
         let hue = (angle.to_degrees() + 360.0 + 90.0 * petal).rem_euclid(360.0);
         let value = 0.55 + 0.4 * (r * rings * std::f32::consts::PI).cos() * (0.6 + 0.4 * petal);
-        let (chroma, h) = (value * 0.9, hue / 60.0);
-        let x = chroma * (1.0 - (h % 2.0 - 1.0).abs());
-        let (r1, g1, b1) = match h as u32 {
-            0 => (chroma, x, 0.0),
-            1 => (x, chroma, 0.0),
-            2 => (0.0, chroma, x),
-            3 => (0.0, x, chroma),
-            4 => (x, 0.0, chroma),
-            _ => (chroma, 0.0, x),
-        };
-        let m = value - chroma;
-        Rgb([r1 + m, g1 + m, b1 + m].map(|v| (v * 255.0).round() as u8))
+        let chroma = value * 0.9;
+        Rgb(from_hsv(hue / 60.0, chroma, value - chroma).map(|v| (v * 255.0).round() as u8))
     })
 }
 
