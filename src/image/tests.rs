@@ -1637,6 +1637,18 @@ fn an_opaque_caption_strip_across_a_drawing_is_left_out_of_its_box() {
     }
 }
 
+/// The fixtures' photographs (held by `index()`) and flat drawings (held
+/// by `art`, built from `drawings`), each with its work's id and the
+/// index that holds it.
+fn fixture_pictures<'a>(drawings: &[(&str, RgbImage)], art: &'a WorkIndex) -> Vec<(String, RgbImage, &'a WorkIndex)> {
+    let mut pictures: Vec<(String, RgbImage, &WorkIndex)> = files("config/works", "png")
+        .into_iter()
+        .map(|p| (format!("cr-{}", stem(&p)), open(&p), index()))
+        .collect();
+    pictures.extend(drawings.iter().map(|(n, img)| (format!("fa-{n}"), img.clone(), art)));
+    pictures
+}
+
 /// A seller's crop rarely falls on the grid of indexed crops, and the one
 /// nearest by the coarse hash may have another shape: it is lined up
 /// reshaped to the listing image's as well (see the module docs,
@@ -1650,11 +1662,7 @@ fn a_crop_between_the_indexed_ones_is_lined_up_in_the_listing_images_shape() {
     let drawings = crate::fixture::artwork::registered();
     let (_dir, works) = artwork_works(&drawings);
     let art = WorkIndex::build(&works).unwrap();
-    let mut pictures: Vec<(String, RgbImage, &WorkIndex)> = files("config/works", "png")
-        .into_iter()
-        .map(|p| (format!("cr-{}", stem(&p)), open(&p), index()))
-        .collect();
-    pictures.extend(drawings.iter().map(|(n, img)| (format!("fa-{n}"), img.clone(), &art)));
+    let pictures = fixture_pictures(&drawings, &art);
     let mut missed = Vec::new();
     let mut tried = 0;
     for (id, img, index) in &pictures {
@@ -1938,11 +1946,7 @@ fn a_copy_recoloured_by_a_hue_turn_is_found_by_its_value() {
         })
         .collect();
     let drawn = WorkIndex::build(&works).unwrap();
-    let mut pictures: Vec<(String, RgbImage, &WorkIndex)> = files("config/works", "png")
-        .into_iter()
-        .map(|p| (format!("cr-{}", stem(&p)), open(&p), index()))
-        .collect();
-    pictures.extend(drawings.iter().map(|(n, img)| (format!("fa-{n}"), img.clone(), &art)));
+    let mut pictures = fixture_pictures(&drawings, &art);
     pictures.extend(rosettes.iter().map(|(n, img)| (n.clone(), img.clone(), &drawn)));
     let limits = ImageLimits::default();
     // Those grey alone, by luma, misses: what the test is for.
