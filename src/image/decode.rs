@@ -184,6 +184,34 @@ pub(crate) fn value(bytes: &[u8], limits: &ImageLimits) -> Option<GrayImage> {
     Some(picture.into_luma8())
 }
 
+/// The picture's grey (luma) and value, upright, at most `side` pixels on
+/// its longer side: what the fine marks' check reads (see
+/// [`super::marks`]), decoded again in colour and at full size, since the
+/// marks are a few pixels wide. Asked only of a picture that matched, and
+/// of the work it matched. `None` where it cannot be decoded (a stage's
+/// check is then skipped: the picture decoded once already).
+pub(crate) fn planes(bytes: &[u8], limits: &ImageLimits, side: u32) -> Option<(GrayImage, GrayImage)> {
+    if bytes.len() > limits.max_bytes {
+        return None;
+    }
+    // As in [`load`]: a decoder's panic costs this picture only.
+    let (mut image, orientation) = std::panic::catch_unwind(|| decode_any(bytes, limits).ok())
+        .ok()
+        .flatten()?;
+    image.apply_orientation(orientation);
+    let fit = |grey: GrayImage| {
+        let (w, h) = grey.dimensions();
+        let long = w.max(h);
+        if long <= side {
+            return grey;
+        }
+        let scale = side as f32 / long as f32;
+        let size = |n: u32| ((n as f32 * scale).round() as u32).max(1);
+        imageops::resize(&grey, size(w), size(h), imageops::FilterType::Triangle)
+    };
+    Some((fit(to_grey_by(image.clone(), luma)), fit(to_grey_by(image, brightest))))
+}
+
 /// The fewest pixels on its longer side a JPEG's value is decoded at (see
 /// [`value`]): three a sample of the 32×32 the hashes take.
 const VALUE_SIDE: u32 = 96;

@@ -44,6 +44,13 @@
 //!    pixel, which a turn of hue leaves) with the works', whole (below,
 //!    *Recoloured copies*).
 //!
+//! Then each match, whatever found it, is checked once more: the picture
+//! is lined up with the work at 512 pixels and the work's fine marks (its
+//! letters, stars, eyes) are looked for in place; where the work has enough
+//! of them at the picture's scale and most are missing, the match is
+//! withdrawn: a look-alike drawn on the work's template with other words,
+//! which the hashes cannot tell from a copy (see `marks.rs`).
+//!
 //! # The hashes
 //!
 //! A match is judged on a 512-bit *signature*: two 256-bit hashes of the
@@ -656,12 +663,13 @@ mod decode;
 mod ground;
 mod hash;
 pub mod index;
+mod marks;
 mod sett;
 #[cfg(test)]
 mod tests;
 mod turn;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ::image::{GrayImage, Luma};
 use rayon::prelude::*;
@@ -977,6 +985,8 @@ pub fn hash_bytes(bytes: &[u8], limits: &ImageLimits) -> Result<ImageHashes, Ima
 struct View {
     /// Index into `WorkIndex::ids`.
     work: usize,
+    /// Index into `WorkIndex::files`: the picture the view is of.
+    file: usize,
     mirrored: bool,
     /// Hashes of the whole (trimmed) picture.
     signature: Signature,
@@ -1142,7 +1152,7 @@ impl Hashed {
     /// The views of the picture `pic` of work `work`: as trimmed, and its
     /// mirror image; `value` is the picture's value, where it has colour.
     /// `None` where it is blank or nearly so.
-    fn views(work: usize, pic: &Picture, value: Option<&GrayImage>) -> Option<Vec<Hashed>> {
+    fn views((work, file): (usize, usize), pic: &Picture, value: Option<&GrayImage>) -> Option<Vec<Hashed>> {
         let (trimmed, whole) = cut_to_trim(pic);
         // Cut as the grey picture is: a listing image's value is cut by the
         // grey picture's trim too.
@@ -1203,6 +1213,7 @@ impl Hashed {
                 };
                 let view = View {
                     work,
+                    file,
                     mirrored,
                     signature,
                     sure,
@@ -1229,10 +1240,21 @@ struct Crop {
     coarse: u64,
 }
 
+/// Works are registered without size limits of their own: they are the
+/// user's files, not a stranger's, but a 100 Mpx scan would still be
+/// decoded only to be shrunk to 256 pixels, so allow generously.
+const WORK_LIMITS: ImageLimits = ImageLimits {
+    max_bytes: 256 << 20,
+    max_pixels: 400_000_000,
+};
+
 /// The registered works' images, hashed once at load and shared.
 #[derive(Debug)]
 pub struct WorkIndex {
     ids: Vec<String>,
+    /// The works' pictures' files, read again to check a match's fine
+    /// marks ([`marks`]).
+    files: Vec<PathBuf>,
     views: Vec<View>,
     turned: Vec<Turned>,
     crops: Vec<Crop>,
@@ -1275,20 +1297,15 @@ impl WorkIndex {
             .enumerate()
             .flat_map(|(i, w)| w.images.iter().map(move |p| (i, p.as_path())))
             .collect();
-        // Works are registered without size limits of their own: they are
-        // the user's files, not a stranger's, but a 100 Mpx scan would still
-        // be decoded only to be shrunk to 256 pixels, so allow generously.
-        let limits = ImageLimits {
-            max_bytes: 256 << 20,
-            max_pixels: 400_000_000,
-        };
+        let limits = WORK_LIMITS;
         // Each picture is read, decoded and hashed on the pool (its turned
         // views and crops take most of the build: 32 turns and hashes a
         // view on a plain ground), then placed in order, as it would be
         // one by one.
         let hashed: Vec<Vec<Hashed>> = files
             .par_iter()
-            .map(|&(i, path)| {
+            .enumerate()
+            .map(|(file, &(i, path))| {
                 let culprit = || format!("work {}: {}", works[i].id, path.display());
                 let bytes = std::fs::read(path).map_err(|source| ImageError::Io {
                     culprit: culprit(),
@@ -1296,12 +1313,14 @@ impl WorkIndex {
                 })?;
                 let pic = decode::load(&bytes, &limits).map_err(|r| ImageError::from_refusal(culprit(), r))?;
                 let value = decode::value(&bytes, &limits);
-                Hashed::views(i, &pic, value.as_ref()).ok_or_else(|| ImageError::Featureless { culprit: culprit() })
+                Hashed::views((i, file), &pic, value.as_ref())
+                    .ok_or_else(|| ImageError::Featureless { culprit: culprit() })
             })
             .collect::<Result<_, ImageError>>()?;
 
         let mut index = WorkIndex {
             ids: works.iter().map(|w| w.id.clone()).collect(),
+            files: files.iter().map(|&(_, path)| path.to_path_buf()).collect(),
             views: Vec::new(),
             turned: Vec::new(),
             crops: Vec::new(),
@@ -1452,9 +1471,19 @@ impl WorkIndex {
             ow as f32 / pic.grey.width() as f32,
             oh as f32 / pic.grey.height() as f32,
         );
+        // Decoded again, in colour and at full size, only if a match is to
+        // have its fine marks checked.
+        let listing = std::cell::OnceCell::new();
+        let checking = Checking {
+            pic: &pic,
+            bytes: &image.bytes,
+            limits,
+            listing: &listing,
+        };
         let matches = found
             .into_iter()
             .filter(|f| f.distance <= f.limit)
+            .filter(|f| !self.lacks_marks(f, &checking))
             .map(|f| {
                 let view = &self.views[f.view];
                 let region = match f.window {
@@ -1484,6 +1513,48 @@ impl WorkIndex {
             })
             .collect();
         (digest, Ok((matches, nearness)))
+    }
+
+    /// Whether the listing image lacks the fine marks of the work `found`
+    /// matched, as a look-alike drawn on the work's template does (see
+    /// [`marks`]). `false` wherever the check cannot tell: a pattern, a
+    /// part placed by a sett, a picture that cannot be decoded again or
+    /// lined up, a work with too few marks at the listing's scale.
+    fn lacks_marks(&self, found: &Found, checking: &Checking) -> bool {
+        let view = &self.views[found.view];
+        let degrees = match found.against {
+            Against::View => 0.0,
+            Against::Turned { turned, .. } => f32::from(self.turned[turned].degrees),
+            Against::Part(_) => return false,
+        };
+        if view.pattern.is_some() {
+            return false;
+        }
+        let Some(listing) = (checking.listing)
+            .get_or_init(|| marks::Listing::of(checking.bytes, checking.limits))
+            .as_ref()
+        else {
+            return false;
+        };
+        let Ok(bytes) = std::fs::read(&self.files[view.file]) else {
+            return false;
+        };
+        // Where the match placed the work's trimmed picture, or the crop of
+        // it compared, in the image's pixels as fetched.
+        let rect = found.window.unwrap_or(Rect::from_trim(checking.pic.trim));
+        let place = rect.resized(checking.pic.grey.dimensions(), checking.pic.original);
+        let check = |mirrored: bool| {
+            let work = marks::Work::of(&bytes, mirrored)?;
+            let (w, h) = work.dimensions();
+            let part = (found.part)
+                .map(|r| r.resized((view.integral.width(), view.integral.height()), (w, h)))
+                .map(|r| if mirrored == view.mirrored { r } else { r.mirrored(w) });
+            marks::check(&work, listing, (part, place), degrees)
+        };
+        // A work the same either way round (a round badge) matches its
+        // mirror image as well as itself, and only its lettering tells
+        // which the listing shows: a copy is kept if either shows its marks.
+        check(view.mirrored).is_some_and(|m| m.missing()) && check(!view.mirrored).is_none_or(|m| m.missing())
     }
 
     /// How near `pic` came to the work `work_id`, given what [`WorkIndex::find`]
@@ -1976,13 +2047,7 @@ impl WorkIndex {
                         .filter_map(|start| hash::align(&v.integral, start, signature, &Signature::ALL))
                         .min_by_key(|&(_, d, _)| d)?;
                     let (crop, sure) = hash::fine_sure(&v.integral, r)?;
-                    Some(Found::judged(
-                        view,
-                        signature,
-                        (&crop, &sure),
-                        None,
-                        SEARCH_MATCH_DISTANCE,
-                    ))
+                    Some(Found::judged(view, signature, (&crop, &sure), None, SEARCH_MATCH_DISTANCE).cropped(r))
                 }
             })
             .collect()
@@ -2059,17 +2124,17 @@ impl WorkIndex {
                     return None;
                 }
                 let (window, _, listing) = hash::align(integral, rect, &signature, &sure)?;
-                let judged = |(work, sure): (&Signature, &Signature)| {
-                    Found::judged(crop.view, &listing, (work, sure), Some(window), CROPPED_MATCH_DISTANCE)
+                let judged = |(work, sure): (&Signature, &Signature), part: Rect| {
+                    Found::judged(crop.view, &listing, (work, sure), Some(window), CROPPED_MATCH_DISTANCE).cropped(part)
                 };
-                let as_indexed = judged((&signature, &sure));
+                let as_indexed = judged((&signature, &sure), crop.rect);
                 // The window ends where it shows most of the crop; the crop,
                 // lined up in turn, takes in what more of the work it shows.
                 let (width, height) = (v.integral.width() as f32, v.integral.height() as f32);
                 let moved = hash::align(&v.integral, crop.rect, &listing, &Signature::ALL)
                     .filter(|(r, _, _)| r.w + 1.0 >= least * width && r.h + 1.0 >= least * height)
-                    .and_then(|(r, _, _)| hash::fine_sure(&v.integral, r))
-                    .map(|(signature, sure)| judged((&signature, &sure)));
+                    .and_then(|(r, _, _)| Some((r, hash::fine_sure(&v.integral, r)?)))
+                    .map(|(r, (signature, sure))| judged((&signature, &sure), r));
                 Some(moved.filter(|m| m.distance < as_indexed.distance).unwrap_or(as_indexed))
             })
             .collect()
@@ -2201,11 +2266,24 @@ struct Found {
     differ: u32,
     of: u32,
     window: Option<Rect>,
+    /// The rectangle of the view's picture (in its integral's pixels) the
+    /// find compared, where that was a crop of the work; `None` for all of
+    /// it, trimmed. Where the check of fine marks starts lining up from.
+    part: Option<Rect>,
     /// The most `distance` may be for the find to be a match: how it was
     /// found decides ([`MATCH_DISTANCE`], or a stricter limit for a
     /// rectangle picked out of many).
     limit: u32,
     against: Against,
+}
+
+/// What [`WorkIndex::lacks_marks`] reads of a listing image: its picture
+/// and the image itself, decoded again at most once for all its matches.
+struct Checking<'a> {
+    pic: &'a Picture,
+    bytes: &'a [u8],
+    limits: &'a ImageLimits,
+    listing: &'a std::cell::OnceCell<Option<marks::Listing>>,
 }
 
 /// What a picture, or a rectangle of it, was compared with: a view as
@@ -2237,8 +2315,17 @@ impl Found {
             differ,
             of,
             window,
+            part: None,
             limit,
             against: Against::View,
+        }
+    }
+
+    /// The same find, of the crop `part` of the view.
+    fn cropped(self, part: Rect) -> Found {
+        Found {
+            part: Some(part),
+            ..self
         }
     }
 

@@ -1318,6 +1318,7 @@ fn a_find_past_its_limit_does_not_hide_one_within_its_own() {
             w: 10.0,
             h: 10.0,
         }),
+        part: None,
         limit: if searched {
             SEARCH_MATCH_DISTANCE
         } else {
@@ -2019,4 +2020,47 @@ fn a_hue_turn_keeps_the_value_and_moves_the_grey() {
     assert!(decode::value(&grey_jpeg, &limits).is_none());
     let grey_in_colour = DynamicImage::ImageLuma8(DynamicImage::ImageRgb8(img).into_luma8()).into_rgb8();
     assert!(decode::value(&jpeg(&grey_in_colour, 90), &limits).is_none());
+}
+
+/// A look-alike drawn on the work's template, other words in its
+/// lettering, is as near the work by the hashes as a copy; the work's
+/// fine marks, its letters, are missing from it and kept by every copy
+/// (see [`marks`]).
+#[test]
+fn a_badge_with_other_words_lacks_the_work_s_marks() {
+    use crate::fixture::artwork::badge;
+    let work = badge(["KESTREL", "MOTORS", "SALON"]);
+    let (_dir, works) = artwork_works(&[("badge", work.clone())]);
+    let index = WorkIndex::build(&works).unwrap();
+    let limits = ImageLimits::default();
+    let lookalikes = [
+        ["NORMANS", "BAKERS", "TONAL"],
+        ["BALMORE", "STONES", "LEMON"],
+        ["MONSTER", "BATONS", "LEMON"],
+    ];
+    for words in lookalikes {
+        let image = listing(&words.join(" "), jpeg(&badge(words), 85));
+        let (report, near) = index.compare_near(&image, &limits, "fa-badge");
+        let near = near.expect("the look-alike is compared with the work");
+        assert!(
+            near.whole <= near.whole_limit,
+            "{words:?}: the hashes alone take it for the work ({} of {})",
+            near.whole,
+            near.whole_limit
+        );
+        assert!(report.matches.is_empty(), "{words:?}: {:?}", report.matches);
+    }
+    let small = imageops::resize(&work, 360, 360, imageops::FilterType::Triangle);
+    let grey = DynamicImage::ImageLuma8(DynamicImage::ImageRgb8(work.clone()).into_luma8()).into_rgb8();
+    let copies = [
+        ("JPEG 60", jpeg(&work, 60)),
+        ("small", jpeg(&small, 85)),
+        ("turned 8°", jpeg(&turn(&work, 8.0, Some(Rgb([255, 255, 255]))), 85)),
+        ("grey", jpeg(&grey, 85)),
+        ("mirrored", jpeg(&imageops::flip_horizontal(&work), 85)),
+    ];
+    for (edit, bytes) in copies {
+        let report = index.compare(&[listing(edit, bytes)], &limits);
+        assert_eq!(report.matches.len(), 1, "{edit}: {:?}", report.matches);
+    }
 }
