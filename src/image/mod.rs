@@ -1536,7 +1536,11 @@ impl WorkIndex {
         else {
             return false;
         };
-        let Ok(bytes) = std::fs::read(&self.files[view.file]) else {
+        // Read and decoded once for both ways round.
+        let upright = std::fs::read(&self.files[view.file])
+            .ok()
+            .and_then(|bytes| marks::Work::of(&bytes));
+        let Some(upright) = upright else {
             return false;
         };
         // Where the match placed the work's trimmed picture, or the crop of
@@ -1544,12 +1548,18 @@ impl WorkIndex {
         let rect = found.window.unwrap_or(Rect::from_trim(checking.pic.trim));
         let place = rect.resized(checking.pic.grey.dimensions(), checking.pic.original);
         let check = |mirrored: bool| {
-            let work = marks::Work::of(&bytes, mirrored)?;
+            let flipped;
+            let work = if mirrored {
+                flipped = upright.mirrored();
+                &flipped
+            } else {
+                &upright
+            };
             let (w, h) = work.dimensions();
             let part = (found.part)
                 .map(|r| r.resized((view.integral.width(), view.integral.height()), (w, h)))
                 .map(|r| if mirrored == view.mirrored { r } else { r.mirrored(w) });
-            marks::check(&work, listing, (part, place), degrees)
+            marks::check(work, listing, (part, place), degrees)
         };
         // A work the same either way round (a round badge) matches its
         // mirror image as well as itself, and only its lettering tells
