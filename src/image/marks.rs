@@ -52,9 +52,10 @@
 //! look-alikes 0.06–0.5. The figures were then set on those sets, as
 //! built here (each match's share of marks found, in the better
 //! orientation): at least 16 stable marks and 0.4 of them withdrew 25 of
-//! the 28 look-alike matches judged and no copy. Held to seeds 6–8,
-//! generated after they were set: 9 of 13 look-alikes' matches withdrawn,
-//! 1 of 348 copies lost (a line drawing turned, 11 of 30 marks found).
+//! the 28 look-alike matches judged and no copy. Seeds 6–8 were drawn
+//! after the check was designed and were not used to set its figures:
+//! there 9 of the 13 look-alikes matched were withdrawn, and 1 of 348
+//! copies lost (a line drawing turned, 11 of 30 marks found).
 //! Photographs and drawings without small marks, patterns, and pictures
 //! too small to keep the work's letters are left as they were.
 //!
