@@ -60,14 +60,23 @@
 //! too small to keep the work's letters are left as they were.
 //!
 //! It costs only pictures that matched (all others are never decoded
-//! again): 25–35 ms each on this machine (`cargo bench --bench image`,
-//! "a match" 1.8 → 27 ms), most of it decoding the listing image in colour
-//! at full size and the work's file again, the flood fill that finds the
-//! marks, the alignment and the warp of the listing into the work's
-//! frame.
+//! again). What is the same for every listing image matched to a work (its
+//! picture decoded at 512, its marks, the marks a listing of a given size
+//! keeps, the picture the alignment reads) is made once and kept for the
+//! [`KEPT`] works most recently matched ([`Recent`]); and a work with too
+//! few marks at the listing's size is not lined up at all. What is left,
+//! `cargo bench --bench image` on this machine: "a match" 1.8 → 9.3 ms
+//! (18.6 for a work's first match), most of it decoding the listing image
+//! again in colour at full size (3.5 ms at 800×800) and the alignment
+//! (2 ms from one start); a copy turned 9° 8.0 → 16.9 (lined up from both
+//! turns); a small work on a plain ground, too small for its marks,
+//! 1.0 → 1.5.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use ::image::codecs::jpeg::{JpegDecoder, JpegEncoder};
-use ::image::{imageops, DynamicImage, GrayImage};
+use ::image::{imageops, DynamicImage, GenericImageView, GrayImage, Luma};
 
 use super::decode;
 use super::hash::Rect;
@@ -136,6 +145,14 @@ pub(crate) const MIN_MARKS: usize = 16;
 /// the ribbon, the letters two words share).
 pub(crate) const FOUND_SHARE: f32 = 0.4;
 
+/// How much larger than the place shows it the work may turn out lined
+/// up: a work with too few stable marks even so is not lined up at all.
+const LARGER: f64 = 1.25;
+
+/// The steps an octave of the listing's scale is rounded to for the
+/// work's stable marks: 4%, a few pixels of a listing's size.
+const SCALE_STEPS: i32 = 16;
+
 /// The quality of the JPEG the work is saved as to see which marks it keeps.
 const DEGRADE_QUALITY: u8 = 70;
 
@@ -177,17 +194,29 @@ impl Plane {
         self.px[y * self.w + x]
     }
 
-    /// Bilinear, `None` outside.
-    fn sample(&self, x: f32, y: f32) -> Option<f32> {
+    /// Where bilinear sampling at (x, y) reads, and how much of each,
+    /// `None` outside: the same for planes of one size, so worked out once
+    /// for all of them.
+    fn weights(&self, x: f32, y: f32) -> Option<Bilinear> {
         if !(x >= 0.0 && y >= 0.0 && x <= (self.w - 1) as f32 && y <= (self.h - 1) as f32) {
             return None;
         }
-        let (x0, y0) = (x.floor() as usize, y.floor() as usize);
+        // Truncation is the floor here (both are at least 0), and inline:
+        // `floor` is a call into libm on x86-64's baseline.
+        let (x0, y0) = (x as usize, y as usize);
         let (x1, y1) = ((x0 + 1).min(self.w - 1), (y0 + 1).min(self.h - 1));
-        let (fx, fy) = (x - x0 as f32, y - y0 as f32);
-        let top = self.at(x0, y0) * (1.0 - fx) + self.at(x1, y0) * fx;
-        let bottom = self.at(x0, y1) * (1.0 - fx) + self.at(x1, y1) * fx;
-        Some(top * (1.0 - fy) + bottom * fy)
+        Some(Bilinear {
+            corners: [y0 * self.w + x0, y0 * self.w + x1, y1 * self.w + x0, y1 * self.w + x1],
+            fx: x - x0 as f32,
+            fy: y - y0 as f32,
+        })
+    }
+
+    fn blend(&self, at: &Bilinear) -> f32 {
+        let [a, b, c, d] = at.corners.map(|p| self.px[p]);
+        let top = a * (1.0 - at.fx) + b * at.fx;
+        let bottom = c * (1.0 - at.fx) + d * at.fx;
+        top * (1.0 - at.fy) + bottom * at.fy
     }
 
     /// Blurred by the binomial [1 4 6 4 1]/16 each way (σ = 1), as the
@@ -239,6 +268,13 @@ impl Plane {
     }
 }
 
+/// See [`Plane::weights`].
+struct Bilinear {
+    corners: [usize; 4],
+    fx: f32,
+    fy: f32,
+}
+
 /// An affine map of points: `[a, b, c, d, e, f]` takes (x, y) to
 /// (a·x + b·y + c, d·x + e·y + f).
 type Affine = [f64; 6];
@@ -251,7 +287,7 @@ fn apply(m: &Affine, x: f64, y: f64) -> (f64, f64) {
 /// takes the template's pixels to the input's): the map refined and the
 /// correlation reached, or `None` where it cannot go on (too little of the
 /// template lands in the input, or the correlation would fall).
-fn ecc(frames: &Frames, mut m: Affine) -> Option<(Affine, f64)> {
+fn ecc(frames: &Frames<'_>, mut m: Affine) -> Option<(Affine, f64)> {
     let Frames {
         template: t,
         input: i,
@@ -267,7 +303,8 @@ fn ecc(frames: &Frames, mut m: Affine) -> Option<(Affine, f64)> {
             for x in 0..t.w {
                 let (u, v) = apply(&m, x as f64, y as f64);
                 let (u, v) = (u as f32, v as f32);
-                if let (Some(iv), Some(ix), Some(iy)) = (i.sample(u, v), gx.sample(u, v), gy.sample(u, v)) {
+                if let Some(at) = i.weights(u, v) {
+                    let (iv, ix, iy) = (i.blend(&at), gx.blend(&at), gy.blend(&at));
                     let tv = t.at(x, y);
                     samples.push((
                         x as f64,
@@ -363,7 +400,7 @@ fn solve(mut a: [[f64; 6]; 6], mut b: [f64; 6]) -> Option<[f64; 6]> {
 }
 
 /// `grey` resized by `scale` (at least a pixel a side).
-fn scaled(grey: &GrayImage, scale: f64) -> GrayImage {
+fn scaled(grey: &impl GenericImageView<Pixel = Luma<u8>>, scale: f64) -> GrayImage {
     let size = |n: u32| ((f64::from(n) * scale).round() as u32).max(1);
     imageops::resize(
         grey,
@@ -373,10 +410,18 @@ fn scaled(grey: &GrayImage, scale: f64) -> GrayImage {
     )
 }
 
-/// The work's pictures in its frame of [`MARK_SIDE`], grey and value.
+/// The work's pictures in its frame of [`MARK_SIDE`], grey and value, and
+/// what the check reads of it whatever the listing: its marks, its trim,
+/// and the picture the alignment reads.
 pub(crate) struct Work {
     grey: GrayImage,
     value: GrayImage,
+    marks: Vec<Mark>,
+    trim: Rect,
+    /// The grey shrunk to [`ALIGN_SIDE`] and blurred (see [`Frames`]).
+    template: Plane,
+    /// Its stable marks by the listing's scale (see [`Work::stable`]).
+    stable: Mutex<Vec<(i32, Arc<[Mark]>)>>,
 }
 
 impl Work {
@@ -384,19 +429,130 @@ impl Work {
     /// read (the check is skipped).
     pub(crate) fn of(bytes: &[u8]) -> Option<Work> {
         let (grey, value) = decode::planes(bytes, &super::WORK_LIMITS, MARK_SIDE)?;
-        Some(Work { grey, value })
+        Some(Work::from_planes(grey, value))
     }
 
-    /// Its mirror image, as a mirrored view holds it.
-    pub(crate) fn mirrored(&self) -> Work {
+    fn from_planes(grey: GrayImage, value: GrayImage) -> Work {
+        let to_align = f64::from(ALIGN_SIDE) / f64::from(MARK_SIDE);
         Work {
-            grey: imageops::flip_horizontal(&self.grey),
-            value: imageops::flip_horizontal(&self.value),
+            marks: marks_of(&grey),
+            trim: Rect::from_trim(decode::trim(&grey)),
+            template: Plane::of(&scaled(&grey, to_align)).blurred(),
+            stable: Mutex::default(),
+            grey,
+            value,
         }
+    }
+
+    /// The marks this work keeps shown `scale` times its size in a JPEG
+    /// ([`STABLE`]), the scale rounded to [`SCALE_STEPS`] an octave
+    /// (larger scales, as 1): the same for every listing image of about
+    /// that size, so made once for each, where each took 2–6 ms.
+    fn stable(&self, scale: f64) -> Arc<[Mark]> {
+        let step = (scale.log2() * f64::from(SCALE_STEPS))
+            .round()
+            .clamp(-f64::from(SCALE_STEPS) * 8.0, 0.0) as i32;
+        let made = self.stable.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, marks)) = made.iter().find(|&&(s, _)| s == step) {
+            return Arc::clone(marks);
+        }
+        drop(made);
+        let degraded = Plane::of(&degraded(&self.grey, (f64::from(step) / f64::from(SCALE_STEPS)).exp2()));
+        let marks: Arc<[Mark]> = (self.marks.iter().copied())
+            .filter(|&mark| correlates(&self.grey, &degraded, None, (mark, 1), STABLE) == Some(true))
+            .collect();
+        let mut made = self.stable.lock().unwrap_or_else(PoisonError::into_inner);
+        if !made.iter().any(|&(s, _)| s == step) {
+            made.push((step, Arc::clone(&marks)));
+        }
+        marks
+    }
+
+    /// Its mirror image, as a mirrored view holds it: its marks found
+    /// again in the flipped picture, not flipped, so that either way round
+    /// is checked exactly as a work drawn that way would be.
+    pub(crate) fn mirrored(&self) -> Work {
+        Work::from_planes(
+            imageops::flip_horizontal(&self.grey),
+            imageops::flip_horizontal(&self.value),
+        )
     }
 
     pub(crate) fn dimensions(&self) -> (u32, u32) {
         self.grey.dimensions()
+    }
+}
+
+/// A work prepared for the check, either way round: the mirror image only
+/// where it is asked for (a match of a mirrored view, or a copy's marks
+/// missing the first way round).
+pub(crate) struct Prepared {
+    upright: Work,
+    mirror: OnceLock<Work>,
+}
+
+impl Prepared {
+    pub(crate) fn get(&self, mirrored: bool) -> &Work {
+        if mirrored {
+            self.mirror.get_or_init(|| self.upright.mirrored())
+        } else {
+            &self.upright
+        }
+    }
+}
+
+/// How many works [`Recent`] keeps prepared: some 0.6 MB each (1.2 with
+/// its mirror image), 20–40 MB in all, where a registry of 100,000 works
+/// prepared at once would take 60 GB. A sweep matches the same few works
+/// in listing after listing (a brand's best sellers), so the few most
+/// recently matched are nearly all that is asked for again.
+const KEPT: usize = 32;
+
+/// The works most recently checked, prepared: reading a work's file,
+/// decoding it, finding its marks and those a listing's size keeps took
+/// 9–21 ms of each match's check in the bench (more where the mirror image
+/// is checked too), and is the same for every listing image matched to it.
+#[derive(Default)]
+pub(crate) struct Recent {
+    /// Most recent first: (the work's file, as `WorkIndex::files` numbers
+    /// it; the work prepared).
+    kept: Mutex<VecDeque<(usize, Arc<Prepared>)>>,
+}
+
+impl std::fmt::Debug for Recent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner).len();
+        f.debug_struct("Recent").field("kept", &kept).finish()
+    }
+}
+
+impl Recent {
+    /// The work of `file` prepared, from those kept or from `bytes` (its
+    /// file read); `None` where it cannot be read or decoded (not kept: it
+    /// is tried again for the next match).
+    pub(crate) fn get(&self, file: usize, bytes: impl FnOnce() -> Option<Vec<u8>>) -> Option<Arc<Prepared>> {
+        let kept = || self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        {
+            let mut kept = kept();
+            if let Some(at) = kept.iter().position(|&(f, _)| f == file) {
+                let entry = kept.remove(at)?;
+                let prepared = Arc::clone(&entry.1);
+                kept.push_front(entry);
+                return Some(prepared);
+            }
+        }
+        // Prepared outside the lock: other pictures' checks go on
+        // meanwhile (two threads may prepare the same work at once; the
+        // later is kept, the same).
+        let prepared = Arc::new(Prepared {
+            upright: Work::of(&bytes()?)?,
+            mirror: OnceLock::new(),
+        });
+        let mut kept = kept();
+        kept.retain(|&(f, _)| f != file);
+        kept.push_front((file, Arc::clone(&prepared)));
+        kept.truncate(KEPT);
+        Some(prepared)
     }
 }
 
@@ -444,8 +600,13 @@ pub(crate) fn check(
         return None;
     }
     let (w, h) = work.dimensions();
-    let first = part.unwrap_or(Rect::from_trim(decode::trim(&work.grey)));
-    let marks = marks_of(&work.grey);
+    let first = part.unwrap_or(work.trim);
+    // Too few marks even a little larger than the place shows the work:
+    // nothing to judge, and no need to line it up.
+    let shown = 0.5 * (f64::from(place.w / first.w) + f64::from(place.h / first.h));
+    if work.stable(shown * LARGER).len() < MIN_MARKS {
+        return Some(Marks { found: 0, of: 0 });
+    }
     let frames = Frames::of(work, listing, place);
     // The best lined up of `starts` (the work's rectangle, the turn, and
     // whether the turned rectangle's bounding box grows).
@@ -458,7 +619,7 @@ pub(crate) fn check(
     let lined_up = best(&mut turns.iter().map(|&t| (first, t, true)));
     let judged = lined_up
         .filter(|&(_, rho)| rho >= ALIGNED)
-        .map(|(m, _)| marks_found(work, listing, &m, &marks));
+        .map(|(m, _)| marks_found(work, listing, &m));
     if judged.is_some_and(|found| !found.missing()) {
         return judged;
     }
@@ -468,17 +629,15 @@ pub(crate) fn check(
         .chain(RETRY_TURNS.iter().map(|&t| (first, t, false)))
         .chain([(whole, 0.0, true)]);
     match (lined_up, best(&mut again)) {
-        (Some((_, first)), Some((m, rho))) if rho > first && rho >= ALIGNED => {
-            Some(marks_found(work, listing, &m, &marks))
-        }
-        (None, Some((m, rho))) if rho >= ALIGNED => Some(marks_found(work, listing, &m, &marks)),
+        (Some((_, first)), Some((m, rho))) if rho > first && rho >= ALIGNED => Some(marks_found(work, listing, &m)),
+        (None, Some((m, rho))) if rho >= ALIGNED => Some(marks_found(work, listing, &m)),
         _ => judged,
     }
 }
 
 /// The work's frame lined up with the listing image: the map from the
 /// former's pixels to the latter's, and the correlation reached.
-fn align(frames: &Frames, (from, place): (Rect, Rect), (degrees, grows): (f32, bool)) -> Option<(Affine, f64)> {
+fn align(frames: &Frames<'_>, (from, place): (Rect, Rect), (degrees, grows): (f32, bool)) -> Option<(Affine, f64)> {
     let (tx, ty, tw, th) = (
         f64::from(from.x),
         f64::from(from.y),
@@ -508,51 +667,85 @@ fn align(frames: &Frames, (from, place): (Rect, Rect), (degrees, grows): (f32, b
     let (px, py) = (f64::from(place.x + place.w / 2.0), f64::from(place.y + place.h / 2.0));
     let m: Affine = [a, b, px - a * cx - b * cy, d, e, py - d * cx - e * cy];
     // In the frames the alignment reads: work pixel q there is q / to_work
-    // of the work's frame, and the listing's pixel p, p / to_listing.
+    // of the work's frame, and the listing's pixel p, (p - origin) /
+    // to_listing.
     let &Frames {
-        to_work, to_listing, ..
+        to_work,
+        to_listing,
+        origin: (ox, oy),
+        ..
     } = frames;
     let k = to_listing / to_work;
     let level = [
         m[0] * k,
         m[1] * k,
-        m[2] * to_listing,
+        (m[2] - ox) * to_listing,
         m[3] * k,
         m[4] * k,
-        m[5] * to_listing,
+        (m[5] - oy) * to_listing,
     ];
     let (refined, rho) = ecc(frames, level)?;
     let m = [
         refined[0] / k,
         refined[1] / k,
-        refined[2] / to_listing,
+        refined[2] / to_listing + ox,
         refined[3] / k,
         refined[4] / k,
-        refined[5] / to_listing,
+        refined[5] / to_listing + oy,
     ];
     Some((m, rho))
 }
 
+/// How far around the place the listing image is read for the alignment
+/// where the place is enlarged, in the place's longer side: the turned and
+/// untrimmed starts reach a little beyond it, and the alignment may move a
+/// little further.
+const AROUND_PLACE: f32 = 0.5;
+
 /// The two pictures as the alignment reads them: the work shrunk to
-/// [`ALIGN_SIDE`] on its longer side, the listing image so that the place
-/// is as large, and the scales.
-struct Frames {
+/// [`ALIGN_SIDE`] on its longer side, the listing image around the place
+/// so that the place is as large, and the scales. Where the place is
+/// enlarged, only around it ([`AROUND_PLACE`]): a small work on a large
+/// picture would otherwise have all of the picture enlarged (an 80-pixel
+/// place in a 400-pixel picture took 10 ms).
+struct Frames<'a> {
     /// Both blurred (see [`Plane::blurred`]), and the input's gradients,
-    /// made once for every start of the alignment.
-    template: Plane,
+    /// made once for every start of the alignment (the template once for
+    /// every listing image, see [`Work`]).
+    template: &'a Plane,
     input: Plane,
     gradients: (Plane, Plane),
     to_work: f64,
     to_listing: f64,
+    /// The listing's pixel the input starts at.
+    origin: (f64, f64),
 }
 
-impl Frames {
-    fn of(work: &Work, listing: &Listing, place: Rect) -> Frames {
+impl Frames<'_> {
+    fn of<'a>(work: &'a Work, listing: &Listing, place: Rect) -> Frames<'a> {
         let to_work = f64::from(ALIGN_SIDE) / f64::from(MARK_SIDE);
-        let to_listing = f64::from(ALIGN_SIDE) / f64::from(place.w.max(place.h));
-        let input = Plane::of(&scaled(&listing.image, to_listing)).blurred();
+        let long = place.w.max(place.h);
+        let to_listing = f64::from(ALIGN_SIDE) / f64::from(long);
+        let (width, height) = listing.image.dimensions();
+        // Where the place is shrunk, all of the picture is: cropped, it
+        // would be sampled on another grid, a fraction of a pixel off, and
+        // a copy whose marks are borderline (printed on a shirt, 19 of 44
+        // found) can land either side of the line (12 of 44).
+        let around = if to_listing > 1.0 {
+            long * AROUND_PLACE
+        } else {
+            f32::INFINITY
+        };
+        let from = |at: f32, size: u32| ((at - around).floor().max(0.0) as u32).min(size - 1);
+        let to =
+            |at: f32, span: f32, start: u32, size: u32| ((at + span + around).ceil() as u32).clamp(start + 1, size);
+        let (x0, y0) = (from(place.x, width), from(place.y, height));
+        let (x1, y1) = (to(place.x, place.w, x0, width), to(place.y, place.h, y0, height));
+        let read = imageops::crop_imm(&listing.image, x0, y0, x1 - x0, y1 - y0);
+        let input = Plane::of(&scaled(&*read, to_listing)).blurred();
         Frames {
-            template: Plane::of(&scaled(&work.grey, to_work)).blurred(),
+            origin: (f64::from(x0), f64::from(y0)),
+            template: &work.template,
             gradients: input.gradients(),
             input,
             to_work,
@@ -642,21 +835,29 @@ fn marks_of(grey: &GrayImage) -> Vec<Mark> {
     out
 }
 
-/// The best correlation, either sign, of the work's patch around `mark`
-/// with `image` at any shift up to `shift`; `None` where the patch is flat
-/// or its shifts leave the frame, or `valid` (where the image has pixels)
-/// does not cover them.
-fn best_correlation(work: &Plane, image: &Plane, valid: Option<&[bool]>, mark: Mark, shift: i32) -> Option<f32> {
+/// Whether the work's patch around `mark` correlates with `image` by
+/// `enough`, either sign, at some shift up to `shift`; `None` where the
+/// patch is flat or its shifts leave the frame, or `valid` (where the image
+/// has pixels) does not cover them. The shifts nearest first, and no more
+/// once one is enough: most marks of a copy are found in place.
+fn correlates(
+    work: &GrayImage,
+    image: &Plane,
+    valid: Option<&[bool]>,
+    (mark, shift): (Mark, i32),
+    enough: f32,
+) -> Option<bool> {
     let (x0, y0) = (mark.x as i64 - i64::from(MARGIN), mark.y as i64 - i64::from(MARGIN));
     let (pw, ph) = ((mark.w + 2 * MARGIN) as i64, (mark.h + 2 * MARGIN) as i64);
     let s = i64::from(shift);
-    if x0 - s < 0 || y0 - s < 0 || x0 + pw + s > work.w as i64 || y0 + ph + s > work.h as i64 {
+    let (ww, wh) = (i64::from(work.width()), i64::from(work.height()));
+    if x0 - s < 0 || y0 - s < 0 || x0 + pw + s > ww || y0 + ph + s > wh {
         return None;
     }
     if let Some(valid) = valid {
         for y in y0 - s..y0 + ph + s {
             for x in x0 - s..x0 + pw + s {
-                if !valid[y as usize * work.w + x as usize] {
+                if !valid[(y * ww + x) as usize] {
                     return None;
                 }
             }
@@ -667,73 +868,85 @@ fn best_correlation(work: &Plane, image: &Plane, valid: Option<&[bool]>, mark: M
     let places = || (y0..y0 + ph).flat_map(move |y| (x0..x0 + pw).map(move |x| (x, y)));
     // The work's patch less its mean: then its product with a patch of the
     // image is the same whether that patch's mean is taken off or not.
-    let mean = places().map(|(x, y)| work.at(x, y)).sum::<f32>() / n;
-    let t: Vec<f32> = places().map(|(x, y)| work.at(x, y) - mean).collect();
+    let at = |(x, y): (usize, usize)| f32::from(work.get_pixel(x as u32, y as u32)[0]);
+    let mean = places().map(at).sum::<f32>() / n;
+    let t: Vec<f32> = places().map(|p| at(p) - mean).collect();
     let t_norm = t.iter().map(|p| p * p).sum::<f32>().sqrt();
     // A flat patch (under 4 grey levels of spread) says nothing.
     if t_norm < 4.0 * n.sqrt() {
         return None;
     }
-    let mut best = 0.0f32;
-    for dy in -s..=s {
-        for dx in -s..=s {
-            let (ix, iy) = ((x0 as i64 + dx) as usize, (y0 as i64 + dy) as usize);
-            // In f64: the sum of squares of a patch of 255s holds more
-            // than f32's 24 bits, and the spread is a small difference.
-            let (mut sum, mut squares, mut product) = (0.0f64, 0.0f64, 0.0f64);
-            for (row, t_row) in t.chunks_exact(pw).enumerate() {
-                let start = (iy + row) * image.w + ix;
-                for (&v, &tv) in image.px[start..start + pw].iter().zip(t_row) {
-                    let v = f64::from(v);
-                    sum += v;
-                    squares += v * v;
-                    product += v * f64::from(tv);
-                }
+    let mut shifts: Vec<(i64, i64)> = (-s..=s).flat_map(|dy| (-s..=s).map(move |dx| (dx, dy))).collect();
+    shifts.sort_by_key(|&(dx, dy)| dx.abs() + dy.abs());
+    for (dx, dy) in shifts {
+        let (ix, iy) = ((x0 as i64 + dx) as usize, (y0 as i64 + dy) as usize);
+        // In f64: the sum of squares of a patch of 255s holds more
+        // than f32's 24 bits, and the spread is a small difference.
+        let (mut sum, mut squares, mut product) = (0.0f64, 0.0f64, 0.0f64);
+        for (row, t_row) in t.chunks_exact(pw).enumerate() {
+            let start = (iy + row) * image.w + ix;
+            for (&v, &tv) in image.px[start..start + pw].iter().zip(t_row) {
+                let v = f64::from(v);
+                sum += v;
+                squares += v * v;
+                product += v * f64::from(tv);
             }
-            let spread = squares - sum * sum / f64::from(n);
-            if spread <= 1e-3 {
-                continue;
-            }
-            best = best.max((product / (f64::from(t_norm) * spread.sqrt())).abs() as f32);
+        }
+        let spread = squares - sum * sum / f64::from(n);
+        if spread <= 1e-3 {
+            continue;
+        }
+        if (product / (f64::from(t_norm) * spread.sqrt())).abs() as f32 >= enough {
+            return Some(true);
         }
     }
-    Some(best)
+    Some(false)
 }
 
-/// The work's stable marks (of `marks`) looked for in the listing image,
-/// lined up by `m` (work's frame to the listing's pixels).
-fn marks_found(work: &Work, listing: &Listing, m: &Affine, marks: &[Mark]) -> Marks {
+/// The work's stable marks looked for in the listing image, lined up by
+/// `m` (work's frame to the listing's pixels).
+fn marks_found(work: &Work, listing: &Listing, m: &Affine) -> Marks {
     let (w, h) = (work.grey.width() as usize, work.grey.height() as usize);
-    let (grey, value) = (Plane::of(&work.grey), Plane::of(&work.value));
     // The listing's pixels per pixel of the work's frame.
     let scale = (m[0] * m[4] - m[1] * m[3]).abs().sqrt();
-    let degraded = Plane::of(&degraded(&work.grey, scale));
+    let stable = work.stable(scale);
+    // The listing warped into the work's frame only around the stable
+    // marks, all that is read of it: a tenth of the frame or less.
     let mut warped_grey = vec![0.0; w * h];
     let mut warped_value = vec![0.0; w * h];
     let mut valid = vec![false; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let (u, v) = apply(m, x as f64, y as f64);
-            let (u, v) = (u as f32, v as f32);
-            if let (Some(g), Some(b)) = (listing.grey.sample(u, v), listing.value.sample(u, v)) {
+    let mut warped = vec![false; w * h];
+    let reach = MARGIN as usize + SHIFT as usize;
+    for mark in stable.iter() {
+        let (x0, y0) = (
+            (mark.x as usize).saturating_sub(reach),
+            (mark.y as usize).saturating_sub(reach),
+        );
+        let x1 = (mark.x + mark.w) as usize + reach;
+        let y1 = (mark.y + mark.h) as usize + reach;
+        for y in y0..y1.min(h) {
+            for x in x0..x1.min(w) {
                 let p = y * w + x;
-                (warped_grey[p], warped_value[p], valid[p]) = (g, b, true);
+                if std::mem::replace(&mut warped[p], true) {
+                    continue;
+                }
+                let (u, v) = apply(m, x as f64, y as f64);
+                let (u, v) = (u as f32, v as f32);
+                if let Some(at) = listing.grey.weights(u, v) {
+                    (warped_grey[p], warped_value[p], valid[p]) =
+                        (listing.grey.blend(&at), listing.value.blend(&at), true);
+                }
             }
         }
     }
     let warped_grey = Plane { w, h, px: warped_grey };
     let warped_value = Plane { w, h, px: warped_value };
     let (mut found, mut of) = (0, 0);
-    for &mark in marks {
-        let stable = best_correlation(&grey, &degraded, None, mark, 1).is_some_and(|r| r >= STABLE);
-        if !stable {
-            continue;
-        }
-        let in_grey = best_correlation(&grey, &warped_grey, Some(&valid), mark, SHIFT);
+    for &mark in stable.iter() {
+        let in_grey = correlates(&work.grey, &warped_grey, Some(&valid), (mark, SHIFT), FOUND);
         let Some(in_grey) = in_grey else { continue };
-        let in_value = best_correlation(&value, &warped_value, Some(&valid), mark, SHIFT).unwrap_or(0.0);
         of += 1;
-        if in_grey.max(in_value) >= FOUND {
+        if in_grey || correlates(&work.value, &warped_value, Some(&valid), (mark, SHIFT), FOUND) == Some(true) {
             found += 1;
         }
     }
@@ -756,5 +969,61 @@ fn degraded(grey: &GrayImage, scale: f64) -> GrayImage {
         reloaded
     } else {
         imageops::resize(&reloaded, grey.width(), grey.height(), imageops::FilterType::Triangle)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// A small picture's PNG: marks or none, the cache keeps it the same.
+    fn png() -> Vec<u8> {
+        let picture = GrayImage::from_fn(48, 40, |x, y| Luma([((x * 5 + y * 3) % 256) as u8]));
+        let mut bytes = Vec::new();
+        DynamicImage::ImageLuma8(picture)
+            .write_to(&mut std::io::Cursor::new(&mut bytes), ::image::ImageFormat::Png)
+            .expect("encode");
+        bytes
+    }
+
+    #[test]
+    fn recent_works_are_prepared_once_and_the_least_recent_let_go() {
+        let bytes = png();
+        let reads = Cell::new(0);
+        let read = || {
+            reads.set(reads.get() + 1);
+            Some(bytes.clone())
+        };
+        let recent = Recent::default();
+        let first = recent.get(0, read).expect("prepared");
+        let again = recent.get(0, read).expect("kept");
+        assert!(Arc::ptr_eq(&first, &again), "the same work, prepared once");
+        assert_eq!(reads.get(), 1, "read once");
+        // A file that cannot be read is not kept: the next match reads it.
+        assert!(recent.get(1, || None).is_none());
+        assert!(recent.get(1, || Some(b"not a picture".to_vec())).is_none());
+        assert!(recent.get(1, read).is_some());
+        // Work 0 is now the least recently checked: KEPT others let it go.
+        for file in 2..KEPT + 1 {
+            recent.get(file, read).expect("prepared");
+        }
+        let before = reads.get();
+        recent.get(0, read).expect("prepared");
+        assert_eq!(reads.get(), before + 1, "let go, and read again");
+        assert_eq!(recent.kept.lock().unwrap().len(), KEPT, "no more than KEPT kept");
+    }
+
+    #[test]
+    fn stable_marks_are_made_once_for_each_step_of_scale() {
+        let work = Work::of(&png()).expect("decoded");
+        let at = |scale: f64| work.stable(scale);
+        // 0.5 and 0.51 round to the same step of the octave; 0.6 does not.
+        assert!(Arc::ptr_eq(&at(0.5), &at(0.51)));
+        assert_eq!(work.stable.lock().unwrap().len(), 1);
+        at(0.6);
+        assert_eq!(work.stable.lock().unwrap().len(), 2);
+        // Larger than the work's frame is as large.
+        assert!(Arc::ptr_eq(&at(1.0), &at(3.0)));
     }
 }

@@ -1255,6 +1255,8 @@ pub struct WorkIndex {
     /// The works' pictures' files, read again to check a match's fine
     /// marks ([`marks`]).
     files: Vec<PathBuf>,
+    /// The works most recently checked, prepared for the next check.
+    recent: marks::Recent,
     views: Vec<View>,
     turned: Vec<Turned>,
     crops: Vec<Crop>,
@@ -1321,6 +1323,7 @@ impl WorkIndex {
         let mut index = WorkIndex {
             ids: works.iter().map(|w| w.id.clone()).collect(),
             files: files.iter().map(|&(_, path)| path.to_path_buf()).collect(),
+            recent: marks::Recent::default(),
             views: Vec::new(),
             turned: Vec::new(),
             crops: Vec::new(),
@@ -1536,11 +1539,8 @@ impl WorkIndex {
         else {
             return false;
         };
-        // Read and decoded once for both ways round.
-        let upright = std::fs::read(&self.files[view.file])
-            .ok()
-            .and_then(|bytes| marks::Work::of(&bytes));
-        let Some(upright) = upright else {
+        let file = view.file;
+        let Some(work) = self.recent.get(file, || std::fs::read(&self.files[file]).ok()) else {
             return false;
         };
         // Where the match placed the work's trimmed picture, or the crop of
@@ -1548,13 +1548,7 @@ impl WorkIndex {
         let rect = found.window.unwrap_or(Rect::from_trim(checking.pic.trim));
         let place = rect.resized(checking.pic.grey.dimensions(), checking.pic.original);
         let check = |mirrored: bool| {
-            let flipped;
-            let work = if mirrored {
-                flipped = upright.mirrored();
-                &flipped
-            } else {
-                &upright
-            };
+            let work = work.get(mirrored);
             let (w, h) = work.dimensions();
             let part = (found.part)
                 .map(|r| r.resized((view.integral.width(), view.integral.height()), (w, h)))
