@@ -1014,6 +1014,48 @@ mod tests {
         assert_eq!(recent.kept.lock().unwrap().len(), KEPT, "no more than KEPT kept");
     }
 
+    /// A JPEG of `picture` on a white canvas of `side`, at `at`.
+    fn listing(picture: &::image::RgbImage, side: u32, at: u32) -> Listing {
+        let mut canvas = ::image::RgbImage::from_pixel(side, side, ::image::Rgb([255, 255, 255]));
+        imageops::overlay(&mut canvas, picture, i64::from(at), i64::from(at));
+        let mut bytes = Vec::new();
+        JpegEncoder::new_with_quality(&mut bytes, 85)
+            .encode_image(&canvas)
+            .expect("encode");
+        Listing::of(&bytes, &super::super::ImageLimits::default()).expect("decoded")
+    }
+
+    #[test]
+    fn a_work_shown_too_small_for_its_marks_is_not_judged() {
+        let badge = crate::fixture::artwork::badge(["KESTREL", "MOTORS", "SALON"]);
+        let mut png = Vec::new();
+        DynamicImage::ImageRgb8(badge.clone())
+            .write_to(&mut std::io::Cursor::new(&mut png), ::image::ImageFormat::Png)
+            .expect("encode");
+        let work = Work::of(&png).expect("decoded");
+        // Where the work's trimmed picture lies in a listing that shows the
+        // work `side` pixels wide at `at`.
+        let place = |side: u32, at: u32| {
+            let k = side as f32 / work.dimensions().0 as f32;
+            let t = work.trim;
+            Rect {
+                x: at as f32 + t.x * k,
+                y: at as f32 + t.y * k,
+                w: t.w * k,
+                h: t.h * k,
+            }
+        };
+        let whole = listing(&badge, badge.width() + 40, 20);
+        let marks = check(&work, &whole, (None, place(badge.width(), 20)), 0.0).expect("lined up");
+        assert!(marks.of >= MIN_MARKS && !marks.missing(), "{marks:?}");
+        // At 48 pixels its letters are a blur: none is asked for, so none
+        // can be missing, whatever the alignment would find.
+        let small = imageops::resize(&badge, 48, 48, imageops::FilterType::Triangle);
+        let shown = listing(&small, 400, 100);
+        let marks = check(&work, &shown, (None, place(48, 100)), 0.0);
+        assert_eq!(marks, Some(Marks { found: 0, of: 0 }));
+    }
+
     #[test]
     fn stable_marks_are_made_once_for_each_step_of_scale() {
         let work = Work::of(&png()).expect("decoded");

@@ -49,7 +49,9 @@
 //! letters, stars, eyes) are looked for in place; where the work has enough
 //! of them at the picture's scale and most are missing, the match is
 //! withdrawn: a look-alike drawn on the work's template with other words,
-//! which the hashes cannot tell from a copy (see `marks.rs`).
+//! which the hashes cannot tell from a copy (see `marks.rs`). What the check
+//! reads of a work is made once and kept for the works most recently
+//! matched: a sweep matches the same few again and again.
 //!
 //! # The hashes
 //!
