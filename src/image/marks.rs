@@ -977,19 +977,23 @@ mod tests {
     use super::*;
     use std::cell::Cell;
 
-    /// A small picture's PNG: marks or none, the cache keeps it the same.
-    fn png() -> Vec<u8> {
-        let picture = GrayImage::from_fn(48, 40, |x, y| Luma([((x * 5 + y * 3) % 256) as u8]));
+    /// `picture` saved as a PNG, as a work's file is.
+    fn png(picture: DynamicImage) -> Vec<u8> {
         let mut bytes = Vec::new();
-        DynamicImage::ImageLuma8(picture)
-            .write_to(&mut std::io::Cursor::new(&mut bytes), ::image::ImageFormat::Png)
-            .expect("encode");
+        (picture.write_to(&mut std::io::Cursor::new(&mut bytes), ::image::ImageFormat::Png)).expect("encode");
         bytes
+    }
+
+    /// A small picture's PNG: marks or none, the caches keep it the same.
+    fn small_png() -> Vec<u8> {
+        png(DynamicImage::ImageLuma8(GrayImage::from_fn(48, 40, |x, y| {
+            Luma([((x * 5 + y * 3) % 256) as u8])
+        })))
     }
 
     #[test]
     fn recent_works_are_prepared_once_and_the_least_recent_let_go() {
-        let bytes = png();
+        let bytes = small_png();
         let reads = Cell::new(0);
         let read = || {
             reads.set(reads.get() + 1);
@@ -1028,11 +1032,7 @@ mod tests {
     #[test]
     fn a_work_shown_too_small_for_its_marks_is_not_judged() {
         let badge = crate::fixture::artwork::badge(["KESTREL", "MOTORS", "SALON"]);
-        let mut png = Vec::new();
-        DynamicImage::ImageRgb8(badge.clone())
-            .write_to(&mut std::io::Cursor::new(&mut png), ::image::ImageFormat::Png)
-            .expect("encode");
-        let work = Work::of(&png).expect("decoded");
+        let work = Work::of(&png(DynamicImage::ImageRgb8(badge.clone()))).expect("decoded");
         // Where the work's trimmed picture lies in a listing that shows the
         // work `side` pixels wide at `at`.
         let place = |side: u32, at: u32| {
@@ -1058,7 +1058,7 @@ mod tests {
 
     #[test]
     fn stable_marks_are_made_once_for_each_step_of_scale() {
-        let work = Work::of(&png()).expect("decoded");
+        let work = Work::of(&small_png()).expect("decoded");
         let at = |scale: f64| work.stable(scale);
         // 0.5 and 0.51 round to the same step of the octave; 0.6 does not.
         assert!(Arc::ptr_eq(&at(0.5), &at(0.51)));
