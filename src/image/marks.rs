@@ -194,29 +194,8 @@ impl Plane {
         self.px[y * self.w + x]
     }
 
-    /// Where bilinear sampling at (x, y) reads, and how much of each,
-    /// `None` outside: the same for planes of one size, so worked out once
-    /// for all of them.
-    fn weights(&self, x: f32, y: f32) -> Option<Bilinear> {
-        if !(x >= 0.0 && y >= 0.0 && x <= (self.w - 1) as f32 && y <= (self.h - 1) as f32) {
-            return None;
-        }
-        // Truncation is the floor here (both are at least 0), and inline:
-        // `floor` is a call into libm on x86-64's baseline.
-        let (x0, y0) = (x as usize, y as usize);
-        let (x1, y1) = ((x0 + 1).min(self.w - 1), (y0 + 1).min(self.h - 1));
-        Some(Bilinear {
-            corners: [y0 * self.w + x0, y0 * self.w + x1, y1 * self.w + x0, y1 * self.w + x1],
-            fx: x - x0 as f32,
-            fy: y - y0 as f32,
-        })
-    }
-
-    fn blend(&self, at: &Bilinear) -> f32 {
-        let [a, b, c, d] = at.corners.map(|p| self.px[p]);
-        let top = a * (1.0 - at.fx) + b * at.fx;
-        let bottom = c * (1.0 - at.fx) + d * at.fx;
-        top * (1.0 - at.fy) + bottom * at.fy
+    fn size(&self) -> (usize, usize) {
+        (self.w, self.h)
     }
 
     /// Blurred by the binomial [1 4 6 4 1]/16 each way (σ = 1), as the
@@ -268,11 +247,40 @@ impl Plane {
     }
 }
 
-/// See [`Plane::weights`].
+/// Where bilinear sampling at a point reads, and how much of each: the
+/// same for every picture of one size, so worked out once for all that
+/// are sampled there (the alignment's input and its gradients; the
+/// listing's grey and value).
 struct Bilinear {
     corners: [usize; 4],
     fx: f32,
     fy: f32,
+}
+
+impl Bilinear {
+    /// At (x, y) of a picture `w`×`h`; `None` outside.
+    fn at((w, h): (usize, usize), x: f32, y: f32) -> Option<Bilinear> {
+        if !(x >= 0.0 && y >= 0.0 && x <= (w - 1) as f32 && y <= (h - 1) as f32) {
+            return None;
+        }
+        // Truncation is the floor here (both are at least 0), and inline:
+        // `floor` is a call into libm on x86-64's baseline.
+        let (x0, y0) = (x as usize, y as usize);
+        let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+        Some(Bilinear {
+            corners: [y0 * w + x0, y0 * w + x1, y1 * w + x0, y1 * w + x1],
+            fx: x - x0 as f32,
+            fy: y - y0 as f32,
+        })
+    }
+
+    /// The sample of `px`, a picture of the size it was worked out for.
+    fn blend<T: Copy + Into<f32>>(&self, px: &[T]) -> f32 {
+        let [a, b, c, d] = self.corners.map(|p| px[p].into());
+        let top = a * (1.0 - self.fx) + b * self.fx;
+        let bottom = c * (1.0 - self.fx) + d * self.fx;
+        top * (1.0 - self.fy) + bottom * self.fy
+    }
 }
 
 /// An affine map of points: `[a, b, c, d, e, f]` takes (x, y) to
@@ -303,8 +311,8 @@ fn ecc(frames: &Frames<'_>, mut m: Affine) -> Option<(Affine, f64)> {
             for x in 0..t.w {
                 let (u, v) = apply(&m, x as f64, y as f64);
                 let (u, v) = (u as f32, v as f32);
-                if let Some(at) = i.weights(u, v) {
-                    let (iv, ix, iy) = (i.blend(&at), gx.blend(&at), gy.blend(&at));
+                if let Some(at) = Bilinear::at(i.size(), u, v) {
+                    let (iv, ix, iy) = (at.blend(&i.px), at.blend(&gx.px), at.blend(&gy.px));
                     let tv = t.at(x, y);
                     samples.push((
                         x as f64,
@@ -556,22 +564,19 @@ impl Recent {
     }
 }
 
-/// A listing image's grey and value at the size fetched.
+/// A listing image's grey and value at the size fetched, kept in bytes and
+/// sampled as they are: copied into floats they took 8 bytes a pixel more,
+/// 128 MB for a picture of 16 megapixels, of which the check reads only the
+/// neighbourhoods of the marks.
 pub(crate) struct Listing {
-    /// The grey as decoded, shrunk for the alignment.
-    image: GrayImage,
-    grey: Plane,
-    value: Plane,
+    grey: GrayImage,
+    value: GrayImage,
 }
 
 impl Listing {
     pub(crate) fn of(bytes: &[u8], limits: &super::ImageLimits) -> Option<Listing> {
-        let (image, value) = decode::planes(bytes, limits, u32::MAX)?;
-        Some(Listing {
-            grey: Plane::of(&image),
-            value: Plane::of(&value),
-            image,
-        })
+        let (grey, value) = decode::planes(bytes, limits, u32::MAX)?;
+        Some(Listing { grey, value })
     }
 }
 
@@ -726,7 +731,7 @@ impl Frames<'_> {
         let to_work = f64::from(ALIGN_SIDE) / f64::from(MARK_SIDE);
         let long = place.w.max(place.h);
         let to_listing = f64::from(ALIGN_SIDE) / f64::from(long);
-        let (width, height) = listing.image.dimensions();
+        let (width, height) = listing.grey.dimensions();
         // Where the place is shrunk, all of the picture is: cropped, it
         // would be sampled on another grid, a fraction of a pixel off, and
         // a copy whose marks are borderline (printed on a shirt, 19 of 44
@@ -741,7 +746,7 @@ impl Frames<'_> {
             |at: f32, span: f32, start: u32, size: u32| ((at + span + around).ceil() as u32).clamp(start + 1, size);
         let (x0, y0) = (from(place.x, width), from(place.y, height));
         let (x1, y1) = (to(place.x, place.w, x0, width), to(place.y, place.h, y0, height));
-        let read = imageops::crop_imm(&listing.image, x0, y0, x1 - x0, y1 - y0);
+        let read = imageops::crop_imm(&listing.grey, x0, y0, x1 - x0, y1 - y0);
         let input = Plane::of(&scaled(&*read, to_listing)).blurred();
         Frames {
             origin: (f64::from(x0), f64::from(y0)),
@@ -917,6 +922,7 @@ fn marks_found(work: &Work, listing: &Listing, m: &Affine) -> Marks {
     let mut valid = vec![false; w * h];
     let mut warped = vec![false; w * h];
     let reach = MARGIN as usize + SHIFT as usize;
+    let size = (listing.grey.width() as usize, listing.grey.height() as usize);
     for mark in stable.iter() {
         let (x0, y0) = (
             (mark.x as usize).saturating_sub(reach),
@@ -932,9 +938,9 @@ fn marks_found(work: &Work, listing: &Listing, m: &Affine) -> Marks {
                 }
                 let (u, v) = apply(m, x as f64, y as f64);
                 let (u, v) = (u as f32, v as f32);
-                if let Some(at) = listing.grey.weights(u, v) {
+                if let Some(at) = Bilinear::at(size, u, v) {
                     (warped_grey[p], warped_value[p], valid[p]) =
-                        (listing.grey.blend(&at), listing.value.blend(&at), true);
+                        (at.blend(listing.grey.as_raw()), at.blend(listing.value.as_raw()), true);
                 }
             }
         }
