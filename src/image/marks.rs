@@ -435,7 +435,7 @@ pub(crate) struct Work {
 impl Work {
     /// The work's picture from its file's bytes; `None` where it cannot be
     /// read (the check is skipped).
-    pub(crate) fn of(bytes: &[u8]) -> Option<Work> {
+    fn of(bytes: &[u8]) -> Option<Work> {
         let (grey, value) = decode::planes(bytes, &super::WORK_LIMITS, MARK_SIDE)?;
         Some(Work::from_planes(grey, value))
     }
@@ -479,7 +479,7 @@ impl Work {
     /// Its mirror image, as a mirrored view holds it: its marks found
     /// again in the flipped picture, not flipped, so that either way round
     /// is checked exactly as a work drawn that way would be.
-    pub(crate) fn mirrored(&self) -> Work {
+    fn mirrored(&self) -> Work {
         Work::from_planes(
             imageops::flip_horizontal(&self.grey),
             imageops::flip_horizontal(&self.value),
