@@ -89,6 +89,9 @@ pub(crate) const MARK_SIDE: u32 = 512;
 /// pixels its letters are a blur and the ring alone fits any turn.
 const ALIGN_SIDE: u32 = 128;
 
+/// The alignment's frame per pixel of the work's.
+const TO_ALIGN: f64 = ALIGN_SIDE as f64 / MARK_SIDE as f64;
+
 /// Iterations of the alignment, at most.
 const ALIGN_ITERATIONS: usize = 40;
 
@@ -441,11 +444,10 @@ impl Work {
     }
 
     fn from_planes(grey: GrayImage, value: GrayImage) -> Work {
-        let to_align = f64::from(ALIGN_SIDE) / f64::from(MARK_SIDE);
         Work {
             marks: marks_of(&grey),
             trim: Rect::from_trim(decode::trim(&grey)),
-            template: Plane::of(&scaled(&grey, to_align)).blurred(),
+            template: Plane::of(&scaled(&grey, TO_ALIGN)).blurred(),
             stable: Mutex::default(),
             grey,
             value,
@@ -671,16 +673,15 @@ fn align(frames: &Frames<'_>, (from, place): (Rect, Rect), (degrees, grows): (f3
     let (cx, cy) = (tx + tw / 2.0, ty + th / 2.0);
     let (px, py) = (f64::from(place.x + place.w / 2.0), f64::from(place.y + place.h / 2.0));
     let m: Affine = [a, b, px - a * cx - b * cy, d, e, py - d * cx - e * cy];
-    // In the frames the alignment reads: work pixel q there is q / to_work
+    // In the frames the alignment reads: work pixel q there is q / TO_ALIGN
     // of the work's frame, and the listing's pixel p, (p - origin) /
     // to_listing.
     let &Frames {
-        to_work,
         to_listing,
         origin: (ox, oy),
         ..
     } = frames;
-    let k = to_listing / to_work;
+    let k = to_listing / TO_ALIGN;
     let level = [
         m[0] * k,
         m[1] * k,
@@ -720,7 +721,6 @@ struct Frames<'a> {
     template: &'a Plane,
     input: Plane,
     gradients: (Plane, Plane),
-    to_work: f64,
     to_listing: f64,
     /// The listing's pixel the input starts at.
     origin: (f64, f64),
@@ -728,7 +728,6 @@ struct Frames<'a> {
 
 impl Frames<'_> {
     fn of<'a>(work: &'a Work, listing: &Listing, place: Rect) -> Frames<'a> {
-        let to_work = f64::from(ALIGN_SIDE) / f64::from(MARK_SIDE);
         let long = place.w.max(place.h);
         let to_listing = f64::from(ALIGN_SIDE) / f64::from(long);
         let (width, height) = listing.grey.dimensions();
@@ -753,7 +752,6 @@ impl Frames<'_> {
             template: &work.template,
             gradients: input.gradients(),
             input,
-            to_work,
             to_listing,
         }
     }
