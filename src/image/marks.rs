@@ -993,9 +993,8 @@ fn in_place(found: &[Found]) -> (usize, Option<Affine>) {
             return (found.len(), None);
         };
         fit = c;
-        for (r, &(at, p)) in residuals.iter_mut().zip(found) {
-            let (fx, fy) = shift_at(&c, at);
-            *r = (fx - p.dx).hypot(fy - p.dy);
+        for (r, found) in residuals.iter_mut().zip(found) {
+            *r = off(&c, found);
         }
         let mut sorted = residuals.clone();
         sorted.sort_by(f64::total_cmp);
@@ -1011,6 +1010,12 @@ fn in_place(found: &[Found]) -> (usize, Option<Affine>) {
 /// The shift `c` fitted by [`in_place`] gives a mark at `(x, y)`.
 fn shift_at(c: &Affine, (x, y): (f64, f64)) -> (f64, f64) {
     (c[0] * x + c[1] * y + c[2], c[3] * x + c[4] * y + c[5])
+}
+
+/// How far a mark found is from where the shift `c` places it.
+fn off(c: &Affine, &(at, peak): &Found) -> f64 {
+    let (x, y) = shift_at(c, at);
+    (x - peak.dx).hypot(y - peak.dy)
 }
 
 /// The work's stable marks looked for in the listing image, lined up by
@@ -1033,10 +1038,7 @@ fn marks_found(work: &Work, listing: &Listing, m: &Affine) -> Marks {
     // look-alike's letters somewhere near.
     let edge = f64::from(SHIFT);
     let reaches = |c: &Affine| {
-        found.iter().any(|&(at, p)| {
-            let (fx, fy) = shift_at(c, at);
-            (fx - p.dx).hypot(fy - p.dy) <= IN_PLACE && p.dx.abs().max(p.dy.abs()) >= edge
-        })
+        (found.iter()).any(|found| off(c, found) <= IN_PLACE && found.1.dx.abs().max(found.1.dy.abs()) >= edge)
     };
     let Some(c) = shift.filter(|c| first.missing() && placed >= FIT_SUPPORT && reaches(c)) else {
         return first;
