@@ -183,8 +183,7 @@ pub(crate) const MIN_MARKS: usize = 16;
 
 /// The share of stable marks a copy must show in place: copies show
 /// nearly all, the badge look-alikes 0.06–0.52 in their better orientation
-/// (the stars, the ribbon, the letters two words share) before *in place*,
-/// under 0.4 after but one on each of seeds 13 and 8.
+/// (the stars, the ribbon, the letters two words share) before *in place*.
 pub(crate) const FOUND_SHARE: f32 = 0.4;
 
 /// How much larger than the place shows it the work may turn out lined
@@ -1038,7 +1037,7 @@ fn marks_found(work: &Work, listing: &Listing, m: &Affine) -> Marks {
     // look-alike's letters somewhere near.
     let edge = f64::from(SHIFT);
     let reaches = |c: &Affine| {
-        (found.iter()).any(|found| off(c, found) <= IN_PLACE && found.1.dx.abs().max(found.1.dy.abs()) >= edge)
+        (found.iter()).any(|mark| off(c, mark) <= IN_PLACE && mark.1.dx.abs().max(mark.1.dy.abs()) >= edge)
     };
     let Some(c) = shift.filter(|c| first.missing() && placed >= FIT_SUPPORT && reaches(c)) else {
         return first;
@@ -1108,9 +1107,11 @@ fn looked_for(work: &Work, listing: &Listing, stable: &[Mark], m: &Affine) -> (u
             continue;
         };
         of += 1;
-        let best = match grey.r < FOUND {
-            true => peak(&work.value, &warped_value, Some(&valid), (mark, SHIFT)).unwrap_or(grey),
-            false => grey,
+        // The value only where the grey does not find it.
+        let best = if grey.r < FOUND {
+            peak(&work.value, &warped_value, Some(&valid), (mark, SHIFT)).unwrap_or(grey)
+        } else {
+            grey
         };
         if best.r >= FOUND {
             let centre = (
