@@ -13,7 +13,7 @@
 //!   away and random queries;
 //! - `listing`: every look-up one unmatched listing image makes (the
 //!   whole picture, the crops, the windows of one shape among the views
-//!   (852, [`windows_per_shape`]), the turned views and the 8 cut
+//!   (1,077, [`windows_per_shape`]), the turned views and the 8 cut
 //!   rectangles, and last the same windows among the turned views), over the synthetic views of 100,
 //!   10 000 and 100 000 works (2 views a work, 48 turned views and 66
 //!   crops a view, all of one shape: a view the trim took some of has 48,

@@ -75,8 +75,9 @@
 //!
 //! A collage has no plain ground to cut a picture out of, or one shared by
 //! all its pictures (a white gutter, whose two largest holes alone are
-//! compared), and a third of the side is under the partial-match search's
-//! smallest window. But a seller's collage is nearly always a grid of equal
+//! compared), and a cell of a third of the side, less its gutter, is at
+//! the partial-match search's smallest window or under it (a quarter is
+//! far under). But a seller's collage is nearly always a grid of equal
 //! cells, so the cells of the picture split into every grid of up to 3 by 3
 //! and 4 by 4 ([`GRIDS`], [`cells`]), each trimmed of its own border as the
 //! whole picture is (a gutter, a picture fitted into its cell), are 51 more

@@ -406,7 +406,7 @@ pub fn nearest_found(found: Vec<(u32, u32)>, most: usize) -> Vec<u32> {
 /// For each of `targets` in turn, the distance to the closest of `hashes`
 /// and where the first at that distance is, given to `each` with the
 /// target's position; nothing for no hashes. The partial-match search asks this of every work its
-/// windows find, over all the windows of a shape (481 in a square
+/// windows find, over all the windows of a shape (1,077 in a square
 /// picture): at 100,000 works, some 200,000 times a picture. Counted
 /// eight hashes at a time with AVX-512's vector popcount where the
 /// processor has it (detected at run time), else as [`with_popcnt`]

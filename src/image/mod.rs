@@ -710,11 +710,11 @@ pub const CROPPED_MATCH_DISTANCE: u32 = Signature::BITS / 8;
 /// alike, asked of the crops' own index. The crops are some sixty a view
 /// and every window of a picture asks for them, so these look-ups grow
 /// with the registry as no other stage's do. Over the synthetic views of
-/// `cargo bench --bench index` (`windows_among_crops`, the 852 windows of
-/// one shape), at none they took 1.4 ms at 10,000 works and 10.8 ms at
-/// 100,000, where all the other look-ups of an unmatched picture took
-/// 10.6 and 47.5 ms in the same run; at one bit a slot (68 keys a window,
-/// not 4), 16 and 158 ms. (Those are the windows of one shape: every
+/// `cargo bench --bench index` (`windows_among_crops`, the 852 windows
+/// of one shape then, 1,077 now), at none they took 1.4 ms at 10,000
+/// works and 10.8 ms at 100,000, where all the other look-ups of an
+/// unmatched picture took 10.6 and 47.5 ms in the same run; at one bit a
+/// slot (68 keys a window, not 4), 16 and 158 ms. (Those are the windows of one shape: every
 /// window of each shape of the registry's views asks all the crops, so a
 /// registry of views of three shapes asks three times as many; asking
 /// only the crops of views of the window's shape lost 2 copies on the
@@ -788,17 +788,25 @@ pub const CLOSEST_SOUGHT: usize = 8 * RANKED;
 
 /// Window sizes, as fractions of the largest window of an aspect ratio
 /// that fits the listing image, each about 0.89 of the one before: a work
-/// pasted at 33–95% of the image is within about 6% of one of them, which
+/// pasted at 30–95% of the image is within about 6% of one of them, which
 /// the alignment search closes.
 ///
-/// The last three (under half the side) were added for works shown small,
-/// on a product photo or among other things: before them, 8 of the
+/// The four under half the side were added for works shown small, on a
+/// product photo or among other things: before the first three, 8 of the
 /// labelled set's 48 works pasted at 35–45% of the side were found; with
-/// them, 45. They nearly double the windows ([`SMALL_WINDOW_STEP`]), and
-/// a picture that matches nothing whole takes about 38% longer (the
+/// them, 45. They nearly doubled the windows ([`SMALL_WINDOW_STEP`]), and
+/// a picture that matches nothing whole took about 38% longer (the
 /// labelled set's eval, one thread: 11.1 → 15.2 s); no unregistered
-/// picture matched either way.
-const WINDOW_SCALES: [f32; 9] = [0.9, 0.8, 0.71, 0.63, 0.56, 0.5, 0.44, 0.39, 0.35];
+/// picture matched either way. The last, 31%, for a print on a T-shirt,
+/// which a seller's mock-up often shows at 30–35% of the photograph's
+/// side, where the work was 6–15% smaller than the smallest window: with
+/// the small windows proposed apart ([`Shape`]), it found 10 more copies
+/// over the drawn-blind seeds and the labelled set (1,920 and 464),
+/// where none of their 2,456 unregistered pictures matched either way,
+/// for 26% more windows (852 → 1,077 of one shape) and some 18% more
+/// time for a picture that matches nothing (see the README, *Prints at
+/// a third of the side*).
+const WINDOW_SCALES: [f32; 10] = [0.9, 0.8, 0.71, 0.63, 0.56, 0.5, 0.44, 0.39, 0.35, 0.31];
 
 /// Windows of one size are placed this fraction of their size apart (and
 /// always at both ends), so a work lies at most half a step from one.
@@ -810,10 +818,14 @@ const WINDOW_STEP: f32 = 0.08;
 /// 0.2, 10%, 38 of those 48 works were found).
 const SMALL_WINDOW_STEP: f32 = 0.16;
 
+/// The scale under which a window is small: placed farther apart
+/// ([`SMALL_WINDOW_STEP`]), and proposed apart ([`Shape`]).
+const SMALL_WINDOW: f32 = 0.5;
+
 /// How far apart windows of `scale` (of [`WINDOW_SCALES`]) are placed,
 /// as a fraction of their size.
 fn window_step(scale: f32) -> f32 {
-    if scale < 0.5 {
+    if scale < SMALL_WINDOW {
         SMALL_WINDOW_STEP
     } else {
         WINDOW_STEP
@@ -836,7 +848,7 @@ const ZOOM_SIZES: [f32; 2] = [0.7, 0.6];
 pub const CROPS_PER_VIEW: usize = (1 + 3 * CROP_SIZES.len()).pow(2) - 1 + 9 * ZOOM_SIZES.len();
 
 /// How many windows of one shape the partial-match search hashes in a
-/// picture of that shape (481 of half its side and up, 371 under), for
+/// picture of that shape (481 of half its side and up, 596 under), for
 /// the benches, which stand random hashes in for them.
 pub fn windows_per_shape() -> usize {
     let side = decode::WORK_SIDE;
@@ -1714,7 +1726,7 @@ impl WorkIndex {
     /// the fold shrugs off and the hashes do not.
     fn patterns(&self, integral: &Integral, whole: Rect) -> Vec<Found> {
         let mut agreeing: Vec<(usize, Rect, Agreement)> = Vec::new();
-        for rect in std::iter::once(whole).chain(windows(whole, 0)) {
+        for rect in std::iter::once(whole).chain(windows(whole, 0).map(|(rect, _)| rect)) {
             let Some(sett) = Sett::of(integral, rect) else {
                 continue;
             };
@@ -2000,11 +2012,11 @@ impl WorkIndex {
         signature: &Signature,
         coarse: u64,
     ) -> Vec<Found> {
-        // (coarse distance, view, where to start aligning, which side moves)
-        let mut proposals: Vec<(u32, usize, Rect, bool)> = Vec::new();
+        // (coarse distance, view, where to start aligning, what proposed it)
+        let mut proposals: Vec<(u32, usize, Rect, Proposer)> = Vec::new();
         for (c, d) in self.crop_index.within(&coarse, PROPOSE_DISTANCE) {
             let crop = &self.crops[c as usize];
-            proposals.push((d, crop.view, crop.rect, false));
+            proposals.push((d, crop.view, crop.rect, Proposer::Crop));
         }
         // A crop is lined up from where it is indexed and from there
         // reshaped to the listing image's shape, which a seller's crop has
@@ -2014,27 +2026,28 @@ impl WorkIndex {
             [rect, reshaped(rect, whole.w / whole.h, bounds)]
         };
         let windows = self.window_proposals(windows, &self.window_index, |v| self.views[v].coarse);
-        proposals.extend(windows.into_iter().map(|(d, view, rect)| (d, view, rect, true)));
-        // Line up only the best proposal per view, and only a few views:
-        // alignment is the costly step, and a listing image rarely shows
-        // more than one or two works.
-        let at = |&(_, view, rect, listing_moves): &(u32, usize, Rect, bool)| {
+        proposals
+            .extend((windows.into_iter()).map(|(d, view, rect, small)| (d, view, rect, Proposer::Window { small })));
+        // Line up only the best proposal of each kind per view, and only a
+        // few views: alignment is the costly step, and a listing image
+        // rarely shows more than one or two works.
+        let at = |&(_, view, rect, by): &(u32, usize, Rect, Proposer)| {
             let v = &self.views[view];
-            if listing_moves {
+            if by != Proposer::Crop {
                 hash::distance_at(integral, rect, &v.signature, &v.sure)
             } else {
                 let at = |r| hash::distance_at(&v.integral, r, signature, &Signature::ALL);
                 starts(v, rect).map(at).into_iter().min().unwrap_or(u32::MAX)
             }
         };
-        // A view's best crop and best window are ranked apart: the two
-        // line up different rectangles, and a crop a little nearer by the
+        // A view's best crop and best windows are ranked apart: they line
+        // up different rectangles, and a crop a little nearer by the
         // coarse hash must not displace the window that shows the work.
-        to_line_up(&proposals, |p| (p.0, 2 * p.1 + usize::from(p.3)), at)
+        to_line_up(&proposals, |p| (p.0, 3 * p.1 + p.3.rank()), at)
             .into_iter()
-            .filter_map(|(_, view, rect, listing_moves)| {
+            .filter_map(|(_, view, rect, by)| {
                 let v = &self.views[view];
-                if listing_moves {
+                if by != Proposer::Crop {
                     let (r, _, listing) = hash::align(integral, rect, &v.signature, &v.sure)?;
                     Some(Found::judged(
                         view,
@@ -2073,23 +2086,26 @@ impl WorkIndex {
         windows: &Windows,
         indexes: &[(SlotIndex<T>, Vec<usize>)],
         coarse: impl Fn(usize) -> u64,
-    ) -> Vec<(u32, usize, Rect)> {
+    ) -> Vec<(u32, usize, Rect, bool)> {
         let mut proposals = Vec::new();
-        for (hashed, (shaped, ids)) in windows.iter().zip(indexes) {
+        for (shape, (shaped, ids)) in windows.iter().zip(indexes) {
             if ids.is_empty() {
                 continue;
             }
-            let found = hashed
-                .iter()
+            let found = (shape.windows.iter())
                 .flat_map(|&(_, h)| shaped.within(&T::from(h), PROPOSE_DISTANCE))
                 .collect();
             let found = index::nearest_found(found, CLOSEST_SOUGHT);
-            // The first of the closest windows of each.
-            let hashes: Vec<u64> = hashed.iter().map(|&(_, h)| h).collect();
             let found: Vec<usize> = found.into_iter().map(|i| ids[i as usize]).collect();
-            index::closest_each(&hashes, found.iter().map(|&id| coarse(id)), |t, d, at| {
-                proposals.push((d, found[t], hashed[at].0));
-            });
+            // The first of the closest windows of each, large and small
+            // apart (see `Shape`).
+            let (large, small) = shape.windows.split_at(shape.large);
+            for (hashed, is_small) in [(large, false), (small, true)] {
+                let hashes: Vec<u64> = hashed.iter().map(|&(_, h)| h).collect();
+                index::closest_each(&hashes, found.iter().map(|&id| coarse(id)), |t, d, at| {
+                    proposals.push((d, found[t], hashed[at].0, is_small));
+                });
+            }
         }
         proposals
     }
@@ -2108,7 +2124,7 @@ impl WorkIndex {
     /// [`CROPPED_MATCH_DISTANCE`]; see the module docs, *Crops pasted*.
     fn search_cropped(&self, integral: &Integral, windows: &Windows) -> Vec<Found> {
         let mut found: Vec<(u32, u32, Rect)> = Vec::new();
-        for &(rect, coarse) in windows.iter().flatten() {
+        for &(rect, coarse) in windows.iter().flat_map(|shape| &shape.windows) {
             let near = self
                 .crop_index
                 .within_strictly(&coarse, PROPOSE_DISTANCE, CROP_SLOT_RADIUS);
@@ -2152,12 +2168,12 @@ impl WorkIndex {
     /// [`SEARCH_MATCH_DISTANCE`].
     fn search_turned(&self, integral: &Integral, windows: &Windows) -> Vec<Found> {
         let proposals = self.window_proposals(windows, &self.turned_window_index, |t| self.turned[t].coarse);
-        let at = |&(_, t, rect): &(u32, usize, Rect)| {
+        let at = |&(_, t, rect, _): &(u32, usize, Rect, bool)| {
             hash::distance_at(integral, rect, &self.turned[t].signature, &self.turned[t].sure)
         };
-        to_line_up(&proposals, |p| (p.0, self.turned[p.1].view), at)
+        to_line_up(&proposals, |p| (p.0, 2 * self.turned[p.1].view + usize::from(p.3)), at)
             .into_iter()
-            .filter_map(|(_, i, rect)| {
+            .filter_map(|(_, i, rect, _)| {
                 let t = &self.turned[i];
                 let (r, _, listing) = hash::align(integral, rect, &t.signature, &t.sure)?;
                 Some(
@@ -2175,9 +2191,46 @@ impl WorkIndex {
     }
 }
 
-/// The partial-match search's windows of a picture, one list per shape of
-/// [`WorkIndex::aspects`], each window with its coarse hash.
-type Windows = Vec<Vec<(Rect, u64)>>;
+/// What proposed a view to the partial-match search: one of its crops,
+/// met by the picture whole, or a window of the picture, met by the view
+/// whole (see [`Shape`] for why small windows are apart).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Proposer {
+    Crop,
+    Window { small: bool },
+}
+
+impl Proposer {
+    /// Which of a view's proposals this is, for ranking each apart.
+    fn rank(self) -> usize {
+        match self {
+            Proposer::Crop => 0,
+            Proposer::Window { small: false } => 1,
+            Proposer::Window { small: true } => 2,
+        }
+    }
+}
+
+/// The partial-match search's windows of a picture, one [`Shape`] for each
+/// of [`WorkIndex::aspects`].
+type Windows = Vec<Shape>;
+
+/// The windows of one shape, each with its coarse hash, largest first;
+/// the first `large` of them of half the picture's side or more.
+///
+/// A view is proposed with its closest window among the large ones and
+/// with its closest among the small ones, each ranked as a proposal of its
+/// own: a small window inside a work can stand nearer its whole by the
+/// coarse hash, by chance, than the window that shows all of it (the
+/// rocket photograph pasted at 85% of a picture, in the tests, was
+/// proposed from a window of 31% of the side inside it, 14 bits off,
+/// lined up from there to a part, and reported with a region of under
+/// 60% of the work's), and where the closest of all was taken, the
+/// window that showed the work was never lined up.
+struct Shape {
+    windows: Vec<(Rect, u64)>,
+    large: usize,
+}
 
 impl WorkIndex {
     /// The windows of the picture `whole` of `integral`, hashed once for
@@ -2187,9 +2240,15 @@ impl WorkIndex {
         self.aspects
             .iter()
             .map(|&aspect| {
-                windows(whole, aspect)
-                    .filter_map(|rect| Some((rect, hash::coarse(integral, rect)?)))
-                    .collect()
+                let mut large = 0;
+                let windows = windows(whole, aspect)
+                    .filter_map(|(rect, small)| {
+                        let hashed = (rect, hash::coarse(integral, rect)?);
+                        large += usize::from(!small);
+                        Some(hashed)
+                    })
+                    .collect();
+                Shape { windows, large }
             })
             .collect()
     }
@@ -2480,8 +2539,9 @@ fn aspect_class(aspect: f32) -> i32 {
 
 /// The windows of `whole` tried for `aspect`: each scale of the largest
 /// rectangle of that shape that fits, at the corners, edge middles and
-/// centre.
-fn windows(whole: Rect, aspect: i32) -> impl Iterator<Item = Rect> {
+/// centre, largest first; each with whether it is under half the side
+/// (see [`Shape`]).
+fn windows(whole: Rect, aspect: i32) -> impl Iterator<Item = (Rect, bool)> {
     let a = (aspect as f32 / ASPECT_STEPS_PER_OCTAVE).exp2();
     let (fw, fh) = if whole.w / whole.h > a {
         (whole.h * a, whole.h)
@@ -2495,21 +2555,24 @@ fn windows(whole: Rect, aspect: i32) -> impl Iterator<Item = Rect> {
         let nx = (free_x / (w * step)).ceil().max(0.0) as u32;
         let ny = (free_y / (h * step)).ceil().max(0.0) as u32;
         (0..=ny).flat_map(move |j| {
-            (0..=nx).map(move |i| Rect {
-                x: whole.x
-                    + if nx == 0 {
-                        free_x / 2.0
-                    } else {
-                        free_x * i as f32 / nx as f32
-                    },
-                y: whole.y
-                    + if ny == 0 {
-                        free_y / 2.0
-                    } else {
-                        free_y * j as f32 / ny as f32
-                    },
-                w,
-                h,
+            (0..=nx).map(move |i| {
+                let rect = Rect {
+                    x: whole.x
+                        + if nx == 0 {
+                            free_x / 2.0
+                        } else {
+                            free_x * i as f32 / nx as f32
+                        },
+                    y: whole.y
+                        + if ny == 0 {
+                            free_y / 2.0
+                        } else {
+                            free_y * j as f32 / ny as f32
+                        },
+                    w,
+                    h,
+                };
+                (rect, s < SMALL_WINDOW)
             })
         })
     })
