@@ -2025,9 +2025,7 @@ impl WorkIndex {
             let bounds = (view.integral.width() as f32, view.integral.height() as f32);
             [rect, reshaped(rect, whole.w / whole.h, bounds)]
         };
-        let windows = self.window_proposals(windows, &self.window_index, |v| self.views[v].coarse);
-        proposals
-            .extend((windows.into_iter()).map(|(d, view, rect, small)| (d, view, rect, Proposer::Window { small })));
+        proposals.extend(self.window_proposals(windows, &self.window_index, |v| self.views[v].coarse));
         // Line up only the best proposal of each kind per view, and only a
         // few views: alignment is the costly step, and a listing image
         // rarely shows more than one or two works.
@@ -2077,8 +2075,9 @@ impl WorkIndex {
     /// For the windows of each shape of `self.aspects`, looked up in that
     /// shape's index of `indexes` (coarse hashes; ids are what `coarse`
     /// reads): each id some window finds (the [`CLOSEST_SOUGHT`] found
-    /// nearest, where there are more), with its closest window and how
-    /// close. A window a little off the work keeps fewer of its bits, but
+    /// nearest, where there are more), with its closest large window and
+    /// its closest small one (see [`Shape`]) and how close. A window a
+    /// little off the work keeps fewer of its bits, but
     /// the alignment search closes the gap, so the closest window need not
     /// be the one that found it.
     fn window_proposals<T: Slotted + From<u64>>(
@@ -2086,7 +2085,7 @@ impl WorkIndex {
         windows: &Windows,
         indexes: &[(SlotIndex<T>, Vec<usize>)],
         coarse: impl Fn(usize) -> u64,
-    ) -> Vec<(u32, usize, Rect, bool)> {
+    ) -> Vec<(u32, usize, Rect, Proposer)> {
         let mut proposals = Vec::new();
         for (shape, (shaped, ids)) in windows.iter().zip(indexes) {
             if ids.is_empty() {
@@ -2100,10 +2099,10 @@ impl WorkIndex {
             // The first of the closest windows of each, large and small
             // apart (see `Shape`).
             let (large, small) = shape.windows.split_at(shape.large);
-            for (hashed, is_small) in [(large, false), (small, true)] {
+            for (hashed, small) in [(large, false), (small, true)] {
                 let hashes: Vec<u64> = hashed.iter().map(|&(_, h)| h).collect();
                 index::closest_each(&hashes, found.iter().map(|&id| coarse(id)), |t, d, at| {
-                    proposals.push((d, found[t], hashed[at].0, is_small));
+                    proposals.push((d, found[t], hashed[at].0, Proposer::Window { small }));
                 });
             }
         }
@@ -2168,10 +2167,10 @@ impl WorkIndex {
     /// [`SEARCH_MATCH_DISTANCE`].
     fn search_turned(&self, integral: &Integral, windows: &Windows) -> Vec<Found> {
         let proposals = self.window_proposals(windows, &self.turned_window_index, |t| self.turned[t].coarse);
-        let at = |&(_, t, rect, _): &(u32, usize, Rect, bool)| {
+        let at = |&(_, t, rect, _): &(u32, usize, Rect, Proposer)| {
             hash::distance_at(integral, rect, &self.turned[t].signature, &self.turned[t].sure)
         };
-        to_line_up(&proposals, |p| (p.0, 2 * self.turned[p.1].view + usize::from(p.3)), at)
+        to_line_up(&proposals, |p| (p.0, 3 * self.turned[p.1].view + p.3.rank()), at)
             .into_iter()
             .filter_map(|(_, i, rect, _)| {
                 let t = &self.turned[i];
