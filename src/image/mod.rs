@@ -2098,11 +2098,10 @@ impl WorkIndex {
             let found: Vec<usize> = found.into_iter().map(|i| ids[i as usize]).collect();
             // The first of the closest windows of each, large and small
             // apart (see `Shape`).
-            let (large, small) = shape.windows.split_at(shape.large);
-            for (hashed, small) in [(large, false), (small, true)] {
-                let hashes: Vec<u64> = hashed.iter().map(|&(_, h)| h).collect();
-                index::closest_each(&hashes, found.iter().map(|&id| coarse(id)), |t, d, at| {
-                    proposals.push((d, found[t], hashed[at].0, Proposer::Window { small }));
+            let hashes: Vec<u64> = shape.windows.iter().map(|&(_, h)| h).collect();
+            for (from, to, small) in [(0, shape.large, false), (shape.large, hashes.len(), true)] {
+                index::closest_each(&hashes[from..to], found.iter().map(|&id| coarse(id)), |t, d, at| {
+                    proposals.push((d, found[t], shape.windows[from + at].0, Proposer::Window { small }));
                 });
             }
         }
