@@ -63,6 +63,8 @@ pub(crate) const SETT_AGREEMENT: f32 = 0.9;
 
 /// How far the ratio of a rectangle's periods across and down may be from
 /// the work's: a copy is scaled alike both ways, to within its resampling.
+/// And, for a rectangle matched to the whole work, how far each period's
+/// scale may be from the rectangle's ([`Agreement::scaled_as`]).
 const RATIO_TOLERANCE: f32 = 0.1;
 
 /// The least correlation of a line with itself, one repeat on, for the
@@ -96,6 +98,18 @@ pub(crate) struct Agreement {
     /// Where the listing rectangle's edge falls in the work's repeat, as a
     /// share of it, across and down.
     pub(crate) phase: (f32, f32),
+}
+
+impl Agreement {
+    /// Whether the setts' scale is `scale` (listing pixels per work pixel,
+    /// across and down), within [`RATIO_TOLERANCE`] each way: where a
+    /// rectangle was matched to the whole work, a copy shows as many
+    /// repeats across and down as the work does, and a pattern of the same
+    /// sett shows as many as its own size happens to hold.
+    pub(crate) fn scaled_as(&self, scale: (f32, f32)) -> bool {
+        let near = |sett: f32, rect: f32| (sett / rect - 1.0).abs() <= RATIO_TOLERANCE;
+        near(self.scale.0, scale.0) && near(self.scale.1, scale.1)
+    }
 }
 
 impl Sett {
@@ -350,6 +364,10 @@ mod tests {
             (a.phase.0 - phase).abs() < 0.03 && (a.phase.1 - phase).abs() < 0.03,
             "{a:?}"
         );
+        // Taken for all of the work, the copy's rectangle must be scaled
+        // as its repeats are, each way.
+        assert!(a.scaled_as((0.6, 0.6)) && a.scaled_as((0.64, 0.57)));
+        assert!(!a.scaled_as((0.6, 0.9)) && !a.scaled_as((0.4, 0.6)));
     }
 
     #[test]

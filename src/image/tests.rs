@@ -896,20 +896,11 @@ fn a_pattern_cut_and_scaled_is_found_by_its_sett() {
     }
 }
 
-/// Two patterns a sett takes alike: a houndstooth registered, woven as
-/// one is (blocks of four dark and four light threads, a 2/2 twill), and
-/// ginghams (bands of a translucent colour crossing on a light ground).
-/// Lined up over many repeats the fine signature reads nothing inside a
-/// repeat, and 9 of 10 such ginghams came 0 to 8 bits of some 290 from
-/// the houndstooth (as in a hold-out drawn apart from these fixtures,
-/// 2026-12-04); only their middle repeats tell them apart
-/// (`REPEATS_HASHED`). The houndstooth, and a cut of it enlarged, are
-/// still found.
-#[test]
-fn a_pattern_of_a_like_sett_is_not_taken_for_a_registered_one() {
-    let (dark, light) = (Rgb([90, 20, 25]), Rgb([240, 232, 225]));
-    let (k, thread) = (4, 6);
-    let houndstooth = RgbImage::from_fn(820, 820, |x, y| {
+/// A houndstooth woven as one is (blocks of four dark and four light
+/// threads, `thread` pixels each, a 2/2 twill), `side` pixels square.
+fn houndstooth(side: u32, thread: u32, dark: Rgb<u8>, light: Rgb<u8>) -> RgbImage {
+    let k = 4;
+    RgbImage::from_fn(side, side, |x, y| {
         let (tx, ty) = (x / thread, y / thread);
         let warp_on_top = (tx + ty) % 4 < 2;
         let thread_dark = |t: u32| t % (2 * k) < k;
@@ -918,18 +909,33 @@ fn a_pattern_of_a_like_sett_is_not_taken_for_a_registered_one() {
         } else {
             light
         }
-    });
-    let gingham = |w: u32, h: u32, band: u32, colour: [f32; 3], ground: [f32; 3]| {
-        RgbImage::from_fn(w, h, |x, y| {
-            let mut c = ground;
-            for on in [x % band < band / 2, y % band < band / 2] {
-                if on {
-                    c = std::array::from_fn(|i| c[i] * 0.45 + colour[i] * 0.55);
-                }
+    })
+}
+
+/// A gingham: bands `band` pixels apart, half of them wide, of a
+/// translucent `colour` crossing on a light `ground`.
+fn gingham(w: u32, h: u32, band: u32, colour: [f32; 3], ground: [f32; 3]) -> RgbImage {
+    RgbImage::from_fn(w, h, |x, y| {
+        let mut c = ground;
+        for on in [x % band < band / 2, y % band < band / 2] {
+            if on {
+                c = std::array::from_fn(|i| c[i] * 0.45 + colour[i] * 0.55);
             }
-            Rgb(c.map(|v| v as u8))
-        })
-    };
+        }
+        Rgb(c.map(|v| v as u8))
+    })
+}
+
+/// Two patterns a sett takes alike: a houndstooth registered and
+/// ginghams. Lined up over many repeats the fine signature reads nothing
+/// inside a repeat, and 9 of 10 such ginghams came 0 to 8 bits of some
+/// 290 from the houndstooth (as in a hold-out drawn apart from these
+/// fixtures, 2026-12-04); only their middle repeats tell them apart
+/// (`REPEATS_HASHED`). The houndstooth, and a cut of it enlarged, are
+/// still found.
+#[test]
+fn a_pattern_of_a_like_sett_is_not_taken_for_a_registered_one() {
+    let houndstooth = houndstooth(820, 6, Rgb([90, 20, 25]), Rgb([240, 232, 225]));
     let (_dir, works) = artwork_works(&[("houndstooth", houndstooth.clone())]);
     let index = WorkIndex::build(&works).unwrap();
     let matched = |img: &RgbImage| -> Vec<String> {
@@ -943,6 +949,39 @@ fn a_pattern_of_a_like_sett_is_not_taken_for_a_registered_one() {
     for (w, h, band) in [(900, 675, 40), (900, 675, 60), (640, 640, 30), (640, 640, 70)] {
         let g = gingham(w, h, band, [180.0, 60.0, 160.0], [245.0, 235.0, 245.0]);
         assert_eq!(matched(&g), Vec::<String>::new(), "gingham of {band} px");
+    }
+}
+
+/// A pattern matched whole shows as many repeats, across and down, as the
+/// work: a houndstooth of 12.2 repeats a side registered, and a gingham
+/// of the same repeat 1000×750 (as in a hold-out drawn apart from these
+/// fixtures, 2026-12-05), whose halves and quarters, read as a collage's
+/// cells, show 12.2 repeats across and 18.4 or 9.2 down. Squeezed to the
+/// work's square, a cell came within 46–51 of 512 bits of it (the limit
+/// is 128), its profile and its sett agreeing; the sett's scale is a
+/// third off the cell's down (`Agreement::scaled_as`). The work, a copy
+/// of it squashed by a twentieth, and one as a collage's cell beside the
+/// gingham, are still found.
+#[test]
+fn a_pattern_matched_whole_shows_the_works_repeats() {
+    let work = houndstooth(783, 8, Rgb([31, 44, 16]), Rgb([224, 230, 196]));
+    let (_dir, works) = artwork_works(&[("houndstooth", work.clone())]);
+    let index = WorkIndex::build(&works).unwrap();
+    let matched = |img: &RgbImage| -> Vec<String> {
+        let report = index.compare(&[listing("u", jpeg(img, 85))], &ImageLimits::default());
+        report.matches.into_iter().map(|m| m.work_id).collect()
+    };
+    assert_eq!(matched(&work), ["fa-houndstooth"]);
+    let squashed = imageops::resize(&work, 783, 740, imageops::FilterType::Triangle);
+    assert_eq!(matched(&squashed), ["fa-houndstooth"]);
+    // A collage's cell: the work beside the gingham.
+    let mut collage = gingham(1000, 500, 41, [110.0, 170.0, 220.0], [250.0, 250.0, 250.0]);
+    let small = imageops::resize(&work, 500, 500, imageops::FilterType::Triangle);
+    imageops::replace(&mut collage, &small, 0, 0);
+    assert_eq!(matched(&collage), ["fa-houndstooth"]);
+    for colour in [[110.0, 170.0, 220.0], [80.0, 150.0, 200.0]] {
+        let g = gingham(1000, 750, 41, colour, [250.0, 250.0, 250.0]);
+        assert_eq!(matched(&g), Vec::<String>::new(), "gingham in {colour:?}");
     }
 }
 
