@@ -14,7 +14,8 @@
 //! accents off, look-alike letters of other scripts are read as the Latin
 //! letter they imitate ([`confusables`]), everything is lower-cased, and each
 //! word is written as a *skeleton* in which leet is undone (`0`→`o`, `1`→`i`,
-//! `rn`→`m`) and `l` and `i` are one letter; a letter masked with `*`
+//! `rn`→`m`; two bars that end a word, "Bu||", are its last letters, where
+//! one is punctuation) and `l` and `i` are one letter; a letter masked with `*`
 //! ("G*cci"), as words are censored, is kept as a letter no mark has, one
 //! edit from the mark, which pass 3 finds. Every folded byte remembers the
 //! original bytes it came from, so a match is always reported as a span of
@@ -116,7 +117,8 @@
 //!
 //! The matcher does not decide whether a hit is an infringement; it reports
 //! what the scorer needs to decide: an honest-reference phrase just before
-//! the mark ([`Cue::Nominative`]: "case for", "compatible with"), or a word
+//! the mark ([`Cue::Nominative`]: "case for", "compatible with", "fit"
+//! after goods in the plural: "sleeves fit Hasbro games"), or a word
 //! just after it that says the goods are made for the brand's, not by it
 //! ("Garmin compatible band", "Fenix 6 compatible strap"),
 //! counterfeit tell-tales in the same field ([`Cue::Counterfeit`]), and
@@ -231,6 +233,12 @@ const NOMINATIVE: &[&[&str]] = &[
 
 /// The last words of the phrases of [`NOMINATIVE`], each once.
 const NOMINATIVE_ENDS: &[&str] = &["for", "with", "by", "fits"];
+
+/// "Fit" as the verb of goods named in the plural before it ("card sleeves
+/// fit Hasbro games", "cartridges fit Pelikan pens"), an honest reference
+/// as "fits" is. After anything else it is mostly a cut ("slim fit",
+/// "relaxed fit"), which sells the goods themselves.
+const NOMINATIVE_AFTER_PLURAL: &str = "fit";
 
 /// Honest-reference words after the mark: an accessory made for the
 /// brand's goods is sold as "Garmin compatible", "Apple-compatible" or
@@ -2222,6 +2230,13 @@ impl TextMatcher {
             if doc.breaks_after(end) {
                 return None;
             }
+            if doc.token_is(end, NOMINATIVE_AFTER_PLURAL) {
+                let plural = end > 0 && !doc.breaks_after(end - 1) && doc.token_is_plural(end - 1);
+                if plural {
+                    return Some(NOMINATIVE_AFTER_PLURAL.into());
+                }
+                continue;
+            }
             // Most words before a match end no phrase: the word is compared
             // with each phrase's last word once, then the phrases that end
             // with it are compared from their last word but one back.
@@ -2738,11 +2753,12 @@ fn skeleton_key(word: &str) -> u64 {
 /// [`TextMatcher::phrase_ends`]: the keys of the honest-reference phrases'
 /// last words.
 fn phrase_ends() -> typo::FewKeys {
-    NOMINATIVE
-        .iter()
-        .filter_map(|phrase| phrase.last())
-        .map(|last| skeleton_key(last))
-        .collect()
+    phrase_last_words().map(skeleton_key).collect()
+}
+
+/// The words an honest-reference phrase before a mark may end with.
+fn phrase_last_words() -> impl Iterator<Item = &'static str> {
+    NOMINATIVE_ENDS.iter().copied().chain([NOMINATIVE_AFTER_PLURAL])
 }
 
 /// Folds characters (with the byte span each came from) for the tell-tale
@@ -2923,12 +2939,9 @@ fn words_glued(rest: &str, is_word: impl Fn(&str) -> bool) -> bool {
 /// other text might fold to one.
 fn may_end_a_phrase(text: &str) -> bool {
     !text.is_ascii()
-        || text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
-            NOMINATIVE
-                .iter()
-                .filter_map(|p| p.last())
-                .any(|last| w.eq_ignore_ascii_case(last))
-        })
+        || text
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| phrase_last_words().any(|last| w.eq_ignore_ascii_case(last)))
 }
 
 /// The order matches are reported in: by place, then by mark.

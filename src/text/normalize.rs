@@ -205,6 +205,11 @@ impl Doc {
                 if is_edge_letter(units[b - 1].ch) && b >= a + 2 && units[b - 2].ch.is_alphabetic() {
                     break;
                 }
+                // Two bars that end a word are its last letters ("Bu||"
+                // for "Bull"): no punctuation doubles a bar against a word.
+                if b >= a + 3 && units[b - 2..b].iter().all(|u| u.ch == '|') && units[b - 3].ch.is_alphabetic() {
+                    break;
+                }
                 b -= 1;
             }
             let token = |start: usize, end: usize| Token {
@@ -434,6 +439,18 @@ impl Doc {
         };
         let units = self.units.get(tok.start as usize..tok.end as usize).unwrap_or(&[]);
         units.iter().map(|u| u.ch).eq(word.chars())
+    }
+
+    /// Whether token `t` reads as a noun in the plural: four letters or
+    /// more, all letters, ending in one "s" ("sleeves", "cartridges"; not
+    /// "glass").
+    pub(crate) fn token_is_plural(&self, t: usize) -> bool {
+        let Some(tok) = self.tokens.get(t) else {
+            return false;
+        };
+        let units = self.units.get(tok.start as usize..tok.end as usize).unwrap_or(&[]);
+        let n = units.len();
+        n >= 4 && units.iter().all(|u| u.ch.is_alphabetic()) && units[n - 1].ch == 's' && units[n - 2].ch != 's'
     }
 
     /// The original gap after token `t` (up to the next token) holds
@@ -777,6 +794,9 @@ mod tests {
         assert_eq!(doc.skel, "nike 2024 veiora m ahome veiora");
         let doc = Doc::new("$25 @velora @ $ Velor@ @2");
         assert_eq!(doc.skel, "25 aveiora veiora 2");
+        // Two bars ending a word are its letters; one is punctuation.
+        let doc = Doc::new("Bu|| Ve|| Velor| ||| Ve||a");
+        assert_eq!(doc.skel, "buii veii veior veiia");
     }
 
     #[test]

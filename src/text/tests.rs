@@ -795,6 +795,7 @@ fn short_marks_are_guarded() {
     check(&m3, "tm-zeb", "ZebShoes", "Zeb", VariantKind::Joined);
     check(&m3, "tm-zeb", "shoeszeb", "zeb", VariantKind::Joined);
     check(&m3, "tm-zeb", "z3bshoes", "z3b", VariantKind::Leet);
+    check(&m3, "tm-zeb", "Zebtv 50 inch", "Zeb", VariantKind::Joined);
     none(&m3, "tm-zeb", "zebqz zebfun xzebshoes shoeszebx zebcoat zeeb zb");
     check(&m3, "tm-gap", "Gap hoodie", "Gap", VariantKind::Exact);
     none(&m3, "tm-gap", "gapshoes GapKids");
@@ -917,6 +918,9 @@ fn nominative_cues() {
         ("Case compatible with Arcturo", "compatible with"),
         ("Charger works with ARCTURO", "works with"),
         ("Bracelet fits Arcturo", "fits"),
+        // "Fit", the verb of goods in the plural.
+        ("Straps fit Arcturo Sport 2", "fit"),
+        ("Sleeves fit 42mm Arcturo", "fit"),
         ("Cover for Arcturo", "cover for"),
         // A seller's disclaimer.
         ("Not affiliated with Arcturo: generic strap", "not affiliated with"),
@@ -947,6 +951,11 @@ fn nominative_cues() {
         "Arcturo a b c dé compatibleé",
         "Arcturo a b c d e compatible",
         "Arcturo watch with replacement papers box",
+        // "Fit" as a cut.
+        "Slim fit Arcturo jeans",
+        "Relaxed Fit Arcturo chinos",
+        "Dress fit Arcturo",
+        "Sleeves. Fit Arcturo",
     ] {
         let t = one(m, "tm-arcturo", text);
         assert!(t.cues.is_empty(), "{text}: {t:?}");
