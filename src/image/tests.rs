@@ -896,6 +896,12 @@ fn a_pattern_cut_and_scaled_is_found_by_its_sett() {
     }
 }
 
+/// The ids of the works `img`, saved as a JPEG of quality 85, matches.
+fn matched_ids(index: &WorkIndex, img: &RgbImage) -> Vec<String> {
+    let report = index.compare(&[listing("u", jpeg(img, 85))], &ImageLimits::default());
+    report.matches.into_iter().map(|m| m.work_id).collect()
+}
+
 /// A houndstooth woven as one is (blocks of four dark and four light
 /// threads, `thread` pixels each, a 2/2 twill), `side` pixels square.
 fn houndstooth(side: u32, thread: u32, dark: Rgb<u8>, light: Rgb<u8>) -> RgbImage {
@@ -938,10 +944,7 @@ fn a_pattern_of_a_like_sett_is_not_taken_for_a_registered_one() {
     let houndstooth = houndstooth(820, 6, Rgb([90, 20, 25]), Rgb([240, 232, 225]));
     let (_dir, works) = artwork_works(&[("houndstooth", houndstooth.clone())]);
     let index = WorkIndex::build(&works).unwrap();
-    let matched = |img: &RgbImage| -> Vec<String> {
-        let report = index.compare(&[listing("u", jpeg(img, 85))], &ImageLimits::default());
-        report.matches.into_iter().map(|m| m.work_id).collect()
-    };
+    let matched = |img: &RgbImage| matched_ids(&index, img);
     let cut = imageops::crop_imm(&houndstooth, 130, 170, 420, 420).to_image();
     let enlarged = imageops::resize(&cut, 800, 800, imageops::FilterType::Triangle);
     assert_eq!(matched(&houndstooth), ["fa-houndstooth"]);
@@ -967,10 +970,7 @@ fn a_pattern_matched_whole_shows_the_works_repeats() {
     let work = houndstooth(783, 8, Rgb([31, 44, 16]), Rgb([224, 230, 196]));
     let (_dir, works) = artwork_works(&[("houndstooth", work.clone())]);
     let index = WorkIndex::build(&works).unwrap();
-    let matched = |img: &RgbImage| -> Vec<String> {
-        let report = index.compare(&[listing("u", jpeg(img, 85))], &ImageLimits::default());
-        report.matches.into_iter().map(|m| m.work_id).collect()
-    };
+    let matched = |img: &RgbImage| matched_ids(&index, img);
     assert_eq!(matched(&work), ["fa-houndstooth"]);
     let squashed = imageops::resize(&work, 783, 740, imageops::FilterType::Triangle);
     assert_eq!(matched(&squashed), ["fa-houndstooth"]);
@@ -1651,11 +1651,7 @@ fn an_opaque_caption_strip_across_a_drawing_is_left_out_of_its_box() {
             captioned(img, strip, colour)
         }
     };
-    let matched = |img: &RgbImage| -> Vec<String> {
-        let image = listing("captioned", jpeg(img, 85));
-        let report = index.compare(&[image], &ImageLimits::default());
-        report.matches.into_iter().map(|m| m.work_id).collect()
-    };
+    let matched = |img: &RgbImage| matched_ids(&index, img);
     let mut found = [0, 0];
     for (name, img) in &registered {
         for c in &captions {
