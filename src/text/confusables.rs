@@ -3,7 +3,7 @@
 //! Unicode normalisation (NFKD) already folds styled letters (full-width,
 //! mathematical, circled …) and splits accents off, but it leaves alone the
 //! letters of other scripts that merely *look* Latin: Cyrillic `а`, Greek
-//! `Ο`, Armenian `օ`. Counterfeiters use exactly those, so this module holds
+//! `Ο`, Armenian `օ`, Cherokee `Ꭼ`. Counterfeiters use exactly those, so this module holds
 //! a small skeleton table in the spirit of UTS #39 `confusables.txt`,
 //! restricted to characters that look like a Latin letter or digit. The full
 //! UTS #39 table maps thousands of characters, most of them to non-Latin
@@ -102,6 +102,27 @@ pub(crate) fn fold(c: char) -> Option<(&'static str, Fold)> {
         'հ' => ("h", Homoglyph),
         'ո' => ("n", Homoglyph),
         'զ' => ("q", Homoglyph),
+        // Cherokee: capitals drawn as Latin capitals (UTS #39).
+        'Ꭺ' => ("a", Homoglyph),
+        'Ᏼ' | 'Ꮟ' => ("b", Homoglyph),
+        'Ꮯ' => ("c", Homoglyph),
+        'Ꭰ' | 'Ꮷ' => ("d", Homoglyph),
+        'Ꭼ' => ("e", Homoglyph),
+        'Ꮐ' | 'Ᏻ' => ("g", Homoglyph),
+        'Ꮋ' | 'Ꮒ' => ("h", Homoglyph),
+        'Ꭵ' => ("i", Homoglyph),
+        'Ꭻ' => ("j", Homoglyph),
+        'Ꮶ' => ("k", Homoglyph),
+        'Ꮮ' => ("l", Homoglyph),
+        'Ꮇ' => ("m", Homoglyph),
+        'Ꮲ' => ("p", Homoglyph),
+        'Ꭱ' | 'Ꮢ' => ("r", Homoglyph),
+        'Ꮥ' | 'Ꮪ' => ("s", Homoglyph),
+        'Ꭲ' => ("t", Homoglyph),
+        'Ꮩ' => ("v", Homoglyph),
+        'Ꮃ' | 'Ꮤ' => ("w", Homoglyph),
+        'Ꭹ' | 'Ꮍ' => ("y", Homoglyph),
+        'Ꮓ' => ("z", Homoglyph),
         // Latin letters from phonetic blocks that stand in for plain ones.
         'ɑ' => ("a", Homoglyph),
         'ɡ' => ("g", Homoglyph),
@@ -217,6 +238,13 @@ mod tests {
         assert_eq!(fold('η'), Some(("n", Fold::Homoglyph)));
         assert_eq!(fold('Ν'), Some(("n", Fold::Homoglyph)));
         assert_eq!(fold('ν'), Some(("v", Fold::Homoglyph)));
+    }
+
+    #[test]
+    fn cherokee_capitals_fold_to_the_latin_they_draw() {
+        assert_eq!(fold('Ꭼ'), Some(("e", Fold::Homoglyph)));
+        assert_eq!(fold('Ꮯ'), Some(("c", Fold::Homoglyph)));
+        assert_eq!(fold('Ꮞ'), None, "a Cherokee letter drawn as a digit");
     }
 
     #[test]

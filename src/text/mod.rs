@@ -1256,7 +1256,8 @@ impl TextMatcher {
     /// Whether a mark of fewer than [`SHORT`] letters glued into a longer
     /// word is believable: only at one end of it, glued to a noun of goods
     /// ("uggboots", "jblspeaker"), as sellers write the brand and what it
-    /// is sold on as one word. Not where the mark is itself an ordinary
+    /// is sold on as one word, or written in capitals as a word of its own
+    /// ("DJIMini4Pro", "MiniDJI": [`Doc::written_apart`]). Not where the mark is itself an ordinary
     /// word ("gap", "sun"), nor where the whole is one ("sunhat",
     /// "foxglove"): there the letters are more likely chance. The scorer
     /// still asks whether those goods are the mark's.
@@ -1266,8 +1267,9 @@ impl TextMatcher {
             (false, true) => before,
             _ => return false,
         };
+        let mark_at = (before.1, after.0);
         !mark.ordinary
-            && goods::is_goods(&doc.plain(rest.0, rest.1))
+            && (goods::is_goods(&doc.plain(rest.0, rest.1)) || doc.written_apart(mark_at, rest == after))
             && !self.is_ordinary(&doc.plain(before.0, after.1))
     }
 
@@ -1759,6 +1761,15 @@ impl TextMatcher {
                     b'w' => ('v', 'v'),
                     _ => continue,
                 };
+                // A capital after a small letter begins a word of its own
+                // ("StaedtlerNoris"): the two were never one letter, and
+                // the glue need be no word, as at any change of case.
+                let upper = |u: u32| {
+                    doc.units
+                        .get(u as usize)
+                        .is_some_and(|u| u.flags & normalize::UPPER != 0)
+                };
+                let new_word = !upper(lo) && upper(lo + 1);
                 let before = format!("{}{end}", &skel[..k]);
                 let after = format!("{begin}{}", &skel[k + 1..]);
                 // Each side as (glue, mark's side, its units, its skeleton
@@ -1771,8 +1782,7 @@ impl TextMatcher {
                     if window.len() < SHORT
                         || !window.bytes().all(|b| b.is_ascii_lowercase())
                         || is_word(window)
-                        || glue.len() < GLUED_WORD
-                        || !words_glued(glue, is_word)
+                        || !(new_word || (glue.len() >= GLUED_WORD && words_glued(glue, is_word)))
                     {
                         continue;
                     }

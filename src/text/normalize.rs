@@ -453,6 +453,26 @@ impl Doc {
         n >= 4 && units.iter().all(|u| u.ch.is_alphabetic()) && units[n - 1].ch == 's' && units[n - 2].ch != 's'
     }
 
+    /// Whether skeleton bytes `mark` (a short mark glued into a word) are
+    /// written in capitals as a word of their own: the letters all capitals
+    /// and, where the rest of the word follows (`rest_after`), the rest
+    /// begins with a capital and a small letter ("DJI|Mini", as CamelCase
+    /// parts an acronym), else the rest ends in a small letter ("Mini|DJI").
+    pub(crate) fn written_apart(&self, (s, e): (usize, usize), rest_after: bool) -> bool {
+        let (u0, u1) = self.unit_range(s, e);
+        let unit = |u: u32| self.units.get(u as usize);
+        let capital = |u: u32| unit(u).is_some_and(|u| u.ch.is_alphabetic() && u.flags & UPPER != 0);
+        let small = |u: u32| unit(u).is_some_and(|u| u.ch.is_alphabetic() && u.flags & UPPER == 0);
+        if u0 >= u1 || !(u0..u1).all(capital) {
+            return false;
+        }
+        if rest_after {
+            capital(u1) && small(u1 + 1)
+        } else {
+            u0.checked_sub(1).is_some_and(small)
+        }
+    }
+
     /// The original gap after token `t` (up to the next token) holds
     /// something that ends a sentence or a clause of a title.
     pub(crate) fn breaks_after(&self, t: usize) -> bool {

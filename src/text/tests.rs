@@ -796,6 +796,10 @@ fn short_marks_are_guarded() {
     check(&m3, "tm-zeb", "shoeszeb", "zeb", VariantKind::Joined);
     check(&m3, "tm-zeb", "z3bshoes", "z3b", VariantKind::Leet);
     check(&m3, "tm-zeb", "Zebtv 50 inch", "Zeb", VariantKind::Joined);
+    // In capitals, a word of its own, as CamelCase parts an acronym.
+    check(&m3, "tm-zeb", "ZEBMini4Pro drone", "ZEB", VariantKind::Joined);
+    check(&m3, "tm-zeb", "MiniZEB drone", "ZEB", VariantKind::Joined);
+    none(&m3, "tm-zeb", "ZEBMINI zebMini Zebmini ZEBmini");
     none(&m3, "tm-zeb", "zebqz zebfun xzebshoes shoeszebx zebcoat zeeb zb");
     check(&m3, "tm-gap", "Gap hoodie", "Gap", VariantKind::Exact);
     none(&m3, "tm-gap", "gapshoes GapKids");
@@ -878,9 +882,10 @@ fn marks_glued_across_letters_the_skeleton_merges() {
     check(&m, "tm-cartier", "cartiernecklace gold", "cartier", VariantKind::Joined);
     check(&m, "tm-cartier", "Catiernecklace", "Catier", VariantKind::Joined);
     check(&m, "tm-nike", "silvernike shoes", "nike", VariantKind::Joined);
-    // The glue must still be a word.
+    // The glue must still be a word, but where a capital begins it.
     none(&m, "tm-cartier", "cartiernqzx");
     none(&m, "tm-nike", "qzxrnike");
+    check(&m, "tm-cartier", "CartierNqzx gold", "Cartier", VariantKind::Joined);
 }
 
 #[test]
