@@ -63,7 +63,8 @@
 //! of several words with its numbers in words or digits ("Seven For All
 //! Mankind", "Forever Twenty-One") and its abbreviations written out or
 //! abbreviated ("Warner Brothers", "Yves St Laurent"), and one with a
-//! possessive without its apostrophe ("Trader Joes") ([`forms_of`]); a
+//! possessive without its apostrophe ("Trader Joes"), and one whose last
+//! word is a plural in "-ies" in the singular ("Hush Puppy") ([`forms_of`]); a
 //! match inside a longer match of the same mark is dropped.
 //!
 //! # Rules that keep false hits down
@@ -2533,8 +2534,9 @@ const ARTICLES: &[&str] = &["a", "an", "das", "der", "die", "el", "il", "la", "l
 /// North Face" written "North Face"; not "The Ordinary": alone, that word
 /// is an ordinary word, not the mark); and each of those with its joining
 /// word written the other ways people write it ([`connected_forms`]), its
-/// numbers and abbreviations written the other way ([`respelled`]), and a
-/// possessive without its apostrophe ([`without_possessive`]).
+/// numbers and abbreviations written the other way ([`respelled`]), a
+/// possessive without its apostrophe ([`without_possessive`]), and a last
+/// word in "-ies" in the singular ([`singular`]).
 fn forms_of(text: &str) -> Vec<String> {
     let mut words = text.split_whitespace();
     let article = words
@@ -2549,7 +2551,21 @@ fn forms_of(text: &str) -> Vec<String> {
         .chain(short)
         .flat_map(|form| std::iter::once(form.to_string()).chain(connected_forms(form)))
         .collect();
-    with_each(with_each(forms, respelled), without_possessive)
+    with_each(with_each(with_each(forms, respelled), without_possessive), singular)
+}
+
+/// A mark of several words that ends in a plural in "-ies" ("Hush
+/// Puppies") as it is written in the singular ("Hush Puppy", and so its
+/// plural misspelt "Hush Puppys", read as a plural would be). Not a mark
+/// of one word: alone, the singular is mostly an ordinary word
+/// ("Smarties", "smarty").
+fn singular(mark: &str) -> Option<String> {
+    let (head, last) = mark.trim_end().rsplit_once(char::is_whitespace)?;
+    let stem = last.strip_suffix("ies").or_else(|| last.strip_suffix("IES"))?;
+    (stem.chars().count() >= 2 && stem.chars().all(char::is_alphabetic)).then(|| {
+        let y = if last.ends_with("IES") { "Y" } else { "y" };
+        format!("{head} {stem}{y}")
+    })
 }
 
 /// `forms`, then what `other` makes of each of them, where it makes one.

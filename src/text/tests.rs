@@ -239,9 +239,10 @@ fn a_leading_article_may_be_left_out() {
     assert_eq!(forms_of("Theory Boutique Paris").len(), 1);
 }
 
-/// A mark of two names joined by "&" or "and" is written either way, and a
-/// possessive in a mark of several words without its apostrophe; a mark
-/// of initials is not spelt out, and a mark of one word needs no form.
+/// A mark of two names joined by "&" or "and" is written either way, a
+/// possessive in a mark of several words without its apostrophe, and a
+/// last word in "-ies" in the singular; a mark of initials is not spelt
+/// out, and a mark of one word needs no form.
 #[test]
 fn joining_words_and_possessives_are_written_either_way() {
     assert_eq!(
@@ -264,6 +265,9 @@ fn joining_words_and_possessives_are_written_either_way() {
         ]
     );
     assert_eq!(forms_of("Levi's"), ["Levi's"]);
+    // A last word in "-ies", in the singular too; not a mark of one word.
+    assert_eq!(forms_of("Hush Puppies"), ["Hush Puppies", "Hush Puppy"]);
+    assert_eq!(forms_of("Smarties"), ["Smarties"]);
 }
 
 /// Numbers in a mark of several words are written the other way, in
