@@ -165,8 +165,8 @@ fn a_third_set_written_blind_holds_the_floors() {
 /// uses in the marks' own classes ("Canon in D" as a print, a Tudor Rose
 /// brooch, "Keen as Mustard"); Cherokee look-alike letters, a short mark
 /// in capitals glued as a word of its own ("DJIMini4Pro") and a capital
-/// after "r" ("StaedtlerNoris", where "rn" read as "m") and "Hush
-/// Puppies" in the singular brought it to 0.980.
+/// after "r" ("StaedtlerNoris", where "rn" read as "m"), "Hush Puppies"
+/// in the singular and "M&Ms" for M&M's brought it to 0.986.
 #[test]
 fn a_fourth_set_written_blind_holds_the_floors() {
     written_blind_floors(&evaluate_set("blind4.jsonl", "blind4-registry.toml"));

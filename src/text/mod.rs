@@ -2688,9 +2688,9 @@ fn spelled(n: usize) -> String {
 }
 
 /// A mark of several words with a possessive ("Trader Joe's", "Ben &
-/// Jerry's") as it is written without the apostrophe ("Trader Joes"). A
-/// mark of one word needs no such form: its possessive is read as a
-/// plural would be.
+/// Jerry's", "M&M's": "&" parts words as a space does) as it is written
+/// without the apostrophe ("Trader Joes", "M&Ms"). A mark of one word
+/// needs no such form: its possessive is read as a plural would be.
 fn without_possessive(mark: &str) -> Option<String> {
     let words: Vec<&str> = mark.split_whitespace().collect();
     let possessive = |w: &&str| {
@@ -2698,7 +2698,12 @@ fn without_possessive(mark: &str) -> Option<String> {
             .iter()
             .any(|end| w.ends_with(end) && w.len() > end.len())
     };
-    if words.len() < 2 || !words.iter().any(possessive) {
+    let several = mark
+        .split(|c: char| c.is_whitespace() || c == '&')
+        .filter(|w| !w.is_empty())
+        .count()
+        >= 2;
+    if !several || !words.iter().any(possessive) {
         return None;
     }
     Some(

@@ -265,6 +265,7 @@ fn joining_words_and_possessives_are_written_either_way() {
         ]
     );
     assert_eq!(forms_of("Levi's"), ["Levi's"]);
+    assert_eq!(forms_of("M&M's"), ["M&M's", "M&Ms"]);
     // A last word in "-ies", in the singular too; not a mark of one word.
     assert_eq!(forms_of("Hush Puppies"), ["Hush Puppies", "Hush Puppy"]);
     assert_eq!(forms_of("Smarties"), ["Smarties"]);
