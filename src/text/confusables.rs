@@ -3,12 +3,13 @@
 //! Unicode normalisation (NFKD) already folds styled letters (full-width,
 //! mathematical, circled …) and splits accents off, but it leaves alone the
 //! letters of other scripts that merely *look* Latin: Cyrillic `а`, Greek
-//! `Ο`, Armenian `օ`, Cherokee `Ꭼ`. Counterfeiters use exactly those, so this module holds
-//! a small skeleton table in the spirit of UTS #39 `confusables.txt`,
-//! restricted to characters that look like a Latin letter or digit. The full
-//! UTS #39 table maps thousands of characters, most of them to non-Latin
-//! targets that no mark in a Latin-script registry can contain; a short,
-//! reviewed table keeps false folds (and the binary) small.
+//! `Ο`, Armenian `օ`, Cherokee `Ꭼ`. Counterfeiters use exactly those, so
+//! this module holds a small skeleton table in the spirit of UTS #39
+//! `confusables.txt`, restricted to characters that look like a Latin
+//! letter or digit. The full UTS #39 table maps thousands of characters,
+//! most of them to non-Latin targets that no mark in a Latin-script
+//! registry can contain; a short, reviewed table keeps false folds (and
+//! the binary) small.
 //!
 //! Leet substitutions (`0` for `o`, `rn` for `m`) are context dependent — a
 //! digit is only a letter inside a word — so they live in the skeleton step of

@@ -15,8 +15,8 @@
 //! letter they imitate ([`confusables`]), everything is lower-cased, and each
 //! word is written as a *skeleton* in which leet is undone (`0`→`o`, `1`→`i`,
 //! `rn`→`m`; two bars that end a word, "Bu||", are its last letters, where
-//! one is punctuation) and `l` and `i` are one letter; a letter masked with `*`
-//! ("G*cci"), as words are censored, is kept as a letter no mark has, one
+//! one is punctuation) and `l` and `i` are one letter; a letter masked with
+//! `*` ("G*cci"), as words are censored, is kept as a letter no mark has, one
 //! edit from the mark, which pass 3 finds. Every folded byte remembers the
 //! original bytes it came from, so a match is always reported as a span of
 //! the listing's own text. Marks are folded the same way when the matcher is
@@ -64,8 +64,9 @@
 //! Mankind", "Forever Twenty-One") and its abbreviations written out or
 //! abbreviated ("Warner Brothers", "Yves St Laurent"), and one with a
 //! possessive without its apostrophe ("Trader Joes"), and one whose last
-//! word is a plural in "-ies" in the singular ("Hush Puppy") ([`forms_of`]); a
-//! match inside a longer match of the same mark is dropped.
+//! word is a plural in "-ies" in the singular ("Hush Puppy")
+//! ([`forms_of`]); a match inside a longer match of the same mark is
+//! dropped.
 //!
 //! # Rules that keep false hits down
 //!
@@ -1257,11 +1258,12 @@ impl TextMatcher {
     /// Whether a mark of fewer than [`SHORT`] letters glued into a longer
     /// word is believable: only at one end of it, glued to a noun of goods
     /// ("uggboots", "jblspeaker"), as sellers write the brand and what it
-    /// is sold on as one word, or written in capitals as a word of its own
-    /// ("DJIMini4Pro", "MiniDJI": [`Doc::written_apart`]). Not where the mark is itself an ordinary
-    /// word ("gap", "sun"), nor where the whole is one ("sunhat",
-    /// "foxglove"): there the letters are more likely chance. The scorer
-    /// still asks whether those goods are the mark's.
+    /// is sold on as one word, or written in capitals as a word of its
+    /// own ("DJIMini4Pro", "MiniDJI": [`Doc::written_apart`]). Not where
+    /// the mark is itself an ordinary word ("gap", "sun"), nor where the
+    /// whole is one ("sunhat", "foxglove"): there the letters are more
+    /// likely chance. The scorer still asks whether those goods are the
+    /// mark's.
     fn short_glue_ok(&self, doc: &Doc, mark: &CompiledMark, before: (usize, usize), after: (usize, usize)) -> bool {
         let rest = match (before.0 == before.1, after.0 == after.1) {
             (true, false) => after,
@@ -1765,12 +1767,7 @@ impl TextMatcher {
                 // A capital after a small letter begins a word of its own
                 // ("StaedtlerNoris"): the two were never one letter, and
                 // the glue need be no word, as at any change of case.
-                let upper = |u: u32| {
-                    doc.units
-                        .get(u as usize)
-                        .is_some_and(|u| u.flags & normalize::UPPER != 0)
-                };
-                let new_word = !upper(lo) && upper(lo + 1);
+                let new_word = doc.is_letter(lo, false) && doc.is_letter(lo + 1, true);
                 let before = format!("{}{end}", &skel[..k]);
                 let after = format!("{begin}{}", &skel[k + 1..]);
                 // Each side as (glue, mark's side, its units, its skeleton

@@ -453,24 +453,29 @@ impl Doc {
         n >= 4 && units.iter().all(|u| u.ch.is_alphabetic()) && units[n - 1].ch == 's' && units[n - 2].ch != 's'
     }
 
-    /// Whether skeleton bytes `mark` (a short mark glued into a word) are
+    /// Whether skeleton bytes `s..e` (a short mark glued into a word) are
     /// written in capitals as a word of their own: the letters all capitals
     /// and, where the rest of the word follows (`rest_after`), the rest
     /// begins with a capital and a small letter ("DJI|Mini", as CamelCase
     /// parts an acronym), else the rest ends in a small letter ("Mini|DJI").
     pub(crate) fn written_apart(&self, (s, e): (usize, usize), rest_after: bool) -> bool {
         let (u0, u1) = self.unit_range(s, e);
-        let unit = |u: u32| self.units.get(u as usize);
-        let capital = |u: u32| unit(u).is_some_and(|u| u.ch.is_alphabetic() && u.flags & UPPER != 0);
-        let small = |u: u32| unit(u).is_some_and(|u| u.ch.is_alphabetic() && u.flags & UPPER == 0);
-        if u0 >= u1 || !(u0..u1).all(capital) {
+        if u0 >= u1 || !(u0..u1).all(|u| self.is_letter(u, true)) {
             return false;
         }
         if rest_after {
-            capital(u1) && small(u1 + 1)
+            self.is_letter(u1, true) && self.is_letter(u1 + 1, false)
         } else {
-            u0.checked_sub(1).is_some_and(small)
+            u0.checked_sub(1).is_some_and(|u| self.is_letter(u, false))
         }
+    }
+
+    /// Whether unit `u` is a letter, a capital where `capital`, else a
+    /// small one.
+    pub(crate) fn is_letter(&self, u: u32, capital: bool) -> bool {
+        self.units
+            .get(u as usize)
+            .is_some_and(|unit| unit.ch.is_alphabetic() && (unit.flags & UPPER != 0) == capital)
     }
 
     /// The original gap after token `t` (up to the next token) holds
