@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use image::{Rgb, RgbImage};
 use knockoff::config::registry::Work;
 use knockoff::image::{hash_bytes, ImageLimits, WorkIndex};
 use knockoff::model::{ListingImage, RightKind};
@@ -35,35 +36,61 @@ fn works() -> Vec<Work> {
         .collect()
 }
 
-/// The 8 works and the flat artwork's plaid, a registered pattern: with a
-/// pattern registered, a picture that matches nothing is also read for
-/// its sett (the pattern stage, `sett.rs`).
-fn works_and_plaid() -> Vec<Work> {
-    let (_, plaid) = knockoff::fixture::artwork::registered()
-        .into_iter()
-        .find(|(name, _)| *name == "plaid")
-        .expect("the plaid");
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plaid.png");
-    plaid.save(&path).expect("plaid.png");
+/// The 8 works and a registered pattern, `name`: with a pattern
+/// registered, a picture that matches nothing is also read for its sett
+/// (the pattern stage, `sett.rs`).
+fn works_and(name: &str, pattern: &RgbImage) -> Vec<Work> {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.png"));
+    pattern.save(&path).expect(name);
     let mut works = works();
     works.push(Work {
-        id: "plaid".into(),
-        title: "plaid".into(),
+        id: name.into(),
+        title: name.into(),
         images: vec![path],
         ..works[0].clone()
     });
     works
 }
 
+/// The flat artwork's plaid.
+fn plaid() -> RgbImage {
+    let (_, plaid) = knockoff::fixture::artwork::registered()
+        .into_iter()
+        .find(|(name, _)| *name == "plaid")
+        .expect("the plaid");
+    plaid
+}
+
+/// A fine houndstooth (30-pixel repeats, 800 pixels square), and a copy
+/// of it pasted at 55% of the side on a stock photograph, 800×800, q85
+/// JPEG: read at 256 pixels its repeat is 5 pixels, too fine to line up,
+/// and the picture is decoded again larger (`image`'s module docs,
+/// *Patterns finer than the picture read*).
+fn fine_pattern() -> (RgbImage, Vec<u8>) {
+    let pattern = knockoff::fixture::artwork::houndstooth(800, 4, Rgb([22, 40, 28]), Rgb([214, 232, 212]));
+    let photo = image::open(root().join("fixtures/marketplace/stock/brick.jpg"))
+        .expect("brick.jpg")
+        .to_rgb8();
+    let mut photo = image::imageops::resize(&photo, 800, 800, image::imageops::FilterType::Triangle);
+    let small = image::imageops::resize(&pattern, 440, 440, image::imageops::FilterType::Triangle);
+    image::imageops::replace(&mut photo, &small, 170, 120);
+    (pattern, q85(&photo))
+}
+
+/// `img` as a q85 JPEG.
+fn q85(img: &RgbImage) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+        .encode_image(img)
+        .expect("encode");
+    bytes
+}
+
 /// A check of a sett drawn at random, as a q85 JPEG: a pattern, but not
 /// the registered one.
 fn check_jpeg() -> Vec<u8> {
     let check = knockoff::fixture::artwork::random_check(&mut knockoff::rng::Rng::new(7));
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
-        .encode_image(&check)
-        .expect("encode");
-    bytes
+    q85(&check)
 }
 
 fn stem(path: &Path) -> String {
@@ -78,11 +105,7 @@ fn listing_jpeg() -> Vec<u8> {
         .expect("coffee.png")
         .to_rgb8();
     let big = image::imageops::resize(&work, 800, 800, image::imageops::FilterType::Triangle);
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
-        .encode_image(&big)
-        .expect("encode");
-    bytes
+    q85(&big)
 }
 
 /// An unregistered stock photograph, squeezed to `side`×`side` and saved as
@@ -92,11 +115,7 @@ fn stock_jpeg(name: &str, side: u32) -> Vec<u8> {
         .expect(name)
         .to_rgb8();
     let small = image::imageops::resize(&pic, side, side, image::imageops::FilterType::Triangle);
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
-        .encode_image(&small)
-        .expect("encode");
-    bytes
+    q85(&small)
 }
 
 /// The coffee work turned 9° in a white frame, 400 pixels wide, q85 JPEG.
@@ -123,11 +142,7 @@ fn turned_jpeg() -> Vec<u8> {
         (400.0 * bh / bw) as u32,
         image::imageops::FilterType::Triangle,
     );
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
-        .encode_image(&small)
-        .expect("encode");
-    bytes
+    q85(&small)
 }
 
 /// The coffee work at a fifth of the side of a white 400×400 picture, a
@@ -146,11 +161,7 @@ fn on_ground_jpeg() -> Vec<u8> {
             canvas.put_pixel(60 + bar * 60 + x, 360 + y, image::Rgb([20, 20, 20]));
         }
     }
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
-        .encode_image(&canvas)
-        .expect("encode");
-    bytes
+    q85(&canvas)
 }
 
 fn bench(c: &mut Criterion) {
@@ -231,7 +242,7 @@ fn bench(c: &mut Criterion) {
     });
     // The pattern stage: only where nothing else matched and the registry
     // holds a pattern.
-    let patterned = WorkIndex::build(&works_and_plaid()).expect("index");
+    let patterned = WorkIndex::build(&works_and("plaid", &plaid())).expect("index");
     let check = [ListingImage {
         url: "check".into(),
         bytes: Arc::from(check_jpeg()),
@@ -246,6 +257,18 @@ fn bench(c: &mut Criterion) {
             b.iter(|| patterned.compare(listing, &limits))
         });
     }
+    // A pattern too fine for the picture read: found once decoded larger.
+    let (houndstooth, pasted) = fine_pattern();
+    let fine = WorkIndex::build(&works_and("houndstooth", &houndstooth)).expect("index");
+    let pasted = [ListingImage {
+        url: "pasted".into(),
+        bytes: Arc::from(pasted),
+    }];
+    assert_eq!(fine.compare(&pasted, &limits).matches.len(), 1, "the fine pattern");
+    group.bench_function(
+        "compare vs 8 works and a fine pattern (pasted small: decoded again)",
+        |b| b.iter(|| fine.compare(&pasted, &limits)),
+    );
     group.finish();
 }
 

@@ -138,7 +138,7 @@ pub(crate) fn load(bytes: &[u8], limits: &ImageLimits) -> Result<Picture, Refusa
     // the decompressor's `Drop` (`jpeg_destroy_decompress`, what libjpeg's
     // own `longjmp` recovery calls) frees what it had allocated.
     let loaded = std::panic::catch_unwind(|| {
-        let (grey, original) = decode(bytes, limits)?;
+        let (grey, original) = decode(bytes, limits, WORK_SIDE)?;
         let trim = trim(&grey);
         Ok(Picture { grey, trim, original })
     });
@@ -182,6 +182,20 @@ pub(crate) fn value(bytes: &[u8], limits: &ImageLimits) -> Option<GrayImage> {
     let mut picture = DynamicImage::ImageLuma8(value);
     picture.apply_orientation(orientation);
     Some(picture.into_luma8())
+}
+
+/// The grey picture again, upright and untrimmed, at most `side` pixels
+/// on its longer side (larger than [`WORK_SIDE`], and never larger than
+/// as fetched): what the pattern stage reads where a pattern's repeat is
+/// finer than [`load`]'s picture shows (see the module docs of `image`,
+/// *Patterns finer than the picture read*). Asked only of a picture that
+/// no stage matched and whose rectangles agree with a pattern's sett.
+/// `None` where it cannot be decoded (it was once already; the pattern is
+/// then looked for at [`WORK_SIDE`] only).
+pub(crate) fn finer(bytes: &[u8], limits: &ImageLimits, side: u32) -> Option<GrayImage> {
+    // As in [`load`]: a decoder's panic costs this picture only.
+    let decoded = std::panic::catch_unwind(|| decode(bytes, limits, side).ok());
+    decoded.ok().flatten().map(|(grey, _)| grey)
 }
 
 /// The picture's grey (luma) and value, upright, at most `side` pixels on
@@ -249,7 +263,10 @@ fn value_stored(bytes: &[u8], limits: &ImageLimits) -> Result<Option<(GrayImage,
                     return Ok(None);
                 }
                 let orientation = jpeg_orientation(bytes).unwrap_or(Orientation::NoTransforms);
-                return Ok(Some((shrunk_by(DynamicImage::ImageRgb8(rgb), brightest), orientation)));
+                return Ok(Some((
+                    shrunk_by(DynamicImage::ImageRgb8(rgb), brightest, WORK_SIDE),
+                    orientation,
+                )));
             }
             // CMYK and YCCK: `image` decodes them, as it does for the grey.
             _ => {}
@@ -259,7 +276,7 @@ fn value_stored(bytes: &[u8], limits: &ImageLimits) -> Result<Option<(GrayImage,
     if !image.color().has_color() || image.as_rgb8().is_some_and(grey_throughout) {
         return Ok(None);
     }
-    Ok(Some((shrunk_by(image, brightest), orientation)))
+    Ok(Some((shrunk_by(image, brightest, WORK_SIDE), orientation)))
 }
 
 /// Whether every pixel's red, green and blue are within a level or two of
@@ -279,8 +296,8 @@ fn brightest(r: u8, g: u8, b: u8) -> u8 {
 /// A grey picture and the size of the image as fetched.
 type Decoded = (GrayImage, (u32, u32));
 
-/// The grey picture, shrunk and turned upright, and the size of the image
-/// as it is shown (as fetched, its sides swapped where it is shown turned a
+/// The grey picture, shrunk to at most `side` pixels a side and turned
+/// upright, and the size of the image as it is shown (as fetched, its sides swapped where it is shown turned a
 /// quarter).
 ///
 /// Upright: a camera stores its pixels as the sensor saw them and says in
@@ -289,8 +306,8 @@ type Decoded = (GrayImage, (u32, u32));
 /// that way, or a work registered from a camera's file, would otherwise be
 /// compared on its side or upside down, where no hash finds it; and the
 /// region named in the evidence is where the reviewer sees the work.
-fn decode(bytes: &[u8], limits: &ImageLimits) -> Result<Decoded, Refusal> {
-    let (grey, (w, h), orientation) = decode_stored(bytes, limits)?;
+fn decode(bytes: &[u8], limits: &ImageLimits, side: u32) -> Result<Decoded, Refusal> {
+    let (grey, (w, h), orientation) = decode_stored(bytes, limits, side)?;
     let mut picture = DynamicImage::ImageLuma8(grey);
     picture.apply_orientation(orientation);
     let quarter = matches!(
@@ -303,16 +320,20 @@ fn decode(bytes: &[u8], limits: &ImageLimits) -> Result<Decoded, Refusal> {
 
 /// The grey picture, shrunk, as its pixels are stored; the size of the
 /// image as fetched; and how it is to be turned for showing.
-fn decode_stored(bytes: &[u8], limits: &ImageLimits) -> Result<(GrayImage, (u32, u32), Orientation), Refusal> {
+fn decode_stored(
+    bytes: &[u8],
+    limits: &ImageLimits,
+    side: u32,
+) -> Result<(GrayImage, (u32, u32), Orientation), Refusal> {
     if ::image::guess_format(bytes).ok() == Some(ImageFormat::Jpeg) {
-        if let Some((grey, original)) = decode_jpeg(bytes, limits)? {
+        if let Some((grey, original)) = decode_jpeg(bytes, limits, side)? {
             let orientation = jpeg_orientation(bytes).unwrap_or(Orientation::NoTransforms);
-            return Ok((shrink(grey), original, orientation));
+            return Ok((shrink(grey, side), original, orientation));
         }
     }
     let (image, orientation) = decode_any(bytes, limits)?;
     let original = (image.width(), image.height());
-    Ok((grey_shrunk(image), original, orientation))
+    Ok((shrunk_by(image, luma, side), original, orientation))
 }
 
 /// The Exif orientation of a JPEG, from the first APP1 segment that holds
@@ -376,7 +397,7 @@ fn check_size(width: u32, height: u32, limits: &ImageLimits) -> Result<(), Refus
 ///
 /// Errors inside libjpeg unwind (see [`load`]); the `io::Error`s here are
 /// the few that `mozjpeg` returns instead.
-fn decode_jpeg(bytes: &[u8], limits: &ImageLimits) -> Result<Option<Decoded>, Refusal> {
+fn decode_jpeg(bytes: &[u8], limits: &ImageLimits, side: u32) -> Result<Option<Decoded>, Refusal> {
     let failed = |e: std::io::Error| Refusal::Decode(e.to_string());
     // Reads the header only: nothing is allocated for pixels before the
     // size is checked.
@@ -389,7 +410,7 @@ fn decode_jpeg(bytes: &[u8], limits: &ImageLimits) -> Result<Option<Decoded>, Re
     ) {
         return Ok(None);
     }
-    jpeg.scale(dct_scale(width.max(height)));
+    jpeg.scale(dct_scale(width.max(height), side));
     // For YCbCr the grey output is the Y plane as stored (libjpeg skips the
     // chroma's inverse DCT); an RGB JPEG is turned grey with the weights
     // [`luma`] uses.
@@ -401,13 +422,14 @@ fn decode_jpeg(bytes: &[u8], limits: &ImageLimits) -> Result<Option<Decoded>, Re
 }
 
 /// The scale, in eighths, at which libjpeg decodes a JPEG whose longer side
-/// is `long`: the smallest whose longer side is still at least
-/// [`WORK_SIDE`] (libjpeg rounds the scaled size up), so that the shrink
-/// after it still averages and nothing is enlarged.
-fn dct_scale(long: u32) -> u8 {
-    // `ceil(long · n / 8) >= WORK_SIDE` exactly when `long · n` is more
-    // than `(WORK_SIDE - 1) · 8`.
-    ((WORK_SIDE - 1) * 8 / long.max(1) + 1).clamp(1, 8) as u8
+/// is `long` to be shrunk to `side` ([`WORK_SIDE`], but for a pattern read
+/// finer): the smallest whose longer side is still at least `side`
+/// (libjpeg rounds the scaled size up), so that the shrink after it still
+/// averages and nothing is enlarged.
+fn dct_scale(long: u32, side: u32) -> u8 {
+    // `ceil(long · n / 8) >= side` exactly when `long · n` is more than
+    // `(side - 1) · 8`.
+    ((side.max(1) - 1) * 8 / long.max(1) + 1).clamp(1, 8) as u8
 }
 
 /// Decodes any format `image` reads, after checking its size, with how it
@@ -433,21 +455,23 @@ fn decode_any(bytes: &[u8], limits: &ImageLimits) -> Result<(DynamicImage, Orien
     Ok((DynamicImage::from_decoder(decoder).map_err(failed)?, orientation))
 }
 
-/// Turns the picture grey and shrinks it (everything after is cheaper on
-/// one small channel).
+/// Turns the picture grey and shrinks it to [`WORK_SIDE`] (everything
+/// after is cheaper on one small channel).
 ///
 /// An 8-bit RGB picture larger than [`WORK_SIDE`] is turned grey and shrunk
 /// in one pass: each pixel's grey level is added straight into the block
 /// totals, so the full-size grey picture is never written and read back.
 /// Same grey levels, same blocks, same rounding as the two steps (checked
 /// in the tests).
+#[cfg(test)]
 fn grey_shrunk(image: DynamicImage) -> GrayImage {
-    shrunk_by(image, luma)
+    shrunk_by(image, luma, WORK_SIDE)
 }
 
-/// [`grey_shrunk`], each pixel's level given by `level` of its red, green
-/// and blue: [`luma`] for the grey picture, [`brightest`] for the value.
-fn shrunk_by(image: DynamicImage, level: impl Fn(u8, u8, u8) -> u8 + Copy) -> GrayImage {
+/// [`grey_shrunk`] to at most `side` pixels a side, each pixel's level
+/// given by `level` of its red, green and blue: [`luma`] for the grey
+/// picture, [`brightest`] for the value.
+fn shrunk_by(image: DynamicImage, level: impl Fn(u8, u8, u8) -> u8 + Copy, side: u32) -> GrayImage {
     let image = match image {
         DynamicImage::ImageRgba8(_) => image,
         // Transparency of any depth is laid over its backdrop in 8 bits.
@@ -456,7 +480,7 @@ fn shrunk_by(image: DynamicImage, level: impl Fn(u8, u8, u8) -> u8 + Copy) -> Gr
     };
     let (w, h) = (image.width(), image.height());
     let rgb = |p: &[u8]| level(p[0], p[1], p[2]);
-    match (shrink_spans(w, h), &image) {
+    match (shrink_spans(w, h, side), &image) {
         (Some((columns, rows)), DynamicImage::ImageRgb8(_)) => {
             area_average::<3>(image.as_bytes(), w, &columns, &rows, rgb)
         }
@@ -464,7 +488,7 @@ fn shrunk_by(image: DynamicImage, level: impl Fn(u8, u8, u8) -> u8 + Copy) -> Gr
             Some(backdrop) => area_average::<4>(image.as_bytes(), w, &columns, &rows, |p| over(rgb(p), p[3], backdrop)),
             None => area_average::<4>(image.as_bytes(), w, &columns, &rows, rgb),
         },
-        _ => shrink(to_grey_by(image, level)),
+        _ => shrink(to_grey_by(image, level), side),
     }
 }
 
@@ -555,14 +579,14 @@ fn luma(r: u8, g: u8, b: u8) -> u8 {
     ((y + 32_768) >> 16) as u8
 }
 
-/// The size a `w`×`h` picture is shrunk to, or `None` when it is small
-/// enough already.
-fn shrunk_size(w: u32, h: u32) -> Option<(u32, u32)> {
+/// The size a `w`×`h` picture is shrunk to for at most `side` pixels a
+/// side, or `None` when it is small enough already.
+fn shrunk_size(w: u32, h: u32, side: u32) -> Option<(u32, u32)> {
     let long = w.max(h);
-    if long <= WORK_SIDE {
+    if long <= side {
         return None;
     }
-    let scale = f64::from(WORK_SIDE) / f64::from(long);
+    let scale = f64::from(side) / f64::from(long);
     let nw = ((f64::from(w) * scale).round() as u32).max(1);
     let nh = ((f64::from(h) * scale).round() as u32).max(1);
     Some((nw, nh))
@@ -571,21 +595,21 @@ fn shrunk_size(w: u32, h: u32) -> Option<(u32, u32)> {
 /// The column and row spans [`area_average`] shrinks a `w`×`h` picture
 /// by, or `None` when it is not shrunk that way (small enough already, or
 /// an axis that `thumbnail` would interpolate).
-fn shrink_spans(w: u32, h: u32) -> Option<(Spans, Spans)> {
-    let (nw, nh) = shrunk_size(w, h)?;
+fn shrink_spans(w: u32, h: u32, side: u32) -> Option<(Spans, Spans)> {
+    let (nw, nh) = shrunk_size(w, h, side)?;
     Some((spans(w, nw)?, spans(h, nh)?))
 }
 
-/// Shrinks a grey picture larger than [`WORK_SIDE`] to it.
-fn shrink(grey: GrayImage) -> GrayImage {
+/// Shrinks a grey picture larger than `side` to it.
+fn shrink(grey: GrayImage, side: u32) -> GrayImage {
     let (w, h) = grey.dimensions();
-    let Some((nw, nh)) = shrunk_size(w, h) else {
+    let Some((nw, nh)) = shrunk_size(w, h, side) else {
         return grey;
     };
     // `thumbnail` averages whole source areas: exactly what a hash that
     // looks at coarse structure wants, and faster than a windowed filter.
     // `area_average` computes the same pixels, much faster.
-    match shrink_spans(w, h) {
+    match shrink_spans(w, h, side) {
         Some((columns, rows)) => area_average::<1>(grey.as_raw(), w, &columns, &rows, |p| p[0]),
         None => imageops::thumbnail(&grey, nw, nh),
     }
@@ -809,7 +833,7 @@ mod tests {
             let odd = image.crop_imm(3, 1, image.width() - 7, image.height() / 2 + 5);
             for image in [image, rgba, fading, odd] {
                 let (w, h) = (image.width(), image.height());
-                let (nw, nh) = shrunk_size(w, h).expect(file);
+                let (nw, nh) = shrunk_size(w, h, WORK_SIDE).expect(file);
                 let want = imageops::thumbnail(&to_grey(image.clone()), nw, nh);
                 assert_eq!(grey_shrunk(image), want, "{file}: {w}×{h}");
             }
@@ -891,11 +915,11 @@ mod tests {
     fn dct_scale_is_the_smallest_that_keeps_the_work_side() {
         let scaled = |long: u32, n: u8| (long * u32::from(n)).div_ceil(8);
         for long in 1..5000 {
-            let n = dct_scale(long);
+            let n = dct_scale(long, WORK_SIDE);
             assert!(scaled(long, n) >= WORK_SIDE.min(long), "{long}: {n}/8");
             assert!(n == 1 || scaled(long, n - 1) < WORK_SIDE, "{long}: {n}/8");
         }
-        assert_eq!(dct_scale(800), 3);
+        assert_eq!(dct_scale(800, WORK_SIDE), 3);
     }
 
     /// Decoded by libjpeg at full size, a JPEG's grey is, within the
@@ -906,7 +930,9 @@ mod tests {
         // At most WORK_SIDE a side, so decoded at full size.
         let image = open("fixtures/marketplace/stock/horse.jpg").resize(256, 256, imageops::FilterType::Triangle);
         let bytes = jpeg(&image.to_rgb8(), 90);
-        let (y, original) = decode_jpeg(&bytes, &ImageLimits::default()).unwrap().expect("YCbCr");
+        let (y, original) = decode_jpeg(&bytes, &ImageLimits::default(), WORK_SIDE)
+            .unwrap()
+            .expect("YCbCr");
         assert_eq!(original, (image.width(), image.height()));
         let rgb = ::image::load_from_memory(&bytes).unwrap();
         let (mean, max) = difference(&y, &to_grey(rgb));
@@ -928,7 +954,7 @@ mod tests {
             let (mean, max) = difference(&pic.grey, &full);
             println!(
                 "{name}: {w}×{h} at {}/8: mean {mean:.2}, max {max}",
-                dct_scale(w.max(h))
+                dct_scale(w.max(h), WORK_SIDE)
             );
             assert!(mean < 6.0, "{name}: mean {mean:.2}");
         }
@@ -952,7 +978,7 @@ mod tests {
                 [stored(p[0]), stored(p[1]), stored(p[2]), max as u8]
             })
             .collect();
-        let want = shrink(grey.clone());
+        let want = shrink(grey.clone(), WORK_SIDE);
         for (name, bytes, fast) in [
             ("baseline", libjpeg(&image, size, ColorSpace::JCS_RGB, false), true),
             ("progressive", libjpeg(&image, size, ColorSpace::JCS_RGB, true), true),
@@ -960,7 +986,11 @@ mod tests {
             ("cmyk", libjpeg(&cmyk, size, ColorSpace::JCS_CMYK, false), false),
         ] {
             let limits = ImageLimits::default();
-            assert_eq!(decode_jpeg(&bytes, &limits).unwrap().is_some(), fast, "{name}");
+            assert_eq!(
+                decode_jpeg(&bytes, &limits, WORK_SIDE).unwrap().is_some(),
+                fast,
+                "{name}"
+            );
             let pic = load(&bytes, &limits).unwrap_or_else(|_| panic!("{name}"));
             let (mean, _) = difference(&pic.grey, &want);
             assert!(mean < 6.0, "{name}: mean {mean:.2}");

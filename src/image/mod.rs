@@ -38,7 +38,9 @@
 //!    *Crops pasted*);
 //! 8. only when that found nothing either, where the registry holds a
 //!    pattern (a check), looks for it cut anywhere and at any scale by its
-//!    sett (below, *Patterns cut anywhere, at any scale*);
+//!    sett (below, *Patterns cut anywhere, at any scale*), and, where its
+//!    repeat is too fine for the picture read, again in the picture
+//!    decoded larger (*Patterns finer than the picture read*);
 //! 9. last, where the picture has colour, decodes it again in colour and
 //!    compares its value (the largest of red, green and blue at each
 //!    pixel, which a turn of hue leaves) with the works', whole (below,
@@ -458,6 +460,35 @@
 //! photographs, its enlarged cuts, flat artwork, the houndstooth's copies
 //! in the hold-out).
 //!
+//! *Patterns finer than the picture read.* A pattern pasted small on a
+//! photograph or printed on a shirt may repeat every few pixels of the
+//! picture read ([`decode::WORK_SIDE`]): a houndstooth of 30-pixel repeats
+//! in an 800-pixel work, pasted at 55% of an 800-pixel photograph, repeats
+//! every 5.4 pixels there. Its sett still agrees (by 0.997 and more), but
+//! its middle [`REPEATS_HASHED`] repeats are some 22 pixels for the fine
+//! signature's 32 samples a side, and lined up they came 103–144 bits of
+//! 512 from the work, past the search's limit of 102: 9 copies so in the
+//! hold-out drawn blind (seeds 1–24), each a houndstooth printed on a
+//! shirt or pasted on a photograph. So where nothing matched and a
+//! rectangle agreeing best showed a pattern's repeat finer than
+//! [`FINEST_REPEAT`] (a pixel a sample), the picture is decoded again at
+//! twice the side ([`FINER_SIDE`], or as fetched where that is smaller;
+//! a JPEG at the DCT scale for it, [`decode::finer`]) and the pattern
+//! stage runs again on it ([`WorkIndex::finer_patterns`]); the
+//! rectangles that showed the repeat that fine are not lined up in the
+//! picture read first, where they came too far. All 9 are
+//! found, and no other answer changed but one: a houndstooth of the
+//! work's weave in other colours, pasted on a photograph (seed 1), now
+//! matches as the 7 others of its kind already did (README, *Seeds
+//! 17–20*). Decoded only large enough for the repeat to reach eight
+//! pixels, 7 of the 9 were found: lining up wants some margin. The cost
+//! falls only on a picture nothing matched whose rectangles agree with a
+//! pattern at a fine repeat: in the hold-out, 1 to 10 of 204 pictures a
+//! seed (a skyline's windows and a line drawing's hatching agree with a
+//! fine houndstooth too), each 15–40 ms more on one core; a copy found so
+//! takes 209 ms, where lining up its fine rectangles at the picture read
+//! too (for nothing) made it 318 (README, *Image stage*).
+//!
 //! # Crops
 //!
 //! The crops of a work that are indexed ([`CROP_SIZES`], [`ZOOM_SIZES`])
@@ -778,6 +809,17 @@ const PLACES_LINED_UP: usize = 2;
 /// reads 16 frequencies a side, so four repeats leave four a repeat (see
 /// [`WorkIndex::line_up_part`]).
 const REPEATS_HASHED: f32 = 4.0;
+
+/// The finest repeat, in pixels of the picture read, at which a pattern's
+/// part is lined up as it stands: its [`REPEATS_HASHED`] repeats fill the
+/// fine signature's 32 samples a side, a pixel or more each. Finer, the
+/// picture is decoded again larger (see the module docs, *Patterns finer
+/// than the picture read*).
+const FINEST_REPEAT: f32 = 32.0 / REPEATS_HASHED;
+
+/// The longest side a picture is decoded at to read a pattern finer
+/// ([`WorkIndex::finer_patterns`]): twice the usual, four times the pixels.
+const FINER_SIDE: u32 = 2 * decode::WORK_SIDE;
 
 /// The most bits of the 64-bit hash that may differ for a window or crop
 /// to be worth lining up. It only proposes; [`MATCH_DISTANCE`] decides.
@@ -1496,7 +1538,11 @@ impl WorkIndex {
                 );
             }
         };
-        let found = self.find(&pic, || decode::value(&image.bytes, limits));
+        let found = self.find(
+            &pic,
+            || decode::value(&image.bytes, limits),
+            |side| decode::finer(&image.bytes, limits, side),
+        );
         let nearness = near.and_then(|work| self.nearness(&pic, &found, work));
         let (ow, oh) = pic.original;
         let (sx, sy) = (
@@ -1624,7 +1670,12 @@ impl WorkIndex {
     /// works (a work pasted onto a background) and the whole picture against
     /// crops of works (a work cropped). The 64-bit hashes propose, and the
     /// best few proposals are lined up and judged by the signature.
-    fn find(&self, pic: &Picture, value: impl FnOnce() -> Option<GrayImage>) -> Vec<Found> {
+    fn find(
+        &self,
+        pic: &Picture,
+        value: impl FnOnce() -> Option<GrayImage>,
+        larger: impl FnOnce(u32) -> Option<GrayImage>,
+    ) -> Vec<Found> {
         let integral = Integral::new(&pic.grey);
         let whole = Rect::from_trim(pic.trim);
         // The picture as fetched, untrimmed.
@@ -1682,7 +1733,12 @@ impl WorkIndex {
             found.extend(self.search_cropped(&integral, windows));
         }
         if !found.iter().any(|f| f.distance <= f.limit) && !self.setts.is_empty() {
-            found.extend(widest(standing(self.patterns(&integral, whole))));
+            let finer = finer_side(pic).is_some();
+            let (parts, finest) = self.patterns(&integral, whole, finer);
+            found.extend(widest(standing(parts)));
+            if !found.iter().any(|f| f.distance <= f.limit) {
+                found.extend(self.finer_patterns(pic, finest, larger));
+            }
         }
         // Last, though it is cheaper than the searches: a recoloured
         // picture is seldom anything else, and where a search finds a work
@@ -1744,7 +1800,13 @@ impl WorkIndex {
     /// view each shows ([`WorkIndex::line_up_part`]): the window that
     /// agrees best may take in some of what is around the pattern, which
     /// the fold shrugs off and the hashes do not.
-    fn patterns(&self, integral: &Integral, whole: Rect) -> Vec<Found> {
+    ///
+    /// Also the finest repeat, in the picture's pixels, that the
+    /// rectangles agreeing best show a pattern at: where it is finer than
+    /// [`FINEST_REPEAT`], the picture is read again larger
+    /// ([`WorkIndex::finer_patterns`]). Where it will be (`finer`), those
+    /// rectangles are not lined up here, where they came too far to match.
+    fn patterns(&self, integral: &Integral, whole: Rect, finer: bool) -> (Vec<Found>, Option<f32>) {
         let mut agreeing: Vec<(usize, Rect, Agreement)> = Vec::new();
         for rect in std::iter::once(whole).chain(windows(whole, 0).map(|(rect, _)| rect)) {
             let Some(sett) = Sett::of(integral, rect) else {
@@ -1757,13 +1819,58 @@ impl WorkIndex {
         }
         agreeing.sort_by(|a, b| b.2.score.total_cmp(&a.2.score));
         let mut tried: Vec<usize> = Vec::new();
-        agreeing
-            .into_iter()
-            .filter(|&(v, _, _)| {
-                tried.push(v);
-                tried.iter().filter(|&&t| t == v).count() <= SETTS_LINED_UP
+        agreeing.retain(|&(v, _, _)| {
+            tried.push(v);
+            tried.iter().filter(|&&t| t == v).count() <= SETTS_LINED_UP
+        });
+        let finest = (agreeing.iter())
+            .filter_map(|&(v, _, a)| {
+                let (pw, ph) = self.views[v].sett.as_ref()?.period();
+                Some((pw * a.scale.0).min(ph * a.scale.1))
             })
+            .reduce(f32::min);
+        let repeat = |v: usize, a: Agreement| {
+            let (pw, ph) = self.views[v].sett.as_ref().map_or((0.0, 0.0), Sett::period);
+            (pw * a.scale.0).min(ph * a.scale.1)
+        };
+        let found = (agreeing.into_iter())
+            .filter(|&(v, _, a)| !finer || repeat(v, a) >= FINEST_REPEAT)
             .flat_map(|(v, rect, a)| self.line_up_part(integral, whole, v, rect, a))
+            .collect();
+        (found, finest)
+    }
+
+    /// The registered patterns looked for again ([`WorkIndex::patterns`])
+    /// in the picture decoded larger by `larger` (given the longer side:
+    /// [`FINER_SIDE`], or the image as fetched where that is smaller),
+    /// where the rectangles that agreed with a pattern's sett showed its
+    /// repeat `finest` finer than [`FINEST_REPEAT`]. The finds' rectangles
+    /// are given back in the picture's pixels. See the module docs,
+    /// *Patterns finer than the picture read*.
+    fn finer_patterns(
+        &self,
+        pic: &Picture,
+        finest: Option<f32>,
+        larger: impl FnOnce(u32) -> Option<GrayImage>,
+    ) -> Vec<Found> {
+        if !finest.is_some_and(|repeat| repeat < FINEST_REPEAT) {
+            return Vec::new();
+        }
+        let read = pic.grey.dimensions();
+        let Some(grey) = finer_side(pic).and_then(larger) else {
+            return Vec::new();
+        };
+        let integral = Integral::new(&grey);
+        let whole = Rect::from_trim(pic.trim).resized(read, grey.dimensions());
+        let (parts, _) = self.patterns(&integral, whole, false);
+        let standing = (parts.into_iter())
+            .filter(|f| self.stands(f, &integral, whole))
+            .collect();
+        (widest(standing).into_iter())
+            .map(|f| Found {
+                window: f.window.map(|r| r.resized(grey.dimensions(), read)),
+                ..f
+            })
             .collect()
     }
 
@@ -2498,6 +2605,16 @@ fn best_per_work(views: &[View], mut found: Vec<Found>) -> Vec<Found> {
         first
     });
     found
+}
+
+/// The longer side `pic` would be decoded at to read a pattern finer
+/// ([`WorkIndex::finer_patterns`]): [`FINER_SIDE`], or as fetched where
+/// that is smaller; `None` where that is less than a quarter larger than
+/// the picture read, which would show a repeat hardly finer.
+fn finer_side(pic: &Picture) -> Option<u32> {
+    let (w, h) = pic.grey.dimensions();
+    let side = pic.original.0.max(pic.original.1).min(FINER_SIDE);
+    (side as f32 >= w.max(h) as f32 * 1.25).then_some(side)
 }
 
 /// `rect` reshaped to `aspect` (width over height) about its centre,

@@ -9,6 +9,7 @@ use ::image::{imageops, DynamicImage, ImageFormat, Rgb, RgbImage};
 
 use super::index::shares_slot;
 use super::*;
+use crate::fixture::artwork::houndstooth;
 use crate::model::RightKind;
 
 fn root() -> PathBuf {
@@ -808,7 +809,7 @@ fn a_check_of_another_sett_is_not_taken_for_the_plaid() {
         let bytes = jpeg(img, 85);
         let pic = decode::load(&bytes, &ImageLimits::default()).unwrap();
         (index
-            .find(&pic, || decode::value(&bytes, &ImageLimits::default()))
+            .find(&pic, || decode::value(&bytes, &ImageLimits::default()), |_| None)
             .into_iter())
         .filter(|f| f.distance <= f.limit)
         .map(|f| index.ids[index.views[f.view].work].clone())
@@ -902,22 +903,6 @@ fn matched_ids(index: &WorkIndex, img: &RgbImage) -> Vec<String> {
     report.matches.into_iter().map(|m| m.work_id).collect()
 }
 
-/// A houndstooth woven as one is (blocks of four dark and four light
-/// threads, `thread` pixels each, a 2/2 twill), `side` pixels square.
-fn houndstooth(side: u32, thread: u32, dark: Rgb<u8>, light: Rgb<u8>) -> RgbImage {
-    let k = 4;
-    RgbImage::from_fn(side, side, |x, y| {
-        let (tx, ty) = (x / thread, y / thread);
-        let warp_on_top = (tx + ty) % 4 < 2;
-        let thread_dark = |t: u32| t % (2 * k) < k;
-        if thread_dark(if warp_on_top { tx } else { ty }) {
-            dark
-        } else {
-            light
-        }
-    })
-}
-
 /// A gingham: bands `band` pixels apart, half of them wide, of a
 /// translucent `colour` crossing on a light `ground`.
 fn gingham(w: u32, h: u32, band: u32, colour: [f32; 3], ground: [f32; 3]) -> RgbImage {
@@ -982,6 +967,36 @@ fn a_pattern_matched_whole_shows_the_works_repeats() {
     for colour in [[110.0, 170.0, 220.0], [80.0, 150.0, 200.0]] {
         let g = gingham(1000, 750, 41, colour, [250.0, 250.0, 250.0]);
         assert_eq!(matched(&g), Vec::<String>::new(), "gingham in {colour:?}");
+    }
+}
+
+/// A pattern whose repeat the picture read shows only a few pixels wide
+/// (a fine houndstooth pasted small on a photograph): its sett still
+/// agrees, but four repeats are too few pixels for the fine signature, so
+/// the picture is decoded again larger to line it up (`FINEST_REPEAT`).
+/// Without that second read, none of these was found (measured when it
+/// was added, 2026-12-05).
+#[test]
+fn a_pattern_finer_than_the_picture_read_is_found() {
+    let work = houndstooth(800, 4, Rgb([22, 40, 28]), Rgb([214, 232, 212]));
+    let (_dir, works) = artwork_works(&[("houndstooth", work.clone())]);
+    let index = WorkIndex::build(&works).unwrap();
+    let stock = files("fixtures/marketplace/stock", "jpg");
+    for (i, side) in [(0, 440), (4, 400), (8, 480)] {
+        let mut photo = imageops::resize(&open(&stock[i]), 800, 800, imageops::FilterType::Triangle);
+        let small = imageops::resize(&work, side, side, imageops::FilterType::Triangle);
+        let (x, y) = (170, 120);
+        imageops::replace(&mut photo, &small, x, y);
+        let report = index.compare(&[listing("u", jpeg(&photo, 85))], &ImageLimits::default());
+        let name = stock[i].display();
+        assert_eq!(report.matches.len(), 1, "{name} at {side}");
+        let r = &report.matches[0].region;
+        // The region named lies on the pasted pattern.
+        let inside = |at: u32, len: u32, lo: i64| at as i64 >= lo - 8 && (at + len) as i64 <= lo + side as i64 + 8;
+        assert!(
+            inside(r.x, r.width, x) && inside(r.y, r.height, y),
+            "{name} at {side}: {r:?}"
+        );
     }
 }
 
@@ -1425,7 +1440,7 @@ fn index_backed_find_reports_what_scanning_every_view_does() {
         let pic = decode::load(bytes, &ImageLimits::default()).unwrap();
         let value = decode::value(bytes, &ImageLimits::default());
         let want = reported(index, find_by_scan(index, &pic, value.as_ref()));
-        let got = reported(index, index.find(&pic, || value));
+        let got = reported(index, index.find(&pic, || value, |_| None));
         assert_eq!(got, want, "image {n}");
         matched += usize::from(!want.is_empty());
     }
@@ -1996,7 +2011,7 @@ fn a_copy_recoloured_by_a_hue_turn_is_found_by_its_value() {
             let bytes = jpeg(&hue_turned(img, degrees), 85);
             let pic = decode::load(&bytes, &limits).unwrap();
             let found = |value: Option<GrayImage>| -> Vec<String> {
-                (index.find(&pic, || value).into_iter())
+                (index.find(&pic, || value, |_| None).into_iter())
                     .filter(|f| f.distance <= f.limit)
                     .map(|f| index.ids[index.views[f.view].work].clone())
                     .collect()
