@@ -21,7 +21,7 @@
 //! its script is read only where what it is glued to is made of the
 //! words listings glue to a brand ("삼성정품": Samsung genuine;
 //! "ナイキスニーカー": Nike sneakers), and in Korean a particle after them
-//! ([`cjk_glue`]).
+//! ([`cjk_glue`]); a mark of three syllables or four kana, anywhere.
 //!
 //! A mark in Hangul spaced out ("설 화 수") is spaced by syllables, each of
 //! which folds to two or three letters: the matcher's pass over runs of
@@ -99,6 +99,22 @@ pub(crate) fn boundary(text: &str, at: usize) -> bool {
     false
 }
 
+/// Honest-reference phrases that Chinese writes just before the mark,
+/// glued to it as every word is ("适用于回力帆布鞋的替换鞋带": laces suitable
+/// for Warrior canvas shoes), where the matcher's phrases, read word by
+/// word, see one word. Longest first, so the most specific is named.
+const NOMINATIVE_BEFORE: &[&str] = &["适用于", "兼容", "适用", "适合", "用于"];
+
+/// The Chinese honest-reference phrase (see [`NOMINATIVE_BEFORE`]) that
+/// `before` (the text before a mark) ends with, spaces after it aside.
+pub(crate) fn nominative_before(before: &str) -> Option<String> {
+    let before = before.trim_end();
+    NOMINATIVE_BEFORE
+        .iter()
+        .find(|p| before.ends_with(*p))
+        .map(|p| p.to_string())
+}
+
 /// For a mark written in Hangul or katakana glued to more of its own
 /// script (`before` and `after`: the rest of its token, as folded),
 /// whether that is believable: only where what touches it on each side is
@@ -111,9 +127,19 @@ pub(crate) fn boundary(text: &str, at: usize) -> bool {
 /// mark's letters must not pass: 인삼성분 (ginseng extract) and 삼성동 (a
 /// district of Seoul) hold 삼성. So only the words of listings are known:
 /// what the thing is, whom it is for, that it is genuine, new or on sale.
-/// A mark glued to any other word is missed.
+/// A mark glued to any other word is missed, unless it is long
+/// ([`LONG_HANGUL`], [`LONG_KATAKANA`]): the words that hid a mark by
+/// chance held one of two syllables, and a run of three syllables or
+/// four kana that spells a mark is seldom anything else
+/// ("라네즈립슬리핑마스크", "グリコポッキーチョコ").
 pub(crate) fn cjk_glue(mark: &str, before: &str, after: &str) -> Option<bool> {
     let in_hangul = mark.chars().any(hangul);
+    if in_hangul && mark.chars().filter(|&c| leading_consonant(c)).count() >= LONG_HANGUL {
+        return Some(true);
+    }
+    if mark.chars().all(katakana) && mark.chars().count() >= LONG_KATAKANA {
+        return Some(true);
+    }
     let (script, words): (fn(char) -> bool, &[String]) = if in_hangul {
         (hangul, &listing_words().hangul)
     } else if mark.chars().next().is_some_and(katakana) && mark.chars().next_back().is_some_and(katakana) {
@@ -144,6 +170,20 @@ fn spelt_with(run: &str, words: &[String], tail: &[String]) -> bool {
         }
     }
     ends[run.len()] || (0..run.len()).any(|i| ends[i] && tail.iter().any(|t| run[i..] == **t))
+}
+
+/// The fewest syllables of a mark in Hangul read glued anywhere in its
+/// script (see [`cjk_glue`]).
+const LONG_HANGUL: usize = 3;
+
+/// The fewest kana of a mark in katakana read glued anywhere in its
+/// script, the long vowel mark counted (see [`cjk_glue`]).
+const LONG_KATAKANA: usize = 4;
+
+/// A syllable's first letter as folding writes Hangul (NFKD's conjoining
+/// jamo: one leading consonant, or its filler, a syllable).
+fn leading_consonant(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{115F}')
 }
 
 fn hangul(c: char) -> bool {

@@ -103,7 +103,8 @@
 //!   ends where the script changes or a dictionary segmentation says,
 //!   and a mark in Hangul or katakana glued to more of its script is read
 //!   only beside words listings glue to a brand ("정품": genuine;
-//!   "スニーカー": sneakers), or in Korean before a particle ([`cjk`]).
+//!   "スニーカー": sneakers), or in Korean before a particle, unless it is
+//!   three syllables or four kana long ([`cjk`]).
 //!
 //! # Variant reported
 //!
@@ -120,7 +121,9 @@
 //! The matcher does not decide whether a hit is an infringement; it reports
 //! what the scorer needs to decide: an honest-reference phrase just before
 //! the mark ([`Cue::Nominative`]: "case for", "compatible with", "fit"
-//! after goods in the plural: "sleeves fit Hasbro games"), or a word
+//! after goods in the plural: "sleeves fit Hasbro games"; "compatible
+//! con", "passend für", "для" in the languages of the marks' markets;
+//! "适用于" glued before it in Chinese), or a word
 //! just after it that says the goods are made for the brand's, not by it
 //! ("Garmin compatible band", "Fenix 6 compatible strap"),
 //! counterfeit tell-tales in the same field ([`Cue::Counterfeit`]), and
@@ -214,7 +217,14 @@ const NOMINATIVE_CONTEXT: usize = NOMINATIVE_REACH + {
 
 /// Honest-reference phrases, longest first so the most specific is named:
 /// an accessory made for the brand's goods, or a seller's disclaimer ("not
-/// affiliated with"), which a reviewer reads before filing.
+/// affiliated with"), which a reviewer reads before filing. Marketplaces
+/// sell in many languages, and an accessory is sold "compatible con",
+/// "passend für" or "для" the brand as often as "for" it: the commonest
+/// of those phrases in the languages of the mark's markets are here too,
+/// written as the text is folded (accents dropped: "für" is "fur"). Not
+/// "für" alone, which folds to the English "fur" ("fur UGG boots").
+/// "Holds" is the verb of an organiser or a display made for the brand's
+/// goods ("rack holds 60 OPI bottles"), as "fits" is of an accessory.
 const NOMINATIVE: &[&[&str]] = &[
     &["replacement", "strap", "for"],
     &["not", "affiliated", "with"],
@@ -229,12 +239,32 @@ const NOMINATIVE: &[&[&str]] = &[
     &["adapter", "for"],
     &["cover", "for"],
     &["case", "for"],
+    // Spanish, French, Italian, Portuguese, German, Dutch.
+    &["compatible", "con"],
+    &["compatible", "avec"],
+    &["compatibile", "con"],
+    &["compativel", "com"],
+    &["compativeis", "com"],
+    &["kompatibel", "mit"],
+    &["passend", "fur"],
+    &["geeignet", "fur"],
+    &["compatibel", "met"],
     &["fits"],
+    &["holds"],
     &["for"],
+    // "For" in Spanish and Portuguese, French, Italian, Dutch, Russian.
+    &["para"],
+    &["pour"],
+    &["per"],
+    &["voor"],
+    &["для"],
 ];
 
 /// The last words of the phrases of [`NOMINATIVE`], each once.
-const NOMINATIVE_ENDS: &[&str] = &["for", "with", "by", "fits"];
+const NOMINATIVE_ENDS: &[&str] = &[
+    "for", "with", "by", "fits", "holds", "con", "avec", "com", "mit", "fur", "met", "para", "pour", "per", "voor",
+    "для",
+];
 
 /// "Fit" as the verb of goods named in the plural before it ("card sleeves
 /// fit Hasbro games", "cartridges fit Pelikan pens"), an honest reference
@@ -244,9 +274,11 @@ const NOMINATIVE_AFTER_PLURAL: &str = "fit";
 
 /// Honest-reference words after the mark: an accessory made for the
 /// brand's goods is sold as "Garmin compatible", "Apple-compatible" or
-/// "Fenix 6 compatible band" as often as "compatible with Garmin". Not
-/// "replacement": "Rolex with replacement box" sells the watch.
-const NOMINATIVE_AFTER: &[&str] = &["compatible"];
+/// "Fenix 6 compatible band" as often as "compatible with Garmin"; in
+/// German "kompatibel", in Turkish "uyumlu" (ASCII only: these are
+/// compared with the text as written). Not "replacement": "Rolex with
+/// replacement box" sells the watch.
+const NOMINATIVE_AFTER: &[&str] = &["compatible", "kompatibel", "uyumlu"];
 
 /// How many words may stand between the mark and a word of
 /// [`NOMINATIVE_AFTER`]: a model name ("Apple *Watch Series 9* compatible",
@@ -1271,9 +1303,10 @@ impl TextMatcher {
             _ => return false,
         };
         let mark_at = (before.1, after.0);
-        !mark.ordinary
-            && (goods::is_goods(&doc.plain(rest.0, rest.1)) || doc.written_apart(mark_at, rest == after))
-            && !self.is_ordinary(&doc.plain(before.0, after.1))
+        let glue = doc.plain(rest.0, rest.1);
+        let apart = doc.written_apart(mark_at, rest == after)
+            || (rest == after && doc.capitals_then_small(mark_at) && words_glued(&glue, |w| self.words.contains(w)));
+        !mark.ordinary && (goods::is_goods(&glue) || apart) && !self.is_ordinary(&doc.plain(before.0, after.1))
     }
 
     /// Pass 2: runs of single letters (or syllables of Hangul, see
@@ -2293,7 +2326,8 @@ impl TextMatcher {
         } else {
             self.nominative_before(text, region, (start, end), scan, spare)?
         };
-        let nominative = nominative.or_else(|| facts.nominative_after(text, end));
+        let nominative = (nominative.or_else(|| facts.nominative_after(text, end)))
+            .or_else(|| cjk::nominative_before(text.get(..start)?));
         let ordinary = if hit.word == mark.plain {
             mark.ordinary
         } else {

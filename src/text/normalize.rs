@@ -453,14 +453,25 @@ impl Doc {
         n >= 4 && units.iter().all(|u| u.ch.is_alphabetic()) && units[n - 1].ch == 's' && units[n - 2].ch != 's'
     }
 
-    /// Whether skeleton bytes `s..e` (a short mark glued into a word) are
-    /// written in capitals as a word of their own: the letters all capitals
-    /// and, where the rest of the word follows (`rest_after`), the rest
-    /// begins with a capital and a small letter ("DJI|Mini", as CamelCase
-    /// parts an acronym), else the rest ends in a small letter ("Mini|DJI").
+    /// Whether skeleton bytes `s..e` (a short mark glued into a word, at
+    /// one end of it) are written as a word of their own: in capitals,
+    /// digits among them ([`Doc::in_capitals`]), and, where the rest of
+    /// the word follows (`rest_after`), the rest begins with a capital and
+    /// a small letter ("DJI|Mini", as CamelCase parts an acronym), else the
+    /// rest ends in a small letter ("Mini|DJI", "Genuine|3M"); or with a
+    /// capital first, parted from the rest by CamelCase ("Eti|Burçak",
+    /// "Official|Eti").
     pub(crate) fn written_apart(&self, (s, e): (usize, usize), rest_after: bool) -> bool {
         let (u0, u1) = self.unit_range(s, e);
-        if u0 >= u1 || !(u0..u1).all(|u| self.is_letter(u, true)) {
+        let camel = if rest_after {
+            self.case_boundary(e)
+        } else {
+            self.case_boundary(s)
+        };
+        if camel && self.is_letter(u0, true) {
+            return true;
+        }
+        if !self.in_capitals(u0, u1) {
             return false;
         }
         if rest_after {
@@ -468,6 +479,25 @@ impl Doc {
         } else {
             u0.checked_sub(1).is_some_and(|u| self.is_letter(u, false))
         }
+    }
+
+    /// Whether skeleton bytes `s..e` (a short mark at the start of a word)
+    /// are written in capitals, digits among them, and the rest of the
+    /// word in small letters ("COS|store", "7UP|soda"): as a seller glues
+    /// an acronym to the goods, where CamelCase would read the last
+    /// capital as the next word's ("CO|Sstore"), so the caller asks more of
+    /// the rest.
+    pub(crate) fn capitals_then_small(&self, (s, e): (usize, usize)) -> bool {
+        let (u0, u1) = self.unit_range(s, e);
+        self.in_capitals(u0, u1) && self.is_letter(u1, false)
+    }
+
+    /// Whether units `u0..u1` are written in capitals: capital letters and
+    /// digits, a capital among them ("DJI", "3M", "7UP").
+    fn in_capitals(&self, u0: u32, u1: u32) -> bool {
+        let capital_or_digit =
+            |u: u32| self.is_letter(u, true) || self.units.get(u as usize).is_some_and(|unit| unit.ch.is_ascii_digit());
+        u0 < u1 && (u0..u1).all(capital_or_digit) && (u0..u1).any(|u| self.is_letter(u, true))
     }
 
     /// Whether unit `u` is a letter, a capital where `capital`, else a

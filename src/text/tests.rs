@@ -335,7 +335,9 @@ fn marks_in_text_written_without_spaces() {
         mark("tm-huawei", "华为"),
         mark("tm-xiaomi", "小米"),
         mark("tm-uniqlo", "ユニクロ"),
+        mark("tm-nike", "ナイキ"),
         mark("tm-samsung", "삼성"),
+        mark("tm-sulwhasoo", "설화수"),
     ];
     let m = TextMatcher::with_words(&marks, ["case"]);
     check(&m, "tm-huawei", "华为手机壳", "华为", VariantKind::Exact);
@@ -345,7 +347,11 @@ fn marks_in_text_written_without_spaces() {
     // 中华 / 为 / 人民 / 服务, and 小米粥 (millet porridge) is one word.
     none(&m, "tm-huawei", "中华为人民服务");
     none(&m, "tm-xiaomi", "小米粥");
-    // Katakana glued to more katakana: only to a word of listings.
+    // Katakana glued to more katakana: a mark of three kana only to a
+    // word of listings; of four or more, to anything (the rest of the
+    // run seldom hides one by chance).
+    check(&m, "tm-nike", "ナイキスニーカー", "ナイキ", VariantKind::Joined);
+    none(&m, "tm-nike", "ナイキマニア");
     check(&m, "tm-uniqlo", "ユニクロシャツ", "ユニクロ", VariantKind::Joined);
     check(
         &m,
@@ -354,14 +360,22 @@ fn marks_in_text_written_without_spaces() {
         "ユニクロ",
         VariantKind::Joined,
     );
-    none(&m, "tm-uniqlo", "ユニクロマニア");
-    // Korean: before a particle or beside a word of listings, not inside
-    // a word (ginseng extract, a district of Seoul).
+    check(&m, "tm-uniqlo", "ユニクロマニア", "ユニクロ", VariantKind::Joined);
+    // Korean: a mark of two syllables before a particle or beside a word
+    // of listings, not inside a word (ginseng extract, a district of
+    // Seoul); of three or more, glued to anything.
     check(&m, "tm-samsung", "삼성의 정품 충전기", "삼성", VariantKind::Joined);
     check(&m, "tm-samsung", "삼성정품 충전기", "삼성", VariantKind::Joined);
     check(&m, "tm-samsung", "정품삼성 충전기", "삼성", VariantKind::Joined);
     none(&m, "tm-samsung", "인삼성분 화장품");
     none(&m, "tm-samsung", "삼성동 맛집");
+    check(
+        &m,
+        "tm-sulwhasoo",
+        "설화수윤조에센스 세럼",
+        "설화수",
+        VariantKind::Joined,
+    );
 }
 
 /// A mark in Hangul spaced out is spaced by syllables, each folded to two
@@ -793,8 +807,8 @@ fn short_marks_are_guarded() {
     check(m, "tm-nike", "Nikes", "Nikes", VariantKind::Exact);
     // Three letters: whole words, or glued at one end of a word to a noun
     // of goods, where neither the mark nor the whole is a word.
-    let marks = [mark("tm-zeb", "Zeb"), mark("tm-gap", "Gap")];
-    let m3 = TextMatcher::with_words(&marks, ["shoes", "gap", "coat", "zebcoat"]);
+    let marks = [mark("tm-zeb", "Zeb"), mark("tm-gap", "Gap"), mark("tm-7zb", "7ZB")];
+    let m3 = TextMatcher::with_words(&marks, ["shoes", "gap", "coat", "zebcoat", "store"]);
     check(&m3, "tm-zeb", "ZEB shoes", "ZEB", VariantKind::Exact);
     check(&m3, "tm-zeb", "zebshoes", "zeb", VariantKind::Joined);
     check(&m3, "tm-zeb", "ZebShoes", "Zeb", VariantKind::Joined);
@@ -805,6 +819,16 @@ fn short_marks_are_guarded() {
     check(&m3, "tm-zeb", "ZEBMini4Pro drone", "ZEB", VariantKind::Joined);
     check(&m3, "tm-zeb", "MiniZEB drone", "ZEB", VariantKind::Joined);
     none(&m3, "tm-zeb", "ZEBMINI zebMini Zebmini ZEBmini");
+    // In capitals before a word in small letters, as a seller glues an
+    // acronym to what it is ("ZEB|store", where CamelCase would read
+    // "ZE|Bstore"): the rest must be words.
+    check(&m3, "tm-zeb", "ZEBstore official", "ZEB", VariantKind::Joined);
+    check(&m3, "tm-7zb", "7ZBstore official", "7ZB", VariantKind::Joined);
+    check(&m3, "tm-7zb", "Genuine7ZB hooks", "7ZB", VariantKind::Joined);
+    none(&m3, "tm-zeb", "ZEBqz ZEBstorex");
+    // With a capital first, parted from the rest by CamelCase.
+    check(&m3, "tm-zeb", "ZebFun toy", "Zeb", VariantKind::Joined);
+    check(&m3, "tm-zeb", "OfficialZeb toy", "Zeb", VariantKind::Joined);
     none(&m3, "tm-zeb", "zebqz zebfun xzebshoes shoeszebx zebcoat zeeb zb");
     check(&m3, "tm-gap", "Gap hoodie", "Gap", VariantKind::Exact);
     none(&m3, "tm-gap", "gapshoes GapKids");
@@ -944,6 +968,17 @@ fn nominative_cues() {
         ("Arcturocompatible charger", "compatible"),
         ("Arcturo compatible-2024 strap", "compatible"),
         ("Arcturo 2 COMPATIBLE", "compatible"),
+        // In the languages of the mark's markets, folded as the text is.
+        ("Funda compatible con mochilas Arcturo", "compatible con"),
+        ("Ersatzdichtung passend für Arcturo", "passend fur"),
+        ("Pingentes compatíveis com Arcturo", "compativeis com"),
+        ("Ремешок для часов Arcturo", "для"),
+        ("Custodia per Arcturo", "per"),
+        ("Arcturo kompatibel Armband", "kompatibel"),
+        ("Arcturo uyumlu kordon", "uyumlu"),
+        ("适用于Arcturo手表的表带", "适用于"),
+        // An organiser made for the brand's goods.
+        ("Rack holds 60 Arcturo bottles", "holds"),
         // A phrase before the mark is named first.
         ("Case for Arcturo, compatible too", "case for"),
     ];
@@ -961,6 +996,8 @@ fn nominative_cues() {
         "Arcturo a b c dé compatibleé",
         "Arcturo a b c d e compatible",
         "Arcturo watch with replacement papers box",
+        // "Für" alone folds to the English "fur".
+        "Faux fur Arcturo boots",
         // "Fit" as a cut.
         "Slim fit Arcturo jeans",
         "Relaxed Fit Arcturo chinos",
