@@ -333,7 +333,7 @@ fn decode_stored(
     }
     let (image, orientation) = decode_any(bytes, limits)?;
     let original = (image.width(), image.height());
-    Ok((shrunk_by(image, luma, side), original, orientation))
+    Ok((grey_shrunk(image, side), original, orientation))
 }
 
 /// The Exif orientation of a JPEG, from the first APP1 segment that holds
@@ -455,22 +455,20 @@ fn decode_any(bytes: &[u8], limits: &ImageLimits) -> Result<(DynamicImage, Orien
     Ok((DynamicImage::from_decoder(decoder).map_err(failed)?, orientation))
 }
 
-/// Turns the picture grey and shrinks it to [`WORK_SIDE`] (everything
-/// after is cheaper on one small channel).
+/// Turns the picture grey and shrinks it to at most `side` pixels a side
+/// ([`WORK_SIDE`]: everything after is cheaper on one small channel).
 ///
-/// An 8-bit RGB picture larger than [`WORK_SIDE`] is turned grey and shrunk
+/// An 8-bit RGB picture larger than `side` is turned grey and shrunk
 /// in one pass: each pixel's grey level is added straight into the block
 /// totals, so the full-size grey picture is never written and read back.
 /// Same grey levels, same blocks, same rounding as the two steps (checked
 /// in the tests).
-#[cfg(test)]
-fn grey_shrunk(image: DynamicImage) -> GrayImage {
-    shrunk_by(image, luma, WORK_SIDE)
+fn grey_shrunk(image: DynamicImage, side: u32) -> GrayImage {
+    shrunk_by(image, luma, side)
 }
 
-/// [`grey_shrunk`] to at most `side` pixels a side, each pixel's level
-/// given by `level` of its red, green and blue: [`luma`] for the grey
-/// picture, [`brightest`] for the value.
+/// [`grey_shrunk`], each pixel's level given by `level` of its red, green
+/// and blue: [`luma`] for the grey picture, [`brightest`] for the value.
 fn shrunk_by(image: DynamicImage, level: impl Fn(u8, u8, u8) -> u8 + Copy, side: u32) -> GrayImage {
     let image = match image {
         DynamicImage::ImageRgba8(_) => image,
@@ -835,7 +833,7 @@ mod tests {
                 let (w, h) = (image.width(), image.height());
                 let (nw, nh) = shrunk_size(w, h, WORK_SIDE).expect(file);
                 let want = imageops::thumbnail(&to_grey(image.clone()), nw, nh);
-                assert_eq!(grey_shrunk(image), want, "{file}: {w}×{h}");
+                assert_eq!(grey_shrunk(image, WORK_SIDE), want, "{file}: {w}×{h}");
             }
         }
     }
@@ -950,7 +948,7 @@ mod tests {
             let (w, h) = (image.width(), image.height());
             let pic = load(&bytes, &ImageLimits::default()).unwrap();
             assert_eq!(pic.original, (w, h));
-            let full = grey_shrunk(::image::load_from_memory(&bytes).unwrap());
+            let full = grey_shrunk(::image::load_from_memory(&bytes).unwrap(), WORK_SIDE);
             let (mean, max) = difference(&pic.grey, &full);
             println!(
                 "{name}: {w}×{h} at {}/8: mean {mean:.2}, max {max}",

@@ -1823,18 +1823,14 @@ impl WorkIndex {
             tried.push(v);
             tried.iter().filter(|&&t| t == v).count() <= SETTS_LINED_UP
         });
-        let finest = (agreeing.iter())
-            .filter_map(|&(v, _, a)| {
-                let (pw, ph) = self.views[v].sett.as_ref()?.period();
-                Some((pw * a.scale.0).min(ph * a.scale.1))
-            })
-            .reduce(f32::min);
+        // The view's repeat in the picture's pixels, the finer way.
         let repeat = |v: usize, a: Agreement| {
-            let (pw, ph) = self.views[v].sett.as_ref().map_or((0.0, 0.0), Sett::period);
-            (pw * a.scale.0).min(ph * a.scale.1)
+            let (pw, ph) = self.views[v].sett.as_ref()?.period();
+            Some((pw * a.scale.0).min(ph * a.scale.1))
         };
+        let finest = agreeing.iter().filter_map(|&(v, _, a)| repeat(v, a)).reduce(f32::min);
         let found = (agreeing.into_iter())
-            .filter(|&(v, _, a)| !finer || repeat(v, a) >= FINEST_REPEAT)
+            .filter(|&(v, _, a)| !finer || repeat(v, a).is_some_and(|r| r >= FINEST_REPEAT))
             .flat_map(|(v, rect, a)| self.line_up_part(integral, whole, v, rect, a))
             .collect();
         (found, finest)
