@@ -1733,11 +1733,11 @@ impl WorkIndex {
             found.extend(self.search_cropped(&integral, windows));
         }
         if !found.iter().any(|f| f.distance <= f.limit) && !self.setts.is_empty() {
-            let finer = finer_side(pic).is_some();
-            let (parts, finest) = self.patterns(&integral, whole, finer);
+            let side = finer_side(pic);
+            let (parts, finest) = self.patterns(&integral, whole, side.is_some());
             found.extend(widest(standing(parts)));
-            if !found.iter().any(|f| f.distance <= f.limit) {
-                found.extend(self.finer_patterns(pic, finest, larger));
+            if let Some(side) = side.filter(|_| !found.iter().any(|f| f.distance <= f.limit)) {
+                found.extend(self.finer_patterns(pic, finest, larger, side));
             }
         }
         // Last, though it is cheaper than the searches: a recoloured
@@ -1837,23 +1837,24 @@ impl WorkIndex {
     }
 
     /// The registered patterns looked for again ([`WorkIndex::patterns`])
-    /// in the picture decoded larger by `larger` (given the longer side:
-    /// [`FINER_SIDE`], or the image as fetched where that is smaller),
-    /// where the rectangles that agreed with a pattern's sett showed its
-    /// repeat `finest` finer than [`FINEST_REPEAT`]. The finds' rectangles
-    /// are given back in the picture's pixels. See the module docs,
-    /// *Patterns finer than the picture read*.
+    /// in the picture decoded larger by `larger`, `side` pixels on its
+    /// longer side ([`finer_side`]), where the rectangles that agreed with
+    /// a pattern's sett showed its repeat `finest` finer than
+    /// [`FINEST_REPEAT`]. The finds' rectangles are given back in the
+    /// picture's pixels. See the module docs, *Patterns finer than the
+    /// picture read*.
     fn finer_patterns(
         &self,
         pic: &Picture,
         finest: Option<f32>,
         larger: impl FnOnce(u32) -> Option<GrayImage>,
+        side: u32,
     ) -> Vec<Found> {
         if !finest.is_some_and(|repeat| repeat < FINEST_REPEAT) {
             return Vec::new();
         }
         let read = pic.grey.dimensions();
-        let Some(grey) = finer_side(pic).and_then(larger) else {
+        let Some(grey) = larger(side) else {
             return Vec::new();
         };
         let integral = Integral::new(&grey);
