@@ -179,11 +179,11 @@ fn a_fourth_set_written_blind_holds_the_floors() {
 /// 0.974 and flagged 5 honest references, 4 written in them ("compatible
 /// con", "passend für", "для"): the commonest such phrases of those
 /// languages, and a mark with a capital first parted by CamelCase
-/// ("EtiBurçak") brought it to 0.977,
-/// one honest reference flagged ("pour bottes en caoutchouc Aigle": the
-/// phrase three words before the mark, past `NOMINATIVE_REACH`). The six
-/// ordinary words flagged are the marks' own words in their own classes
-/// ("Mammut" a mammoth toy, "Uhu" an owl poster, "Açık Mavi" light blue).
+/// ("EtiBurçak"), brought it to 0.977 with one honest reference flagged
+/// ("pour bottes en caoutchouc Aigle": the phrase three words before the
+/// mark, past `NOMINATIVE_REACH`). The six ordinary words flagged are the
+/// marks' own words in their own classes ("Mammut" a mammoth toy, "Uhu"
+/// an owl poster, "Açık Mavi" light blue).
 #[test]
 fn a_fifth_set_written_blind_holds_the_floors() {
     let e = evaluate_set("blind5.jsonl", "blind5-registry.toml");
@@ -194,13 +194,14 @@ fn a_fifth_set_written_blind_holds_the_floors() {
 /// UNO, e.l.f.), words and names (Stanley, Barbie, Marshall, Lotto,
 /// Corona), punctuation (5.11 Tactical, J.Crew, Jeopardy!), Chinese,
 /// Japanese and Korean glued in their script. Its first run found 0.946
-/// of its disguised titles. An acronym glued to a word in small letters
-/// ("OPInail", "7UPsoda"), a digit among a short mark's capitals
-/// ("Genuine3M"), a Hangul mark of three syllables or a katakana one of
-/// four glued anywhere in its script ("뽀로로아동우비장화세트"), and Chinese
-/// honest-reference phrases glued before the mark ("适用于回力…") brought
-/// it to 0.963 and no honest reference flagged; under issue 3's floor,
-/// so held at 0.96 as a guard. Still missed: look-alike Han and kana
+/// of its disguised titles and flagged 2 honest references. An acronym
+/// glued to a word in small letters ("OPInail", "7UPsoda"), a digit among
+/// a short mark's capitals ("Genuine3M"), a Hangul mark of three
+/// syllables or a katakana one of four glued anywhere in its script
+/// ("뽀로로아동우비장화세트"), "holds" ("Basket holds 72 Penn Tennis Balls")
+/// and Chinese honest-reference phrases glued before the mark
+/// ("适用于回力…") brought it to 0.963 and none flagged; under issue 3's
+/// floor, so held at 0.96 as a guard. Still missed: look-alike Han and kana
 /// (回カ for 回力, 大白兎 for 大白兔) and misspellings by a look-alike
 /// character (明冶 for 明治), short marks that are words glued to others
 /// ("COSstore", "LuxSoap", "OfficialLeeStore"), "3 M" spaced, "5.11"
