@@ -1160,10 +1160,30 @@ impl Turned {
 /// The partial-match search does not look for such a work: it would line
 /// any pattern of its kind up with it (see the module docs, *Patterns*).
 /// The places are sought on a grid of sixteenths of the picture's side,
-/// and the nearest few lined up.
+/// and, where the picture has a [`Sett`], a whole number of its repeats
+/// from the part; the nearest few are lined up, and as many more of the
+/// nearest apart from them.
 fn repeats(integral: &Integral, whole: Rect) -> bool {
     const GRID: f32 = 16.0;
     const LINED_UP: usize = 6;
+    // Where the picture's lines repeat, the part's own places a whole
+    // number of repeats away, which the grid may miss by half a repeat.
+    let sett = Sett::of(integral, whole).map(|s| s.period());
+    let whole_repeats = |part: Rect| -> Vec<Rect> {
+        let Some((pw, ph)) = sett else {
+            return Vec::new();
+        };
+        let steps = |from: f32, side: f32, lo: f32, hi: f32, period: f32| {
+            let (first, last) = (
+                ((lo - from) / period).ceil() as i32,
+                ((hi - side - from) / period).floor() as i32,
+            );
+            (first..=last).map(move |m| from + m as f32 * period)
+        };
+        steps(part.x, part.w, whole.x, whole.x + whole.w, pw)
+            .flat_map(|x| steps(part.y, part.h, whole.y, whole.y + whole.h, ph).map(move |y| Rect { x, y, ..part }))
+            .collect()
+    };
     for size in [0.4f32, 0.3] {
         let part = Rect {
             x: whole.x + whole.w * (1.0 - size) / 2.0,
@@ -1183,12 +1203,22 @@ fn repeats(integral: &Integral, whole: Rect) -> bool {
                 y: whole.y + whole.h * j as f32 / GRID,
                 ..part
             })
+            .chain(whole_repeats(part))
             .filter(|&r| apart(r, part))
             .filter_map(|r| Some((hash::fine(integral, r)?.distance_sure(&signature, &sure), r)))
             .collect();
         places.sort_by_key(|&(d, _)| d);
+        // The nearest places, then as many of the nearest apart from all
+        // those: in a fine pattern every place is about as near, and the
+        // nearest few may all line up on one repeat.
+        let mut starts: Vec<Rect> = places.iter().take(LINED_UP).map(|&(_, r)| r).collect();
+        for &(_, r) in places.iter().skip(LINED_UP) {
+            if starts.len() < 2 * LINED_UP && starts.iter().all(|&s| apart(r, s)) {
+                starts.push(r);
+            }
+        }
         let mut matched: Vec<Rect> = Vec::new();
-        for &(_, r) in places.iter().take(LINED_UP) {
+        for r in starts {
             let Some((r, d, _)) = hash::align(integral, r, &signature, &sure) else {
                 continue;
             };
