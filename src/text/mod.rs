@@ -35,9 +35,10 @@
 //!    initials joined by a full stop, "L.V.") are squashed
 //!    into one word and run through the same automaton; so are two or three
 //!    neighbouring words that a one-word mark was split into ("Gu cci",
-//!    "N ike", "Rol.ex", "Bal en ciaga"), where one piece is a word of two
-//!    letters or more that no dictionary holds ("bright well" stays a
-//!    phrase). A run of four single letters or more that spells no mark
+//!    "N ike", "Rol.ex", "Bal en ciaga"), and up to five that the words of
+//!    a mark of several were split into anew ("Hel ly Han sen"), where one
+//!    piece is a word of two letters or more that no dictionary holds
+//!    ("bright well" stays a phrase). A run of four single letters or more that spells no mark
 //!    whole is looked up as one word in pass 3 ("G u c i", for a mark of
 //!    five letters or more).
 //! 3. Misspellings: each word (and, for marks of several words, each run of
@@ -328,10 +329,14 @@ pub struct TextMatcher {
     /// dictionary that a match may reach past ([`scan::Part::Around`]);
     /// any other such word's matches lie inside it ([`scan::Part::Itself`]).
     part_words: typo::KeySet,
-    /// Keys of the skeletons of the marks of one word: two or three
-    /// neighbouring words joined are looked up here before they are matched
-    /// as a split mark.
+    /// Keys of the skeletons of the marks of one word, and of the marks of
+    /// several words run together: neighbouring words joined are looked up
+    /// here before they are matched as a split mark.
     split_keys: typo::KeySet,
+    /// Keys of the marks of several words run together, of `split_keys`:
+    /// their words may be split anew ("Hel ly Han sen"), in up to
+    /// [`scan::SPLIT_RUN`] pieces.
+    solid_keys: typo::KeySet,
     /// Keys of every part of two letters or more of those skeletons, short
     /// of the whole: what a piece of a split mark spells. A word in no
     /// dictionary that is none of them is no such piece, and the byte pass
@@ -713,7 +718,20 @@ impl TextMatcher {
         };
         let mut mark_words = typo::KeySet::default();
         let mut split_keys = typo::KeySet::default();
+        let mut solid_keys = typo::KeySet::default();
         let mut split_pieces: Vec<u64> = Vec::new();
+        // A skeleton's parts, short of the whole: the pieces it may be
+        // split into.
+        let mut pieces_of = |skel: &str| {
+            let bytes = skel.as_bytes();
+            for from in (0..bytes.len()).filter(|&i| skel.is_char_boundary(i)) {
+                for to in (from + 2..=bytes.len()).filter(|&i| skel.is_char_boundary(i)) {
+                    if to - from < bytes.len() {
+                        split_pieces.push(scan::word_key(&bytes[from..to]));
+                    }
+                }
+            }
+        };
         let mut part_words = typo::KeySet::default();
         // The skeletons of the words of marks of several words.
         let mut parts: Vec<String> = Vec::new();
@@ -754,17 +772,14 @@ impl TextMatcher {
                     mark_words.extend(keys.iter().copied());
                 }
                 part_words.extend(keys);
+                let key = scan::word_key(solid.as_bytes());
+                split_keys.insert(key);
+                solid_keys.insert(key);
+                pieces_of(&solid);
                 add(solid, index, Form::Solid);
             } else {
                 split_keys.insert(scan::word_key(doc.skel.as_bytes()));
-                let bytes = doc.skel.as_bytes();
-                for from in (0..bytes.len()).filter(|&i| doc.skel.is_char_boundary(i)) {
-                    for to in (from + 2..=bytes.len()).filter(|&i| doc.skel.is_char_boundary(i)) {
-                        if to - from < bytes.len() {
-                            split_pieces.push(scan::word_key(&bytes[from..to]));
-                        }
-                    }
-                }
+                pieces_of(&doc.skel);
             }
             add(doc.skel, index, Form::Spaced);
         }
@@ -818,6 +833,7 @@ impl TextMatcher {
             mark_words,
             part_words,
             split_keys,
+            solid_keys,
             split_pieces: {
                 split_pieces.sort_unstable();
                 split_pieces.dedup();
@@ -874,6 +890,7 @@ impl TextMatcher {
         }
         if !runs.is_empty() {
             found.sort_by(by_place);
+            carry_nominative(text, &mut found);
         }
         found
     }
@@ -995,6 +1012,7 @@ impl TextMatcher {
         let mut found = Vec::with_capacity(out.len());
         found.append(&mut out);
         scratch.found = out;
+        carry_nominative(text, &mut found);
         found
     }
 
@@ -1108,6 +1126,7 @@ impl TextMatcher {
             + self.known_misses.capacity() * std::mem::size_of::<(u32, u32)>()
             + self.mark_words.capacity() * (std::mem::size_of::<u64>() + 1)
             + self.split_keys.capacity() * (std::mem::size_of::<u64>() + 1)
+            + self.solid_keys.capacity() * (std::mem::size_of::<u64>() + 1)
             + self.split_pieces.heap_bytes()
             + self.part_words.capacity() * (std::mem::size_of::<u64>() + 1)
             + marks
@@ -1470,6 +1489,14 @@ impl TextMatcher {
     /// ([`scan::read_as_words`]) and no word of a mark of several words:
     /// the byte pass lets only such words ([`scan::Part::Itself`]) reach
     /// two words away, not every loud word.
+    ///
+    /// A mark of several words is joined so too where its words were split
+    /// anew, in up to [`scan::SPLIT_RUN`] pieces ("Hel ly Han sen", "Daniel
+    /// Well ington", "Jo seph Jo seph"), by the same tells (in three pieces
+    /// or more, a word the byte pass reads that is no word of a mark of
+    /// several, which it lets reach as far as the run), but not where each
+    /// piece is one of its words as written: that is the mark itself, which
+    /// the passes before found.
     /// `text` is the text `doc` folds; `dictionary` says which tokens are
     /// dictionary words.
     fn split_pass(&self, text: &[u8], doc: &Doc, dictionary: &[bool], joined: &mut Joined, hits: &mut Vec<Hit>) {
@@ -1508,7 +1535,7 @@ impl TextMatcher {
             }
         }));
         for first in 0..doc.tokens.len() {
-            for n in 2..=3 {
+            for n in 2..=scan::SPLIT_RUN {
                 let Some(pieces) = doc.tokens.get(first..first + n) else {
                     break;
                 };
@@ -1555,6 +1582,16 @@ impl TextMatcher {
                 if !self.joins_to_mark(joined.as_bytes()) {
                     continue;
                 }
+                // A mark of several words: split anew, not as written
+                // (each piece one of its words), and in more than three
+                // pieces only such a mark.
+                let key = scan::word_key(joined.as_bytes());
+                let several = self.solid_keys.contains(&key);
+                let word_of_mark =
+                    |t: &normalize::Token| self.part_words.contains(&scan::word_key(doc.skel_of(t).as_bytes()));
+                if several && pieces.iter().all(word_of_mark) || !several && n > 3 {
+                    continue;
+                }
                 units.clear();
                 units.extend(pieces.iter().flat_map(|t| t.start..t.end));
                 skel.clear();
@@ -1567,7 +1604,13 @@ impl TextMatcher {
                     continue;
                 }
                 let before = hits.len();
-                self.spaced_hits(doc, (skel, map), (m.pattern().as_usize(), 0, skel.len()), true, hits);
+                self.spaced_hits(
+                    doc,
+                    (skel, map),
+                    (m.pattern().as_usize(), 0, skel.len()),
+                    !several,
+                    hits,
+                );
                 if ordinary {
                     // Reported as the two words, each of which the word
                     // list is asked about ([`is_ordinary`]).
@@ -2950,6 +2993,64 @@ fn nominative_after(text: &str, end: usize) -> Option<String> {
         }
         i += len;
     }
+}
+
+/// An honest reference carried along a list: a match with none of its
+/// own, after a match that has one, with only the joints of a list
+/// ([`LIST_JOINTS`], [`LIST_WORDS`]) and at most
+/// [`NOMINATIVE_AFTER_REACH`] words of a model name between them, within
+/// the clause, is named in the same breath ("fits Baggu Standard, Vera
+/// Bradley and Cath Kidston totes", "for Honor Magic6 / Realme C67 /
+/// Tecno Spark phones"). `found` is in order of place.
+fn carry_nominative(text: &str, found: &mut [TextMatch]) {
+    let phrase = |m: &TextMatch| {
+        m.cues.iter().find_map(|c| match c {
+            Cue::Nominative(p) => Some(p.clone()),
+            _ => None,
+        })
+    };
+    for i in 1..found.len() {
+        if phrase(&found[i]).is_some() {
+            continue;
+        }
+        let start = found[i].start;
+        // The nearest match before this one, not over it.
+        let Some(before) = found[..i].iter().rev().find(|m| m.end <= start) else {
+            continue;
+        };
+        let Some(carried) = phrase(before).filter(|_| text.get(before.end..start).is_some_and(listed)) else {
+            continue;
+        };
+        found[i].cues.insert(0, Cue::Nominative(carried));
+    }
+}
+
+/// Characters that join the names of a list.
+const LIST_JOINTS: &[char] = &[',', '/', '&', '+', '、', '，'];
+
+/// Words that join the last two names of a list, in the languages of
+/// [`NOMINATIVE`], lower-cased.
+const LIST_WORDS: &[&str] = &[
+    "and", "or", "und", "oder", "y", "o", "et", "ou", "e", "en", "ve", "и", "или",
+];
+
+/// Whether `gap`, the text between two matches, joins them as names in a
+/// list: a joint, at most [`NOMINATIVE_AFTER_REACH`] other words, and
+/// nothing that ends the clause.
+fn listed(gap: &str) -> bool {
+    if gap.contains(normalize::ends_clause) {
+        return false;
+    }
+    let mut joined = gap.contains(LIST_JOINTS);
+    let mut words = 0;
+    for word in gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if LIST_WORDS.iter().any(|w| word.to_lowercase() == *w) {
+            joined = true;
+        } else {
+            words += 1;
+        }
+    }
+    joined && words <= NOMINATIVE_AFTER_REACH
 }
 
 /// Whether byte `at` of `text` lies inside a word of ASCII letters and

@@ -29,17 +29,20 @@
 //! region; a spaced-out mark is a run
 //! of single letters; a mark split in two has a half that is no dictionary
 //! word, and reaches one word; a mark split in three has such a piece that
-//! the byte pass reads as a word, and reaches two; a mark parted by
+//! the byte pass reads as a word, and reaches two; a mark of several words
+//! split anew, in up to five pieces, has one too, and reaches as far as
+//! its pieces run; a mark parted by
 //! punctuation alone ("Bright-well") lies in one piece of text, whose words
 //! the pass joins to find it (the matcher reads no other split). Each of those words is loud, and a region reaches as many
 //! words either side as the longest mark has; but a word in no dictionary
 //! that is no word of a mark of several words (a glued or misspelt mark,
 //! most loud words of a listing) can only begin a match that spans words as
 //! a piece of a split mark. So it is [`Part::Within`], and its region is
-//! its own piece of the text, unless it spells part of a mark of one word
-//! ([`Part::Itself`]) and it and one or two neighbours, run together, are
-//! the skeleton of such a mark; then its region reaches two words (a
-//! quarter fewer bytes folded on text dense with marks than a reach for
+//! its own piece of the text, unless it spells part of a mark of one word,
+//! or of a mark of several run together ([`Part::Itself`]), and it and up
+//! to [`SPLIT_RUN`] less one neighbours, run together, are the skeleton of
+//! such a mark; then its region reaches two words, or as far as the run
+//! (a quarter fewer bytes folded on text dense with marks than a reach for
 //! every loud word). Loud words reach different distances, so their reaches
 //! are merged in order of where they begin.
 //! Regions are cut at whitespace, where folding and tokenising restart
@@ -49,6 +52,11 @@
 //! loud, and are not counted when a region reaches for its neighbours, so
 //! it reaches further, never less.
 //! A test holds this against matching the whole text.
+
+/// The most words the matcher's split pass joins into a mark: three for a
+/// mark of one word ("Bal en ciaga"), more for one of several whose words
+/// are split anew ("Hel ly Han sen", "Link s of Lon don").
+pub(crate) const SPLIT_RUN: usize = 5;
 
 /// What a word of the dictionary can take part in, as the matcher knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,12 +69,12 @@ pub(crate) enum Part {
     /// Matches that may reach its neighbours; also any word not in the
     /// dictionary that is a word of a mark of several words.
     Around,
-    /// Matches inside itself, and may be a piece of a mark split in two or
-    /// three: a word in no dictionary that is no word of a mark of several
-    /// words, and spells part of a mark of one ("Gu", "ciaga"). Its region
-    /// is its own piece of the text, unless it and one or two neighbours
-    /// run together spell a mark ("Gu cci", "Bal en ciaga"), which the scan
-    /// checks.
+    /// Matches inside itself, and may be a piece of a split mark: a word in
+    /// no dictionary that is no word of a mark of several words, and spells
+    /// part of a mark of one ("Gu", "ciaga") or of one of several run
+    /// together ("ington"). Its region is its own piece of the text, unless
+    /// it and its neighbours run together spell a mark ("Gu cci", "Bal en
+    /// ciaga", "Hel ly Han sen"), which the scan checks.
     Itself,
     /// Matches inside itself, and is no piece of a split mark: such a word
     /// that spells no part of a mark of one word ("velorashoes",
@@ -258,12 +266,14 @@ impl Scan {
                     Part::Nothing => None,
                     Part::Alone => Some((0, true)),
                     Part::Around => Some((reach, false)),
-                    // Two words either side: it may begin or end a mark
-                    // split in three.
-                    Part::Itself if splits_with_neighbour(bytes, toks, t, (skel, ends), &splits, &piece) => {
-                        Some((reach.max(2), false))
-                    }
-                    Part::Itself | Part::Within => Some((0, false)),
+                    // Two words either side, or as many as the pieces of a
+                    // split mark it is one of run to: it may begin or end
+                    // one.
+                    Part::Itself => match splits_with_neighbour(bytes, toks, t, (skel, ends), &splits, &piece) {
+                        Some(run) => Some((reach.max(run.max(2)), false)),
+                        None => Some((0, false)),
+                    },
+                    Part::Within => Some((0, false)),
                 },
                 Kind::Opaque => Some((reach, false)),
                 // A letter alone is loud only in a run of them ("V E L O R A"),
@@ -372,13 +382,15 @@ impl Scan {
     }
 }
 
-/// Whether word `t` and one or two neighbours may be the pieces of a mark
-/// split in two or three, which the matcher's split pass reads: `splits`
-/// accepts their skeletons run together (each written as folding writes
-/// it, then joined, as the split pass joins them). A neighbour the byte
-/// pass does not tokenise may hold anything, so it may. Each piece spells
-/// part of the mark, so a neighbour that `piece` turns down (most words
-/// next to a glued or misspelt mark) ends the runs to look at.
+/// How many words either side word `t` must reach where it and up to
+/// [`SPLIT_RUN`] less one neighbours may be the pieces of a split mark,
+/// which the matcher's split pass reads (the longest such run less one),
+/// or `None`: `splits` accepts their skeletons run together (each written
+/// as folding writes it, then joined, as the split pass joins them). A
+/// neighbour the byte pass does not tokenise may hold anything, so it may.
+/// Each piece spells part of the mark, so a neighbour that `piece` turns
+/// down (most words next to a glued or misspelt mark) ends the runs to
+/// look at.
 fn splits_with_neighbour(
     bytes: &[u8],
     toks: &[Tok],
@@ -386,34 +398,38 @@ fn splits_with_neighbour(
     (skel, ends): (&mut Vec<u8>, &mut Vec<usize>),
     splits: impl Fn(&[u8]) -> bool,
     piece: impl Fn(u64) -> bool,
-) -> bool {
-    // Up to two tokens either side of the word, as far as each may be a
-    // piece (a letter alone may).
+) -> Option<usize> {
+    // Up to a run's length less one tokens either side of the word, as far
+    // as each may be a piece (a letter alone may).
     let may = |tok: &Tok| match tok.kind {
         Kind::Word(key) => piece(key),
         Kind::Single | Kind::Opaque => true,
     };
-    let first = (t.saturating_sub(2)..t)
+    let first = (t.saturating_sub(SPLIT_RUN - 1)..t)
         .rev()
         .take_while(|&n| may(&toks[n]))
         .last()
         .unwrap_or(t);
-    let end = (t + 1..toks.len().min(t + 3))
+    let end = (t + 1..toks.len().min(t + SPLIT_RUN))
         .take_while(|&n| may(&toks[n]))
         .last()
         .unwrap_or(t)
         + 1;
     let around = &toks[first..end];
     if around.len() == 1 {
-        return false;
+        return None;
     }
     if around.iter().any(|o| matches!(o.kind, Kind::Opaque)) {
-        return true;
+        return Some(SPLIT_RUN - 1);
     }
     let run = write_skeletons(bytes, around, (skel, ends));
     let at = t - first;
-    // Every run of two or three tokens that holds the word.
-    (at.saturating_sub(2)..=at).any(|lo| (lo + 1..(lo + 3).min(around.len())).any(|hi| hi >= at && splits(run(lo, hi))))
+    // Every run of two to `SPLIT_RUN` tokens that holds the word.
+    (at.saturating_sub(SPLIT_RUN - 1)..=at)
+        .flat_map(|lo| (lo + 1..(lo + SPLIT_RUN).min(around.len())).map(move |hi| (lo, hi)))
+        .filter(|&(lo, hi)| hi >= at && splits(run(lo, hi)))
+        .map(|(lo, hi)| hi - lo)
+        .max()
 }
 
 /// Whether letter `t`, alone, and the word before or after it spell a mark
@@ -821,7 +837,7 @@ mod tests {
     #[test]
     fn a_word_that_matches_inside_itself_reaches_only_a_split_partner() {
         let quiet: KeySet = ["new", "hoodie", "arc"].iter().map(|w| str_key(w)).collect();
-        let marks: KeySet = ["arcturo"].iter().map(|w| str_key(w)).collect();
+        let marks: KeySet = ["arcturo", "maisoncorveiie"].iter().map(|w| str_key(w)).collect();
         let part = |k: u64, _: &[u8]| {
             if quiet.contains(&k) {
                 Part::Nothing
@@ -846,6 +862,13 @@ mod tests {
         assert_eq!(
             regions("new hoodie ARC TURO hoodie new"),
             ["hoodie ARC TURO hoodie new"]
+        );
+        // A mark of several words split anew in four ("maisoncorveiie" is
+        // the skeleton of "Maison Corvelle" run together): each piece
+        // reaches three words, as far as the run of them does.
+        assert_eq!(
+            regions("new hoodie new MAI SON COR VELLE hoodie new hoodie new hoodie"),
+            ["new hoodie new MAI SON COR VELLE hoodie new hoodie"]
         );
         // Both halves unknown: each reaches.
         assert_eq!(regions("new Arct uro hoodie"), ["new Arct uro hoodie"]);

@@ -528,6 +528,24 @@ fn split_marks() {
         "Maison Corvelle",
         VariantKind::Exact,
     );
+    // Their words split anew, in up to five pieces, with a piece no
+    // dictionary holds among them.
+    for written in [
+        "Mai son Cor velle",
+        "Maison Cor velle",
+        "Mais on Corvelle",
+        "Mai son Cor vel le",
+    ] {
+        check(
+            m,
+            "tm-maison",
+            &format!("new {written} bag"),
+            written,
+            VariantKind::Spaced,
+        );
+    }
+    // A mark of one word is joined from three pieces at most.
+    none(m, "tm-arcturo", "new Ar c tu ro watch");
 }
 
 #[test]
@@ -1010,6 +1028,49 @@ fn nominative_cues() {
 }
 
 #[test]
+fn an_honest_reference_carries_along_a_list() {
+    let m = matcher();
+    let phrases = |text: &str| -> Vec<(String, Vec<Cue>)> {
+        (m.find_in(TextField::Title, text).into_iter())
+            .map(|t| (t.mark_id.to_string(), t.cues))
+            .collect()
+    };
+    let cued = |phrase: &str| vec![Cue::Nominative(phrase.into())];
+    for (text, phrase) in [
+        ("Strap for Arcturo, Velora and Zanto watches", "for"),
+        (
+            "Case compatible with Arcturo Sport 2 / Velora X9b / Zanto Z1 phones",
+            "compatible with",
+        ),
+        (
+            "Bag insert fits Arcturo Standard or Velora & Maison Corvelle totes",
+            "fits",
+        ),
+        ("Ремешок для Arcturo и Velora", "для"),
+    ] {
+        let found = phrases(text);
+        assert!(
+            found.len() >= 3 || text.contains("Ремешок") && found.len() == 2,
+            "{text}: {found:?}"
+        );
+        assert!(found.iter().all(|(_, cues)| *cues == cued(phrase)), "{text}: {found:?}");
+    }
+    // Not across a clause, nor past more than a model name, nor without a
+    // list's joint, nor back to a mark before the phrase.
+    for text in [
+        "Strap for Arcturo. Velora bag",
+        "Strap for Arcturo | Velora bag",
+        "Strap for Arcturo watches with a big Velora logo, Zanto",
+        "Strap for Arcturo fine soft band 22 mm and Velora",
+        "Velora bag, case for Arcturo",
+    ] {
+        let found = phrases(text);
+        let velora = found.iter().find(|(id, _)| id == "tm-velora");
+        assert!(velora.is_some_and(|(_, cues)| cues.is_empty()), "{text}: {found:?}");
+    }
+}
+
+#[test]
 fn counterfeit_cues_and_words() {
     let m = matcher();
     let text = "Velora bag AAA Replica 1:1 mirror-quality";
@@ -1211,6 +1272,11 @@ const LISTING_PIECES: &[&str] = &[
     "Maison",
     "Corvelle",
     "Corvele",
+    // The words of a mark of several split anew ("Mai son Cor velle").
+    "Mai",
+    "son",
+    "Cor",
+    "velle",
     "MaisonCorvelle",
     "Maison-Corvelle",
     "maison",
