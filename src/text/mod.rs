@@ -38,9 +38,9 @@
 //!    "N ike", "Rol.ex", "Bal en ciaga"), and up to five that the words of
 //!    a mark of several were split into anew ("Hel ly Han sen"), where one
 //!    piece is a word of two letters or more that no dictionary holds
-//!    ("bright well" stays a phrase). A run of four single letters or more that spells no mark
-//!    whole is looked up as one word in pass 3 ("G u c i", for a mark of
-//!    five letters or more).
+//!    ("bright well" stays a phrase). A run of four single letters or more
+//!    that spells no mark whole is looked up as one word in pass 3 ("G u c
+//!    i", for a mark of five letters or more).
 //! 3. Misspellings: each word (and, for marks of several words, each run of
 //!    that many words) is looked up in a deletion index ([`typo`]) that
 //!    proposes the marks within one edit — two for marks of
@@ -1583,8 +1583,8 @@ impl TextMatcher {
                     continue;
                 }
                 // A mark of several words: split anew, not as written
-                // (each piece one of its words), and in more than three
-                // pieces only such a mark.
+                // (each piece a word of such a mark), and in more than
+                // three pieces only such a mark.
                 let key = scan::word_key(joined.as_bytes());
                 let several = self.solid_keys.contains(&key);
                 let word_of_mark =
@@ -3003,12 +3003,12 @@ fn nominative_after(text: &str, end: usize) -> Option<String> {
 /// Bradley and Cath Kidston totes", "for Honor Magic6 / Realme C67 /
 /// Tecno Spark phones"). `found` is in order of place.
 fn carry_nominative(text: &str, found: &mut [TextMatch]) {
-    let phrase = |m: &TextMatch| {
+    fn phrase(m: &TextMatch) -> Option<&String> {
         m.cues.iter().find_map(|c| match c {
-            Cue::Nominative(p) => Some(p.clone()),
+            Cue::Nominative(p) => Some(p),
             _ => None,
         })
-    };
+    }
     for i in 1..found.len() {
         if phrase(&found[i]).is_some() {
             continue;
@@ -3021,7 +3021,8 @@ fn carry_nominative(text: &str, found: &mut [TextMatch]) {
         let Some(carried) = phrase(before).filter(|_| text.get(before.end..start).is_some_and(listed)) else {
             continue;
         };
-        found[i].cues.insert(0, Cue::Nominative(carried));
+        let carried = Cue::Nominative(carried.clone());
+        found[i].cues.insert(0, carried);
     }
 }
 

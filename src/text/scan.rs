@@ -55,7 +55,7 @@
 
 /// The most words the matcher's split pass joins into a mark: three for a
 /// mark of one word ("Bal en ciaga"), more for one of several whose words
-/// are split anew ("Hel ly Han sen", "Link s of Lon don").
+/// are split anew ("Hel ly Han sen", "Sylva nian Fami lies").
 pub(crate) const SPLIT_RUN: usize = 5;
 
 /// What a word of the dictionary can take part in, as the matcher knows it.
