@@ -200,16 +200,17 @@ fn a_fifth_set_written_blind_holds_the_floors() {
 /// syllables or a katakana one of four glued anywhere in its script
 /// ("뽀로로아동우비장화세트"), "holds" ("Basket holds 72 Penn Tennis Balls")
 /// and Chinese honest-reference phrases glued before the mark
-/// ("适用于回力…") brought it to 0.963 and none flagged; under issue 3's
-/// floor, so held at 0.96 as a guard. Still missed: look-alike Han and kana
-/// (回カ for 回力, 大白兎 for 大白兔) and misspellings by a look-alike
-/// character (明冶 for 明治), short marks that are words glued to others
-/// ("COSstore", "LuxSoap", "OfficialLeeStore"), "3 M" spaced, "5.11"
-/// without its point, "/\/\" for M.
+/// ("适用于回力…") brought it to 0.963 and none flagged, under issue 3's
+/// floor. Then a short mark that is a word, written as a word of its own
+/// by case ("COSstore", "LuxSoap", "OfficialLeeStore"), kana for a
+/// look-alike Han character (回カ for 回力), and "5.11" without its point
+/// ("511Tactical") brought it to 0.977. Still missed: a Han variant
+/// (大白兎 for 大白兔), misspellings by a look-alike character (明冶 for
+/// 明治), "elfcosmetics", "3 M" spaced, "/\/\" for M.
 #[test]
-fn a_sixth_set_written_blind_holds_a_guard() {
+fn a_sixth_set_written_blind_holds_the_floors() {
     let e = evaluate_set("blind6.jsonl", "blind6-registry.toml");
-    written_blind_floors_with(&e, 0.96, 0.0);
+    written_blind_floors_with(&e, MIN_RECALL, 0.0);
 }
 
 /// A seventh, of keyword-stuffed titles (15–40 words) over 50 mid-tier and
@@ -222,7 +223,8 @@ fn a_sixth_set_written_blind_holds_a_guard() {
 /// along a list, and the words of a mark of several split anew joined
 /// ("Sylva nian Fami lies", "Ste ve Mad den"), brought it to 0.986 and
 /// none flagged. Still missed: a mark's words split into dictionary words
-/// ("Vera Brad ley"), 力 for カ, a typo in Han (波斯登).
+/// ("Vera Brad ley"), a typo in Han (波斯登); 力 for カ is found since,
+/// as a look-alike of the other script.
 #[test]
 fn a_seventh_set_written_blind_holds_the_floors() {
     let e = evaluate_set("blind7.jsonl", "blind7-registry.toml");

@@ -172,6 +172,62 @@ pub(crate) fn fold(c: char) -> Option<(&'static str, Fold)> {
     Some(r)
 }
 
+/// Kana and Han characters that look alike, as UTS #39 pairs them
+/// (katakana カ and Han 力, "power"; エ and 工; ロ and 口; the long vowel
+/// mark ー and 一, "one"), and katakana ヘ with hiragana へ: a seller
+/// writes a Chinese mark with the kana ("回カ" for 回力) or a Japanese one
+/// with the Han character ("力ルビー" for カルビー), and the title reads
+/// the same. Folding them in every text would move the word boundaries
+/// that a change of script makes ([`super::cjk`]), so a mark is instead
+/// registered in its twins' spellings too ([`twin_forms`]).
+const TWINS: &[(char, char)] = &[
+    ('カ', '力'),
+    ('エ', '工'),
+    ('ロ', '口'),
+    ('ニ', '二'),
+    ('ハ', '八'),
+    ('タ', '夕'),
+    ('ト', '卜'),
+    ('ー', '一'),
+    ('ヘ', 'へ'),
+];
+
+/// The character that looks like `c` in the other script of [`TWINS`].
+pub(crate) fn twin(c: char) -> Option<char> {
+    TWINS.iter().find_map(|&(a, b)| {
+        if c == a {
+            Some(b)
+        } else if c == b {
+            Some(a)
+        } else {
+            None
+        }
+    })
+}
+
+/// `mark` spelt with its look-alikes of the other script ([`TWINS`]):
+/// each one swapped alone, and all at once where there are several. Only
+/// for a mark of two characters or more, each spelling keeping one of
+/// them as registered: a single character swapped is another word.
+pub(crate) fn twin_forms(mark: &str) -> Vec<String> {
+    let chars: Vec<char> = mark.chars().collect();
+    let at: Vec<usize> = (0..chars.len()).filter(|&i| twin(chars[i]).is_some()).collect();
+    let letters = chars.iter().filter(|c| c.is_alphanumeric()).count();
+    if at.is_empty() || letters < 2 {
+        return Vec::new();
+    }
+    let swapped = |which: &[usize]| -> String {
+        (chars.iter().enumerate())
+            .map(|(i, &c)| if which.contains(&i) { twin(c).unwrap_or(c) } else { c })
+            .collect()
+    };
+    let mut forms: Vec<String> = at.iter().map(|&i| swapped(&[i])).collect();
+    if at.len() > 1 && at.len() < letters {
+        forms.push(swapped(&at));
+    }
+    forms
+}
+
 /// Characters that render as nothing (or nearly) and are dropped before
 /// matching: zero-width spaces and joiners, soft hyphens, bidi controls,
 /// variation selectors. Inside a word they split a mark without a visible
@@ -259,6 +315,18 @@ mod tests {
         for c in ['\u{1F14F}', '\u{1F16A}', '\u{1F18A}', '\u{1F1E5}'] {
             assert_eq!(fold(c), None, "{c}");
         }
+    }
+
+    #[test]
+    fn a_mark_is_spelt_with_its_look_alikes_of_the_other_script() {
+        assert_eq!(twin_forms("回力"), ["回カ"]);
+        // Each alone, and all at once.
+        assert_eq!(twin_forms("カルビー"), ["力ルビー", "カルビ一", "力ルビ一"]);
+        // Never every character: a single one swapped is another word,
+        // and so are two of two.
+        assert_eq!(twin_forms("エロ"), ["工ロ", "エ口"]);
+        assert!(twin_forms("力").is_empty());
+        assert!(twin_forms("ナイキ").is_empty() && twin_forms("Nike").is_empty());
     }
 
     #[test]

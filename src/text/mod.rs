@@ -75,9 +75,11 @@
 //!
 //! - A mark of fewer than [`SHORT`] letters is matched only as a whole
 //!   word (folded, leet or spaced): almost every such string is one edit
-//!   from a word, or inside one. The one glue it takes is a noun of goods
-//!   at one end of a word no dictionary holds ("uggboots", "jblspeaker"),
-//!   and only where the mark is no ordinary word itself.
+//!   from a word, or inside one. The glue it takes: a noun of goods at one
+//!   end of a word no dictionary holds ("uggboots", "jblspeaker"), only
+//!   where the mark is no ordinary word itself; and written as a word of
+//!   its own, in capitals or by CamelCase ("DJIMini", "LeeJeans",
+//!   "OfficialLeeStore"), as a seller spaces it, an ordinary word too.
 //! - A mark of exactly [`SHORT`] letters may be misspelt by one edit that
 //!   keeps its first letter (sellers keep the first letter so the buyer
 //!   still reads the brand; random words seldom share it); misspelt
@@ -486,12 +488,55 @@ struct CompiledMark {
     /// For each gap between its words, whether it is a space (as in
     /// "Maison Corvelle") rather than punctuation (as in "M&M's").
     gaps_have_space: Vec<bool>,
+    /// What the form's letters are beyond its skeleton, for the few forms
+    /// where that tells a match's variant ([`AsWritten`]); boxed, as the
+    /// table of marks is read for every hit.
+    written: Option<Box<AsWritten>>,
+}
+
+/// How a form of a mark is written, where its skeleton does not say.
+#[derive(Debug)]
+struct AsWritten {
+    /// Where the form is the mark spelt with look-alikes of another
+    /// script ([`confusables::twin_forms`]), the look-alikes: a match
+    /// that holds one is a homoglyph (a misspelling of the form that
+    /// holds none is one of the mark).
+    twin: Box<[char]>,
+    /// Where the form has accents or other marks over its letters
+    /// ("Hermès", "カルビー": the dakuten), the form as written, lower case
+    /// (NFC): a match written so is exact, not a diacritic disguise.
+    accented: Option<Box<str>>,
 }
 
 impl CompiledMark {
     /// Whether writing the mark in one piece changes it ("MaisonCorvelle").
     fn spaced(&self) -> bool {
         self.gaps_have_space.iter().any(|&g| g)
+    }
+
+    /// Whether this form is the mark spelt with look-alikes of another
+    /// script.
+    fn is_twin(&self) -> bool {
+        self.written.as_ref().is_some_and(|w| !w.twin.is_empty())
+    }
+
+    /// The variant of a match of this form written `matched`, which the
+    /// passes found to be `found`: a homoglyph where it holds a look-alike
+    /// of another script; exact where it is the form's accents written.
+    fn variant_of(&self, matched: &str, found: VariantKind) -> VariantKind {
+        let Some(written) = &self.written else {
+            return found;
+        };
+        if written.twin.iter().any(|&c| matched.contains(c)) {
+            VariantKind::Homoglyph
+        } else if found == VariantKind::Diacritic
+            && written.accented.is_some()
+            && written.accented == as_accented(matched)
+        {
+            VariantKind::Exact
+        } else {
+            found
+        }
     }
 
     /// Edits a misspelling of this mark may have.
@@ -737,10 +782,23 @@ impl TextMatcher {
         let mut parts: Vec<String> = Vec::new();
         // The skeletons of the words of all marks.
         let mut mark_skels: Vec<String> = Vec::new();
-        for (mark, text) in marks
-            .iter()
-            .flat_map(|m| forms_of(&m.text).into_iter().map(move |t| (m, t)))
-        {
+        // Each form as registered, then spelt with look-alikes of another
+        // script ("回カ" for 回力).
+        let spellings = |form: String| {
+            let twins: Vec<(String, Box<[char]>)> = (confusables::twin_forms(&form).into_iter())
+                .map(|twin| {
+                    let swapped = twin.chars().filter(|&c| !form.contains(c)).collect();
+                    (twin, swapped)
+                })
+                .collect();
+            std::iter::once((form, Box::default())).chain(twins)
+        };
+        for (mark, text, twin) in marks.iter().flat_map(|m| {
+            forms_of(&m.text)
+                .into_iter()
+                .flat_map(spellings)
+                .map(move |(t, twin)| (m, t, twin))
+        }) {
             let doc = Doc::new(clamp(&text));
             if doc.tokens.is_empty() {
                 // No letter or digit: nothing a listing could spell.
@@ -764,6 +822,7 @@ impl TextMatcher {
                 gaps_have_space: doc.gaps_have_space(0, all),
                 skel: solid.clone(),
                 spelt,
+                written: AsWritten::of(twin, &text),
             });
             if doc.tokens.len() > 1 {
                 parts.extend(doc.skel.split(' ').map(str::to_string));
@@ -776,6 +835,13 @@ impl TextMatcher {
                 split_keys.insert(key);
                 solid_keys.insert(key);
                 pieces_of(&solid);
+                // Run together, a mark with digits folds otherwise than
+                // its words' skeletons joined: a digit beside letters is
+                // read as leet ("511Tactical").
+                let run = Doc::new(&text.split_whitespace().collect::<String>());
+                if run.tokens.len() == 1 && run.skel != solid {
+                    add(run.skel, index, Form::Solid);
+                }
                 add(solid, index, Form::Solid);
             } else {
                 split_keys.insert(scan::word_key(doc.skel.as_bytes()));
@@ -799,11 +865,15 @@ impl TextMatcher {
         // A mark with an `rn` or `vv` is filed as written too, for one
         // edit: its typos that break the pair. One edit, not the two a long
         // mark allows: its two-character deletions would add a tenth to a
-        // mark's keys for typos a seller seldom makes.
-        let typos = DeletionIndex::build(compiled.iter().enumerate().flat_map(|(i, m)| {
-            let spelt = m.spelt.as_deref().map(|s| (i as u32, s, m.edits().min(1)));
-            std::iter::once((i as u32, m.skel.as_str(), m.edits())).chain(spelt)
-        }));
+        // mark's keys for typos a seller seldom makes. A mark spelt with
+        // look-alikes of another script is not: its misspellings are the
+        // mark's, found as such.
+        let typos = DeletionIndex::build(compiled.iter().enumerate().filter(|(_, m)| !m.is_twin()).flat_map(
+            |(i, m)| {
+                let spelt = m.spelt.as_deref().map(|s| (i as u32, s, m.edits().min(1)));
+                std::iter::once((i as u32, m.skel.as_str(), m.edits())).chain(spelt)
+            },
+        ));
         let longest_skel = compiled.iter().map(|m| m.skel.len()).max().unwrap_or(0);
         // At least one: a mark split in two ("Gu cci") spans two words.
         let compiled_reach = (compiled.iter().map(|m| m.words).max().unwrap_or(1) - 1).max(1);
@@ -991,17 +1061,24 @@ impl TextMatcher {
         scratch.hits = hits;
         out.sort_by(by_place);
         // "The North Face" is found as that and as its form "North Face":
-        // one match a mark and place, the longer.
+        // one match a mark and place, the longer; and of two forms found
+        // at one place ("カルビ一" as a misspelling of カルビー and as it
+        // spelt with a look-alike), the more similar, else the first.
         // Spans first: most pairs differ there, and comparing ids is a
         // call to `memcmp`.
-        let inside = |m: &TextMatch, n: &TextMatch| {
-            n.start <= m.start && m.end <= n.end && (n.start, n.end) != (m.start, m.end) && n.mark_id == m.mark_id
+        let inside = |(i, m): (usize, &TextMatch), (j, n): (usize, &TextMatch)| {
+            n.start <= m.start
+                && m.end <= n.end
+                && ((n.start, n.end) != (m.start, m.end)
+                    || n.similarity > m.similarity
+                    || n.similarity == m.similarity && j < i)
+                && n.mark_id == m.mark_id
         };
         // Dropped in any order, the same are left: a match inside one that
         // is dropped is inside the one that one is inside.
         let mut i = 0;
         while i < out.len() {
-            if out.iter().any(|n| inside(&out[i], n)) {
+            if out.iter().enumerate().any(|n| inside((i, &out[i]), n)) {
                 out.remove(i);
             } else {
                 i += 1;
@@ -1233,8 +1310,11 @@ impl TextMatcher {
                     u1,
                     variant: variant(flags, *plain != cm.plain, false, joined, false),
                     similarity: 1.0,
-                    // Glued, the word the reader sees is the whole token.
-                    word: if glued {
+                    // Glued, the word the reader sees is the whole token;
+                    // but a short mark that is an ordinary word is glued
+                    // only written apart by case ("Gap|Kids"), and is
+                    // read as that word (`short_glue_ok`).
+                    word: if glued && !(cm.ordinary && cm.len < SHORT) {
                         doc.plain(token_start, token_end)
                     } else if span_end == e {
                         plain.clone()
@@ -1307,25 +1387,31 @@ impl TextMatcher {
     }
 
     /// Whether a mark of fewer than [`SHORT`] letters glued into a longer
-    /// word is believable: only at one end of it, glued to a noun of goods
+    /// word is believable: at one end of it, glued to a noun of goods
     /// ("uggboots", "jblspeaker"), as sellers write the brand and what it
-    /// is sold on as one word, or written in capitals as a word of its
-    /// own ("DJIMini4Pro", "MiniDJI": [`Doc::written_apart`]). Not where
-    /// the mark is itself an ordinary word ("gap", "sun"), nor where the
-    /// whole is one ("sunhat", "foxglove"): there the letters are more
-    /// likely chance. The scorer still asks whether those goods are the
-    /// mark's.
+    /// is sold on as one word, or written as a word of its own, in
+    /// capitals or by CamelCase ("DJIMini4Pro", "MiniDJI", "GapKids":
+    /// [`Doc::written_apart`]); or inside it, written apart so both sides
+    /// ("OfficialLeeStore"). Glued to goods, not where the mark is itself
+    /// an ordinary word ("gap", "sun"): there the letters are more likely
+    /// chance; written apart, such a mark is that word as a seller spaces
+    /// it, and is reported as such for the scorer to weigh. Never where
+    /// the whole is an ordinary word ("sunhat", "foxglove"). The scorer
+    /// still asks whether those goods are the mark's.
     fn short_glue_ok(&self, doc: &Doc, mark: &CompiledMark, before: (usize, usize), after: (usize, usize)) -> bool {
+        let mark_at = (before.1, after.0);
+        let whole_ordinary = || self.is_ordinary(&doc.plain(before.0, after.1));
         let rest = match (before.0 == before.1, after.0 == after.1) {
             (true, false) => after,
             (false, true) => before,
-            _ => return false,
+            _ => {
+                return doc.written_apart(mark_at, false) && doc.written_apart(mark_at, true) && !whole_ordinary();
+            }
         };
-        let mark_at = (before.1, after.0);
         let glue = doc.plain(rest.0, rest.1);
         let apart = doc.written_apart(mark_at, rest == after)
             || (rest == after && doc.capitals_then_small(mark_at) && words_glued(&glue, |w| self.words.contains(w)));
-        !mark.ordinary && (goods::is_goods(&glue) || apart) && !self.is_ordinary(&doc.plain(before.0, after.1))
+        (apart || !mark.ordinary && goods::is_goods(&glue)) && !whole_ordinary()
     }
 
     /// Pass 2: runs of single letters (or syllables of Hangul, see
@@ -2378,13 +2464,14 @@ impl TextMatcher {
         };
         let ordinary = ordinary.then_some(hit.word);
         let cues = cues(nominative, &facts.counterfeit, ordinary);
+        let variant = mark.variant_of(&matched, hit.variant);
         Some(TextMatch {
             mark_id: mark.id.clone(),
             field,
             start,
             end,
             matched,
-            variant: hit.variant,
+            variant,
             similarity: hit.similarity,
             cues,
         })
@@ -2625,7 +2712,24 @@ fn forms_of(text: &str) -> Vec<String> {
         .chain(short)
         .flat_map(|form| std::iter::once(form.to_string()).chain(connected_forms(form)))
         .collect();
-    with_each(with_each(with_each(forms, respelled), without_possessive), singular)
+    let forms = with_each(with_each(with_each(forms, respelled), without_possessive), singular);
+    with_each(forms, number_run_together)
+}
+
+/// A mark with letters and a number written with a point or a comma
+/// ("5.11 Tactical") as the number is written without it ("511
+/// Tactical", "511Tactical"), as a mark's letters are without their
+/// points ("JCrew"). Not a mark of digits alone: "511" is any number.
+fn number_run_together(mark: &str) -> Option<String> {
+    let chars: Vec<char> = mark.chars().collect();
+    let parts = |i: usize| {
+        matches!(chars[i], '.' | ',')
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+    };
+    let run: String = (0..chars.len()).filter(|&i| !parts(i)).map(|i| chars[i]).collect();
+    (run.len() < mark.len() && mark.chars().any(char::is_alphabetic)).then_some(run)
 }
 
 /// A mark of several words that ends in a plural in "-ies" ("Hush
@@ -2640,6 +2744,25 @@ fn singular(mark: &str) -> Option<String> {
         let y = if last.ends_with("IES") { "Y" } else { "y" };
         format!("{head} {stem}{y}")
     })
+}
+
+impl AsWritten {
+    /// For a form written `text`, its look-alikes of another script
+    /// `twin`: `None` where neither they nor accents tell anything.
+    fn of(twin: Box<[char]>, text: &str) -> Option<Box<AsWritten>> {
+        let accented = as_accented(text);
+        (!twin.is_empty() || accented.is_some()).then(|| Box::new(AsWritten { twin, accented }))
+    }
+}
+
+/// `text` lower case and composed (NFC), where a letter of it has a mark
+/// over it (its compatibility decomposition has a combining mark): how a
+/// mark with accents is told from the same letters written otherwise.
+fn as_accented(text: &str) -> Option<Box<str>> {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    text.nfkd()
+        .any(is_combining_mark)
+        .then(|| text.nfc().flat_map(char::to_lowercase).collect())
 }
 
 /// `forms`, then what `other` makes of each of them, where it makes one.

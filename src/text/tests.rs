@@ -108,6 +108,19 @@ fn diacritics_precomposed_and_combining() {
     let text = "sac Ve\u{0301}lora\u{0308} x";
     check(m, "tm-velora", text, "Ve\u{0301}lora\u{0308}", VariantKind::Diacritic);
     check(m, "tm-arcturo", "Arctûrø watch", "Arctûrø", VariantKind::Diacritic);
+    check(m, "tm-arcturo", "Arcturø watch", "Arcturø", VariantKind::Diacritic);
+    // A mark registered with accents, written with them, is exact; without
+    // them, or with others, a diacritic disguise still.
+    let accented = TextMatcher::with_words(&[mark("tm-hermes", "Hermès")], ["bag"]);
+    check(&accented, "tm-hermes", "HERMÈS bag", "HERMÈS", VariantKind::Exact);
+    check(
+        &accented,
+        "tm-hermes",
+        "Herme\u{300}s bag",
+        "Herme\u{300}s",
+        VariantKind::Exact,
+    );
+    check(&accented, "tm-hermes", "Hermés bag", "Hermés", VariantKind::Diacritic);
 }
 
 #[test]
@@ -252,6 +265,10 @@ fn joining_words_and_possessives_are_written_either_way() {
     assert_eq!(forms_of("Dolce&Gabbana")[1..], ["Dolce and Gabbana", "Dolce n Gabbana"]);
     assert_eq!(forms_of("Marks and Spencer"), ["Marks and Spencer", "Marks & Spencer"]);
     assert_eq!(forms_of("H&M"), ["H&M"]);
+    assert_eq!(forms_of("5.11 Tactical"), ["5.11 Tactical", "511 Tactical"]);
+    assert_eq!(forms_of("3.1 Phillip Lim")[1..], ["31 Phillip Lim"]);
+    assert_eq!(forms_of("7.62").len(), 1);
+    assert_eq!(forms_of("Mr. Clean").len(), 1);
     assert_eq!(forms_of("Trader Joe's"), ["Trader Joe's", "Trader Joes"]);
     assert_eq!(
         forms_of("Ben & Jerry’s"),
@@ -327,6 +344,17 @@ fn numbers_and_abbreviations_are_written_either_way() {
     none(&m, "tm-hm", "H and M initials necklace");
 }
 
+/// A mark whose number has a point ("5.11 Tactical") written without it,
+/// apart or run together, where a digit beside letters folds as leet.
+#[test]
+fn a_number_in_a_mark_written_without_its_point() {
+    let m = TextMatcher::with_words(&[mark("tm-511", "5.11 Tactical")], ["pants"]);
+    check(&m, "tm-511", "5.11 Tactical pants", "5.11 Tactical", VariantKind::Exact);
+    check(&m, "tm-511", "511 Tactical pants", "511 Tactical", VariantKind::Exact);
+    check(&m, "tm-511", "511Tactical pants", "511Tactical", VariantKind::Joined);
+    none(&m, "tm-511", "511 pants 5.11 inch Tactical pants");
+}
+
 /// Chinese and Japanese titles have no spaces: a mark is a word where the
 /// script changes or the segmentation says, and not across two words.
 #[test]
@@ -369,6 +397,36 @@ fn marks_in_text_written_without_spaces() {
     check(&m, "tm-samsung", "정품삼성 충전기", "삼성", VariantKind::Joined);
     none(&m, "tm-samsung", "인삼성분 화장품");
     none(&m, "tm-samsung", "삼성동 맛집");
+    // A look-alike of the other script, kana for Han or Han for kana
+    // ("回カ" for 回力, "力ルビー" for カルビー): a homoglyph, as a Cyrillic
+    // letter in a Latin mark is. A misspelling of such a spelling that
+    // holds no look-alike is the mark's misspelling.
+    let twins = [mark("tm-huili", "回力"), mark("tm-calbee", "カルビー")];
+    let t = TextMatcher::with_words(&twins, ["case"]);
+    check(&t, "tm-huili", "回カ 经典帆布鞋", "回カ", VariantKind::Homoglyph);
+    check(&t, "tm-huili", "回力 经典帆布鞋", "回力", VariantKind::Exact);
+    check(
+        &t,
+        "tm-calbee",
+        "力ルビー じゃがりこ",
+        "力ルビー",
+        VariantKind::Homoglyph,
+    );
+    check(
+        &t,
+        "tm-calbee",
+        "カルビ一 ポテトチップス",
+        "カルビ一",
+        VariantKind::Homoglyph,
+    );
+    check(
+        &t,
+        "tm-calbee",
+        "カルビー ポテトチップス",
+        "カルビー",
+        VariantKind::Exact,
+    );
+    none(&t, "tm-huili", "カ 力 回 经典帆布鞋");
     check(
         &m,
         "tm-sulwhasoo",
@@ -849,7 +907,23 @@ fn short_marks_are_guarded() {
     check(&m3, "tm-zeb", "OfficialZeb toy", "Zeb", VariantKind::Joined);
     none(&m3, "tm-zeb", "zebqz zebfun xzebshoes shoeszebx zebcoat zeeb zb");
     check(&m3, "tm-gap", "Gap hoodie", "Gap", VariantKind::Exact);
-    none(&m3, "tm-gap", "gapshoes GapKids");
+    none(&m3, "tm-gap", "gapshoes gapkids Gapshoes");
+    // A mark that is an ordinary word, written as a word of its own by
+    // CamelCase, is read as that word written apart: found, with the word
+    // for the scorer to weigh as it weighs "Gap hoodie".
+    for (text, at) in [
+        ("GapKids tee", "Gap"),
+        ("KidsGap tee", "Gap"),
+        ("OfficialGapStore tee", "Gap"),
+        ("GAPstore tee", "GAP"),
+    ] {
+        let t = check(&m3, "tm-gap", text, at, VariantKind::Joined);
+        assert_eq!(t.cues, vec![Cue::OrdinaryWord(at.to_lowercase())], "{text}: {t:?}");
+    }
+    // Inside a word, only where CamelCase parts it both sides; and never
+    // where the whole is a word ("ZebCoat", as "zebcoat").
+    none(&m3, "tm-gap", "OfficialGapstore OfficialgapStore");
+    none(&m3, "tm-zeb", "OfficialZebstore OfficialzebStore ZebCoat");
 }
 
 #[test]
