@@ -506,6 +506,9 @@ struct AsWritten {
     /// ("Hermès", "カルビー": the dakuten), the form as written, lower case
     /// (NFC): a match written so is exact, not a diacritic disguise.
     accented: Option<Box<str>>,
+    /// Whether the form writes words of the mark as digits that sound
+    /// like them ([`text_speak`]): a match of it, as written, is leet.
+    speak: bool,
 }
 
 impl CompiledMark {
@@ -514,10 +517,11 @@ impl CompiledMark {
         self.gaps_have_space.iter().any(|&g| g)
     }
 
-    /// Whether this form is the mark spelt with look-alikes of another
-    /// script.
-    fn is_twin(&self) -> bool {
-        self.written.as_ref().is_some_and(|w| !w.twin.is_empty())
+    /// Whether this form is the mark respelt as a seller disguises it
+    /// (with look-alikes of another script, or in text-speak): its
+    /// misspellings are the mark's, found as such.
+    fn is_disguise(&self) -> bool {
+        self.written.as_ref().is_some_and(|w| !w.twin.is_empty() || w.speak)
     }
 
     /// The variant of a match of this form written `matched`, which the
@@ -529,6 +533,8 @@ impl CompiledMark {
         };
         if written.twin.iter().any(|&c| matched.contains(c)) {
             VariantKind::Homoglyph
+        } else if written.speak && matches!(found, VariantKind::Exact | VariantKind::Joined) {
+            VariantKind::Leet
         } else if found == VariantKind::Diacritic
             && written.accented.is_some()
             && written.accented == as_accented(matched)
@@ -822,7 +828,7 @@ impl TextMatcher {
                 gaps_have_space: doc.gaps_have_space(0, all),
                 skel: solid.clone(),
                 spelt,
-                written: AsWritten::of(twin, &text),
+                written: AsWritten::of(twin, &text, is_text_speak(&mark.text, &text)),
             });
             if doc.tokens.len() > 1 {
                 parts.extend(doc.skel.split(' ').map(str::to_string));
@@ -865,10 +871,10 @@ impl TextMatcher {
         // A mark with an `rn` or `vv` is filed as written too, for one
         // edit: its typos that break the pair. One edit, not the two a long
         // mark allows: its two-character deletions would add a tenth to a
-        // mark's keys for typos a seller seldom makes. A mark spelt with
-        // look-alikes of another script is not: its misspellings are the
-        // mark's, found as such.
-        let typos = DeletionIndex::build(compiled.iter().enumerate().filter(|(_, m)| !m.is_twin()).flat_map(
+        // mark's keys for typos a seller seldom makes. A form that is a
+        // disguise already (look-alikes of another script, text-speak) is
+        // not filed: its misspellings are the mark's, found as such.
+        let typos = DeletionIndex::build(compiled.iter().enumerate().filter(|(_, m)| !m.is_disguise()).flat_map(
             |(i, m)| {
                 let spelt = m.spelt.as_deref().map(|s| (i as u32, s, m.edits().min(1)));
                 std::iter::once((i as u32, m.skel.as_str(), m.edits())).chain(spelt)
@@ -2713,7 +2719,39 @@ fn forms_of(text: &str) -> Vec<String> {
         .flat_map(|form| std::iter::once(form.to_string()).chain(connected_forms(form)))
         .collect();
     let forms = with_each(with_each(with_each(forms, respelled), without_possessive), singular);
-    with_each(forms, number_run_together)
+    with_each(with_each(forms, number_run_together), text_speak)
+}
+
+/// Words of a mark of several that sellers write as the digit or letter
+/// that sounds like them ("Sea 2 Summit", "Seven 4 All Mankind").
+const TEXT_SPEAK: &[(&str, &str)] = &[("to", "2"), ("too", "2"), ("for", "4"), ("you", "u")];
+
+/// A mark of several words written with [`TEXT_SPEAK`] for its words that
+/// have one, all at once; `None` where it has none. Only between other
+/// words: "To Go" alone is no mark written "2 Go".
+fn text_speak(mark: &str) -> Option<String> {
+    let words: Vec<&str> = mark.split_whitespace().collect();
+    let spoken = |w: &str| {
+        TEXT_SPEAK
+            .iter()
+            .find(|(word, _)| w.eq_ignore_ascii_case(word))
+            .map(|&(_, s)| s)
+    };
+    let inner = |i: usize| i > 0 && i + 1 < words.len();
+    let out: Vec<&str> = (words.iter().enumerate())
+        .map(|(i, &w)| spoken(w).filter(|_| inner(i)).unwrap_or(w))
+        .collect();
+    (out != words).then(|| out.join(" "))
+}
+
+/// Whether `form` is `mark` written with [`TEXT_SPEAK`].
+fn is_text_speak(mark: &str, form: &str) -> bool {
+    let speak = |text: &str| {
+        text.split_whitespace()
+            .filter(|w| TEXT_SPEAK.iter().any(|(_, s)| w.eq_ignore_ascii_case(s)))
+            .count()
+    };
+    speak(form) > speak(mark)
 }
 
 /// A mark with letters and a number written with a point or a comma
@@ -2748,10 +2786,11 @@ fn singular(mark: &str) -> Option<String> {
 
 impl AsWritten {
     /// For a form written `text`, its look-alikes of another script
-    /// `twin`: `None` where neither they nor accents tell anything.
-    fn of(twin: Box<[char]>, text: &str) -> Option<Box<AsWritten>> {
+    /// `twin`, and whether it is the mark in text-speak (`speak`): `None`
+    /// where none of those, nor accents, tell anything.
+    fn of(twin: Box<[char]>, text: &str, speak: bool) -> Option<Box<AsWritten>> {
         let accented = as_accented(text);
-        (!twin.is_empty() || accented.is_some()).then(|| Box::new(AsWritten { twin, accented }))
+        (!twin.is_empty() || accented.is_some() || speak).then(|| Box::new(AsWritten { twin, accented, speak }))
     }
 }
 

@@ -268,6 +268,9 @@ fn joining_words_and_possessives_are_written_either_way() {
     assert_eq!(forms_of("5.11 Tactical"), ["5.11 Tactical", "511 Tactical"]);
     assert_eq!(forms_of("3.1 Phillip Lim")[1..], ["31 Phillip Lim"]);
     assert_eq!(forms_of("7.62").len(), 1);
+    assert_eq!(forms_of("Sea to Summit"), ["Sea to Summit", "Sea 2 Summit"]);
+    assert_eq!(forms_of("Made For You Kids")[1..], ["Made 4 u Kids"]);
+    assert_eq!(forms_of("To Go").len(), 1);
     assert_eq!(forms_of("Mr. Clean").len(), 1);
     assert_eq!(forms_of("Trader Joe's"), ["Trader Joe's", "Trader Joes"]);
     assert_eq!(
@@ -295,7 +298,12 @@ fn joining_words_and_possessives_are_written_either_way() {
 fn numbers_and_abbreviations_are_written_either_way() {
     assert_eq!(
         forms_of("7 For All Mankind"),
-        ["7 For All Mankind", "seven For All Mankind"]
+        [
+            "7 For All Mankind",
+            "seven For All Mankind",
+            "7 4 All Mankind",
+            "seven 4 All Mankind"
+        ]
     );
     assert_eq!(forms_of("Forever 21"), ["Forever 21", "Forever twenty one"]);
     assert_eq!(forms_of("Twenty-One Pilots")[1], "21 Pilots");
@@ -353,6 +361,22 @@ fn a_number_in_a_mark_written_without_its_point() {
     check(&m, "tm-511", "511 Tactical pants", "511 Tactical", VariantKind::Exact);
     check(&m, "tm-511", "511Tactical pants", "511Tactical", VariantKind::Joined);
     none(&m, "tm-511", "511 pants 5.11 inch Tactical pants");
+}
+
+/// A word of a mark of several written as the digit that sounds like it:
+/// leet, as a digit for a letter is.
+#[test]
+fn a_word_of_a_mark_in_text_speak() {
+    let m = TextMatcher::with_words(&[mark("tm-sts", "Sea to Summit")], ["pillow"]);
+    check(&m, "tm-sts", "Sea 2 Summit pillow", "Sea 2 Summit", VariantKind::Leet);
+    check(
+        &m,
+        "tm-sts",
+        "Sea to Summit pillow",
+        "Sea to Summit",
+        VariantKind::Exact,
+    );
+    none(&m, "tm-sts", "Sea 4 Summit pillow 2 Summit");
 }
 
 /// Chinese and Japanese titles have no spaces: a mark is a word where the
