@@ -509,6 +509,10 @@ struct AsWritten {
     /// Whether the form writes words of the mark as digits that sound
     /// like them ([`text_speak`]): a match of it, as written, is leet.
     speak: bool,
+    /// Whether the form is shaped as a measure, a number and a unit, in
+    /// capitals ("3M", [`is_measure`]): written in small letters ("cable
+    /// 3m"), it is the measure.
+    measure: bool,
 }
 
 impl CompiledMark {
@@ -2434,7 +2438,8 @@ impl TextMatcher {
 
     /// The match `hit`, found in `found`; `spare` is a buffer to fold the
     /// words before the region into, should the honest-reference phrase
-    /// need them.
+    /// need them. `None` where the text cannot be sliced there, or where a
+    /// mark shaped as a measure is written as one ([`AsWritten::measure`]).
     fn report(
         &self,
         field: TextField,
@@ -2453,6 +2458,10 @@ impl TextMatcher {
         let (start, end) = doc.span(hit.u0, hit.u1)?;
         let (start, end) = (region.start + start, region.start + end);
         let matched = text.get(start..end)?.to_string();
+        // "3M" written "3m" is three metres (a cable's length).
+        if mark.written.as_ref().is_some_and(|w| w.is_measure_written(&matched)) {
+            return None;
+        }
         let first = doc.token_at(hit.u0);
         // The words before the match, whichever way the phrase is read.
         text.get(region.context..start)?;
@@ -2790,8 +2799,37 @@ impl AsWritten {
     /// where none of those, nor accents, tell anything.
     fn of(twin: Box<[char]>, text: &str, speak: bool) -> Option<Box<AsWritten>> {
         let accented = as_accented(text);
-        (!twin.is_empty() || accented.is_some() || speak).then(|| Box::new(AsWritten { twin, accented, speak }))
+        let measure = is_measure(text) && !text.chars().any(char::is_lowercase);
+        (!twin.is_empty() || accented.is_some() || speak || measure).then(|| {
+            Box::new(AsWritten {
+                twin,
+                accented,
+                speak,
+                measure,
+            })
+        })
     }
+
+    /// Whether a match written `matched` is the measure this form is
+    /// shaped as: its letters small, as a unit's are written.
+    fn is_measure_written(&self, matched: &str) -> bool {
+        self.measure && matched.chars().any(char::is_alphabetic) && !matched.chars().any(char::is_uppercase)
+    }
+}
+
+/// Units a number is written with in listings ("3m", "500ml", "65w"),
+/// lower case.
+const UNITS_OF_MEASURE: &[&str] = &[
+    "m", "cm", "mm", "km", "g", "kg", "mg", "l", "ml", "w", "kw", "v", "a", "mah", "gb", "tb", "mb", "hz", "oz", "lb",
+    "ft", "in", "k", "p",
+];
+
+/// Whether `text` is a number and a unit of measure ([`UNITS_OF_MEASURE`]),
+/// as "3M" is also three metres.
+fn is_measure(text: &str) -> bool {
+    let text = text.trim();
+    let unit = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    unit.len() < text.len() && UNITS_OF_MEASURE.iter().any(|u| unit.eq_ignore_ascii_case(u))
 }
 
 /// `text` lower case and composed (NFC), where a letter of it has a mark

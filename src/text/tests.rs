@@ -363,6 +363,20 @@ fn a_number_in_a_mark_written_without_its_point() {
     none(&m, "tm-511", "511 pants 5.11 inch Tactical pants");
 }
 
+/// A mark shaped as a measure ("3M"), written as one ("cable 3m"), is the
+/// measure; in capitals, or glued as a mark is, the mark.
+#[test]
+fn a_mark_shaped_as_a_measure_written_as_one_is_the_measure() {
+    let m = TextMatcher::with_words(&[mark("tm-3m", "3M"), mark("tm-7up", "7UP")], ["cable", "tape", "soda"]);
+    check(&m, "tm-3m", "3M tape 5 pack", "3M", VariantKind::Exact);
+    check(&m, "tm-3m", "Genuine3M tape", "3M", VariantKind::Joined);
+    none(&m, "tm-3m", "USB C cable 3m 100W");
+    none(&m, "tm-3m", "HDMI cable 3m");
+    // Not a unit: the mark, however written.
+    check(&m, "tm-7up", "7up soda can", "7up", VariantKind::Exact);
+    assert!(is_measure("3M") && is_measure("500ml") && !is_measure("7UP") && !is_measure("M3") && !is_measure("3"));
+}
+
 /// A word of a mark of several written as the digit that sounds like it:
 /// leet, as a digit for a letter is.
 #[test]
