@@ -231,6 +231,25 @@ fn a_seventh_set_written_blind_holds_the_floors() {
     written_blind_floors(&e);
 }
 
+/// An eighth, written blind on 2026-12-06 with today's sellers' tricks in
+/// mind: marks of every shape (short words, several words with "&" or
+/// "of", digits and punctuation inside, ten non-Latin in seven scripts),
+/// brands in CamelCase, look-alike and variant Han characters, words
+/// split at odd places, titles short and keyword-stuffed, honest
+/// references in many languages. Its first run, with every rule before
+/// it: recall 0.957, 3 honest references flagged ("Hülle für Nokia",
+/// Thai "สำหรับ vivo", "象印 NP-ZG10 対応"), which phrases of those
+/// languages mend. Under issue 3's floor, so held at 0.95 as a guard.
+/// Still missed: a word of a mark of several spaced out ("Fruit Of The
+/// L o o m", "Bowers & W i l k i n s"), traditional Han for a mark
+/// registered in simplified (康師傅, 鴻星爾克) and look-alike Han
+/// (周大褔, 康帅傅, 象卬), "N¥X", "5K-11", "apcparis", Thai glued.
+#[test]
+fn an_eighth_set_written_blind_holds_a_guard() {
+    let e = evaluate_set("blind8.jsonl", "blind8-registry.toml");
+    written_blind_floors_with(&e, 0.95, 0.0);
+}
+
 /// The floors of the later sets written blind: issue 3's (recall, clean
 /// titles, near misses), no honest reference flagged, and ordinary words
 /// held where they stand, a guard rather than a goal: a mark that is an

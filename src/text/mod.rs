@@ -251,22 +251,42 @@ const NOMINATIVE: &[&[&str]] = &[
     &["kompatibel", "mit"],
     &["passend", "fur"],
     &["geeignet", "fur"],
+    &["hulle", "fur"],
+    &["ersatz", "fur"],
     &["compatibel", "met"],
     &["fits"],
     &["holds"],
     &["for"],
-    // "For" in Spanish and Portuguese, French, Italian, Dutch, Russian.
+    // "For" in Spanish and Portuguese, French, Italian, Dutch, Russian,
+    // and Thai (สำหรับ, folded: its vowel marks over and under the line
+    // are dropped as accents are).
     &["para"],
     &["pour"],
     &["per"],
     &["voor"],
     &["для"],
+    &["สาหรบ"],
 ];
 
 /// The last words of the phrases of [`NOMINATIVE`], each once.
 const NOMINATIVE_ENDS: &[&str] = &[
-    "for", "with", "by", "fits", "holds", "con", "avec", "com", "mit", "fur", "met", "para", "pour", "per", "voor",
+    "for",
+    "with",
+    "by",
+    "fits",
+    "holds",
+    "con",
+    "avec",
+    "com",
+    "mit",
+    "fur",
+    "met",
+    "para",
+    "pour",
+    "per",
+    "voor",
     "для",
+    "สาหรบ",
 ];
 
 /// "Fit" as the verb of goods named in the plural before it ("card sleeves
@@ -278,10 +298,12 @@ const NOMINATIVE_AFTER_PLURAL: &str = "fit";
 /// Honest-reference words after the mark: an accessory made for the
 /// brand's goods is sold as "Garmin compatible", "Apple-compatible" or
 /// "Fenix 6 compatible band" as often as "compatible with Garmin"; in
-/// German "kompatibel", in Turkish "uyumlu" (ASCII only: these are
+/// German "kompatibel", in Turkish "uyumlu", in Japanese "対応" and
+/// "互換品" (compatible; a compatible part) after the model ("象印 NP-ZG10
+/// 対応 内釜": an inner pot for the Zojirushi rice cooker; these are
 /// compared with the text as written). Not "replacement": "Rolex with
 /// replacement box" sells the watch.
-const NOMINATIVE_AFTER: &[&str] = &["compatible", "kompatibel", "uyumlu"];
+const NOMINATIVE_AFTER: &[&str] = &["compatible", "kompatibel", "uyumlu", "対応", "互換品"];
 
 /// How many words may stand between the mark and a word of
 /// [`NOMINATIVE_AFTER`]: a model name ("Apple *Watch Series 9* compatible",

@@ -1106,6 +1106,11 @@ fn nominative_cues() {
         ("Custodia per Arcturo", "per"),
         ("Arcturo kompatibel Armband", "kompatibel"),
         ("Arcturo uyumlu kordon", "uyumlu"),
+        ("Hülle für Arcturo Sport 2", "hulle fur"),
+        ("Ersatz für Arcturo Akku", "ersatz fur"),
+        ("เคสโทรศัพท์ สำหรับ Arcturo Y17s", "สาหรบ"),
+        ("Arcturo NP-ZG10 対応 内釜", "対応"),
+        ("Arcturo 替え刃 互換品", "互換品"),
         ("适用于Arcturo手表的表带", "适用于"),
         // An organiser made for the brand's goods.
         ("Rack holds 60 Arcturo bottles", "holds"),
