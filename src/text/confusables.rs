@@ -193,7 +193,7 @@ const TWINS: &[(char, char)] = &[
 ];
 
 /// The character that looks like `c` in the other script of [`TWINS`].
-pub(crate) fn twin(c: char) -> Option<char> {
+fn twin(c: char) -> Option<char> {
     TWINS.iter().find_map(|&(a, b)| {
         if c == a {
             Some(b)

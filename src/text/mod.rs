@@ -2775,14 +2775,14 @@ fn text_speak(mark: &str) -> Option<String> {
     (out != words).then(|| out.join(" "))
 }
 
-/// Whether `form` is `mark` written with [`TEXT_SPEAK`].
+/// Whether `form` is `mark` written with [`TEXT_SPEAK`]: a word of the
+/// mark written as its digit. Not a number written in digits ("Four
+/// Roses" as "4 Roses", [`respelled`]): that is the mark.
 fn is_text_speak(mark: &str, form: &str) -> bool {
-    let speak = |text: &str| {
-        text.split_whitespace()
-            .filter(|w| TEXT_SPEAK.iter().any(|(_, s)| w.eq_ignore_ascii_case(s)))
-            .count()
-    };
-    speak(form) > speak(mark)
+    let has = |text: &str, word: &str| text.split_whitespace().any(|w| w.eq_ignore_ascii_case(word));
+    TEXT_SPEAK
+        .iter()
+        .any(|(word, spoken)| has(mark, word) && has(form, spoken) && !has(form, word))
 }
 
 /// A mark with letters and a number written with a point or a comma
@@ -2817,8 +2817,9 @@ fn singular(mark: &str) -> Option<String> {
 
 impl AsWritten {
     /// For a form written `text`, its look-alikes of another script
-    /// `twin`, and whether it is the mark in text-speak (`speak`): `None`
-    /// where none of those, nor accents, tell anything.
+    /// `twin`, and whether it is the mark in text-speak (`speak`); its
+    /// accents and whether it is shaped as a measure are read here. `None`
+    /// where none of those tells anything.
     fn of(twin: Box<[char]>, text: &str, speak: bool) -> Option<Box<AsWritten>> {
         let accented = as_accented(text);
         let measure = is_measure(text) && !text.chars().any(char::is_lowercase);

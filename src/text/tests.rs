@@ -391,6 +391,10 @@ fn a_word_of_a_mark_in_text_speak() {
         VariantKind::Exact,
     );
     none(&m, "tm-sts", "Sea 4 Summit pillow 2 Summit");
+    // A number written in digits is the mark, not text-speak.
+    let roses = TextMatcher::with_words(&[mark("tm-4r", "Four Roses")], ["bourbon"]);
+    check(&roses, "tm-4r", "4 Roses bourbon", "4 Roses", VariantKind::Exact);
+    assert!(is_text_speak("Sea to Summit", "Sea 2 Summit") && !is_text_speak("Four Roses", "4 Roses"));
 }
 
 /// Chinese and Japanese titles have no spaces: a mark is a word where the
