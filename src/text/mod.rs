@@ -33,7 +33,9 @@
 //!    where that is believable (see below).
 //! 2. Runs of single letters ("V E L O R A", "V.E.L.O.R.A", and two
 //!    initials joined by a full stop, "L.V.") are squashed
-//!    into one word and run through the same automaton; so are two or three
+//!    into one word and run through the same automaton, alone and among
+//!    the words beside them, for a mark of several words one of which was
+//!    spaced out ("Fruit of the L o o m"); so are two or three
 //!    neighbouring words that a one-word mark was split into ("Gu cci",
 //!    "N ike", "Rol.ex", "Bal en ciaga"), and up to five that the words of
 //!    a mark of several were split into anew ("Hel ly Han sen"), where one
@@ -660,6 +662,9 @@ struct Joined {
     /// to look up: their units, and where each run starts and ends there.
     misspelt: Vec<u32>,
     misspelt_runs: Vec<(usize, usize)>,
+    /// Runs of single letters that spell no mark whole, as token ranges:
+    /// for the respaced pass, each may be one word of a mark of several.
+    spaced_words: Vec<(usize, usize)>,
 }
 
 /// What piece of a mark split in two or three a word may be, as the split
@@ -1167,6 +1172,7 @@ impl TextMatcher {
         hits.clear();
         self.whole_pass(doc, search, known, hits);
         self.spaced_pass(doc, joined, hits);
+        self.respaced_pass(doc, joined, hits);
         self.split_pass(text.as_bytes(), doc, dictionary, joined, hits);
         self.typo_pass(doc, scratch, hits);
         self.spaced_typo_pass(doc, scratch, hits);
@@ -1455,20 +1461,29 @@ impl TextMatcher {
             map,
             misspelt,
             misspelt_runs,
+            spaced_words,
             ..
         } = joined;
         misspelt.clear();
         misspelt_runs.clear();
-        let mut squash = |run: &[u32], hits: &mut Vec<Hit>| {
-            if !self.squash(doc, run, (skel, map), hits) && run.len() >= SHORT {
+        spaced_words.clear();
+        let mut squash = |run: &[u32], tokens: (usize, usize), hits: &mut Vec<Hit>| {
+            if self.squash(doc, run, (skel, map), hits) {
+                return;
+            }
+            if run.len() >= SHORT {
                 misspelt.extend_from_slice(run);
                 misspelt_runs.push((misspelt.len() - run.len(), misspelt.len()));
             }
+            if !run.is_empty() && tokens.1 - tokens.0 >= SPACED_MIN_RUN {
+                spaced_words.push(tokens);
+            }
         };
         run.clear();
+        let mut from = 0;
         for (t, tok) in doc.tokens.iter().enumerate() {
             if tok.end - tok.start != 1 && !one_syllable(doc, tok) {
-                squash(run, hits);
+                squash(run, (from, t), hits);
                 run.clear();
                 continue;
             }
@@ -1480,12 +1495,75 @@ impl TextMatcher {
                 gap.len() <= SPACED_MAX_GAP && !gap.iter().any(|u| u.ch == '\n')
             };
             if !continues {
-                squash(run, hits);
+                squash(run, (from, t), hits);
                 run.clear();
+            }
+            if run.is_empty() {
+                from = t;
             }
             run.extend(tok.start..tok.end);
         }
-        squash(run, hits);
+        squash(run, (from, doc.tokens.len()), hits);
+    }
+
+    /// Pass 2c: one word of a mark of several spaced out ("Fruit of the
+    /// L o o m", "A l e x and A n i"). Each run of single letters that
+    /// spelt no mark whole ([`TextMatcher::spaced_pass`]) is squashed into
+    /// one word among the words as written, and the automaton reads the
+    /// region so; a match counts where it spans words of its own, at least
+    /// two, one of them such a run: a word spaced out is a disguise
+    /// whichever word of the mark it is, and one word alone was the spaced
+    /// pass's to find.
+    fn respaced_pass(&self, doc: &Doc, joined: &mut Joined, hits: &mut Vec<Hit>) {
+        let Joined {
+            units,
+            skel,
+            map,
+            spaced_words,
+            ..
+        } = joined;
+        if spaced_words.is_empty() {
+            return;
+        }
+        skel.clear();
+        map.clear();
+        // Where each squashed run lies in `skel`.
+        let mut squashed = Vec::with_capacity(spaced_words.len());
+        let mut runs = spaced_words.iter().peekable();
+        let mut t = 0;
+        while let Some(tok) = doc.tokens.get(t) {
+            if t > 0 {
+                skel.push(' ');
+                map.push((doc.tokens[t - 1].end, tok.start));
+            }
+            let from = skel.len();
+            match runs.next_if(|&&(first, _)| first == t) {
+                Some(&(first, end)) => {
+                    units.clear();
+                    units.extend(doc.tokens[first..end].iter().flat_map(|t| t.start..t.end));
+                    normalize::skeletonize(&doc.units, units, skel, map);
+                    squashed.push((from, skel.len()));
+                    t = end;
+                }
+                None => {
+                    let (s, e) = (tok.skel_start as usize, tok.skel_end as usize);
+                    skel.push_str(doc.skel_of(tok));
+                    map.extend_from_slice(doc.map.get(s..e).unwrap_or(&[]));
+                    t += 1;
+                }
+            }
+        }
+        let bytes = skel.as_bytes();
+        let starts = |at: usize| at == 0 || bytes[at - 1] == b' ';
+        let ends = |at: usize| at == bytes.len() || bytes[at] == b' ';
+        for m in self.automaton.find_iter(&**skel) {
+            let (s, e) = (m.start(), m.end());
+            let several = bytes[s..e].contains(&b' ');
+            let holds_run = squashed.iter().any(|&(a, b)| s <= a && b <= e);
+            if several && holds_run && starts(s) && ends(e) {
+                self.spaced_hits(doc, (skel, map), (m.pattern().as_usize(), s, e), false, hits);
+            }
+        }
     }
 
     /// Matches the run of single letters `run` squashed into one word;

@@ -27,7 +27,8 @@
 //! run of words holds a word of its mark intact, or is made of words in no
 //! dictionary side by side, each loud, and neighbouring loud words share a
 //! region; a spaced-out mark is a run
-//! of single letters; a mark split in two has a half that is no dictionary
+//! of single letters, and so is a spaced-out word of a mark of several,
+//! whose letters each reach its other words; a mark split in two has a half that is no dictionary
 //! word, and reaches one word; a mark split in three has such a piece that
 //! the byte pass reads as a word, and reaches two; a mark of several words
 //! split anew, in up to five pieces, has one too, and reaches as far as

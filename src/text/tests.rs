@@ -183,6 +183,30 @@ fn spaced_out_letters() {
     none(m, "tm-velora", "V E L\nO R A");
 }
 
+/// One word of a mark of several spaced out, or each: the mark, spaced;
+/// not that word alone, nor the words apart with another between.
+#[test]
+fn one_word_of_a_mark_of_several_spaced_out() {
+    let m = matcher();
+    for text in [
+        "Maison C o r v e l l e",
+        "M-a-i-s-o-n Corvelle",
+        "M a i s o n C.O.R.V.E.L.L.E",
+    ] {
+        check(m, "tm-maison", &format!("new {text} coat"), text, VariantKind::Spaced);
+    }
+    check(
+        m,
+        "tm-maison",
+        "Ma1son C o r v e l l e coat",
+        "Ma1son C o r v e l l e",
+        VariantKind::Leet,
+    );
+    none(m, "tm-maison", "new C o r v e l l e coat");
+    none(m, "tm-maison", "Maison de C o r v e l l e coat");
+    none(m, "tm-maison", "Maison C o r v e l l e s coat");
+}
+
 /// Spaced out and misspelt: a run of single letters is looked up as a
 /// word for a misspelt mark, where it spells none whole; not a run of
 /// fewer than four letters, nor for a short mark.
@@ -1400,6 +1424,9 @@ const LISTING_PIECES: &[&str] = &[
     "velle",
     "MaisonCorvelle",
     "Maison-Corvelle",
+    // A word of a mark of several spaced out ("Maison C o r v e l l e").
+    "C o r v e l l e",
+    "M a i s o n",
     "maison",
     "Arcturo",
     "Arctruo",
