@@ -108,7 +108,9 @@ pub enum TextField {
 pub enum VariantKind {
     /// The mark as registered (case aside).
     Exact,
-    /// Full-width, mathematical or other styled letters (NFKC folds them).
+    /// Full-width, mathematical or other styled letters (NFKC folds them),
+    /// or Han characters in their traditional form for a mark registered
+    /// in simplified ones (康師傅 for 康师傅).
     Styled,
     /// Accents and other diacritics added.
     Diacritic,

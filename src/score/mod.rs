@@ -328,7 +328,7 @@ impl Scorer<'_> {
             "{} {:?} is {} of the mark {} ({} {}){}.",
             field_name(m.field),
             m.matched,
-            variant_phrase(m.variant),
+            variant_phrase(m.variant, &m.matched),
             mark.text,
             mark.registry,
             mark.registration,
@@ -449,9 +449,11 @@ fn field_name(f: TextField) -> &'static str {
     }
 }
 
-fn variant_phrase(v: VariantKind) -> &'static str {
+/// How the text as written `matched` stands to the mark, in words.
+fn variant_phrase(v: VariantKind, matched: &str) -> &'static str {
     match v {
         VariantKind::Exact => "the registered form",
+        VariantKind::Styled if crate::text::in_traditional_han(matched) => "a traditional-character form",
         VariantKind::Styled => "a styled-letter (full-width or mathematical) form",
         VariantKind::Diacritic => "an accented form",
         VariantKind::Homoglyph => "a look-alike-letter (other script) form",
@@ -547,6 +549,18 @@ mod tests {
             "{}",
             c.explanation
         );
+    }
+
+    /// A styled match says which style: letters, or Han in its
+    /// traditional form.
+    #[test]
+    fn the_explanation_names_the_style() {
+        assert_eq!(
+            variant_phrase(VariantKind::Styled, "康師傅"),
+            "a traditional-character form"
+        );
+        assert!(variant_phrase(VariantKind::Styled, "Ｖｅｌｏｒａ").contains("full-width"));
+        assert!(variant_phrase(VariantKind::Styled, "康师傅").contains("full-width"));
     }
 
     /// A short mark misspelt shorter ("Orx" for Oryx, "Eco" for Ecco) is

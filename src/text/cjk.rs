@@ -23,6 +23,13 @@
 //! "ナイキスニーカー": Nike sneakers), and in Korean a particle after them
 //! ([`cjk_glue`]); a mark of three syllables or four kana, anywhere.
 //!
+//! A Han character may be written in its traditional form (Hong Kong,
+//! Taiwan, and sellers who know a keyword alert reads only the simplified
+//! one: 康師傅 for 康师傅, 鴻星爾克 for 鸿星尔克). Folding reads each as its
+//! simplified form ([`simplified`]), character for character, as it reads
+//! a full-width letter as the letter: marks are folded so too, and a mark
+//! registered in either form is found in both.
+//!
 //! A mark in Hangul spaced out ("설 화 수") is spaced by syllables, each of
 //! which folds to two or three letters: the matcher's pass over runs of
 //! single letters reads a syllable written alone as one letter, and a run
@@ -31,6 +38,35 @@
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
+
+/// The simplified form of a Han character written in its traditional
+/// form, as `fast2s`'s table has it alone (without the words around it,
+/// which the table reads for a few characters): `None` for any other
+/// character.
+pub(crate) fn simplified(c: char) -> Option<char> {
+    static TABLE: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    if script(c) != Script::Han {
+        return None;
+    }
+    // `fast2s` converts strings only; its table, read out once a
+    // character at a time (some 28,000 in the planes it converts), is
+    // looked up per character as folding needs.
+    let table = TABLE.get_or_init(|| {
+        let mut one = [0u8; 4];
+        ('\u{3400}'..='\u{9FFF}')
+            .filter(|&t| script(t) == Script::Han)
+            .filter_map(|t| {
+                let s = fast2s::convert(t.encode_utf8(&mut one));
+                let mut s = s.chars();
+                match (s.next(), s.next()) {
+                    (Some(c), None) if c != t => Some((t, c)),
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    table.binary_search_by_key(&c, |&(t, _)| t).ok().map(|i| table[i].1)
+}
 
 /// The scripts that tell words apart where no space does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,8 @@
 //!
 //! The text is first *folded* ([`normalize`]): NFKD undoes styles and splits
 //! accents off, look-alike letters of other scripts are read as the Latin
-//! letter they imitate ([`confusables`]), everything is lower-cased, and each
+//! letter they imitate ([`confusables`]), Han in its traditional form as
+//! the simplified ([`cjk::simplified`]), everything is lower-cased, and each
 //! word is written as a *skeleton* in which leet is undone (`0`→`o`, `1`→`i`,
 //! `rn`→`m`; two bars that end a word, "Bu||", are its last letters, where
 //! one is punctuation) and `l` and `i` are one letter; a letter masked with
@@ -486,6 +487,13 @@ impl Known {
     }
 }
 
+/// Whether `text` holds a Han character in its traditional form, which
+/// folding reads as the simplified one (a match of 康师傅 written 康師傅 is
+/// styled).
+pub fn in_traditional_han(text: &str) -> bool {
+    text.chars().any(|c| cjk::simplified(c).is_some())
+}
+
 /// A mark, folded.
 #[derive(Debug)]
 struct CompiledMark {
@@ -526,10 +534,11 @@ struct AsWritten {
     /// that holds one is a homoglyph (a misspelling of the form that
     /// holds none is one of the mark).
     twin: Box<[char]>,
-    /// Where the form has accents or other marks over its letters
-    /// ("Hermès", "カルビー": the dakuten), the form as written, lower case
-    /// (NFC): a match written so is exact, not a diacritic disguise.
-    accented: Option<Box<str>>,
+    /// Where folding changes the form's letters beyond their case (accents
+    /// or other marks over them, "Hermès", "カルビー": the dakuten; Han in
+    /// its traditional form, 鴻星爾克), the form as written, lower case
+    /// (NFC): a match written so is exact, not a disguise.
+    faithful: Option<Box<str>>,
     /// Whether the form writes words of the mark as digits that sound
     /// like them ([`text_speak`]): a match of it, as written, is leet.
     speak: bool,
@@ -563,9 +572,9 @@ impl CompiledMark {
             VariantKind::Homoglyph
         } else if written.speak && matches!(found, VariantKind::Exact | VariantKind::Joined) {
             VariantKind::Leet
-        } else if found == VariantKind::Diacritic
-            && written.accented.is_some()
-            && written.accented == as_accented(matched)
+        } else if matches!(found, VariantKind::Diacritic | VariantKind::Styled)
+            && written.faithful.is_some()
+            && written.faithful == as_faithful(matched)
         {
             VariantKind::Exact
         } else {
@@ -2899,12 +2908,12 @@ impl AsWritten {
     /// accents and whether it is shaped as a measure are read here. `None`
     /// where none of those tells anything.
     fn of(twin: Box<[char]>, text: &str, speak: bool) -> Option<Box<AsWritten>> {
-        let accented = as_accented(text);
+        let faithful = as_faithful(text);
         let measure = is_measure(text) && !text.chars().any(char::is_lowercase);
-        (!twin.is_empty() || accented.is_some() || speak || measure).then(|| {
+        (!twin.is_empty() || faithful.is_some() || speak || measure).then(|| {
             Box::new(AsWritten {
                 twin,
-                accented,
+                faithful,
                 speak,
                 measure,
             })
@@ -2934,12 +2943,13 @@ fn is_measure(text: &str) -> bool {
 }
 
 /// `text` lower case and composed (NFC), where a letter of it has a mark
-/// over it (its compatibility decomposition has a combining mark): how a
-/// mark with accents is told from the same letters written otherwise.
-fn as_accented(text: &str) -> Option<Box<str>> {
+/// over it (its compatibility decomposition has a combining mark) or is
+/// Han in its traditional form: how a mark so written is told from the
+/// same letters written otherwise, which fold alike.
+fn as_faithful(text: &str) -> Option<Box<str>> {
     use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
     text.nfkd()
-        .any(is_combining_mark)
+        .any(|c| is_combining_mark(c) || cjk::simplified(c).is_some())
         .then(|| text.nfc().flat_map(char::to_lowercase).collect())
 }
 

@@ -23,10 +23,12 @@
 
 use unicode_normalization::char::{decompose_canonical, decompose_compatible, is_combining_mark};
 
+use super::cjk;
 use super::confusables::{self, Fold};
 
-/// A compatibility decomposition changed the character: full-width,
-/// mathematical, circled, ligature, small capital.
+/// A compatibility decomposition changed the character (full-width,
+/// mathematical, circled, ligature, small capital), or a Han character
+/// was written in its traditional form ([`cjk::simplified`]).
 pub(crate) const STYLED: u8 = 1;
 /// A combining mark was dropped, or a stroked letter folded.
 pub(crate) const DIACRITIC: u8 = 2;
@@ -41,7 +43,8 @@ pub(crate) const UPPER: u8 = 16;
 /// One folded character and the original bytes it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Unit {
-    /// Lower-case, NFKD-folded, look-alikes read as Latin.
+    /// Lower-case, NFKD-folded, look-alikes read as Latin, traditional Han
+    /// as simplified.
     pub ch: char,
     /// Byte span in the original text; several units can share one (a
     /// ligature) and one unit can cover several characters (a letter and the
@@ -730,7 +733,10 @@ fn fold_into(text: &str, units: &mut Vec<Unit>) {
                 Some((s, Fold::Diacritic)) => (s, DIACRITIC),
                 Some((s, Fold::Styled)) => (s, STYLED),
                 Some((s, Fold::Plain)) => (s, 0),
-                None => (&*d.encode_utf8(&mut one), 0),
+                None => match cjk::simplified(d) {
+                    Some(s) => (&*s.encode_utf8(&mut one), STYLED),
+                    None => (&*d.encode_utf8(&mut one), 0),
+                },
             };
             for l in latin.chars().flat_map(char::to_lowercase) {
                 if is_combining_mark(l) {
@@ -788,6 +794,11 @@ mod tests {
         for u in &doc.units {
             assert!(text.get(u.start as usize..u.end as usize).is_some());
         }
+        // Traditional Han as simplified, a character for a character.
+        let doc = Doc::new("康師傅 康师傅");
+        assert_eq!(chars(&doc), "康师傅 康师傅");
+        assert_eq!((doc.flags(0, 1), doc.flags(1, 2), doc.flags(4, 7)), (0, STYLED, 0));
+        assert_eq!((doc.units[1].start, doc.units[1].end), (3, 6));
     }
 
     #[test]

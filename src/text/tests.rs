@@ -421,6 +421,33 @@ fn a_word_of_a_mark_in_text_speak() {
     assert!(is_text_speak("Sea to Summit", "Sea 2 Summit") && !is_text_speak("Four Roses", "4 Roses"));
 }
 
+/// Han in its traditional form reads as the simplified: a mark registered
+/// in either form is found in both, exact as registered and styled
+/// otherwise, and the words it is not part of stay apart.
+#[test]
+fn a_han_mark_in_traditional_and_simplified_characters() {
+    let marks = [
+        mark("tm-master-kong", "康师傅"),
+        mark("tm-erke", "鴻星爾克"),
+        mark("tm-huawei", "华为"),
+    ];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    check(
+        &m,
+        "tm-master-kong",
+        "康師傅 紅燒牛肉麵 碗裝 12入",
+        "康師傅",
+        VariantKind::Styled,
+    );
+    check(&m, "tm-master-kong", "康師傅红烧牛肉面", "康師傅", VariantKind::Styled);
+    check(&m, "tm-master-kong", "康师傅 红烧牛肉面", "康师傅", VariantKind::Exact);
+    check(&m, "tm-erke", "鴻星爾克 男款 運動鞋", "鴻星爾克", VariantKind::Exact);
+    check(&m, "tm-erke", "鸿星尔克 男款 运动鞋", "鸿星尔克", VariantKind::Exact);
+    check(&m, "tm-huawei", "華為手機殼", "華為", VariantKind::Styled);
+    // 中華 / 為 / 人民 / 服務, as in simplified characters.
+    none(&m, "tm-huawei", "中華為人民服務");
+}
+
 /// Chinese and Japanese titles have no spaces: a mark is a word where the
 /// script changes or the segmentation says, and not across two words.
 #[test]
