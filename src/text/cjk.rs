@@ -35,6 +35,7 @@
 //! single letters reads a syllable written alone as one letter, and a run
 //! of two or more as a word spaced out (`one_syllable` in the matcher).
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
@@ -66,6 +67,197 @@ pub(crate) fn simplified(c: char) -> Option<char> {
             .collect()
     });
     table.binary_search_by_key(&c, |&(t, _)| t).ok().map(|i| table[i].1)
+}
+
+/// Han characters by their Kangxi radical and the strokes beyond it, from
+/// Unicode's Unihan database (`config/han/radicals.py` writes it).
+const RADICALS: &str = include_str!("../../config/han/radicals.txt");
+
+/// The first character [`RADICALS`] covers; it covers up to U+9FFF.
+const FIRST_HAN: u32 = 0x3400;
+
+/// Radicals drawn alike, a dot or a stroke apart, by Kangxi number: 示 and
+/// 衣 (礻, 衤), 冫 and 水 (氵), 刀 and 力, 日, 曰 and 目, 土 and 士, 人 (亻),
+/// 入 and 彳, 宀 and 冖, 厂 and 广, 木 and 禾, 大 and 犬, 口 and 囗.
+const RADICALS_ALIKE: &[(u8, u8)] = &[
+    (113, 145),
+    (15, 85),
+    (18, 19),
+    (72, 73),
+    (72, 109),
+    (32, 33),
+    (9, 11),
+    (9, 60),
+    (40, 14),
+    (27, 53),
+    (75, 115),
+    (37, 94),
+    (30, 31),
+];
+
+/// A Han character's radical and strokes beyond it, where Unihan gives
+/// them.
+fn radical_strokes(c: char) -> Option<(u8, i8)> {
+    static TABLE: OnceLock<Vec<(u8, i8)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table = vec![(0, 0); 0xA000 - FIRST_HAN as usize];
+        for line in RADICALS.lines().filter(|l| !l.starts_with('#')) {
+            let mut parts = line.splitn(3, ' ');
+            let (Some(Ok(radical)), Some(Ok(strokes)), Some(chars)) = (
+                parts.next().map(str::parse::<u8>),
+                parts.next().map(str::parse::<i8>),
+                parts.next(),
+            ) else {
+                continue;
+            };
+            for c in chars.chars() {
+                if let Some(slot) = (c as usize)
+                    .checked_sub(FIRST_HAN as usize)
+                    .and_then(|i| table.get_mut(i))
+                {
+                    *slot = (radical, strokes);
+                }
+            }
+        }
+        table
+    });
+    (c as u32)
+        .checked_sub(FIRST_HAN)
+        .and_then(|i| table.get(i as usize))
+        .copied()
+        .filter(|&(radical, _)| radical != 0)
+}
+
+/// Whether the Han character `written`, written for `mark`'s, looks like
+/// it: the same radical, or radicals drawn alike ([`RADICALS_ALIKE`]), and
+/// a stroke more or less beyond it at most (师 and 帅, 大 and 太, 福 and
+/// 褔, 治 and 冶, 力 and 刀). A seller who misspells a Han mark on purpose
+/// writes a character a reader takes for the mark's at a glance; one of
+/// another radical or shape is a misspelling no reader makes.
+pub(crate) fn looks_like(mark: char, written: char) -> bool {
+    let (Some((r, s)), Some((q, t))) = (radical_strokes(mark), radical_strokes(written)) else {
+        return false;
+    };
+    mark != written
+        && (s - t).abs() <= 1
+        && (r == q || RADICALS_ALIKE.iter().any(|&pair| pair == (r, q) || pair == (q, r)))
+}
+
+/// Marks written in Han, filed once for each of their characters with that
+/// character left out ("周大_"), so that a run of Han characters that
+/// differs from a mark in one character, a look-alike ([`looks_like`]), is
+/// found in a look-up for each character left out, whatever the number of
+/// marks: a misspelt Han mark (周大褔, 康帅傅, 周太福 for 周大福 and
+/// 康师傅), which the deletion index, built for words of letters, allows
+/// no edit at two or three characters.
+#[derive(Debug, Default)]
+pub(crate) struct Misspelt {
+    /// A mark's characters with one left out (as `HOLE`) → the marks, the
+    /// place left out and the character there.
+    holes: HashMap<Box<str>, Vec<(u32, u8, char)>>,
+    /// The lengths in characters of the marks filed.
+    lengths: Vec<usize>,
+}
+
+/// What stands for the character left out in [`Misspelt`]'s keys.
+const HOLE: char = '\0';
+
+/// The fewest and most characters of a mark [`Misspelt`] files: of one, a
+/// look-alike is another character; past eight, no Han mark.
+const MISSPELT_CHARS: std::ops::RangeInclusive<usize> = 2..=8;
+
+impl Misspelt {
+    /// Files `marks`, each its index and its skeleton, that are Han
+    /// throughout.
+    pub(crate) fn build<'a>(marks: impl Iterator<Item = (u32, &'a str)>) -> Misspelt {
+        let mut filed = Misspelt::default();
+        for (mark, skel) in marks {
+            let chars: Vec<char> = skel.chars().collect();
+            if !MISSPELT_CHARS.contains(&chars.len()) || !chars.iter().all(|&c| script(c) == Script::Han) {
+                continue;
+            }
+            for (at, &c) in chars.iter().enumerate() {
+                let key: String = chars
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &k)| if i == at { HOLE } else { k })
+                    .collect();
+                filed.holes.entry(key.into()).or_default().push((mark, at as u8, c));
+            }
+            if !filed.lengths.contains(&chars.len()) {
+                filed.lengths.push(chars.len());
+            }
+        }
+        filed
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.holes.is_empty()
+    }
+
+    /// Bytes on the heap, about: the table's slots and each key and list.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let slot = std::mem::size_of::<(Box<str>, Vec<(u32, u8, char)>)>() + 1;
+        self.holes.capacity() * slot
+            + self
+                .holes
+                .iter()
+                .map(|(key, marks)| key.len() + marks.capacity() * std::mem::size_of::<(u32, u8, char)>())
+                .sum::<usize>()
+            + self.lengths.capacity() * std::mem::size_of::<usize>()
+    }
+
+    /// The marks misspelt in the word `skel[word]` (a word of a folded
+    /// text's skeleton, `skel`): each mark and the byte range of its
+    /// misspelling, a run of Han characters a word of its own there (the
+    /// word's edges, or where [`boundary`] says) that no dictionary holds
+    /// (明洁, a word, is no misspelling of 明治).
+    pub(crate) fn find(&self, skel: &str, word: std::ops::Range<usize>, mut found: impl FnMut(u32, usize, usize)) {
+        let Some(text) = skel.get(word.clone()) else {
+            return;
+        };
+        if text.is_ascii() {
+            return;
+        }
+        let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (word.start + i, c)).collect();
+        let end_of = |k: usize| chars.get(k).map_or(word.end, |&(i, _)| i);
+        let mut key = String::new();
+        for start in 0..chars.len() {
+            for &n in &self.lengths {
+                let Some(window) = chars.get(start..start + n) else {
+                    continue;
+                };
+                if !window.iter().all(|&(_, c)| script(c) == Script::Han) {
+                    continue;
+                }
+                let (s, e) = (window[0].0, end_of(start + n));
+                for hole in 0..n {
+                    key.clear();
+                    key.extend(
+                        window
+                            .iter()
+                            .enumerate()
+                            .map(|(i, &(_, c))| if i == hole { HOLE } else { c }),
+                    );
+                    let Some(marks) = self.holes.get(key.as_str()) else {
+                        continue;
+                    };
+                    let written = window[hole].1;
+                    let own_word = || {
+                        (s == word.start || boundary(skel, s))
+                            && (e == word.end || boundary(skel, e))
+                            && !jieba().has_word(&skel[s..e])
+                    };
+                    let mut own = None;
+                    for &(mark, at, c) in marks {
+                        if usize::from(at) == hole && looks_like(c, written) && *own.get_or_insert_with(own_word) {
+                            found(mark, s, e);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The scripts that tell words apart where no space does.
@@ -424,6 +616,38 @@ mod tests {
         assert!(boundary(t, at(t, "中华为")));
         let t = "小米粥";
         assert!(!boundary(t, at(t, "小米")));
+    }
+
+    #[test]
+    fn look_alike_han_characters_share_a_radical_drawn_alike_and_a_stroke() {
+        // The same radical, a stroke apart.
+        assert!(looks_like('师', '帅') && looks_like('大', '太') && looks_like('兔', '免'));
+        // Radicals drawn alike: 礻 and 衤, 氵 and 冫, 力 and 刀.
+        assert!(looks_like('福', '褔') && looks_like('治', '冶') && looks_like('力', '刀'));
+        // Not itself, not another radical, not strokes apart.
+        assert!(!looks_like('福', '福') && !looks_like('大', '小') && !looks_like('师', '币'));
+        assert!(!looks_like('治', '湖'), "four strokes more");
+        assert!(!looks_like('a', 'b') && !looks_like('ナ', 'メ'));
+    }
+
+    #[test]
+    fn a_han_mark_misspelt_with_a_look_alike_is_found_as_a_word_of_its_own() {
+        let filed = Misspelt::build([(0, "周大福"), (1, "明治"), (2, "nike")].into_iter());
+        let find = |text: &str| {
+            let mut found = Vec::new();
+            filed.find(text, 0..text.len(), |mark, s, e| {
+                found.push((mark, text[s..e].to_string()))
+            });
+            found
+        };
+        assert_eq!(find("周大褔"), [(0, "周大褔".to_string())]);
+        assert_eq!(find("周太福黄金项链"), [(0, "周太福".to_string())]);
+        assert_eq!(find("明冶"), [(1, "明冶".to_string())]);
+        // The mark itself is the automaton's; a character unlike the
+        // mark's is no look-alike; 明洁 (bright and clean) is a word.
+        assert!(find("周大福").is_empty() && find("周大华").is_empty() && find("明洁").is_empty());
+        // Not across words: 光明 / 冶金 (metallurgy).
+        assert!(find("光明冶金").is_empty());
     }
 
     #[test]

@@ -347,6 +347,9 @@ pub struct TextMatcher {
     /// form. Several marks can share a skeleton ("Fail" and "Fall").
     owners: Vec<Vec<(u32, Form)>>,
     typos: DeletionIndex,
+    /// The marks written in Han, for their look-alike misspellings, which
+    /// `typos` (edits of letters) does not allow them.
+    han_typos: cjk::Misspelt,
     /// The most words in a mark the typo pass knows, so it looks at runs
     /// of that many words.
     max_words: usize,
@@ -920,6 +923,13 @@ impl TextMatcher {
                 std::iter::once((i as u32, m.skel.as_str(), m.edits())).chain(spelt)
             },
         ));
+        let han_typos = cjk::Misspelt::build(
+            compiled
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| !m.is_disguise())
+                .map(|(i, m)| (i as u32, m.skel.as_str())),
+        );
         let longest_skel = compiled.iter().map(|m| m.skel.len()).max().unwrap_or(0);
         // At least one: a mark split in two ("Gu cci") spans two words.
         let compiled_reach = (compiled.iter().map(|m| m.words).max().unwrap_or(1) - 1).max(1);
@@ -945,6 +955,7 @@ impl TextMatcher {
             automaton,
             owners,
             typos,
+            han_typos,
             max_words,
             mark_words,
             part_words,
@@ -1186,6 +1197,7 @@ impl TextMatcher {
         self.typo_pass(doc, scratch, hits);
         self.spaced_typo_pass(doc, scratch, hits);
         self.glued_typo_pass(doc, scratch, hits);
+        self.han_typo_pass(doc, hits);
         best_per_span(hits);
         // `report` asks the word list about each hit's word: a random read
         // in 1 MiB, or two for a plural, asked for here so that they
@@ -1243,6 +1255,7 @@ impl TextMatcher {
             + self.counterfeit.memory_usage()
             + self.counterfeit_first.memory_usage()
             + self.typos.heap_bytes()
+            + self.han_typos.heap_bytes()
             + self.words.heap_bytes()
             + self.known.heap_bytes()
             + self.quiet.heap_bytes()
@@ -1832,6 +1845,31 @@ impl TextMatcher {
     /// the byte pass asks too.
     fn joins_to_mark(&self, joined: &[u8]) -> bool {
         (SHORT..=self.longest_skel).contains(&joined.len()) && self.split_keys.contains(&scan::word_key(joined))
+    }
+
+    /// Pass 3d: a mark written in Han misspelt with a look-alike character
+    /// (周大褔, 康帅傅): [`cjk::Misspelt`].
+    fn han_typo_pass(&self, doc: &Doc, hits: &mut Vec<Hit>) {
+        if self.han_typos.is_empty() {
+            return;
+        }
+        for tok in &doc.tokens {
+            let word = tok.skel_start as usize..tok.skel_end as usize;
+            self.han_typos.find(&doc.skel, word, |mark, s, e| {
+                let Some(cm) = self.marks.get(mark as usize) else {
+                    return;
+                };
+                let (u0, u1) = doc.unit_range(s, e);
+                hits.push(Hit {
+                    mark,
+                    u0,
+                    u1,
+                    variant: variant(doc.flags(u0, u1), false, false, false, true),
+                    similarity: cm.similarity(1),
+                    word: doc.plain(s, e),
+                });
+            });
+        }
     }
 
     /// Pass 3: misspellings, through the deletion index.

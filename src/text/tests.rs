@@ -448,6 +448,26 @@ fn a_han_mark_in_traditional_and_simplified_characters() {
     none(&m, "tm-huawei", "中華為人民服務");
 }
 
+/// A Han mark misspelt with a character that looks like its own is a
+/// typo of it; a dictionary word one such character away is not.
+#[test]
+fn a_han_mark_misspelt_with_a_look_alike_character() {
+    let marks = [mark("tm-chow-tai-fook", "周大福"), mark("tm-meiji", "明治")];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    let t = check(&m, "tm-chow-tai-fook", "周大褔 18K金 项链", "周大褔", VariantKind::Typo);
+    assert!(t.similarity < 1.0, "{t:?}");
+    check(
+        &m,
+        "tm-chow-tai-fook",
+        "周太福黄金项链 足金",
+        "周太福",
+        VariantKind::Typo,
+    );
+    check(&m, "tm-meiji", "明冶 ミルクチョコレート", "明冶", VariantKind::Typo);
+    none(&m, "tm-meiji", "明洁 洗面奶");
+    none(&m, "tm-meiji", "光明冶金 设备");
+}
+
 /// Chinese and Japanese titles have no spaces: a mark is a word where the
 /// script changes or the segmentation says, and not across two words.
 #[test]
