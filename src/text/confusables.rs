@@ -255,12 +255,12 @@ pub(crate) fn is_invisible(c: char) -> bool {
 }
 
 /// Symbols that stand for letters when written inside a word ("Ch@nel",
-/// "N!ke", "Ve|ora", "V€rsace"), and the asterisk that masks one ("G*cci",
+/// "N!ke", "Ve|ora", "V€rsace", "N¥X"), and the asterisk that masks one ("G*cci",
 /// "Ch*nel": no letter is read for it, so the mark is a letter replaced
 /// away, which the typo pass finds). At the edge of a word they are
 /// punctuation ("*NEW*").
 pub(crate) const fn is_leet_symbol(c: char) -> bool {
-    matches!(c, '@' | '$' | '!' | '|' | '€' | '¢' | MASK)
+    matches!(c, '@' | '$' | '!' | '|' | '€' | '¢' | '¥' | MASK)
 }
 
 /// The symbol a seller masks a letter of a mark with, as words are
@@ -281,6 +281,7 @@ pub(crate) fn leet(c: char) -> Option<char> {
         '5' | '$' => 's',
         '7' => 't',
         '8' => 'b',
+        '¥' => 'y',
         _ => return None,
     })
 }
@@ -338,8 +339,8 @@ mod tests {
 
     #[test]
     fn leet_covers_the_documented_set() {
-        let got: String = "013457 8@$!|€¢".chars().filter_map(leet).collect();
-        assert_eq!(got, "oieastbasiiec");
+        let got: String = "013457 8@$!|€¢¥".chars().filter_map(leet).collect();
+        assert_eq!(got, "oieastbasiiecy");
         assert_eq!(leet('2'), None);
     }
 }

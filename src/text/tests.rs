@@ -147,8 +147,10 @@ fn leet_and_lookalike_latin() {
     check(m, "tm-nike", "Nlke air", "Nlke", VariantKind::Leet);
     check(m, "tm-velora", "V€lora bag", "V€lora", VariantKind::Leet);
     check(m, "tm-arcturo", "Ar¢turo watch", "Ar¢turo", VariantKind::Leet);
+    check(m, "tm-oryx", "Or¥x jacket", "Or¥x", VariantKind::Leet);
     // A currency sign beside a price is no letter.
     check(m, "tm-velora", "Velora €25", "Velora", VariantKind::Exact);
+    check(m, "tm-velora", "Velora ¥199", "Velora", VariantKind::Exact);
     check(m, "tm-maison", "Maison Corve11e", "Maison Corve11e", VariantKind::Leet);
     let m2 = TextMatcher::with_words(&[mark("tm-moro", "Moro"), mark("tm-wavo", "Wavo")], ["bag"]);
     check(&m2, "tm-moro", "rnoro bag", "rnoro", VariantKind::Leet);
@@ -1518,6 +1520,8 @@ const LISTING_PIECES: &[&str] = &[
     "Vellllora",
     "V€lora",
     "€25",
+    "Or¥x",
+    "¥199",
     "Zorvane",
     "Table",
     "cable",
