@@ -230,12 +230,15 @@ pub(crate) fn twin_forms(mark: &str) -> Vec<String> {
 
 /// Characters that render as nothing (or nearly) and are dropped before
 /// matching: zero-width spaces and joiners, soft hyphens, bidi controls,
-/// variation selectors. Inside a word they split a mark without a visible
-/// gap, so a match across one is reported as spaced.
+/// variation selectors; and the Arabic tatweel (ـ), which only stretches
+/// the line between two joined letters ("الربـــيع" is الربيع drawn
+/// wide). Inside a word they split a mark without a letter, so a match
+/// across one is reported as spaced.
 pub(crate) fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
+            | '\u{0640}'
             | '\u{034F}'
             | '\u{061C}'
             | '\u{115F}'

@@ -852,6 +852,10 @@ mod tests {
         assert_eq!(doc.units[2].start, 2);
         // Before a word, the invisible character is just dropped.
         assert_eq!(doc.units[5].flags, 0);
+        // The tatweel stretches an Arabic word; it is no letter.
+        let doc = Doc::new("الربـــيع");
+        assert_eq!(chars(&doc), "الربيع");
+        assert_eq!(doc.units[4].flags, INVISIBLE);
     }
 
     #[test]

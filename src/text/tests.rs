@@ -183,6 +183,15 @@ fn spaced_out_letters() {
     check(m, "tm-velora", "V-3-L-0-R-A", "V-3-L-0-R-A", VariantKind::Leet);
     // A line break ends the run.
     none(m, "tm-velora", "V E L\nO R A");
+    // An Arabic word drawn wide with tatweels.
+    let rabie = TextMatcher::with_words(&[mark("tm-rabie", "الربيع")], ["juice"]);
+    check(
+        &rabie,
+        "tm-rabie",
+        "عصير الربـــيع فراولة",
+        "الربـــيع",
+        VariantKind::Spaced,
+    );
 }
 
 /// One word of a mark of several spaced out, or each: the mark, spaced;
