@@ -187,7 +187,7 @@ fn a_fourth_set_written_blind_holds_the_floors() {
 #[test]
 fn a_fifth_set_written_blind_holds_the_floors() {
     let e = evaluate_set("blind5.jsonl", "blind5-registry.toml");
-    written_blind_floors_with(&e, MIN_RECALL, 1.0 / 40.0);
+    written_blind_floors_with(&e, MIN_RECALL, 1.0 / 40.0, MAX_ORDINARY_FLAGGED);
 }
 
 /// A sixth, of marks hard to match: short ones (3M, 7UP, OPI, COS, LUX,
@@ -210,7 +210,7 @@ fn a_fifth_set_written_blind_holds_the_floors() {
 #[test]
 fn a_sixth_set_written_blind_holds_the_floors() {
     let e = evaluate_set("blind6.jsonl", "blind6-registry.toml");
-    written_blind_floors_with(&e, MIN_RECALL, 0.0);
+    written_blind_floors_with(&e, MIN_RECALL, 0.0, MAX_ORDINARY_FLAGGED);
 }
 
 /// A seventh, of keyword-stuffed titles (15–40 words) over 50 mid-tier and
@@ -251,6 +251,29 @@ fn an_eighth_set_written_blind_holds_the_floors() {
     written_blind_floors(&e);
 }
 
+/// A ninth, written blind on 2026-12-06 after every rule above, asked for
+/// fifteen marks in other scripts (Chinese in both forms, Japanese,
+/// Korean, Thai, Arabic, Hebrew, Hindi, Russian, Ukrainian, Greek), marks of several words with one word disguised, symbols for
+/// letters, ordinary words in the marks' own goods, and honest references
+/// in many languages. Its first run: recall 0.954, 13 honest references
+/// flagged (Indonesian "untuk", Vietnamese "cho", Polish "pasek do",
+/// Turkish "için" and Korean "호환" after the model, Thai "สำหรับ" glued to
+/// the goods, German "für" after a compound, French "compatible" alone)
+/// and 11 ordinary words. Those phrases, signs of currency drawn as letters
+/// at a word's edge ("¢larks", "£ay's", "฿€n€fit"), "℮" for e, a mark in
+/// kana of both scripts glued (ドラえもんの…) and Korean colour and cosmetics
+/// words (헤라블랙쿠션) brought it to 0.974 and 2 honest references. Still
+/// missed: Thai glued or misspelt (no segmentation here), "Ha®ley", a
+/// Russian case ending («Красного Октября»), Han typos by sound (李锦纪,
+/// 老凤详) or by part (維他乃). Ordinary words in the marks' own goods
+/// ("Head Torch", "Tongue Twister", "Siempre Contigo") stay the weak spot:
+/// held where they stand.
+#[test]
+fn a_ninth_set_written_blind_holds_the_floors() {
+    let e = evaluate_set("blind9.jsonl", "blind9-registry.toml");
+    written_blind_floors_with(&e, MIN_RECALL, 2.0 / 40.0, 11.0 / 40.0);
+}
+
 /// The floors of the later sets written blind: issue 3's (recall, clean
 /// titles, near misses), no honest reference flagged, and ordinary words
 /// held where they stand, a guard rather than a goal: a mark that is an
@@ -258,17 +281,22 @@ fn an_eighth_set_written_blind_holds_the_floors() {
 /// ("Ring Light", "Canon in D" print), is told from the brand only by
 /// knowing the phrase, which no rule here does.
 fn written_blind_floors(e: &TextEval) {
-    written_blind_floors_with(e, MIN_RECALL, 0.0);
+    written_blind_floors_with(e, MIN_RECALL, 0.0, MAX_ORDINARY_FLAGGED);
 }
 
-/// [`written_blind_floors`], with the least recall and the most honest
-/// references flagged a set holds, where it does not hold those.
-fn written_blind_floors_with(e: &TextEval, min_recall: f64, max_nominative: f64) {
+/// The share of ordinary-word titles of a set written blind held where the
+/// sets stood ([`written_blind_floors`]).
+const MAX_ORDINARY_FLAGGED: f64 = 0.15;
+
+/// [`written_blind_floors`], with the least recall, and the most honest
+/// references and ordinary words flagged, a set holds, where it does not
+/// hold those.
+fn written_blind_floors_with(e: &TextEval, min_recall: f64, max_nominative: f64, max_ordinary: f64) {
     assert!(e.overall_recall() >= min_recall, "recall {:.3}", e.overall_recall());
     assert!(e.flagged_rate("clean") <= MAX_CLEAN_FLAGGED, "{:?}", e.wrong);
     assert!(e.flagged_rate("near_miss") <= MAX_NEAR_MISS_FLAGGED, "{:?}", e.wrong);
     assert!(e.flagged_rate("nominative") <= max_nominative, "{:?}", e.wrong);
-    assert!(e.flagged_rate("ordinary_word") <= 0.15, "{:?}", e.wrong);
+    assert!(e.flagged_rate("ordinary_word") <= max_ordinary, "{:?}", e.wrong);
 }
 
 /// The floors of a set written by hand: issue 3's recall and near-miss

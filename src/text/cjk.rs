@@ -330,10 +330,12 @@ pub(crate) fn boundary(text: &str, at: usize) -> bool {
 /// Honest-reference phrases that Chinese writes just before the mark,
 /// glued to it as every word is ("适用于回力帆布鞋的替换鞋带": laces suitable
 /// for Warrior canvas shoes), where the matcher's phrases, read word by
-/// word, see one word. Longest first, so the most specific is named.
-const NOMINATIVE_BEFORE: &[&str] = &["适用于", "兼容", "适用", "适合", "用于"];
+/// word, see one word; and Thai "สำหรับ" (for), glued to the goods before
+/// it ("เคสซิลิโคนสำหรับ GoPro": a silicone case for). Longest first, so the
+/// most specific is named.
+const NOMINATIVE_BEFORE: &[&str] = &["适用于", "สำหรับ", "兼容", "适用", "适合", "用于"];
 
-/// The Chinese honest-reference phrase (see [`NOMINATIVE_BEFORE`]) that
+/// The Chinese or Thai honest-reference phrase (see [`NOMINATIVE_BEFORE`]) that
 /// `before` (the text before a mark) ends with, spaces after it aside.
 pub(crate) fn nominative_before(before: &str) -> Option<String> {
     let before = before.trim_end();
@@ -365,7 +367,11 @@ pub(crate) fn cjk_glue(mark: &str, before: &str, after: &str) -> Option<bool> {
     if in_hangul && mark.chars().filter(|&c| leading_consonant(c)).count() >= LONG_HANGUL {
         return Some(true);
     }
-    if mark.chars().all(katakana) && mark.chars().count() >= LONG_KATAKANA {
+    // Katakana throughout, or kana of both scripts (ドラえもん, written so
+    // as a name): hiragana alone is how grammar is written, and glued to
+    // more of it is a word or an ending as often as a mark.
+    let kana = |c: char| katakana(c) || script(c) == Script::Hiragana;
+    if mark.chars().all(kana) && mark.chars().any(katakana) && mark.chars().count() >= LONG_KATAKANA {
         return Some(true);
     }
     let (script, words): (fn(char) -> bool, &[String]) = if in_hangul {
@@ -404,8 +410,9 @@ fn spelt_with(run: &str, words: &[String], tail: &[String]) -> bool {
 /// script (see [`cjk_glue`]).
 const LONG_HANGUL: usize = 3;
 
-/// The fewest kana of a mark in katakana read glued anywhere in its
-/// script, the long vowel mark counted (see [`cjk_glue`]).
+/// The fewest kana of a mark in katakana (or in kana of both scripts)
+/// read glued anywhere in its script, the long vowel mark counted (see
+/// [`cjk_glue`]).
 const LONG_KATAKANA: usize = 4;
 
 /// A syllable's first letter as folding writes Hangul (NFKD's conjoining
@@ -503,6 +510,13 @@ const HANGUL_WORDS: &[&str] = &[
     "아동",
     "키즈",
     "세트",
+    "블랙",
+    "화이트",
+    "쿠션",
+    "립스틱",
+    "크림",
+    "세럼",
+    "토너",
 ];
 
 /// Words Japanese listings glue to a brand written in katakana: what the

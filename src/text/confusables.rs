@@ -164,6 +164,9 @@ pub(crate) fn fold(c: char) -> Option<(&'static str, Fold)> {
         'Æ' | 'æ' => ("ae", Diacritic),
         'Œ' | 'œ' => ("oe", Diacritic),
         'ß' | 'ẞ' => ("ss", Diacritic),
+        // The estimated sign of packaging ("500g ℮"), drawn as an e
+        // (UTS #39 pairs them): alone it is a letter alone, no word.
+        '℮' => ("e", Homoglyph),
         // Typographic punctuation, so that "Levi’s" and "Levi's" agree.
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{2032}' => ("'", Plain),
         '\u{2010}'..='\u{2015}' | '\u{2212}' => ("-", Plain),
@@ -258,12 +261,12 @@ pub(crate) fn is_invisible(c: char) -> bool {
 }
 
 /// Symbols that stand for letters when written inside a word ("Ch@nel",
-/// "N!ke", "Ve|ora", "V€rsace", "N¥X"), and the asterisk that masks one ("G*cci",
+/// "N!ke", "Ve|ora", "V€rsace", "N¥X", "£ay's", "฿enefit"), and the asterisk that masks one ("G*cci",
 /// "Ch*nel": no letter is read for it, so the mark is a letter replaced
 /// away, which the typo pass finds). At the edge of a word they are
 /// punctuation ("*NEW*").
 pub(crate) const fn is_leet_symbol(c: char) -> bool {
-    matches!(c, '@' | '$' | '!' | '|' | '€' | '¢' | '¥' | MASK)
+    matches!(c, '@' | '$' | '!' | '|' | '€' | '¢' | '¥' | '£' | '฿' | MASK)
 }
 
 /// The symbol a seller masks a letter of a mark with, as words are
@@ -272,18 +275,19 @@ pub(crate) const MASK: char = '*';
 
 /// The letter a digit or symbol stands for inside a word.
 ///
-/// `1` and `|` could be `i` or `l`; the skeleton folds `l` to `i` anyway
-/// (they are confused in many fonts: "Nlke"), so one answer serves both.
+/// `1` and `|` could be `i` or `l` (and `£` is an `l`); the skeleton folds
+/// `l` to `i` anyway (they are confused in many fonts: "Nlke"), so one
+/// answer serves both.
 pub(crate) fn leet(c: char) -> Option<char> {
     Some(match c {
         '0' => 'o',
-        '1' | '!' | '|' => 'i',
+        '1' | '!' | '|' | '£' => 'i',
         '3' | '€' => 'e',
         '¢' => 'c',
         '4' | '@' => 'a',
         '5' | '$' => 's',
         '7' => 't',
-        '8' => 'b',
+        '8' | '฿' => 'b',
         '¥' => 'y',
         _ => return None,
     })
@@ -342,8 +346,8 @@ mod tests {
 
     #[test]
     fn leet_covers_the_documented_set() {
-        let got: String = "013457 8@$!|€¢¥".chars().filter_map(leet).collect();
-        assert_eq!(got, "oieastbasiiecy");
+        let got: String = "013457 8@$!|€¢¥£฿".chars().filter_map(leet).collect();
+        assert_eq!(got, "oieastbasiiecyib");
         assert_eq!(leet('2'), None);
     }
 }

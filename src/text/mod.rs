@@ -257,17 +257,31 @@ const NOMINATIVE: &[&[&str]] = &[
     &["hulle", "fur"],
     &["ersatz", "fur"],
     &["compatibel", "met"],
+    // Polish: "for" is "do", which in Portuguese is "of the" ("camisa do
+    // Flamengo" is the club's shirt), so only after an accessory: a
+    // strap, case, holder, charger, cable, cover, glass, film.
+    &["pasek", "do"],
+    &["etui", "do"],
+    &["uchwyt", "do"],
+    &["ladowarka", "do"],
+    &["kabel", "do"],
+    &["pokrowiec", "do"],
+    &["szklo", "do"],
+    &["folia", "do"],
+    &["compatible"],
     &["fits"],
     &["holds"],
     &["for"],
     // "For" in Spanish and Portuguese, French, Italian, Dutch, Russian,
-    // and Thai (สำหรับ, folded: its vowel marks over and under the line
-    // are dropped as accents are).
+    // Indonesian and Malay, Vietnamese, and Thai (สำหรับ, folded: its vowel
+    // marks over and under the line are dropped as accents are).
     &["para"],
     &["pour"],
     &["per"],
     &["voor"],
     &["для"],
+    &["untuk"],
+    &["cho"],
     &["สาหรบ"],
 ];
 
@@ -289,6 +303,10 @@ const NOMINATIVE_ENDS: &[&str] = &[
     "per",
     "voor",
     "для",
+    "untuk",
+    "cho",
+    "do",
+    "compatible",
     "สาหรบ",
 ];
 
@@ -304,9 +322,10 @@ const NOMINATIVE_AFTER_PLURAL: &str = "fit";
 /// German "kompatibel", in Turkish "uyumlu", in Japanese "対応" and
 /// "互換品" (compatible; a compatible part) after the model ("象印 NP-ZG10
 /// 対応 内釜": an inner pot for the Zojirushi rice cooker; these are
-/// compared with the text as written). Not "replacement": "Rolex with
-/// replacement box" sells the watch.
-const NOMINATIVE_AFTER: &[&str] = &["compatible", "kompatibel", "uyumlu", "対応", "互換品"];
+/// compared with the text as written); "için" in Turkish ("Fitbit Charge 6
+/// için kordon": a band for it) and "호환" in Korean (compatible). Not
+/// "replacement": "Rolex with replacement box" sells the watch.
+const NOMINATIVE_AFTER: &[&str] = &["compatible", "kompatibel", "uyumlu", "için", "호환", "対応", "互換品"];
 
 /// How many words may stand between the mark and a word of
 /// [`NOMINATIVE_AFTER`]: a model name ("Apple *Watch Series 9* compatible",
@@ -2579,6 +2598,17 @@ impl TextMatcher {
                     return Some(phrase.join(" "));
                 }
             }
+            // German "für" (for) written with its umlaut, whatever goods
+            // before it ("Ersatzgriffband für"); without it, it may be
+            // the English "fur", and only the phrases above count.
+            let umlaut = || {
+                doc.tokens
+                    .get(end)
+                    .is_some_and(|t| doc.flags(t.start, t.end) & normalize::DIACRITIC != 0)
+            };
+            if *last == "fur" && umlaut() {
+                return Some("für".into());
+            }
         }
         None
     }
@@ -3381,7 +3411,8 @@ const LIST_JOINTS: &[char] = &[',', '/', '&', '+', '、', '，'];
 /// Words that join the last two names of a list, in the languages of
 /// [`NOMINATIVE`], lower-cased.
 const LIST_WORDS: &[&str] = &[
-    "and", "or", "und", "oder", "y", "o", "et", "ou", "e", "en", "ve", "и", "или",
+    "and", "or", "und", "oder", "y", "o", "et", "ou", "e", "en", "ve", "veya", "и", "или", "i", "lub", "dan", "atau",
+    "và", "hoặc", "및",
 ];
 
 /// Whether `gap`, the text between two matches, joins them as names in a

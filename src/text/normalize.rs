@@ -100,9 +100,11 @@ fn push_spelt(out: &mut String, c: char, two: bool) {
     }
 }
 
-/// Leet symbols that stand for a letter even at the edge of a word.
+/// Leet symbols that stand for a letter even at the edge of a word, next
+/// to a letter ("@rcturo", "¢larks", "£ay's"): a sign of currency is
+/// written by a number ("€25"), where it is no letter.
 pub(crate) fn is_edge_letter(c: char) -> bool {
-    matches!(c, '@' | '$')
+    matches!(c, '@' | '$' | '€' | '¢' | '¥' | '£' | '฿')
 }
 
 /// Where a word is single characters parted by one leet symbol written
