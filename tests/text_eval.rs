@@ -260,11 +260,11 @@ fn an_eighth_set_written_blind_holds_the_floors() {
 /// Turkish "için" and Korean "호환" after the model, Thai "สำหรับ" glued to
 /// the goods, German "für" after a compound, French "compatible" alone)
 /// and 11 ordinary words. Those phrases, signs of currency drawn as letters
-/// at a word's edge ("¢larks", "£ay's", "฿€n€fit"), "℮" for e, a mark in
-/// kana of both scripts glued (ドラえもんの…) and Korean colour and cosmetics
-/// words (헤라블랙쿠션) brought it to 0.974 and 2 honest references. Still
-/// missed: Thai glued or misspelt (no segmentation here), "Ha®ley", a
-/// Russian case ending («Красного Октября»), Han typos by sound (李锦纪,
+/// at a word's edge ("¢larks", "£ay's", "฿€n€fit"), "℮" for e, "®" for r
+/// between small letters ("Ha®ley"), a mark in kana of both scripts glued
+/// (ドラえもんの…) and Korean colour and cosmetics words (헤라블랙쿠션)
+/// brought it to 0.977 and 2 honest references. Still missed: Thai glued
+/// or misspelt (no segmentation here), a Russian case ending («Красного Октября»), Han typos by sound (李锦纪,
 /// 老凤详) or by part (維他乃). Ordinary words in the marks' own goods
 /// ("Head Torch", "Tongue Twister", "Siempre Contigo") stay the weak spot:
 /// held where they stand.

@@ -705,6 +705,18 @@ fn fold_into(text: &str, units: &mut Vec<Unit>) {
             }
             continue;
         }
+        // The registered sign follows a mark, before a space or a new word
+        // ("LEGO®Duplo"); between two small letters of one word it is the
+        // circled letter it is drawn as ("Ha®ley").
+        if c == '®'
+            && units
+                .last()
+                .is_some_and(|u| u.end == start && u.ch.is_lowercase() && u.flags & UPPER == 0)
+            && text[next..].chars().next().is_some_and(char::is_lowercase)
+        {
+            push(units, &mut invisible_from, 'r', start, end, STYLED);
+            continue;
+        }
         if matches!(c, '\u{2122}' | '\u{2120}') {
             // ™ and ℠ decompose to the letters "TM" and "SM", which would
             // glue onto the mark they follow ("NIKE™" read as "niketm");
@@ -854,6 +866,11 @@ mod tests {
         assert_eq!(doc.units[2].start, 2);
         // Before a word, the invisible character is just dropped.
         assert_eq!(doc.units[5].flags, 0);
+        // The registered sign between two small letters is an r.
+        assert_eq!(
+            chars(&Doc::new("Ha®ley LEGO®Duplo Nike® x")),
+            "harley lego®duplo nike® x"
+        );
         // The tatweel stretches an Arabic word; it is no letter.
         let doc = Doc::new("الربـــيع");
         assert_eq!(chars(&doc), "الربيع");

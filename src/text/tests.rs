@@ -157,6 +157,10 @@ fn leet_and_lookalike_latin() {
     check(m, "tm-bikel", "฿ikel bag", "฿ikel", VariantKind::Leet);
     check(m, "tm-velora", "V℮lora bag 500g ℮", "V℮lora", VariantKind::Homoglyph);
     check(m, "tm-velora", "Velora £25", "Velora", VariantKind::Exact);
+    // The registered sign between two small letters is the circled r it
+    // is drawn as; after the mark, the sign.
+    check(m, "tm-arcturo", "Arctu®o watch", "Arctu®o", VariantKind::Styled);
+    check(m, "tm-arcturo", "ARCTURO®Sport watch", "ARCTURO", VariantKind::Exact);
     check(m, "tm-maison", "Maison Corve11e", "Maison Corve11e", VariantKind::Leet);
     let m2 = TextMatcher::with_words(&[mark("tm-moro", "Moro"), mark("tm-wavo", "Wavo")], ["bag"]);
     check(&m2, "tm-moro", "rnoro bag", "rnoro", VariantKind::Leet);
