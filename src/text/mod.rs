@@ -585,8 +585,10 @@ impl CompiledMark {
 
     /// The variant of a match of this form written `matched`, which the
     /// passes found to be `found`: a homoglyph where it holds a look-alike
-    /// of another script; exact where it is the form's accents written.
-    fn variant_of(&self, matched: &str, found: VariantKind) -> VariantKind {
+    /// of another script; where it is the form as written, accents and
+    /// all, exact, or joined where it is glued to the word around it
+    /// (`glued`, asked only then).
+    fn variant_of(&self, matched: &str, found: VariantKind, glued: impl FnOnce() -> bool) -> VariantKind {
         let Some(written) = &self.written else {
             return found;
         };
@@ -598,7 +600,14 @@ impl CompiledMark {
             && written.faithful.is_some()
             && written.faithful == as_faithful(matched)
         {
-            VariantKind::Exact
+            // Written as the form is, it differs from it in nothing but
+            // where it stands: the accents, which outranked the glue, are
+            // the mark's own.
+            if glued() {
+                VariantKind::Joined
+            } else {
+                VariantKind::Exact
+            }
         } else {
             found
         }
@@ -2656,7 +2665,14 @@ impl TextMatcher {
         };
         let ordinary = ordinary.then_some(hit.word);
         let cues = cues(nominative, &facts.counterfeit, ordinary);
-        let variant = mark.variant_of(&matched, hit.variant);
+        // Glued as the passes tell it: to a letter or digit, where no
+        // change of script or segmentation parts them ("ドラえもんの", not
+        // "华为手机壳").
+        let glued = || {
+            let touches = |at: usize, c: Option<char>| c.is_some_and(char::is_alphanumeric) && !cjk::boundary(text, at);
+            touches(start, text[..start].chars().next_back()) || touches(end, text[end..].chars().next())
+        };
+        let variant = mark.variant_of(&matched, hit.variant, glued);
         Some(TextMatch {
             mark_id: mark.id.clone(),
             field,
