@@ -231,6 +231,14 @@ impl Misspelt {
                     continue;
                 }
                 let (s, e) = (window[0].0, end_of(start + n));
+                // Whether the window is a word of its own: asked once a
+                // window, and only of one that some mark's look-up hits.
+                let own_word = || {
+                    (s == word.start || boundary(skel, s))
+                        && (e == word.end || boundary(skel, e))
+                        && !jieba().has_word(&skel[s..e])
+                };
+                let mut own = None;
                 for hole in 0..n {
                     key.clear();
                     key.extend(
@@ -243,12 +251,6 @@ impl Misspelt {
                         continue;
                     };
                     let written = window[hole].1;
-                    let own_word = || {
-                        (s == word.start || boundary(skel, s))
-                            && (e == word.end || boundary(skel, e))
-                            && !jieba().has_word(&skel[s..e])
-                    };
-                    let mut own = None;
                     for &(mark, at, c) in marks {
                         if usize::from(at) == hole && looks_like(c, written) && *own.get_or_insert_with(own_word) {
                             found(mark, s, e);
