@@ -266,12 +266,13 @@ fn an_eighth_set_written_blind_holds_the_floors() {
 /// brought it to 0.977 and 2 honest references. Still missed: Thai glued
 /// or misspelt (no segmentation here), a Russian case ending («Красного Октября»), Han typos by sound (李锦纪,
 /// 老凤详) or by part (維他乃). Ordinary words in the marks' own goods
-/// ("Head Torch", "Tongue Twister", "Siempre Contigo") stay the weak spot:
-/// held where they stand.
+/// stay the weak spot: 11 flagged, 8 once the names of things went to
+/// review ("Polar Bear", "Tongue Twister", "Head Scarf"), and held there
+/// ("Head Torch", "Siempre Contigo", "a Brightening Benefit").
 #[test]
 fn a_ninth_set_written_blind_holds_the_floors() {
     let e = evaluate_set("blind9.jsonl", "blind9-registry.toml");
-    written_blind_floors_with(&e, MIN_RECALL, 2.0 / 40.0, 11.0 / 40.0);
+    written_blind_floors_with(&e, MIN_RECALL, 2.0 / 40.0, 8.0 / 40.0);
 }
 
 /// The floors of the later sets written blind: issue 3's (recall, clean

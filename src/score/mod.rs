@@ -317,12 +317,20 @@ impl Scorer<'_> {
                 _ => None,
             })
         });
-        // An ordinary word followed by a likeness ("puma plush") may name
-        // the thing rather than the brand, even in the mark's classes.
-        let depicts = if ordinary_word(m).is_some() && !backed {
-            field_text(listing, m.field).and_then(|t| crate::text::sense::depiction_after(t, m.end))
-        } else {
-            None
+        // An ordinary word followed by a likeness ("puma plush"), or half
+        // of the name of a thing ("polar bear"), may name the thing rather
+        // than the brand, even in the mark's classes.
+        let thing = match (ordinary_word(m), field_text(listing, m.field)) {
+            (Some(word), Some(t)) if !backed => {
+                use crate::text::sense::{compound_around, depiction_after};
+                depiction_after(t, m.end)
+                    .map(|w| format!("{w:?} follows it: the listing may show the thing"))
+                    .or_else(|| {
+                        compound_around(t, m.start, m.end, word)
+                            .map(|c| format!("{c:?} is the name of a thing: the listing may sell the thing"))
+                    })
+            }
+            _ => None,
         };
         let explanation = format!(
             "{} {:?} is {} of the mark {} ({} {}){}.",
@@ -338,14 +346,11 @@ impl Scorer<'_> {
                 format!("; {}", notes.join("; "))
             }
         );
-        let (score, review) = match (nominative, depicts) {
+        let (score, review) = match (nominative, thing) {
             (Some(p), _) => (score * 0.6, Some(format!("nominative use: {p:?} next to the mark"))),
-            (None, Some(w)) => (
+            (None, Some(why)) => (
                 score,
-                Some(format!(
-                    "{:?} is an ordinary word and {w:?} follows it: the listing may show the thing, not the brand",
-                    m.matched
-                )),
+                Some(format!("{:?} is an ordinary word and {why}, not the brand", m.matched)),
             ),
             (None, None) if score < REVIEW_THRESHOLD => return Err(format!("score {score:.2} for {}", mark.text)),
             (None, None) => (score, None),
@@ -510,9 +515,11 @@ mod tests {
     fn kestrel_in(title: &str, category: &str) -> (Listing, [TextMatch; 1]) {
         let mut l = listing(category, "S");
         l.title = title.into();
+        let start = title.to_lowercase().find("kestrel").unwrap();
         let m = TextMatch {
-            end: 7,
-            matched: title[..7].into(),
+            start,
+            end: start + 7,
+            matched: title[start..start + 7].into(),
             ..hit(
                 "tm-kestrel",
                 VariantKind::Exact,
@@ -681,6 +688,23 @@ mod tests {
         assert_eq!(c.disposition, Disposition::Draft);
         // The brand's own goods follow it with a product, not a likeness.
         let (l, m) = kestrel("Kestrel trekking poles carbon");
+        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+    }
+
+    #[test]
+    fn ordinary_word_in_the_name_of_a_thing_goes_to_review_unless_backed() {
+        // "American kestrel" is a bird, in the dictionary as one name.
+        let (l, m) = kestrel_in("American Kestrel wooden toy 20cm", "Toys");
+        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
+        assert!(
+            matches!(c.disposition, Disposition::Review(ref r) if r.contains("\"American Kestrel\" is the name of a thing")),
+            "{c:?}"
+        );
+        let c = run(&l, &m, &ImageReport::default(), &["replica".into()]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+        // A word before it that makes no name leaves the brand's goods.
+        let (l, m) = kestrel_in("Mens Kestrel wooden toy 20cm", "Toys");
         let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
         assert_eq!(c.disposition, Disposition::Draft);
     }

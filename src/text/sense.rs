@@ -9,10 +9,20 @@
 //! "apple *print*", "kestrel *figurine*"). The brand's own goods follow it
 //! with a product or a model name ("Puma *suede*", "Kestrel *jacket*").
 //!
+//! A listing of the thing may also name it by a compound the word is half
+//! of, a name the dictionary holds whole: "*polar* bear", "tongue
+//! *twister*", "*head* scarf", "Bruce *Lee*". The brand's goods are named
+//! by the mark and a noun that makes no such name ("Polar watch", "Lee
+//! jeans"). The names are WordNet's nouns of two words
+//! (`config/words/compounds.txt`, written by `compounds.py` beside it),
+//! less those WordNet itself calls a trademark or brand.
+//!
 //! The scorer asks this only of a match that is an ordinary word, and
 //! sends such a listing to review rather than into a complaint: "print"
-//! after a mark can be the brand's logo print as well, and a reviewer
-//! settles it in seconds.
+//! after a mark can be the brand's logo print as well, "polo shirt" a
+//! shirt of the brand's, and a reviewer settles it in seconds.
+
+use std::sync::OnceLock;
 
 /// Nouns for a picture, a model or a likeness of a thing, in the singular.
 const DEPICTIONS: &[&str] = &[
@@ -39,19 +49,83 @@ const DEPICTIONS: &[&str] = &[
     "toy",
 ];
 
+/// Two-word names of things, one pair of lower-case words a line, sorted.
+const COMPOUNDS: &str = include_str!("../../config/words/compounds.txt");
+
 /// The word right after byte `end` of `text`, as written, when it names a
 /// likeness of a thing (see [`DEPICTIONS`]; plurals too). Hyphens and
 /// spaces between are skipped ("puma-shaped"); `None` when `end` is not a
 /// boundary of `text` or the next word is anything else.
 pub fn depiction_after(text: &str, end: usize) -> Option<&str> {
-    let rest = text.get(end..)?;
-    let start = rest.len() - rest.trim_start_matches(|c: char| c.is_whitespace() || c == '-').len();
-    let word = &rest[start..];
-    let len = word.find(|c: char| !c.is_alphabetic()).unwrap_or(word.len());
-    let word = &word[..len];
+    let word = word_after(text, end)?;
     let lower = word.to_lowercase();
     let singular = lower.strip_suffix('s').unwrap_or(&lower);
     (DEPICTIONS.binary_search(&lower.as_str()).is_ok() || DEPICTIONS.binary_search(&singular).is_ok()).then_some(word)
+}
+
+/// The name of a thing that the word `word` (lower case) at bytes
+/// `start..end` of `text` makes with the word before or after it, as
+/// written ("Polar Bear", "Tongue Twisters", "Head-Scarf"); `None` when
+/// it makes none, or the range is not on boundaries of `text`. The words
+/// stand apart by spaces or a hyphen only: a comma or a slash between
+/// them parts the names. The second word may be a plural ("polar bears").
+pub fn compound_around<'t>(text: &'t str, start: usize, end: usize, word: &str) -> Option<&'t str> {
+    let names = |a: &str, b: &str| singulars(b).any(|b| is_compound(a, &b));
+    if let Some(after) = word_after(text, end) {
+        if names(word, &after.to_lowercase()) {
+            let to = after.as_ptr() as usize - text.as_ptr() as usize + after.len();
+            return text.get(start..to);
+        }
+    }
+    let before = word_before(text, start)?;
+    let from = before.as_ptr() as usize - text.as_ptr() as usize;
+    names(&before.to_lowercase(), word).then(|| &text[from..end])
+}
+
+/// The word of letters right after byte `end` of `text`, past spaces and
+/// hyphens, as written; empty where something else comes first.
+fn word_after(text: &str, end: usize) -> Option<&str> {
+    let rest = text.get(end..)?;
+    let word = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '-');
+    let len = word.find(|c: char| !c.is_alphabetic()).unwrap_or(word.len());
+    Some(&word[..len])
+}
+
+/// The word of letters right before byte `start` of `text`, past spaces
+/// and hyphens, as written; `None` where something else comes first or
+/// nothing parts it from `start`.
+fn word_before(text: &str, start: usize) -> Option<&str> {
+    let head = text.get(..start)?;
+    let gap = head.trim_end_matches(|c: char| c.is_whitespace() || c == '-');
+    let len = gap.len() - gap.trim_end_matches(char::is_alphabetic).len();
+    (gap.len() < head.len() && len > 0).then(|| &gap[gap.len() - len..])
+}
+
+/// `word` and the singulars it may be of, by English's regular plurals
+/// and "men" for "man" (WordNet's rules for nouns).
+fn singulars(word: &str) -> impl Iterator<Item = String> + '_ {
+    const RULES: &[(&str, &str)] = &[
+        ("s", ""),
+        ("ses", "s"),
+        ("xes", "x"),
+        ("zes", "z"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+        ("men", "man"),
+        ("ies", "y"),
+    ];
+    std::iter::once(word.to_string()).chain(
+        RULES
+            .iter()
+            .filter_map(move |(plural, one)| word.strip_suffix(plural).map(|stem| format!("{stem}{one}"))),
+    )
+}
+
+/// Whether `a b` is the name of a thing ([`COMPOUNDS`]).
+fn is_compound(a: &str, b: &str) -> bool {
+    static LINES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let lines = LINES.get_or_init(|| COMPOUNDS.lines().filter(|l| !l.starts_with('#')).collect());
+    !a.is_empty() && !b.is_empty() && lines.binary_search(&format!("{a} {b}").as_str()).is_ok()
 }
 
 #[cfg(test)]
@@ -70,6 +144,36 @@ mod tests {
         assert_eq!(depiction_after("apple-shaped cushion", 5), Some("shaped"));
         assert_eq!(depiction_after("Kestrel  FIGURINES set", 7), Some("FIGURINES"));
         assert_eq!(depiction_after("kestrel print", 7), Some("print"));
+    }
+
+    #[test]
+    fn compounds_are_sorted_for_the_search() {
+        let lines: Vec<&str> = COMPOUNDS.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(lines.len() > 50_000);
+        assert!(lines.windows(2).all(|w| w[0] < w[1]));
+        assert!(lines.iter().all(|l| l.split(' ').count() == 2));
+    }
+
+    #[test]
+    fn a_name_the_word_is_half_of_is_found() {
+        fn around<'t>(text: &'t str, word: &str) -> Option<&'t str> {
+            let start = text.to_lowercase().find(word).unwrap();
+            compound_around(text, start, start + word.len(), word)
+        }
+        assert_eq!(around("Kids Polar Bear Watch", "polar"), Some("Polar Bear"));
+        assert_eq!(around("Tongue Twisters for kids", "twisters"), Some("Tongue Twisters"));
+        assert_eq!(around("Tongue Twister cards", "twister"), Some("Tongue Twister"));
+        assert_eq!(around("polar  bears plush", "polar"), Some("polar  bears"));
+        assert_eq!(around("Satin Head-Scarf", "head"), Some("Head-Scarf"));
+        assert_eq!(around("Bruce Lee poster", "lee"), Some("Bruce Lee"));
+        // The brand's goods, and names the dictionary does not hold.
+        assert_eq!(around("Polar watch bear", "polar"), None);
+        assert_eq!(around("Lee jeans", "lee"), None);
+        assert_eq!(around("Polar, Bear", "polar"), None);
+        assert_eq!(around("Tongue/Twister", "twister"), None);
+        assert_eq!(around("Polar", "polar"), None);
+        // Names WordNet calls a brand are the brand's.
+        assert_eq!(around("Coca Cola can", "cola"), None);
     }
 
     #[test]
