@@ -266,13 +266,14 @@ fn an_eighth_set_written_blind_holds_the_floors() {
 /// brought it to 0.977 and 2 honest references. Still missed: Thai glued
 /// or misspelt (no segmentation here), a Russian case ending («Красного Октября»), Han typos by sound (李锦纪,
 /// 老凤详) or by part (維他乃). Ordinary words in the marks' own goods
-/// stay the weak spot: 11 flagged, 8 once the names of things went to
-/// review ("Polar Bear", "Tongue Twister", "Head Scarf"), and held there
-/// ("Head Torch", "Siempre Contigo", "a Brightening Benefit").
+/// stay the weak spot: 11 flagged, 7 once the names of things ("Polar
+/// Bear", "Tongue Twister", "Head Scarf") and the word before goods of
+/// other classes ("Head Torch") went to review, and held there ("Siempre
+/// Contigo", "a Brightening Benefit", "Milo Sorghum").
 #[test]
 fn a_ninth_set_written_blind_holds_the_floors() {
     let e = evaluate_set("blind9.jsonl", "blind9-registry.toml");
-    written_blind_floors_with(&e, MIN_RECALL, 2.0 / 40.0, 8.0 / 40.0);
+    written_blind_floors_with(&e, MIN_RECALL, 2.0 / 40.0, 7.0 / 40.0);
 }
 
 /// The floors of the later sets written blind: issue 3's (recall, clean

@@ -12,8 +12,11 @@
 //!   back it.
 //! - A mark that is an ordinary word ("kestrel") counts only in a category
 //!   whose goods the mark is registered for (its Nice classes), and goes
-//!   to review when the word after it is a likeness ("kestrel figurine"):
-//!   the listing may show the bird, not the brand (`text::sense`). Where
+//!   to review when the word after it is a likeness ("kestrel figurine"),
+//!   when it and its neighbour are the name of a thing ("American
+//!   kestrel"), or when the noun after it names goods of other classes
+//!   ("kestrel lamp"): the listing may show or sell the bird, or other
+//!   goods, not the brand (`text::sense`). Where
 //!   the site profile does not map the listing's category, or there is
 //!   none, the goods the title names stand in for it ([`goods`]: "kestrel
 //!   *mug*" is not clothing).
@@ -317,17 +320,23 @@ impl Scorer<'_> {
                 _ => None,
             })
         });
-        // An ordinary word followed by a likeness ("puma plush"), or half
-        // of the name of a thing ("polar bear"), may name the thing rather
-        // than the brand, even in the mark's classes.
+        // An ordinary word followed by a likeness ("puma plush"), half of
+        // the name of a thing ("polar bear"), or before goods the mark is
+        // not registered for ("head torch"), may name the thing rather
+        // than the brand, even where the category is of the mark's goods.
         let thing = match (ordinary_word(m), field_text(listing, m.field)) {
             (Some(word), Some(t)) if !backed => {
-                use crate::text::sense::{compound_around, depiction_after};
+                use crate::text::sense::{compound_around, depiction_after, other_goods_after};
                 depiction_after(t, m.end)
                     .map(|w| format!("{w:?} follows it: the listing may show the thing"))
                     .or_else(|| {
                         compound_around(t, m.start, m.end, word)
                             .map(|c| format!("{c:?} is the name of a thing: the listing may sell the thing"))
+                    })
+                    .or_else(|| {
+                        other_goods_after(t, m.end, &mark.classes).map(|g| {
+                            format!("{g:?}, goods outside the mark's classes, follows it: the listing may sell those")
+                        })
                     })
             }
             _ => None,
@@ -705,6 +714,23 @@ mod tests {
         assert_eq!(c.disposition, Disposition::Draft);
         // A word before it that makes no name leaves the brand's goods.
         let (l, m) = kestrel_in("Mens Kestrel wooden toy 20cm", "Toys");
+        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+    }
+
+    #[test]
+    fn ordinary_word_before_goods_of_other_classes_goes_to_review_unless_backed() {
+        // Kestrel is registered for clothing, toys and sports goods; a
+        // kestrel lamp is a lamp, sold under a category of sports goods.
+        let (l, m) = kestrel_in("Kestrel lamp for camping", "Sports");
+        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
+        assert!(
+            matches!(c.disposition, Disposition::Review(ref r) if r.contains("\"lamp\", goods outside")),
+            "{c:?}"
+        );
+        let c = run(&l, &m, &ImageReport::default(), &["replica".into()]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+        let (l, m) = kestrel_in("Kestrel jacket for camping", "Sports");
         let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
         assert_eq!(c.disposition, Disposition::Draft);
     }

@@ -250,6 +250,7 @@ const GOODS: &[(&str, &[u16])] = &[
     ("tie", &[25]),
     ("tights", &[25]),
     ("toothbrush", &[21]),
+    ("torch", &[8, 11]),
     ("tote", &[18]),
     ("towel", &[24]),
     ("toy", &[28]),
@@ -327,7 +328,7 @@ const OTHER_GOODS: &[&str] = &["compatible", "fits", "for", "with"];
 
 /// The Nice classes of `word` (any case), singular or plural, if it is
 /// one of [`GOODS`].
-fn classes_of(word: &str) -> Option<&'static [u16]> {
+pub(crate) fn classes_of(word: &str) -> Option<&'static [u16]> {
     let lower = word.to_lowercase();
     let find = |w: &str| GOODS.binary_search_by(|(g, _)| (*g).cmp(w)).ok().map(|i| GOODS[i].1);
     find(&lower)

@@ -17,6 +17,11 @@
 //! (`config/words/compounds.txt`, written by `compounds.py` beside it),
 //! less those WordNet itself calls a trademark or brand.
 //!
+//! Or the word is followed by a noun of goods of other classes than the
+//! mark's ("*Head* torch" for a mark of sports goods, "*apple* juice" for
+//! one of computers): it says what kind of those goods, as any word
+//! before a noun does, and the brand's own goods are others.
+//!
 //! The scorer asks this only of a match that is an ordinary word, and
 //! sends such a listing to review rather than into a complaint: "print"
 //! after a mark can be the brand's logo print as well, "polo shirt" a
@@ -80,6 +85,18 @@ pub fn compound_around<'t>(text: &'t str, start: usize, end: usize, word: &str) 
     let before = word_before(text, start)?;
     let from = before.as_ptr() as usize - text.as_ptr() as usize;
     names(&before.to_lowercase(), word).then(|| &text[from..end])
+}
+
+/// The noun right after byte `end` of `text`, as written, when it names
+/// goods none of `classes` holds ("Head *Torch*" for a mark of sports
+/// goods and clothing, "Apple *juice*" for one of computers): the word
+/// before it then says what kind of those goods, and the brand's goods are
+/// others. Plurals too; `None` when the next word names no goods, or goods
+/// of the classes.
+pub fn other_goods_after<'t>(text: &'t str, end: usize, classes: &[u16]) -> Option<&'t str> {
+    let word = word_after(text, end)?;
+    let of = super::goods::classes_of(word)?;
+    (!of.iter().any(|c| classes.contains(c))).then_some(word)
 }
 
 /// The word of letters right after byte `end` of `text`, past spaces and
@@ -174,6 +191,18 @@ mod tests {
         assert_eq!(around("Polar", "polar"), None);
         // Names WordNet calls a brand are the brand's.
         assert_eq!(around("Coca Cola can", "cola"), None);
+    }
+
+    #[test]
+    fn goods_of_other_classes_after_the_word_are_found() {
+        // Sports goods and clothing (18, 25, 28).
+        let head = [18, 25, 28];
+        assert_eq!(other_goods_after("Head Torch LED", 4, &head), Some("Torch"));
+        assert_eq!(other_goods_after("head-lamps 2 pack", 4, &head), Some("lamps"));
+        assert_eq!(other_goods_after("Head backpack 30l", 4, &head), None);
+        assert_eq!(other_goods_after("Head tennis racket", 4, &head), None);
+        assert_eq!(other_goods_after("Head, lamp", 4, &head), None);
+        assert_eq!(other_goods_after("apple juice", 5, &[9]), Some("juice"));
     }
 
     #[test]
