@@ -30,6 +30,17 @@
 //! a full-width letter as the letter: marks are folded so too, and a mark
 //! registered in either form is found in both.
 //!
+//! Thai, Lao, Khmer and Myanmar are written without spaces between words
+//! too ("เบียร์ช้าง": Chang beer), and have no script change to part them.
+//! A mark in one of them glued to more of its script is read where a
+//! dictionary segmentation of the run (ICU's, [`unspaced_word`]) puts a
+//! word boundary at each of its edges: ช้าง in เบียร์|ช้าง, not in a word
+//! that merely holds its letters. Their vowel signs and tone marks are
+//! spelling, not accents: folding drops them as it drops accents, so a
+//! match that writes one the mark does not have (ช่าง, a craftsman, for
+//! ช้าง, an elephant) is another word ([`unspaced_marks_agree`]); one left
+//! out (ชาง) is the mark written carelessly or disguised.
+//!
 //! A mark in Hangul spaced out ("설 화 수") is spaced by syllables, each of
 //! which folds to two or three letters: the matcher's pass over runs of
 //! single letters reads a syllable written alone as one letter, and a run
@@ -329,6 +340,71 @@ pub(crate) fn boundary(text: &str, at: usize) -> bool {
     false
 }
 
+/// Letters (and vowel signs and tone marks) of the scripts of South-East
+/// Asia written without spaces: Thai, Lao, Myanmar, Khmer, and their
+/// extensions.
+fn unspaced(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0E00}'..='\u{0EFF}'
+            | '\u{1000}'..='\u{109F}'
+            | '\u{1780}'..='\u{17FF}'
+            | '\u{19E0}'..='\u{19FF}'
+            | '\u{A9E0}'..='\u{A9FF}'
+            | '\u{AA60}'..='\u{AA7F}'
+    )
+}
+
+/// Whether `mark` (a skeleton, or as written) is in Thai, Lao, Khmer or
+/// Myanmar.
+pub(crate) fn in_unspaced_script(mark: &str) -> bool {
+    mark.chars().any(unspaced)
+}
+
+/// Whether the match at bytes `start..end` of `text`, of a mark in one of
+/// those scripts, is a word of its own there: where letters of its script
+/// touch it, the segmentation of the run they make together must put a
+/// boundary at each of its edges. `false` when the range is not on
+/// boundaries of `text`.
+pub(crate) fn unspaced_word(text: &str, start: usize, end: usize) -> bool {
+    let (Some(head), Some(tail)) = (text.get(..start), text.get(end..)) else {
+        return false;
+    };
+    let from = head.trim_end_matches(unspaced).len();
+    let to = end + (tail.len() - tail.trim_start_matches(unspaced).len());
+    if (from, to) == (start, end) {
+        return true;
+    }
+    let (mut at_start, mut at_end) = (false, false);
+    for edge in segmenter().segment_str(&text[from..to]).map(|b| from + b) {
+        at_start |= edge == start;
+        at_end |= edge == end;
+    }
+    at_start && at_end
+}
+
+/// Whether `written`, a match of `mark` in one of those scripts, writes
+/// no vowel sign or tone mark the mark does not: its marks are the mark's,
+/// in order, some perhaps left out.
+pub(crate) fn unspaced_marks_agree(mark: &str, written: &str) -> bool {
+    use unicode_normalization::char::is_combining_mark;
+    let marks = |t: &'_ str| {
+        t.chars()
+            .filter(|&c| unspaced(c) && is_combining_mark(c))
+            .collect::<Vec<char>>()
+    };
+    let mut own = marks(mark).into_iter();
+    marks(written).into_iter().all(|w| own.any(|m| m == w))
+}
+
+/// ICU's dictionary word segmenter, for the scripts above (its data is
+/// compiled in; built on first use).
+fn segmenter() -> &'static icu_segmenter::WordSegmenterBorrowed<'static> {
+    use icu_segmenter::{options::WordBreakInvariantOptions, WordSegmenter};
+    static SEGMENTER: OnceLock<icu_segmenter::WordSegmenterBorrowed<'static>> = OnceLock::new();
+    SEGMENTER.get_or_init(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()))
+}
+
 /// Honest-reference phrases that Chinese writes just before the mark,
 /// glued to it as every word is ("适用于回力帆布鞋的替换鞋带": laces suitable
 /// for Warrior canvas shoes), where the matcher's phrases, read word by
@@ -365,6 +441,11 @@ pub(crate) fn nominative_before(before: &str) -> Option<String> {
 /// four kana that spells a mark is seldom anything else
 /// ("라네즈립슬리핑마스크", "グリコポッキーチョコ").
 pub(crate) fn cjk_glue(mark: &str, before: &str, after: &str) -> Option<bool> {
+    // Read against the text as written, which the segmentation needs, when
+    // the match is reported ([`unspaced_word`]).
+    if in_unspaced_script(mark) {
+        return Some(true);
+    }
     let in_hangul = mark.chars().any(hangul);
     if in_hangul && mark.chars().filter(|&c| leading_consonant(c)).count() >= LONG_HANGUL {
         return Some(true);
@@ -615,6 +696,32 @@ fn jieba() -> &'static Jieba {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_in_thai_is_where_segmentation_puts_its_edges() {
+        let word = |text: &str, w: &str| {
+            let s = text.find(w).expect("in text");
+            unspaced_word(text, s, s + w.len())
+        };
+        assert!(word("เบียร์ช้าง คลาสสิก", "ช้าง"));
+        assert!(word("ช้างโซดา 325มล", "ช้าง"));
+        assert!(word("มาลีสามพราน", "มาลี"));
+        // Sam Phran, a district: พราน (a hunter) is inside its name.
+        assert!(!word("มาลีสามพราน", "พราน"));
+        // Alone in its script: nothing to ask.
+        assert!(word("ช้าง beer", "ช้าง"));
+        assert!(!unspaced_word("ช้าง", 1, 3));
+    }
+
+    #[test]
+    fn a_tone_mark_the_mark_lacks_makes_another_word() {
+        assert!(unspaced_marks_agree("ช้าง", "ช้าง"));
+        // Left out: the mark written carelessly, or to slip past an alert.
+        assert!(unspaced_marks_agree("ช้าง", "ชาง"));
+        // ช่าง, a craftsman; ช้าง, an elephant.
+        assert!(!unspaced_marks_agree("ช้าง", "ช่าง"));
+        assert!(!unspaced_marks_agree("", "ช่าง"));
+    }
 
     fn at(text: &str, before: &str) -> usize {
         text.find(before).expect("in text") + before.len()

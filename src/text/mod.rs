@@ -2648,6 +2648,15 @@ impl TextMatcher {
         if mark.written.as_ref().is_some_and(|w| w.is_measure_written(&matched)) {
             return None;
         }
+        // In Thai and its neighbours, a tone mark the mark lacks makes
+        // another word, and a word boundary is where segmentation puts it.
+        let unspaced = cjk::in_unspaced_script(&mark.skel);
+        if unspaced {
+            let own = mark.written.as_ref().and_then(|w| w.faithful.as_deref()).unwrap_or("");
+            if !cjk::unspaced_marks_agree(own, &matched) || !cjk::unspaced_word(text, start, end) {
+                return None;
+            }
+        }
         let first = doc.token_at(hit.u0);
         // The words before the match, whichever way the phrase is read.
         text.get(region.context..start)?;
@@ -2673,6 +2682,12 @@ impl TextMatcher {
             touches(start, text[..start].chars().next_back()) || touches(end, text[end..].chars().next())
         };
         let variant = mark.variant_of(&matched, hit.variant, glued);
+        // Parted from its neighbours by segmentation, a mark in Thai is
+        // written as that script writes every word, as 华为 is in 华为手机壳.
+        let variant = match variant {
+            VariantKind::Joined if unspaced && !mark.spaced() => VariantKind::Exact,
+            v => v,
+        };
         Some(TextMatch {
             mark_id: mark.id.clone(),
             field,

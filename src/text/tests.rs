@@ -500,6 +500,21 @@ fn a_han_mark_misspelt_with_a_look_alike_character() {
 /// Chinese and Japanese titles have no spaces: a mark is a word where the
 /// script changes or the segmentation says, and not across two words.
 #[test]
+fn a_thai_mark_glued_among_its_script() {
+    let marks = [mark("tm-chang", "ช้าง"), mark("tm-singha", "สิงห์")];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    // Parted by segmentation, as Thai writes every word: as written.
+    check(&m, "tm-singha", "เบียร์สิงห์ 6 กระป๋อง", "สิงห์", VariantKind::Exact);
+    check(&m, "tm-chang", "ช้างโซดา 325มล", "ช้าง", VariantKind::Exact);
+    // The tone mark left out.
+    check(&m, "tm-chang", "เบียร์ชาง ขวด", "ชาง", VariantKind::Exact);
+    // Another tone mark is another word: ช่าง, a craftsman (a
+    // photographer's camera bag; a carpenter), glued or apart.
+    none(&m, "tm-chang", "กระเป๋ากล้องช่างภาพ");
+    none(&m, "tm-chang", "ช่าง ไม้");
+}
+
+#[test]
 fn marks_in_text_written_without_spaces() {
     let marks = [
         mark("tm-huawei", "华为"),
