@@ -140,6 +140,7 @@
 mod cjk;
 mod confusables;
 pub mod goods;
+mod inflect;
 mod normalize;
 mod scan;
 pub mod sense;
@@ -369,6 +370,9 @@ pub struct TextMatcher {
     /// The marks written in Han, for their look-alike misspellings, which
     /// `typos` (edits of letters) does not allow them.
     han_typos: cjk::Misspelt,
+    /// The marks in Cyrillic, by their words' stems, for their case
+    /// endings.
+    declined: inflect::Declined,
     /// The most words in a mark the typo pass knows, so it looks at runs
     /// of that many words.
     max_words: usize,
@@ -568,6 +572,40 @@ struct AsWritten {
     /// capitals ("3M", [`is_measure`]): written in small letters ("cable
     /// 3m"), it is the measure.
     measure: bool,
+    /// Where the form is written in Cyrillic or in Greek throughout,
+    /// whose letters folding reads as Latin look-alikes ("Красный
+    /// Октябрь"), that script: a match written all in it is written in
+    /// the mark's own script, not disguised with another's.
+    script: Option<LookalikeScript>,
+}
+
+/// The scripts whose letters are read as Latin look-alikes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LookalikeScript {
+    Cyrillic,
+    Greek,
+}
+
+impl LookalikeScript {
+    /// The one script all the letters of `text` are in, if it is one of
+    /// these.
+    fn of(text: &str) -> Option<LookalikeScript> {
+        let mut letters = text.chars().filter(|c| c.is_alphabetic());
+        let first = LookalikeScript::of_char(letters.next()?)?;
+        letters
+            .all(|c| LookalikeScript::of_char(c) == Some(first))
+            .then_some(first)
+    }
+
+    fn of_char(c: char) -> Option<LookalikeScript> {
+        match c {
+            '\u{0400}'..='\u{052F}' | '\u{1C80}'..='\u{1C8F}' | '\u{2DE0}'..='\u{2DFF}' | '\u{A640}'..='\u{A69F}' => {
+                Some(LookalikeScript::Cyrillic)
+            }
+            '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Some(LookalikeScript::Greek),
+            _ => None,
+        }
+    }
 }
 
 impl CompiledMark {
@@ -594,6 +632,17 @@ impl CompiledMark {
         };
         if written.twin.iter().any(|&c| matched.contains(c)) {
             VariantKind::Homoglyph
+        } else if found == VariantKind::Homoglyph
+            && written.script.is_some()
+            && written.script == LookalikeScript::of(matched)
+        {
+            // Written in the mark's own script throughout: what the fold
+            // flagged is that script, not a disguise.
+            if glued() {
+                VariantKind::Joined
+            } else {
+                VariantKind::Exact
+            }
         } else if written.speak && matches!(found, VariantKind::Exact | VariantKind::Joined) {
             VariantKind::Leet
         } else if matches!(found, VariantKind::Diacritic | VariantKind::Styled)
@@ -826,6 +875,8 @@ impl TextMatcher {
     ) -> Result<TextMatcher, TextError> {
         let words = WordList::new(words);
         let mut compiled = Vec::with_capacity(marks.len());
+        // Each compiled form as written, for the stems of those in Cyrillic.
+        let mut form_texts: Vec<(u32, String)> = Vec::with_capacity(marks.len());
         let mut patterns: Vec<String> = Vec::with_capacity(marks.len());
         let mut owners: Vec<Vec<(u32, Form)>> = Vec::with_capacity(marks.len());
         let mut pattern_of: HashMap<String, usize> = HashMap::with_capacity(marks.len());
@@ -884,6 +935,7 @@ impl TextMatcher {
             let all = doc.skel.len();
             let solid: String = doc.skel.chars().filter(|&c| c != ' ').collect();
             let index = compiled.len() as u32;
+            form_texts.push((index, text.clone()));
             mark_skels.extend(doc.skel.split(' ').map(str::to_string));
             let plain = doc.plain(0, all);
             let solid_chars: Vec<char> = solid.chars().collect();
@@ -958,6 +1010,7 @@ impl TextMatcher {
                 .filter(|(_, m)| !m.is_disguise())
                 .map(|(i, m)| (i as u32, m.skel.as_str())),
         );
+        let declined = inflect::Declined::build(form_texts.iter().map(|(i, t)| (*i, t.as_str())));
         let longest_skel = compiled.iter().map(|m| m.skel.len()).max().unwrap_or(0);
         // At least one: a mark split in two ("Gu cci") spans two words.
         let compiled_reach = (compiled.iter().map(|m| m.words).max().unwrap_or(1) - 1).max(1);
@@ -984,6 +1037,7 @@ impl TextMatcher {
             owners,
             typos,
             han_typos,
+            declined,
             max_words,
             mark_words,
             part_words,
@@ -1226,6 +1280,7 @@ impl TextMatcher {
         self.spaced_typo_pass(doc, scratch, hits);
         self.glued_typo_pass(doc, scratch, hits);
         self.han_typo_pass(doc, hits);
+        self.declined_pass(text, doc, hits);
         best_per_span(hits);
         // `report` asks the word list about each hit's word: a random read
         // in 1 MiB, or two for a plural, asked for here so that they
@@ -1284,6 +1339,7 @@ impl TextMatcher {
             + self.counterfeit_first.memory_usage()
             + self.typos.heap_bytes()
             + self.han_typos.heap_bytes()
+            + self.declined.heap_bytes()
             + self.words.heap_bytes()
             + self.known.heap_bytes()
             + self.quiet.heap_bytes()
@@ -1898,6 +1954,24 @@ impl TextMatcher {
                 });
             });
         }
+    }
+
+    /// Pass 3e: marks in Cyrillic declined ([`inflect`]): «Красного
+    /// Октября» for Красный Октябрь. Reported as written, as a plural is.
+    fn declined_pass(&self, text: &str, doc: &Doc, hits: &mut Vec<Hit>) {
+        self.declined.find(text, doc, |mark, first, last| {
+            let (Some(a), Some(b)) = (doc.tokens.get(first), doc.tokens.get(last)) else {
+                return;
+            };
+            hits.push(Hit {
+                mark,
+                u0: a.start,
+                u1: b.end,
+                variant: variant(doc.flags(a.start, b.end), false, false, false, false),
+                similarity: 1.0,
+                word: doc.plain(a.skel_start as usize, b.skel_end as usize),
+            });
+        });
     }
 
     /// Pass 3: misspellings, through the deletion index.
@@ -3009,12 +3083,14 @@ impl AsWritten {
     fn of(twin: Box<[char]>, text: &str, speak: bool) -> Option<Box<AsWritten>> {
         let faithful = as_faithful(text);
         let measure = is_measure(text) && !text.chars().any(char::is_lowercase);
-        (!twin.is_empty() || faithful.is_some() || speak || measure).then(|| {
+        let script = LookalikeScript::of(text);
+        (!twin.is_empty() || faithful.is_some() || speak || measure || script.is_some()).then(|| {
             Box::new(AsWritten {
                 twin,
                 faithful,
                 speak,
                 measure,
+                script,
             })
         })
     }

@@ -500,6 +500,43 @@ fn a_han_mark_misspelt_with_a_look_alike_character() {
 /// Chinese and Japanese titles have no spaces: a mark is a word where the
 /// script changes or the segmentation says, and not across two words.
 #[test]
+fn a_mark_in_cyrillic_declined() {
+    let marks = [mark("tm-ro", "Красный Октябрь"), mark("tm-babaevsky", "Бабаевский")];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    check(
+        &m,
+        "tm-ro",
+        "Конфеты «Красного Октября» ассорти 250 г",
+        "Красного Октября",
+        VariantKind::Exact,
+    );
+    check(
+        &m,
+        "tm-babaevsky",
+        "набор от Бабаевского 300 г",
+        "Бабаевского",
+        VariantKind::Exact,
+    );
+    check(
+        &m,
+        "tm-ro",
+        "Красный Октябрь ассорти",
+        "Красный Октябрь",
+        VariantKind::Exact,
+    );
+    // A Latin K among the Cyrillic letters is a disguise.
+    check(
+        &m,
+        "tm-ro",
+        "Kрасный Октябрь ассорти",
+        "Kрасный Октябрь",
+        VariantKind::Homoglyph,
+    );
+    // One word of it declined alone is that word: red, or October.
+    none(&m, "tm-ro", "платье красного цвета, октябрь 2026");
+}
+
+#[test]
 fn a_thai_mark_glued_among_its_script() {
     let marks = [mark("tm-chang", "ช้าง"), mark("tm-singha", "สิงห์")];
     let m = TextMatcher::with_words(&marks, ["case"]);
