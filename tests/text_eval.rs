@@ -270,12 +270,38 @@ fn an_eighth_set_written_blind_holds_the_floors() {
 /// 老凤详) or by part (維他乃). Ordinary words in the marks' own goods
 /// stay the weak spot: 11 flagged, 7 once the names of things ("Polar
 /// Bear", "Tongue Twister", "Head Scarf") and the word before goods of
-/// other classes ("Head Torch") went to review, and held there ("Siempre
-/// Contigo", "a Brightening Benefit", "Milo Sorghum").
+/// other classes ("Head Torch") went to review, 5 once quoted slogans did
+/// ("'Siempre Contigo'"), and held there ("a Brightening Benefit", "Milo
+/// Sorghum", "Head Guard").
 #[test]
 fn a_ninth_set_written_blind_holds_the_floors() {
     let e = evaluate_set("blind9.jsonl", "blind9-registry.toml");
-    written_blind_floors_with(&e, MIN_RECALL, 2.0 / 40.0, 7.0 / 40.0);
+    written_blind_floors_with(&e, MIN_RECALL, 2.0 / 40.0, 5.0 / 40.0);
+}
+
+/// A tenth, written blind on 2026-12-06 after every rule above, asked for
+/// what the others found hardest: ordinary words used in their ordinary
+/// sense among the marks' own goods (slogans, idioms, names, places), Thai,
+/// Vietnamese, Cyrillic declined, Greek, Hebrew, Southeast Asian and
+/// Eastern European honest references, and hard typos. Its first run:
+/// recall 0.949, 35 of 160 flagged (29 of 40 ordinary words). Marks inside
+/// a quoted slogan or title ("'The Girl from Ipanema' Lyrics", « Esprit de
+/// Noël »), Cyrillic and Greek marks in capitals (ΚΟΡΡΕΣ), the small
+/// capital ꜰ and the kana twin り/リ brought it to 0.957 and 21 ordinary
+/// words. It stands below issue 3's floors, and is held where it stands,
+/// a guard, not a goal: missed, marks of several words reordered or their
+/// first names cut ("Armani Emporio", "J.P. Gaultier"), Han, Thai, Hebrew
+/// and Cyrillic look-alike typos; flagged, ordinary words of other
+/// languages (Rana, Gallo, Falke, Roma), places and names (Ipanema beach,
+/// Eiger), "One Piece" swimsuits, and near misses ("Regata", "Fake").
+#[test]
+fn a_tenth_set_written_blind_is_held_where_it_stands() {
+    let e = evaluate_set("blind10.jsonl", "blind10-registry.toml");
+    assert!(e.overall_recall() >= 0.957, "recall {:.3}", e.overall_recall());
+    assert!(e.flagged_rate("clean") <= MAX_CLEAN_FLAGGED, "{:?}", e.wrong);
+    for (kind, most) in [("near_miss", 4.0), ("nominative", 2.0), ("ordinary_word", 21.0)] {
+        assert!(e.flagged_rate(kind) <= most / 40.0, "{kind}: {:?}", e.wrong);
+    }
 }
 
 /// The floors of the later sets written blind: issue 3's (recall, clean

@@ -355,12 +355,22 @@ impl Scorer<'_> {
                 format!("; {}", notes.join("; "))
             }
         );
-        let (score, review) = match (nominative, thing) {
+        let thing = thing.map(|why| format!("{:?} is an ordinary word and {why}, not the brand", m.matched));
+        // Inside a quotation of more words than its own ("'The Girl from
+        // Ipanema' lyrics T-shirt", «Esprit de Noël»), the mark is part of
+        // a slogan, a title or a motto printed on the goods.
+        let quoted = || {
+            let t = field_text(listing, m.field).filter(|_| !backed)?;
+            crate::text::sense::quotation_around(t, m.start, m.end).map(|q| {
+                format!(
+                    "{:?} stands inside the quotation {q:?}: a slogan or a title on the goods, not the brand",
+                    m.matched
+                )
+            })
+        };
+        let (score, review) = match (nominative, thing.or_else(quoted)) {
             (Some(p), _) => (score * 0.6, Some(format!("nominative use: {p:?} next to the mark"))),
-            (None, Some(why)) => (
-                score,
-                Some(format!("{:?} is an ordinary word and {why}, not the brand", m.matched)),
-            ),
+            (None, Some(why)) => (score, Some(why)),
             (None, None) if score < REVIEW_THRESHOLD => return Err(format!("score {score:.2} for {}", mark.text)),
             (None, None) => (score, None),
         };
@@ -714,6 +724,34 @@ mod tests {
         assert_eq!(c.disposition, Disposition::Draft);
         // A word before it that makes no name leaves the brand's goods.
         let (l, m) = kestrel_in("Mens Kestrel wooden toy 20cm", "Toys");
+        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+    }
+
+    #[test]
+    fn a_mark_inside_a_quoted_slogan_goes_to_review_unless_backed() {
+        let velora = |title: &str| {
+            let mut l = listing("Clothing", "S");
+            l.title = title.into();
+            let start = title.find("Velora").unwrap();
+            let m = TextMatch {
+                start,
+                end: start + 6,
+                matched: "Velora".into(),
+                ..hit("tm-velora", VariantKind::Exact, vec![])
+            };
+            (l, [m])
+        };
+        let (l, m) = velora("T-shirt « Velora, mon amour » coton bio");
+        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
+        assert!(
+            matches!(c.disposition, Disposition::Review(ref r) if r.contains("inside the quotation")),
+            "{c:?}"
+        );
+        let c = run(&l, &m, &ImageReport::default(), &["replica".into()]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft);
+        // The brand's name quoted alone is the brand's.
+        let (l, m) = velora("Hoodie 'Velora' cotton");
         let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
         assert_eq!(c.disposition, Disposition::Draft);
     }

@@ -135,6 +135,7 @@ pub(crate) fn fold(c: char) -> Option<(&'static str, Fold)> {
         'ᴄ' => ("c", Styled),
         'ᴅ' => ("d", Styled),
         'ᴇ' => ("e", Styled),
+        'ꜰ' => ("f", Styled),
         'ɢ' => ("g", Styled),
         'ʜ' => ("h", Styled),
         'ɪ' => ("i", Styled),
@@ -145,6 +146,7 @@ pub(crate) fn fold(c: char) -> Option<(&'static str, Fold)> {
         'ɴ' => ("n", Styled),
         'ᴏ' => ("o", Styled),
         'ᴘ' => ("p", Styled),
+        'ꞯ' => ("q", Styled),
         'ʀ' => ("r", Styled),
         'ꜱ' => ("s", Styled),
         'ᴛ' => ("t", Styled),
@@ -193,6 +195,7 @@ const TWINS: &[(char, char)] = &[
     ('ト', '卜'),
     ('ー', '一'),
     ('ヘ', 'へ'),
+    ('リ', 'り'),
 ];
 
 /// The character that looks like `c` in the other script of [`TWINS`].

@@ -627,6 +627,7 @@ impl CompiledMark {
     /// all, exact, or joined where it is glued to the word around it
     /// (`glued`, asked only then).
     fn variant_of(&self, matched: &str, found: VariantKind, glued: impl FnOnce() -> bool) -> VariantKind {
+        use unicode_normalization::UnicodeNormalization;
         let Some(written) = &self.written else {
             return found;
         };
@@ -634,11 +635,14 @@ impl CompiledMark {
             VariantKind::Homoglyph
         } else if found == VariantKind::Homoglyph
             && written.script.is_some()
-            && written.script == LookalikeScript::of(matched)
+            && written.script == LookalikeScript::of(&matched.nfkc().collect::<String>())
         {
             // Written in the mark's own script throughout: what the fold
-            // flagged is that script, not a disguise.
-            if glued() {
+            // flagged is that script, not a disguise; in its styled letters
+            // ("𝚱𝚶𝚸𝚸𝚬𝚺"), styled.
+            if matched.nfkc().ne(matched.nfc()) {
+                VariantKind::Styled
+            } else if glued() {
                 VariantKind::Joined
             } else {
                 VariantKind::Exact
@@ -3010,7 +3014,29 @@ fn forms_of(text: &str) -> Vec<String> {
         .flat_map(|form| std::iter::once(form.to_string()).chain(connected_forms(form)))
         .collect();
     let forms = with_each(with_each(with_each(forms, respelled), without_possessive), singular);
-    with_each(with_each(forms, number_run_together), text_speak)
+    let forms = with_each(with_each(forms, number_run_together), text_speak);
+    let mut forms = with_each(with_each(forms, in_capitals), in_small_letters);
+    let mut seen = std::collections::HashSet::new();
+    forms.retain(|f| seen.insert(f.clone()));
+    forms
+}
+
+/// A mark in Cyrillic or Greek in capitals, where that changes it. Folding
+/// reads a capital of those scripts as the Latin capital it looks like
+/// (Н as H, for a disguise written in capitals), and the small letter as
+/// itself (н looks like no Latin small letter): so "КРАСНЫЙ ОКТЯБРЬ" and
+/// "Красный Октябрь" fold apart, and the mark is filed in both cases.
+fn in_capitals(form: &str) -> Option<String> {
+    LookalikeScript::of(form)?;
+    let capitals = form.to_uppercase();
+    (capitals != form).then_some(capitals)
+}
+
+/// [`in_capitals`] in small letters, for a mark registered in capitals.
+fn in_small_letters(form: &str) -> Option<String> {
+    LookalikeScript::of(form)?;
+    let small = form.to_lowercase();
+    (small != form).then_some(small)
 }
 
 /// Words of a mark of several that sellers write as the digit or letter

@@ -99,6 +99,67 @@ pub fn other_goods_after<'t>(text: &'t str, end: usize, classes: &[u16]) -> Opti
     (!of.iter().any(|c| classes.contains(c))).then_some(word)
 }
 
+/// Quotation marks that open a quotation, each with the one that closes
+/// it: English, French (and the German and Danish order of guillemets),
+/// German low-high, Japanese corner brackets.
+const QUOTES: &[(char, char)] = &[
+    ('\'', '\''),
+    ('"', '"'),
+    ('«', '»'),
+    ('»', '«'),
+    ('‹', '›'),
+    ('“', '”'),
+    ('‘', '’'),
+    ('„', '“'),
+    ('‚', '‘'),
+    ('「', '」'),
+    ('『', '』'),
+];
+
+/// The quotation of `text` that holds bytes `start..end` and more words
+/// than they do ("The Girl from Ipanema" around "Ipanema"), its inside as
+/// written; `None` where no quotation holds them, or it holds only them
+/// («Алёнка»: a brand's name quoted, as Russian writes it). An apostrophe
+/// inside a word ("Levi's", "don't") opens and closes nothing.
+pub fn quotation_around(text: &str, start: usize, end: usize) -> Option<&str> {
+    let words = |t: &str| {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count()
+    };
+    let inside_word = |at: usize, c: char| {
+        let before = text[..at].chars().next_back().is_some_and(char::is_alphanumeric);
+        let after = text[at + c.len_utf8()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+        c == '\'' && before && after
+    };
+    let mut at = 0;
+    while let Some((open, (o, close))) = text[at..].char_indices().find_map(|(i, c)| {
+        let pair = QUOTES.iter().find(|(o, _)| *o == c)?;
+        // An apostrophe after a letter ends a word ("Levi's", "Chris'").
+        let apostrophe = c == '\'' && text[..at + i].ends_with(char::is_alphanumeric);
+        (!apostrophe).then_some((at + i, *pair))
+    }) {
+        let from = open + o.len_utf8();
+        if from > start {
+            return None;
+        }
+        let to = text[from..]
+            .char_indices()
+            .map(|(i, c)| (from + i, c))
+            .find(|&(i, c)| c == close && !inside_word(i, c))
+            .map(|(i, _)| i)?;
+        if to >= end {
+            let inside = &text[from..to];
+            return (words(inside) > words(text.get(start..end)?)).then_some(inside);
+        }
+        at = to + close.len_utf8();
+    }
+    None
+}
+
 /// The word of letters right after byte `end` of `text`, past spaces and
 /// hyphens, as written; empty where something else comes first.
 fn word_after(text: &str, end: usize) -> Option<&str> {
@@ -203,6 +264,35 @@ mod tests {
         assert_eq!(other_goods_after("Head tennis racket", 4, &head), None);
         assert_eq!(other_goods_after("Head, lamp", 4, &head), None);
         assert_eq!(other_goods_after("apple juice", 5, &[9]), Some("juice"));
+    }
+
+    #[test]
+    fn a_quotation_of_more_words_than_the_match_is_found() {
+        fn quoted<'t>(text: &'t str, word: &str) -> Option<&'t str> {
+            let start = text.find(word).unwrap();
+            quotation_around(text, start, start + word.len())
+        }
+        assert_eq!(
+            quoted("Bossa Nova 'The Girl from Ipanema' Lyrics Tee", "Ipanema"),
+            Some("The Girl from Ipanema")
+        );
+        assert_eq!(
+            quoted("Pull « Esprit de Noël » Rouge", "Esprit"),
+            Some(" Esprit de Noël ")
+        );
+        assert_eq!(quoted("Anillo «Festina Lente» plata", "Festina"), Some("Festina Lente"));
+        assert_eq!(quoted("Tasse „Elle ist schön“ weiß", "Elle"), Some("Elle ist schön"));
+        assert_eq!(
+            quoted("Tee 'I Don't Run, I Only Walk' gym", "Only"),
+            Some("I Don't Run, I Only Walk")
+        );
+        // The brand's name alone quoted, an apostrophe, no quotation, a
+        // quotation elsewhere, or one left open: none.
+        assert_eq!(quoted("Шоколад «Алёнка» молочный", "Алёнка"), None);
+        assert_eq!(quoted("Levi's 501 jeans 'slim fit'", "Levi"), None);
+        assert_eq!(quoted("Esprit dress 'summer sale' blue", "Esprit"), None);
+        assert_eq!(quoted("Mug 'best dad' Esprit blue", "Esprit"), None);
+        assert_eq!(quoted("Mug 'Esprit blue", "Esprit"), None);
     }
 
     #[test]

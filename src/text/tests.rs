@@ -534,6 +534,19 @@ fn a_mark_in_cyrillic_declined() {
     );
     // One word of it declined alone is that word: red, or October.
     none(&m, "tm-ro", "платье красного цвета, октябрь 2026");
+    // In capitals, as titles are often written: Н and Т fold as the Latin
+    // capitals they look like, н and т as themselves.
+    check(
+        &m,
+        "tm-ro",
+        "КОНФЕТЫ КРАСНЫЙ ОКТЯБРЬ",
+        "КРАСНЫЙ ОКТЯБРЬ",
+        VariantKind::Exact,
+    );
+    let greek = [mark("tm-korres", "Κορρές")];
+    let g = TextMatcher::with_words(&greek, ["case"]);
+    check(&g, "tm-korres", "ΚΟΡΡΕΣ αφρόλουτρο 250ml", "ΚΟΡΡΕΣ", VariantKind::Exact);
+    check(&g, "tm-korres", "𝚱𝚶𝚸𝚸𝚬𝚺 αφρόλουτρο", "𝚱𝚶𝚸𝚸𝚬𝚺", VariantKind::Styled);
 }
 
 #[test]
