@@ -532,20 +532,41 @@ mod tests {
     /// A listing titled `title` in `category` whose first word is the mark
     /// Kestrel, as written, reported as the ordinary word "kestrel".
     fn kestrel_in(title: &str, category: &str) -> (Listing, [TextMatch; 1]) {
+        exact_in("tm-kestrel", title, category, vec![Cue::OrdinaryWord("kestrel".into())])
+    }
+
+    /// A listing of `category` titled `title`, and the match of the mark
+    /// `id` in it, written as registered (any case), with `cues`.
+    fn exact_in(id: &str, title: &str, category: &str, cues: Vec<Cue>) -> (Listing, [TextMatch; 1]) {
         let mut l = listing(category, "S");
         l.title = title.into();
-        let start = title.to_lowercase().find("kestrel").unwrap();
+        let word = id.trim_start_matches("tm-");
+        let start = title.to_lowercase().find(word).unwrap();
+        let end = start + word.len();
         let m = TextMatch {
             start,
-            end: start + 7,
-            matched: title[start..start + 7].into(),
-            ..hit(
-                "tm-kestrel",
-                VariantKind::Exact,
-                vec![Cue::OrdinaryWord("kestrel".into())],
-            )
+            end,
+            matched: title[start..end].into(),
+            ..hit(id, VariantKind::Exact, cues)
         };
         (l, [m])
+    }
+
+    /// `made` goes to review, for a reason that says `why`, and straight
+    /// into a draft where counterfeit words back it.
+    fn review_unless_backed((l, m): (Listing, [TextMatch; 1]), why: &str) {
+        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
+        assert!(
+            matches!(c.disposition, Disposition::Review(ref r) if r.contains(why)),
+            "{c:?}"
+        );
+        let c = run(&l, &m, &ImageReport::default(), &["replica".into()]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft, "{c:?}");
+    }
+
+    fn drafted((l, m): (Listing, [TextMatch; 1])) {
+        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
+        assert_eq!(c.disposition, Disposition::Draft, "{c:?}");
     }
 
     fn run(l: &Listing, t: &[TextMatch], i: &ImageReport, cf: &[String]) -> Result<Candidate, NoCandidate> {
@@ -695,82 +716,43 @@ mod tests {
     fn ordinary_word_before_a_likeness_goes_to_review_in_class_unless_backed() {
         // Kestrel is registered for toys (28), so the category alone lets
         // "kestrel" count; the word after it says a bird may be meant.
-        let kestrel = |title: &str| kestrel_in(title, "Toys");
-        let (l, m) = kestrel("kestrel plush toy 20cm");
-        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
-        assert!(
-            matches!(c.disposition, Disposition::Review(ref r) if r.contains("\"plush\"")),
-            "{c:?}"
-        );
         // Backed by counterfeit words, the brand is meant after all.
-        let c = run(&l, &m, &ImageReport::default(), &["replica".into()]).unwrap();
-        assert_eq!(c.disposition, Disposition::Draft);
+        review_unless_backed(kestrel_in("kestrel plush toy 20cm", "Toys"), "\"plush\"");
         // The brand's own goods follow it with a product, not a likeness.
-        let (l, m) = kestrel("Kestrel trekking poles carbon");
-        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
-        assert_eq!(c.disposition, Disposition::Draft);
+        drafted(kestrel_in("Kestrel trekking poles carbon", "Toys"));
     }
 
     #[test]
     fn ordinary_word_in_the_name_of_a_thing_goes_to_review_unless_backed() {
         // "American kestrel" is a bird, in the dictionary as one name.
-        let (l, m) = kestrel_in("American Kestrel wooden toy 20cm", "Toys");
-        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
-        assert!(
-            matches!(c.disposition, Disposition::Review(ref r) if r.contains("\"American Kestrel\" is the name of a thing")),
-            "{c:?}"
+        review_unless_backed(
+            kestrel_in("American Kestrel wooden toy 20cm", "Toys"),
+            "\"American Kestrel\" is the name of a thing",
         );
-        let c = run(&l, &m, &ImageReport::default(), &["replica".into()]).unwrap();
-        assert_eq!(c.disposition, Disposition::Draft);
         // A word before it that makes no name leaves the brand's goods.
-        let (l, m) = kestrel_in("Mens Kestrel wooden toy 20cm", "Toys");
-        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
-        assert_eq!(c.disposition, Disposition::Draft);
+        drafted(kestrel_in("Mens Kestrel wooden toy 20cm", "Toys"));
     }
 
     #[test]
     fn a_mark_inside_a_quoted_slogan_goes_to_review_unless_backed() {
-        let velora = |title: &str| {
-            let mut l = listing("Clothing", "S");
-            l.title = title.into();
-            let start = title.find("Velora").unwrap();
-            let m = TextMatch {
-                start,
-                end: start + 6,
-                matched: "Velora".into(),
-                ..hit("tm-velora", VariantKind::Exact, vec![])
-            };
-            (l, [m])
-        };
-        let (l, m) = velora("T-shirt « Velora, mon amour » coton bio");
-        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
-        assert!(
-            matches!(c.disposition, Disposition::Review(ref r) if r.contains("inside the quotation")),
-            "{c:?}"
+        let velora = |title: &str| exact_in("tm-velora", title, "Clothing", vec![]);
+        review_unless_backed(
+            velora("T-shirt « Velora, mon amour » coton bio"),
+            "inside the quotation",
         );
-        let c = run(&l, &m, &ImageReport::default(), &["replica".into()]).unwrap();
-        assert_eq!(c.disposition, Disposition::Draft);
         // The brand's name quoted alone is the brand's.
-        let (l, m) = velora("Hoodie 'Velora' cotton");
-        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
-        assert_eq!(c.disposition, Disposition::Draft);
+        drafted(velora("Hoodie 'Velora' cotton"));
     }
 
     #[test]
     fn ordinary_word_before_goods_of_other_classes_goes_to_review_unless_backed() {
         // Kestrel is registered for clothing, toys and sports goods; a
         // kestrel lamp is a lamp, sold under a category of sports goods.
-        let (l, m) = kestrel_in("Kestrel lamp for camping", "Sports");
-        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
-        assert!(
-            matches!(c.disposition, Disposition::Review(ref r) if r.contains("\"lamp\", goods outside")),
-            "{c:?}"
+        review_unless_backed(
+            kestrel_in("Kestrel lamp for camping", "Sports"),
+            "\"lamp\", goods outside",
         );
-        let c = run(&l, &m, &ImageReport::default(), &["replica".into()]).unwrap();
-        assert_eq!(c.disposition, Disposition::Draft);
-        let (l, m) = kestrel_in("Kestrel jacket for camping", "Sports");
-        let c = run(&l, &m, &ImageReport::default(), &[]).unwrap();
-        assert_eq!(c.disposition, Disposition::Draft);
+        drafted(kestrel_in("Kestrel jacket for camping", "Sports"));
     }
 
     #[test]

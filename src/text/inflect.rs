@@ -37,9 +37,11 @@ const MIN_STEM: usize = 3;
 /// The fewest letters of a mark filed by its stems.
 const MIN_MARK: usize = 5;
 
-/// A mark filed: its compiled index, and each of its words' stem and the
-/// word ([`lower`]).
-type Filed = (u32, Box<[(String, String)]>);
+/// Each word of a mark: its stem and the word ([`lower`]).
+type Words = Box<[(String, String)]>;
+
+/// A mark filed: its compiled index, and its words.
+type Filed = (u32, Words);
 
 /// The marks in Cyrillic, by the stems of their words.
 #[derive(Debug, Default)]
@@ -49,11 +51,13 @@ pub(crate) struct Declined {
 }
 
 impl Declined {
-    /// Files each of `marks` (compiled index, the form as written) that is
-    /// written in Cyrillic, of [`MIN_MARK`] letters or more.
-    pub(crate) fn build<'a>(marks: impl Iterator<Item = (u32, &'a str)>) -> Declined {
+    /// Files each of `forms` (compiled index, the mark's id, the form as
+    /// written) that is written in Cyrillic, of [`MIN_MARK`] letters or
+    /// more; once a mark where its forms differ only in case.
+    pub(crate) fn build<'a>(forms: impl Iterator<Item = (u32, &'a str, &'a str)>) -> Declined {
         let mut by_first: HashMap<String, Vec<Filed>> = HashMap::new();
-        for (index, text) in marks {
+        let mut filed: std::collections::HashSet<(&str, Words)> = std::collections::HashSet::new();
+        for (index, id, text) in forms {
             let words: Vec<&str> = text
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
@@ -62,8 +66,10 @@ impl Declined {
             if words.is_empty() || letters < MIN_MARK || !words.iter().all(|w| w.chars().all(cyrillic)) {
                 continue;
             }
-            let stems: Box<[(String, String)]> = words.iter().map(|w| (stem(w), lower(w))).collect();
-            by_first.entry(stems[0].0.clone()).or_default().push((index, stems));
+            let stems: Words = words.iter().map(|w| (stem(w), lower(w))).collect();
+            if filed.insert((id, stems.clone())) {
+                by_first.entry(stems[0].0.clone()).or_default().push((index, stems));
+            }
         }
         Declined { by_first }
     }
@@ -182,7 +188,7 @@ mod tests {
     #[test]
     fn a_mark_declined_is_found_word_for_word() {
         let marks = ["Красный Октябрь", "Алёнка", "Мир", "Nike"];
-        let declined = Declined::build(marks.iter().enumerate().map(|(i, m)| (i as u32, *m)));
+        let declined = Declined::build(marks.iter().enumerate().map(|(i, m)| (i as u32, *m, *m)));
         let find = |text: &str| {
             let doc = Doc::new(text);
             let mut out = Vec::new();

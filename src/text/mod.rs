@@ -1014,7 +1014,9 @@ impl TextMatcher {
                 .filter(|(_, m)| !m.is_disguise())
                 .map(|(i, m)| (i as u32, m.skel.as_str())),
         );
-        let declined = inflect::Declined::build(form_texts.iter().map(|(i, t)| (*i, t.as_str())));
+        let declined = inflect::Declined::build(
+            (form_texts.iter()).filter_map(|(i, t)| Some((*i, &*compiled.get(*i as usize)?.id, t.as_str()))),
+        );
         let longest_skel = compiled.iter().map(|m| m.skel.len()).max().unwrap_or(0);
         // At least one: a mark split in two ("Gu cci") spans two words.
         let compiled_reach = (compiled.iter().map(|m| m.words).max().unwrap_or(1) - 1).max(1);
