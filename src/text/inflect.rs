@@ -139,7 +139,7 @@ impl Declined {
 }
 
 fn cyrillic(c: char) -> bool {
-    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+    super::LookalikeScript::of_char(c) == Some(super::LookalikeScript::Cyrillic)
 }
 
 /// `word` in lower case, ё read as е (Russian writes either).
