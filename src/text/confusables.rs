@@ -9,7 +9,9 @@
 //! letter or digit. The full UTS #39 table maps thousands of characters,
 //! most of them to non-Latin targets that no mark in a Latin-script
 //! registry can contain; a short, reviewed table keeps false folds (and
-//! the binary) small.
+//! the binary) small. Beside it, the CJK radicals drawn as the Han
+//! characters they stand for ([`HAN_RADICALS`]), which no text writes but
+//! to look like them.
 //!
 //! Leet substitutions (`0` for `o`, `rn` for `m`) are context dependent — a
 //! digit is only a letter inside a word — so they live in the skeleton step of
@@ -49,6 +51,10 @@ pub(crate) fn fold(c: char) -> Option<(&'static str, Fold)> {
         if let Some(k) = (c as u32).checked_sub(first as u32).filter(|&k| k < 26) {
             return Some((LETTERS[k as usize], Styled));
         }
+    }
+    if ('\u{2E80}'..='\u{2EFF}').contains(&c) {
+        let at = HAN_RADICALS.binary_search_by_key(&c, |&(r, _)| r).ok()?;
+        return Some((HAN_RADICALS[at].1, Homoglyph));
     }
     let r = match c {
         // Cyrillic, upper and lower case.
@@ -177,6 +183,118 @@ pub(crate) fn fold(c: char) -> Option<(&'static str, Fold)> {
     Some(r)
 }
 
+/// The CJK radicals (the supplement's block, which NFKD leaves alone; the
+/// Kangxi radicals it folds) and the Han character each is drawn as, from
+/// UTS #39 `confusables.txt` (Unicode 18): a seller writes 卫⻰ for 卫龙,
+/// and the title reads the same. Sorted, for the binary search.
+const HAN_RADICALS: &[(char, &str)] = &[
+    ('⺁', "厂"),
+    ('⺂', "乛"),
+    ('⺃', "乚"),
+    ('⺅', "亻"),
+    ('⺆', "冂"),
+    ('⺇', "𠘨"),
+    ('⺉', "刂"),
+    ('⺊', "卜"),
+    ('⺋', "㔾"),
+    ('⺎', "兀"),
+    ('⺏', "尣"),
+    ('⺐', "尢"),
+    ('⺑', "𡯂"),
+    ('⺒', "巳"),
+    ('⺓', "幺"),
+    ('⺔', "彑"),
+    ('⺕', "彐"),
+    ('⺖', "忄"),
+    ('⺗', "㣺"),
+    ('⺘', "扌"),
+    ('⺙', "攵"),
+    ('⺛', "旡"),
+    ('⺝', "月"),
+    ('⺞', "歺"),
+    ('⺟', "母"),
+    ('⺠', "民"),
+    ('⺡', "氵"),
+    ('⺢', "氺"),
+    ('⺣', "灬"),
+    ('⺤', "爫"),
+    ('⺥', "爫"),
+    ('⺦', "丬"),
+    ('⺨', "犭"),
+    ('⺩', "王"),
+    ('⺪', "𤴔"),
+    ('⺫', "罒"),
+    ('⺬', "示"),
+    ('⺭', "礻"),
+    ('⺮', "𥫗"),
+    ('⺯', "糹"),
+    ('⺰', "纟"),
+    ('⺱', "罓"),
+    ('⺲', "罒"),
+    ('⺳', "㓁"),
+    ('⺴', "冗"),
+    ('⺵', "𦉫"),
+    ('⺶', "羊"),
+    ('⺷', "𦍌"),
+    ('⺸', "𦍋"),
+    ('⺹', "耂"),
+    ('⺺', "肀"),
+    ('⺻', "聿"),
+    ('⺽', "𦥑"),
+    ('⺾', "艹"),
+    ('⺿', "艹"),
+    ('⻀', "艹"),
+    ('⻁', "虎"),
+    ('⻂', "衤"),
+    ('⻃', "覀"),
+    ('⻄', "西"),
+    ('⻅', "见"),
+    ('⻆', "角"),
+    ('⻇', "𧢲"),
+    ('⻈', "讠"),
+    ('⻉', "贝"),
+    ('⻊', "𧾷"),
+    ('⻋', "车"),
+    ('⻌', "辶"),
+    ('⻍', "辶"),
+    ('⻎', "辶"),
+    ('⻏', "阝"),
+    ('⻐', "钅"),
+    ('⻒', "镸"),
+    ('⻓', "长"),
+    ('⻔', "门"),
+    ('⻕', "𨸏"),
+    ('⻖', "阝"),
+    ('⻘', "青"),
+    ('⻙', "韦"),
+    ('⻚', "页"),
+    ('⻛', "风"),
+    ('⻜', "飞"),
+    ('⻝', "食"),
+    ('⻞', "𩙿"),
+    ('⻟', "飠"),
+    ('⻠', "饣"),
+    ('⻡', "𩠐"),
+    ('⻢', "马"),
+    ('⻣', "骨"),
+    ('⻤', "鬼"),
+    ('⻥', "鱼"),
+    ('⻦', "鸟"),
+    ('⻧', "卤"),
+    ('⻨', "麦"),
+    ('⻩', "黄"),
+    ('⻪', "黾"),
+    ('⻫', "斉"),
+    ('⻬', "齐"),
+    ('⻭', "歯"),
+    ('⻮', "齿"),
+    ('⻯', "竜"),
+    ('⻰', "龙"),
+    ('⻱', "龜"),
+    ('⻲', "亀"),
+    ('⻳', "龟"),
+];
+
 /// Kana and Han characters that look alike, as UTS #39 pairs them
 /// (katakana カ and Han 力, "power"; エ and 工; ロ and 口; the long vowel
 /// mark ー and 一, "one"), and katakana ヘ with hiragana へ: a seller
@@ -299,6 +417,15 @@ pub(crate) fn leet(c: char) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_han_radical_folds_to_the_character_it_is_drawn_as() {
+        assert!(HAN_RADICALS.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
+        assert_eq!(fold('⻰'), Some(("龙", Fold::Homoglyph)));
+        assert_eq!(fold('⻢'), Some(("马", Fold::Homoglyph)));
+        assert_eq!(fold('龙'), None);
+        assert_eq!(fold('\u{2E84}'), None, "a radical UTS #39 draws as no character");
+    }
 
     #[test]
     fn greek_capitals_fold_by_shape_not_by_case() {

@@ -622,31 +622,30 @@ impl CompiledMark {
     }
 
     /// The variant of a match of this form written `matched`, which the
-    /// passes found to be `found`: a homoglyph where it holds a look-alike
-    /// of another script; where it is the form as written, accents and
-    /// all, exact, or joined where it is glued to the word around it
-    /// (`glued`, asked only then).
-    fn variant_of(&self, matched: &str, found: VariantKind, glued: impl FnOnce() -> bool) -> VariantKind {
+    /// passes found to combine `disguises`: a homoglyph where it holds a
+    /// look-alike of another script; where it is the form as written,
+    /// accents and all, exact, or joined where it is glued to the word
+    /// around it (`glued`, asked only then).
+    fn variant_of(&self, matched: &str, disguises: Disguises, glued: impl FnOnce() -> bool) -> VariantKind {
         use unicode_normalization::UnicodeNormalization;
+        let found = disguises.variant();
         let Some(written) = &self.written else {
             return found;
         };
+        // Written in the mark's own script throughout, what the fold
+        // flagged is that script, not a disguise; the others stand
+        // ("Каролева" misspelt, "𝚱𝚶𝚸𝚸𝚬𝚺" styled).
+        let found = match written.script {
+            Some(script)
+                if found == VariantKind::Homoglyph
+                    && LookalikeScript::of(&matched.nfkc().collect::<String>()) == Some(script) =>
+            {
+                disguises.in_own_script()
+            }
+            _ => found,
+        };
         if written.twin.iter().any(|&c| matched.contains(c)) {
             VariantKind::Homoglyph
-        } else if found == VariantKind::Homoglyph
-            && written.script.is_some()
-            && written.script == LookalikeScript::of(&matched.nfkc().collect::<String>())
-        {
-            // Written in the mark's own script throughout: what the fold
-            // flagged is that script, not a disguise; in its styled letters
-            // ("𝚱𝚶𝚸𝚸𝚬𝚺"), styled.
-            if matched.nfkc().ne(matched.nfc()) {
-                VariantKind::Styled
-            } else if glued() {
-                VariantKind::Joined
-            } else {
-                VariantKind::Exact
-            }
         } else if written.speak && matches!(found, VariantKind::Exact | VariantKind::Joined) {
             VariantKind::Leet
         } else if matches!(found, VariantKind::Diacritic | VariantKind::Styled)
@@ -835,7 +834,7 @@ struct Hit {
     mark: u32,
     u0: u32,
     u1: u32,
-    variant: VariantKind,
+    disguises: Disguises,
     similarity: f32,
     /// The matched word characters, for the dictionary check.
     word: String,
@@ -1458,7 +1457,7 @@ impl TextMatcher {
                     mark,
                     u0,
                     u1,
-                    variant: variant(flags, *plain != cm.plain, false, joined, false),
+                    disguises: disguises(flags, *plain != cm.plain, false, joined, false),
                     similarity: 1.0,
                     // Glued, the word the reader sees is the whole token;
                     // but a short mark that is an ordinary word is glued
@@ -1743,7 +1742,7 @@ impl TextMatcher {
             let plain = normalize::plain_of(&doc.units, &skel, &map, 0, skel.len());
             let leet = plain.chars().any(|c| !c.is_alphabetic());
             let flags = doc.flags(u0, u1);
-            let spaced = |cm: &CompiledMark| (cm.len > SHORT).then(|| variant(flags, leet, true, false, true));
+            let spaced = |cm: &CompiledMark| (cm.len > SHORT).then(|| disguises(flags, leet, true, false, true));
             self.near_miss_hits(&misses, (u0, u1), &plain, spaced, hits);
         }
         scratch.joined.misspelt = units;
@@ -1776,7 +1775,7 @@ impl TextMatcher {
                 mark,
                 u0,
                 u1,
-                variant: variant(flags, plain != cm.plain, true, false, false),
+                disguises: disguises(flags, plain != cm.plain, true, false, false),
                 similarity: 1.0,
                 word: plain.clone(),
             });
@@ -1792,7 +1791,9 @@ impl TextMatcher {
     /// dictionary words spell it ("Arm ani", "Play station"): those are
     /// reported as the two words, each an ordinary word, since "bright
     /// well" may be a phrase and not the mark Brightwell written apart, and
-    /// count only for the mark's goods. In three
+    /// count only for the mark's goods. Every split is reported as its
+    /// pieces so: one that no dictionary holds makes the whole no ordinary
+    /// word, whatever word the pieces spell ("Bu tter fly"). In three
     /// pieces, that word must be one the byte pass reads
     /// ([`scan::read_as_words`]) and no word of a mark of several words:
     /// the byte pass lets only such words ([`scan::Part::Itself`]) reach
@@ -1919,13 +1920,13 @@ impl TextMatcher {
                     !several,
                     hits,
                 );
-                if ordinary {
-                    // Reported as the two words, each of which the word
-                    // list is asked about ([`is_ordinary`]).
-                    let plain = |t: &normalize::Token| doc.plain(t.skel_start as usize, t.skel_end as usize);
-                    let words = format!("{} {}", plain(&pieces[0]), plain(&pieces[1]));
-                    hits[before..].iter_mut().for_each(|hit| hit.word.clone_from(&words));
-                }
+                // Reported as the pieces, each of which the word list is
+                // asked about ([`is_ordinary`]): "Butter fly" may be two
+                // words, but "But ter fly" is no ordinary word a seller
+                // writes, whatever word the pieces spell.
+                let plain = |t: &normalize::Token| doc.plain(t.skel_start as usize, t.skel_end as usize);
+                let words = pieces.iter().map(plain).collect::<Vec<_>>().join(" ");
+                hits[before..].iter_mut().for_each(|hit| hit.word.clone_from(&words));
             }
         }
     }
@@ -1954,7 +1955,7 @@ impl TextMatcher {
                     mark,
                     u0,
                     u1,
-                    variant: variant(doc.flags(u0, u1), false, false, false, true),
+                    disguises: disguises(doc.flags(u0, u1), false, false, false, true),
                     similarity: cm.similarity(1),
                     word: doc.plain(s, e),
                 });
@@ -1973,7 +1974,7 @@ impl TextMatcher {
                 mark,
                 u0: a.start,
                 u1: b.end,
-                variant: variant(doc.flags(a.start, b.end), false, false, false, false),
+                disguises: disguises(doc.flags(a.start, b.end), false, false, false, false),
                 similarity: 1.0,
                 word: doc.plain(a.skel_start as usize, b.skel_end as usize),
             });
@@ -2080,7 +2081,7 @@ impl TextMatcher {
                 // Digits or symbols among letters: leet as well.
                 let leet = word.chars().any(|c| !c.is_alphabetic());
                 let flags = doc.flags(u0, u1);
-                let typo = |cm: &CompiledMark| Some(variant(flags, leet, false, k == 1 && cm.spaced(), true));
+                let typo = |cm: &CompiledMark| Some(disguises(flags, leet, false, k == 1 && cm.spaced(), true));
                 self.near_miss_hits(&misses, (u0, u1), &word, typo, hits);
             }
         }
@@ -2242,7 +2243,7 @@ impl TextMatcher {
         }
         let leet = doc.plain(at.start, at.end).chars().any(|c| !c.is_alphabetic());
         let flags = doc.flags(u0, u1);
-        let glued = |_: &CompiledMark| Some(variant(flags, leet, false, true, true));
+        let glued = |_: &CompiledMark| Some(disguises(flags, leet, false, true, true));
         let word = doc.plain(tok.skel_start as usize, tok.skel_end as usize);
         self.near_miss_hits(misses, (u0, u1), &word, glued, hits);
     }
@@ -2358,24 +2359,24 @@ impl TextMatcher {
 
     /// The hits of the words at units `u0..u1`, written `word`, for each
     /// mark they are a near miss of (`misses`, with the distance), as
-    /// `variant` reports the mark's disguise (`None`: not that mark).
+    /// `disguises` reports the mark's disguises (`None`: not that mark).
     fn near_miss_hits(
         &self,
         misses: &[(u32, usize)],
         (u0, u1): (u32, u32),
         word: &str,
-        variant: impl Fn(&CompiledMark) -> Option<VariantKind>,
+        disguises: impl Fn(&CompiledMark) -> Option<Disguises>,
         hits: &mut Vec<Hit>,
     ) {
         for &(mark, d) in misses {
-            let Some((cm, variant)) = self.marks.get(mark as usize).and_then(|cm| Some((cm, variant(cm)?))) else {
+            let Some((cm, disguises)) = self.marks.get(mark as usize).and_then(|cm| Some((cm, disguises(cm)?))) else {
                 continue;
             };
             hits.push(Hit {
                 mark,
                 u0,
                 u1,
-                variant,
+                disguises,
                 similarity: cm.similarity(d),
                 word: word.to_string(),
             });
@@ -2761,7 +2762,7 @@ impl TextMatcher {
             let touches = |at: usize, c: Option<char>| c.is_some_and(char::is_alphanumeric) && !cjk::boundary(text, at);
             touches(start, text[..start].chars().next_back()) || touches(end, text[end..].chars().next())
         };
-        let variant = mark.variant_of(&matched, hit.variant, glued);
+        let variant = mark.variant_of(&matched, hit.disguises, glued);
         // Parted from its neighbours by segmentation, a mark in Thai is
         // written as that script writes every word, as 华为 is in 华为手机壳.
         let variant = match variant {
@@ -2859,7 +2860,7 @@ impl TextMatcher {
                 start: word.start,
                 end: word.end,
                 matched: matched.to_string(),
-                variant: variant(0, false, false, cm.spaced(), true),
+                variant: disguises(0, false, false, cm.spaced(), true).variant(),
                 similarity: cm.similarity(d),
                 cues,
             });
@@ -3628,24 +3629,64 @@ fn by_place(a: &TextMatch, b: &TextMatch) -> std::cmp::Ordering {
     (a.start, a.end, &a.mark_id).cmp(&(b.start, b.end, &b.mark_id))
 }
 
-/// The variant to report when disguises combine: the most telling one.
-fn variant(flags: u8, leet: bool, spaced: bool, joined: bool, typo: bool) -> VariantKind {
-    if flags & HOMOGLYPH != 0 {
-        VariantKind::Homoglyph
-    } else if leet {
-        VariantKind::Leet
-    } else if flags & STYLED != 0 {
-        VariantKind::Styled
-    } else if flags & DIACRITIC != 0 {
-        VariantKind::Diacritic
-    } else if spaced || flags & INVISIBLE != 0 {
-        VariantKind::Spaced
-    } else if joined {
-        VariantKind::Joined
-    } else if typo {
-        VariantKind::Typo
-    } else {
-        VariantKind::Exact
+/// The disguises a hit combines: what folding flagged in its letters
+/// ([`normalize::Doc::flags`]) and what the pass that found it saw.
+#[derive(Clone, Copy, Debug)]
+struct Disguises {
+    flags: u8,
+    leet: bool,
+    spaced: bool,
+    joined: bool,
+    typo: bool,
+}
+
+fn disguises(flags: u8, leet: bool, spaced: bool, joined: bool, typo: bool) -> Disguises {
+    Disguises {
+        flags,
+        leet,
+        spaced,
+        joined,
+        typo,
+    }
+}
+
+impl Disguises {
+    /// The variant to report when disguises combine: the most telling one.
+    fn variant(self) -> VariantKind {
+        let Disguises {
+            flags,
+            leet,
+            spaced,
+            joined,
+            typo,
+        } = self;
+        if flags & HOMOGLYPH != 0 {
+            VariantKind::Homoglyph
+        } else if leet {
+            VariantKind::Leet
+        } else if flags & STYLED != 0 {
+            VariantKind::Styled
+        } else if flags & DIACRITIC != 0 {
+            VariantKind::Diacritic
+        } else if spaced || flags & INVISIBLE != 0 {
+            VariantKind::Spaced
+        } else if joined {
+            VariantKind::Joined
+        } else if typo {
+            VariantKind::Typo
+        } else {
+            VariantKind::Exact
+        }
+    }
+
+    /// The variant where the letters folding read as look-alikes of
+    /// another script are the mark's own: the rest of the disguises.
+    fn in_own_script(self) -> VariantKind {
+        Disguises {
+            flags: self.flags & !HOMOGLYPH,
+            ..self
+        }
+        .variant()
     }
 }
 

@@ -495,13 +495,18 @@ fn a_han_mark_misspelt_with_a_look_alike_character() {
     check(&m, "tm-meiji", "明冶 ミルクチョコレート", "明冶", VariantKind::Typo);
     none(&m, "tm-meiji", "明洁 洗面奶");
     none(&m, "tm-meiji", "光明冶金 设备");
+    // A radical drawn as the mark's character is a look-alike.
+    let weilong = TextMatcher::with_words(&[mark("tm-weilong", "卫龙")], ["case"]);
+    check(&weilong, "tm-weilong", "卫⻰辣条 20包", "卫⻰", VariantKind::Homoglyph);
 }
 
-/// Chinese and Japanese titles have no spaces: a mark is a word where the
-/// script changes or the segmentation says, and not across two words.
 #[test]
 fn a_mark_in_cyrillic_declined() {
-    let marks = [mark("tm-ro", "Красный Октябрь"), mark("tm-babaevsky", "Бабаевский")];
+    let marks = [
+        mark("tm-ro", "Красный Октябрь"),
+        mark("tm-babaevsky", "Бабаевский"),
+        mark("tm-snow-queen", "Снежная Королева"),
+    ];
     let m = TextMatcher::with_words(&marks, ["case"]);
     check(
         &m,
@@ -531,6 +536,14 @@ fn a_mark_in_cyrillic_declined() {
         "Kрасный Октябрь ассорти",
         "Kрасный Октябрь",
         VariantKind::Homoglyph,
+    );
+    // Misspelt in its own script, a typo, not the registered form.
+    check(
+        &m,
+        "tm-snow-queen",
+        "Пуховик Снежная Каролева",
+        "Снежная Каролева",
+        VariantKind::Typo,
     );
     // One word of it declined alone is that word: red, or October.
     none(&m, "tm-ro", "платье красного цвета, октябрь 2026");
@@ -564,6 +577,8 @@ fn a_thai_mark_glued_among_its_script() {
     none(&m, "tm-chang", "ช่าง ไม้");
 }
 
+/// Chinese and Japanese titles have no spaces: a mark is a word where the
+/// script changes or the segmentation says, and not across two words.
 #[test]
 fn marks_in_text_written_without_spaces() {
     let marks = [
@@ -1233,6 +1248,10 @@ fn ordinary_word_cues() {
     assert_eq!(t.cues, vec![Cue::OrdinaryWord("kestrel".into())]);
     let t = check(m, "tm-kestrel", "kestrels nesting", "kestrels", VariantKind::Exact);
     assert_eq!(t.cues, vec![Cue::OrdinaryWord("kestrels".into())]);
+    // Split into pieces no dictionary holds, it is no word a seller
+    // writes for the bird ("But ter fly" is no insect).
+    let t = check(m, "tm-kestrel", "Kes trel backpack", "Kes trel", VariantKind::Spaced);
+    assert!(t.cues.is_empty(), "{t:?}");
     // A near miss that is a dictionary word is reported, flagged.
     let t = check(m, "tm-bikel", "mountain bike", "bike", VariantKind::Typo);
     assert_eq!(t.cues, vec![Cue::OrdinaryWord("bike".into())]);
