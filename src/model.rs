@@ -129,6 +129,12 @@ pub enum VariantKind {
     /// Written upside down (ǝʞıN), with letters that look like the
     /// mark's turned over.
     Turned,
+    /// A mark of two words written the other way round (Armani Emporio):
+    /// a catalogue's surname first, or a seller slipping past a search.
+    Reordered,
+    /// A mark of names with those before the last cut to initials (J.P.
+    /// Gaultier, S. Tacchini).
+    Initials,
 }
 
 impl VariantKind {
@@ -143,6 +149,8 @@ impl VariantKind {
             VariantKind::Joined => "joined",
             VariantKind::Typo => "typo",
             VariantKind::Turned => "turned",
+            VariantKind::Reordered => "reordered",
+            VariantKind::Initials => "initials",
         }
     }
 }

@@ -227,7 +227,10 @@ impl Scorer<'_> {
                 | VariantKind::Homoglyph
                 | VariantKind::Leet
                 | VariantKind::Spaced
-                | VariantKind::Turned => 0.9,
+                | VariantKind::Turned
+                | VariantKind::Reordered => 0.9,
+                // As the brand's own shorthand is: the mark.
+                VariantKind::Initials => 0.85,
                 VariantKind::Joined => 0.8,
                 VariantKind::Typo => 0.45 + 0.4 * m.similarity.clamp(0.0, 1.0),
             };
@@ -486,6 +489,8 @@ fn variant_phrase(v: VariantKind, matched: &str) -> &'static str {
         VariantKind::Joined => "a joined-up form",
         VariantKind::Typo => "a deliberate misspelling",
         VariantKind::Turned => "an upside-down form",
+        VariantKind::Reordered => "a form with its words in another order",
+        VariantKind::Initials => "a form with its first names as initials",
     }
 }
 

@@ -122,7 +122,8 @@ const GOODS: &[(&str, &[u16])] = &[
     ("hammer", &[8]),
     ("handbag", &[18]),
     ("hat", &[25]),
-    ("headband", &[26]),
+    // Headbands of clothing (sweatbands) are in 25, hair bands in 26.
+    ("headband", &[25, 26]),
     ("headphone", &[9]),
     ("headset", &[9]),
     ("heater", &[11]),

@@ -120,7 +120,10 @@
 //! is; styles and accents can come from a keyboard or a font. Words written
 //! upside down ("ǝʞıN") are turned back and matched apart ([`turned`]),
 //! and reported as turned, unless misspelt as well (then typo, scored as
-//! one).
+//! one). A mark of names turned round ("Armani Emporio") or with its first
+//! names cut to initials ("J.P. Gaultier") is matched as a form of its own
+//! ([`name_forms`]), and reported as reordered or initials where written
+//! so and nothing else.
 //!
 //! # Cues
 //!
@@ -565,9 +568,11 @@ struct AsWritten {
     /// its traditional form, 鴻星爾克), the form as written, lower case
     /// (NFC): a match written so is exact, not a disguise.
     faithful: Option<Box<str>>,
-    /// Whether the form writes words of the mark as digits that sound
-    /// like them ([`text_speak`]): a match of it, as written, is leet.
-    speak: bool,
+    /// Where the form is the mark rewritten as sellers disguise it, the
+    /// variant a match of it as written is: leet where it writes words
+    /// of the mark as digits that sound like them ([`text_speak`]); its
+    /// words reordered or its names cut to initials ([`name_forms`]).
+    rewritten: Option<VariantKind>,
     /// Whether the form is shaped as a measure, a number and a unit, in
     /// capitals ("3M", [`is_measure`]): written in small letters ("cable
     /// 3m"), it is the measure.
@@ -615,10 +620,13 @@ impl CompiledMark {
     }
 
     /// Whether this form is the mark respelt as a seller disguises it
-    /// (with look-alikes of another script, or in text-speak): its
-    /// misspellings are the mark's, found as such.
+    /// (with look-alikes of another script, in text-speak, reordered or
+    /// in initials): its misspellings are the mark's, found as such, and
+    /// a misspelling of a rewriting is too far from the mark to be one.
     fn is_disguise(&self) -> bool {
-        self.written.as_ref().is_some_and(|w| !w.twin.is_empty() || w.speak)
+        self.written
+            .as_ref()
+            .is_some_and(|w| !w.twin.is_empty() || w.rewritten.is_some())
     }
 
     /// The variant of a match of this form written `matched`, which the
@@ -646,8 +654,11 @@ impl CompiledMark {
         };
         if written.twin.iter().any(|&c| matched.contains(c)) {
             VariantKind::Homoglyph
-        } else if written.speak && matches!(found, VariantKind::Exact | VariantKind::Joined) {
-            VariantKind::Leet
+        } else if let Some(rewritten) = written
+            .rewritten
+            .filter(|_| matches!(found, VariantKind::Exact | VariantKind::Joined))
+        {
+            rewritten
         } else if matches!(found, VariantKind::Diacritic | VariantKind::Styled)
             && written.faithful.is_some()
             && written.faithful == as_faithful(matched)
@@ -924,11 +935,17 @@ impl TextMatcher {
                 .collect();
             std::iter::once((form, Box::default())).chain(twins)
         };
-        for (mark, text, twin) in marks.iter().flat_map(|m| {
-            forms_of(&m.text)
-                .into_iter()
-                .flat_map(spellings)
-                .map(move |(t, twin)| (m, t, twin))
+        let words_ref = &words;
+        for (mark, text, twin, rewritten) in marks.iter().flat_map(|m| {
+            let speak = |form: &str| is_text_speak(&m.text, form).then_some(VariantKind::Leet);
+            (forms_of(&m.text).into_iter())
+                .map(move |form| (speak(&form), form))
+                .chain(
+                    name_forms(&m.text, words_ref)
+                        .into_iter()
+                        .map(|(kind, form)| (Some(kind), form)),
+                )
+                .flat_map(move |(rewritten, form)| spellings(form).map(move |(t, twin)| (m, t, twin, rewritten)))
         }) {
             let doc = Doc::new(clamp(&text));
             if doc.tokens.is_empty() {
@@ -939,7 +956,14 @@ impl TextMatcher {
             let solid: String = doc.skel.chars().filter(|&c| c != ' ').collect();
             let index = compiled.len() as u32;
             form_texts.push((index, text.clone()));
-            mark_skels.extend(doc.skel.split(' ').map(str::to_string));
+            // A name rewritten ([`name_forms`]) holds the mark's words, or
+            // initials: not words the passes need to know for themselves
+            // (a letter alone in `parts` would make every word with it
+            // loud).
+            let own_words = !matches!(rewritten, Some(VariantKind::Reordered | VariantKind::Initials));
+            if own_words {
+                mark_skels.extend(doc.skel.split(' ').map(str::to_string));
+            }
             let plain = doc.plain(0, all);
             let solid_chars: Vec<char> = solid.chars().collect();
             let mut spelt = String::new();
@@ -954,9 +978,11 @@ impl TextMatcher {
                 gaps_have_space: doc.gaps_have_space(0, all),
                 skel: solid.clone(),
                 spelt,
-                written: AsWritten::of(twin, &text, is_text_speak(&mark.text, &text)),
+                written: AsWritten::of(twin, &text, rewritten),
             });
-            if doc.tokens.len() > 1 {
+            if doc.tokens.len() > 1 && !own_words {
+                add(solid, index, Form::Solid);
+            } else if doc.tokens.len() > 1 {
                 parts.extend(doc.skel.split(' ').map(str::to_string));
                 let keys: Vec<u64> = doc.skel.split(' ').map(|w| scan::word_key(w.as_bytes())).collect();
                 if edits_for(solid.chars().count()) > 0 {
@@ -3106,18 +3132,18 @@ fn singular(mark: &str) -> Option<String> {
 
 impl AsWritten {
     /// For a form written `text`, its look-alikes of another script
-    /// `twin`, and whether it is the mark in text-speak (`speak`); its
-    /// accents and whether it is shaped as a measure are read here. `None`
-    /// where none of those tells anything.
-    fn of(twin: Box<[char]>, text: &str, speak: bool) -> Option<Box<AsWritten>> {
+    /// `twin`, and how it rewrites the mark (`rewritten`); its accents
+    /// and whether it is shaped as a measure are read here. `None` where
+    /// none of those tells anything.
+    fn of(twin: Box<[char]>, text: &str, rewritten: Option<VariantKind>) -> Option<Box<AsWritten>> {
         let faithful = as_faithful(text);
         let measure = is_measure(text) && !text.chars().any(char::is_lowercase);
         let script = LookalikeScript::of(text);
-        (!twin.is_empty() || faithful.is_some() || speak || measure || script.is_some()).then(|| {
+        (!twin.is_empty() || faithful.is_some() || rewritten.is_some() || measure || script.is_some()).then(|| {
             Box::new(AsWritten {
                 twin,
                 faithful,
-                speak,
+                rewritten,
                 measure,
                 script,
             })
@@ -3309,6 +3335,61 @@ fn without_possessive(mark: &str) -> Option<String> {
             .join(" "),
     )
 }
+
+/// A mark of names ("Karl Lagerfeld", "Emporio Armani", "Jean Paul
+/// Gaultier") rewritten as sellers write it to slip past a search for it,
+/// and as catalogues list names: its two words the other way round
+/// ("Armani Emporio", [`VariantKind::Reordered`]), and its names before
+/// the last cut to initials ("J. P. Gaultier", "JP Gaultier", "S.
+/// Tacchini", [`VariantKind::Initials`]). Only for a mark of two or three
+/// words of letters in the Latin script, each capitalised and none an
+/// article or in capitals (an abbreviation already, "LC Waikiki"), whose
+/// last word has [`NAME_LETTERS`] letters or more and is no ordinary word
+/// (`words`): "C. Goose" names no one. Turned round, neither word may be
+/// one ("Boss Hugo" holds a word; "Joseph Joseph" turns into itself).
+fn name_forms(mark: &str, words: &WordList) -> Vec<(VariantKind, String)> {
+    let names: Vec<&str> = mark.split_whitespace().collect();
+    let name = |w: &&str| {
+        let mut letters = w.chars();
+        letters.next().is_some_and(|c| c.is_ascii_uppercase())
+            && w.chars().all(|c| c.is_ascii_alphabetic())
+            && letters.any(|c| c.is_ascii_lowercase())
+            && !ARTICLES.contains(&w.to_lowercase().as_str())
+    };
+    let ordinary = |w: &str| is_ordinary(words, &w.to_lowercase());
+    let Some(last) = names
+        .last()
+        .filter(|_| (2..=3).contains(&names.len()) && names.iter().all(name))
+    else {
+        return Vec::new();
+    };
+    if last.len() < NAME_LETTERS || ordinary(last) {
+        return Vec::new();
+    }
+    let mut forms = Vec::new();
+    if let [first, second] = names[..] {
+        if first != second && !ordinary(first) {
+            forms.push((VariantKind::Reordered, format!("{second} {first}")));
+        }
+    }
+    let initials: Vec<char> = names[..names.len() - 1]
+        .iter()
+        .filter_map(|w| w.chars().next())
+        .collect();
+    let dotted: Vec<String> = initials.iter().map(|c| format!("{c}.")).collect();
+    forms.push((VariantKind::Initials, format!("{} {last}", dotted.join(" "))));
+    if initials.len() > 1 {
+        forms.push((
+            VariantKind::Initials,
+            format!("{} {last}", String::from_iter(&initials)),
+        ));
+    }
+    forms
+}
+
+/// The fewest letters of the last word of a mark [`name_forms`] rewrites:
+/// a shorter one after an initial is too like a word ("J. Lee").
+const NAME_LETTERS: usize = 5;
 
 /// How a mark of two names joined by "&" or "and" is also written: "Dolce
 /// & Gabbana" as "Dolce and Gabbana" and "Dolce n Gabbana", "Marks and

@@ -500,6 +500,59 @@ fn a_han_mark_misspelt_with_a_look_alike_character() {
     check(&weilong, "tm-weilong", "卫⻰辣条 20包", "卫⻰", VariantKind::Homoglyph);
 }
 
+/// A mark of names turned round, or its first names cut to initials, as
+/// sellers and catalogues write names; not where that makes a phrase or
+/// names no one.
+#[test]
+fn a_name_reordered_or_in_initials() {
+    let marks = [
+        mark("tm-lagerfeld", "Karl Lagerfeld"),
+        mark("tm-jpg", "Jean Paul Gaultier"),
+        mark("tm-boss", "Hugo Boss"),
+        mark("tm-goose", "Canada Goose"),
+    ];
+    let words = ["case", "jean", "jeans", "boss", "goose", "canada"];
+    let m = TextMatcher::with_words(&marks, words);
+    check(
+        &m,
+        "tm-lagerfeld",
+        "Lagerfeld Karl sneakers",
+        "Lagerfeld Karl",
+        VariantKind::Reordered,
+    );
+    check(
+        &m,
+        "tm-lagerfeld",
+        "K. Lagerfeld tote",
+        "K. Lagerfeld",
+        VariantKind::Initials,
+    );
+    check(
+        &m,
+        "tm-jpg",
+        "J.P. Gaultier Le Male",
+        "J.P. Gaultier",
+        VariantKind::Initials,
+    );
+    check(
+        &m,
+        "tm-jpg",
+        "JP Gaultier Le Male",
+        "JP Gaultier",
+        VariantKind::Initials,
+    );
+    // Not misspelt so: one letter from an initial is another name.
+    none(&m, "tm-lagerfeld", "A. Lagerfeld tote");
+    // A word turned round is a phrase; an initial before a word, no name.
+    none(&m, "tm-boss", "Boss Hugo shirt");
+    none(&m, "tm-goose", "C. Goose parka");
+    none(&m, "tm-goose", "Goose Canada parka");
+    assert!(name_forms("Miu Miu", &WordList::new(["case"]))
+        .iter()
+        .all(|(k, _)| *k != VariantKind::Reordered));
+    assert!(name_forms("LC Waikiki", &WordList::new(["case"])).is_empty());
+}
+
 #[test]
 fn a_mark_in_cyrillic_declined() {
     let marks = [
