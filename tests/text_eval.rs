@@ -289,18 +289,20 @@ fn a_ninth_set_written_blind_holds_the_floors() {
 /// Noël »), Cyrillic and Greek marks in capitals (ΚΟΡΡΕΣ), the small
 /// capital ꜰ and the kana twin り/リ brought it to 0.957 and 21 ordinary
 /// words; names reordered or in initials ("Armani Emporio", "J.P.
-/// Gaultier") and CJK radicals (卫⻰) to 0.971. It stands below issue 3's
-/// floors for near misses and honest references, and is held where it
-/// stands, a guard, not a goal: missed, Han, Thai, Hebrew and Cyrillic
-/// look-alike typos; flagged, ordinary words of other languages (Rana,
-/// Gallo, Falke, Roma), places and names (Ipanema beach, Eiger), "One
-/// Piece" swimsuits, and near misses ("Regata", "Fake").
+/// Gaultier") and CJK radicals (卫⻰) to 0.971; Czech honest references
+/// ("kompatibilní s") and a tell-tale that is the match ("Fake") backing
+/// nothing to 24 flagged. It stands below issue 3's floor for near
+/// misses, and is held where it stands, a guard, not a goal: missed, Han,
+/// Thai, Hebrew and Cyrillic look-alike typos; flagged, ordinary words of
+/// other languages (Rana, Gallo, Falke, Roma), places and names (Ipanema
+/// beach, Eiger), "One Piece" swimsuits, and near misses in German and
+/// Portuguese ("Schleichkatze", "Regata").
 #[test]
 fn a_tenth_set_written_blind_is_held_where_it_stands() {
     let e = evaluate_set("blind10.jsonl", "blind10-registry.toml");
     assert!(e.overall_recall() >= MIN_RECALL, "recall {:.3}", e.overall_recall());
     assert!(e.flagged_rate("clean") <= MAX_CLEAN_FLAGGED, "{:?}", e.wrong);
-    for (kind, most) in [("near_miss", 4.0), ("nominative", 2.0), ("ordinary_word", 21.0)] {
+    for (kind, most) in [("near_miss", 3.0), ("nominative", 0.0), ("ordinary_word", 21.0)] {
         assert!(e.flagged_rate(kind) <= most / 40.0, "{kind}: {:?}", e.wrong);
     }
 }

@@ -212,11 +212,19 @@ impl Scorer<'_> {
             .matches
             .iter()
             .any(|m| self.registry.work(&m.work_id).is_some_and(|w| w.holder == mark.holder));
-        let backed = !counterfeit.is_empty() || image_backing;
+        // A tell-tale that is the match itself ("Fake", a letter from
+        // Falke) backs nothing: it is the word under judgement.
+        let telling = |m: &TextMatch| -> Vec<&str> {
+            (counterfeit.iter().map(String::as_str))
+                .filter(|w| !m.matched.eq_ignore_ascii_case(w))
+                .collect()
+        };
 
         let mut best: Option<(f32, &TextMatch, Vec<String>)> = None;
         let mut reasons = Vec::new();
         for m in &matches {
+            let counterfeit = telling(m);
+            let backed = !counterfeit.is_empty() || image_backing;
             let mut notes = Vec::new();
             let ordinary = ordinary_word(m);
             let mut s = match m.variant {
@@ -314,6 +322,7 @@ impl Scorer<'_> {
             }
         }
         let (score, m, notes) = best.ok_or_else(|| reasons.join("; "))?;
+        let backed = !telling(m).is_empty() || image_backing;
         // An honest-reference phrase before any mention of the mark ("patch
         // kit fits Canada Goose parkas") says what the listing is, though
         // the best-scored mention, often the first, has none.
@@ -715,6 +724,16 @@ mod tests {
         )
         .unwrap();
         assert!(c.evidence.counterfeit_words.contains(&"replica".to_string()));
+        // The tell-tale that is the word itself backs nothing: "Fake" is a
+        // letter from Falke, and "fake" a counterfeit word.
+        let fake = [TextMatch {
+            end: 4,
+            matched: "Fake".into(),
+            ..hit("tm-velora", VariantKind::Typo, vec![Cue::OrdinaryWord("fake".into())])
+        }];
+        let run_fake = |cf: &[String]| run(&listing("Clothing", "S"), &fake, &ImageReport::default(), cf);
+        assert!(matches!(run_fake(&["fake".into()]), Err(NoCandidate::Suppressed(_))));
+        assert!(run_fake(&["fake".into(), "replica".into()]).is_ok());
     }
 
     #[test]

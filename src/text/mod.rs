@@ -233,6 +233,8 @@ const NOMINATIVE_CONTEXT: usize = NOMINATIVE_REACH + {
 /// of those phrases in the languages of the mark's markets are here too,
 /// written as the text is folded (accents dropped: "für" is "fur"). Not
 /// "für" alone, which folds to the English "fur" ("fur UGG boots").
+/// In Czech, "s" (with) folds to a letter alone, which ends no other
+/// phrase here.
 /// "Holds" is the verb of an organiser or a display made for the brand's
 /// goods ("rack holds 60 OPI bottles"), as "fits" is of an accessory.
 const NOMINATIVE: &[&[&str]] = &[
@@ -272,6 +274,19 @@ const NOMINATIVE: &[&[&str]] = &[
     &["pokrowiec", "do"],
     &["szklo", "do"],
     &["folia", "do"],
+    &["kompatybilny", "z"],
+    // Czech and Slovak: "pro" (for) likewise only after an accessory (a
+    // glass, film, cover, case, charger, strap), as "Pro" is mostly a
+    // model's name.
+    &["kompatibilni", "s"],
+    &["kompatibilni", "se"],
+    &["kompatibilny", "s"],
+    &["sklo", "pro"],
+    &["folie", "pro"],
+    &["kryt", "pro"],
+    &["pouzdro", "pro"],
+    &["nabijecka", "pro"],
+    &["reminek", "pro"],
     &["compatible"],
     &["fits"],
     &["holds"],
@@ -310,6 +325,10 @@ const NOMINATIVE_ENDS: &[&str] = &[
     "untuk",
     "cho",
     "do",
+    "z",
+    "s",
+    "se",
+    "pro",
     "compatible",
     "สาหรบ",
 ];

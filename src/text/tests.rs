@@ -1368,6 +1368,8 @@ fn nominative_cues() {
         ("Tali jam pengganti untuk Arcturo 22mm", "untuk"),
         ("Ốp silicon bảo vệ cho Arcturo", "cho"),
         ("Pasek do Arcturo Sport 2", "pasek do"),
+        ("Náhradní polštářky kompatibilní s Arcturo", "kompatibilni s"),
+        ("Tvrzené sklo pro Arcturo Nord 3", "sklo pro"),
         ("Sac de selle compatible Arcturo", "compatible"),
         ("Arcturo Sport 2 için yedek kordon", "için"),
         ("Arcturo Sport 2 호환 스트랩", "호환"),
@@ -1394,6 +1396,9 @@ fn nominative_cues() {
         // "of the".
         "Faux fur Arcturo boots",
         "Camisa do Arcturo",
+        // "Pro" alone is mostly a model's name, and "s" a plural's.
+        "Pro Arcturo Sport 2",
+        "men s Arcturo watch",
         // "Fit" as a cut.
         "Slim fit Arcturo jeans",
         "Relaxed Fit Arcturo chinos",
