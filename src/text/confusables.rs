@@ -300,9 +300,11 @@ const HAN_RADICALS: &[(char, &str)] = &[
 /// mark ー and 一, "one"), and katakana ヘ with hiragana へ: a seller
 /// writes a Chinese mark with the kana ("回カ" for 回力) or a Japanese one
 /// with the Han character ("力ルビー" for カルビー), and the title reads
-/// the same. Folding them in every text would move the word boundaries
-/// that a change of script makes ([`super::cjk`]), so a mark is instead
-/// registered in its twins' spellings too ([`twin_forms`]).
+/// the same; and Thai letters that UTS #39 pairs likewise ("ซ้าง" for
+/// ช้าง). Folding them in every text would move the word boundaries
+/// that a change of script makes ([`super::cjk`]), and read every Thai
+/// word with one as another, so a mark is instead registered in its
+/// twins' spellings too ([`twin_forms`]).
 const TWINS: &[(char, char)] = &[
     ('カ', '力'),
     ('エ', '工'),
@@ -314,6 +316,12 @@ const TWINS: &[(char, char)] = &[
     ('ー', '一'),
     ('ヘ', 'へ'),
     ('リ', 'り'),
+    // Thai letters a notch or a tail apart, as UTS #39 pairs them (not
+    // ด, ต and ค, which it also pairs: each is too common a letter for a
+    // swap not to spell another word).
+    ('ช', 'ซ'),
+    ('ข', 'ฃ'),
+    ('ฎ', 'ฏ'),
 ];
 
 /// The character that looks like `c` in the other script of [`TWINS`].

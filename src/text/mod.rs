@@ -671,8 +671,14 @@ impl CompiledMark {
             }
             _ => found,
         };
-        if written.twin.iter().any(|&c| matched.contains(c)) {
-            VariantKind::Homoglyph
+        if let Some(&c) = written.twin.iter().find(|&&c| matched.contains(c)) {
+            // A look-alike of the mark's own script (Thai ซ for ช) is a
+            // misspelling by look, as a Han one is (周大褔).
+            if cjk::in_unspaced_script(c.encode_utf8(&mut [0; 4])) {
+                VariantKind::Typo
+            } else {
+                VariantKind::Homoglyph
+            }
         } else if let Some(rewritten) = written
             .rewritten
             .filter(|_| matches!(found, VariantKind::Exact | VariantKind::Joined))
@@ -3045,8 +3051,11 @@ const ARTICLES: &[&str] = &["a", "an", "das", "der", "die", "el", "il", "la", "l
 /// is an ordinary word, not the mark); and each of those with its joining
 /// word written the other ways people write it ([`connected_forms`]), its
 /// numbers and abbreviations written the other way ([`respelled`]), a
-/// possessive without its apostrophe ([`without_possessive`]), and a last
-/// word in "-ies" in the singular ([`singular`]).
+/// possessive without its apostrophe ([`without_possessive`]), a last
+/// word in "-ies" in the singular ([`singular`]), a number's point left
+/// out ([`number_run_together`]), words as text-speak ([`text_speak`]),
+/// initials run together ([`initials_run_together`]), and a mark in
+/// Cyrillic or Greek in capitals and small letters ([`in_capitals`]).
 fn forms_of(text: &str) -> Vec<String> {
     let mut words = text.split_whitespace();
     let article = words
@@ -3063,6 +3072,7 @@ fn forms_of(text: &str) -> Vec<String> {
         .collect();
     let forms = with_each(with_each(with_each(forms, respelled), without_possessive), singular);
     let forms = with_each(with_each(forms, number_run_together), text_speak);
+    let forms = with_each(forms, initials_run_together);
     let mut forms = with_each(with_each(forms, in_capitals), in_small_letters);
     let mut seen = std::collections::HashSet::new();
     forms.retain(|f| seen.insert(f.clone()));
@@ -3117,6 +3127,28 @@ fn is_text_speak(mark: &str, form: &str) -> bool {
     TEXT_SPEAK
         .iter()
         .any(|(word, spoken)| has(mark, word) && has(form, spoken) && !has(form, word))
+}
+
+/// A mark with initials written with points ("L.O.L. Surprise!") as it is
+/// as often written, the initials run together ("LOL Surprise!"): a
+/// misspelling of that ("LOL Suprise") is one of the mark, which the typo
+/// pass reads word by word, and "LOL" is one word, not three. Only a word
+/// of two letters or more each followed by a point; not "J.Crew".
+fn initials_run_together(mark: &str) -> Option<String> {
+    let initials = |w: &str| {
+        let pieces: Vec<&str> = w.strip_suffix('.').unwrap_or(w).split('.').collect();
+        pieces.len() >= 2
+            && pieces
+                .iter()
+                .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
+    };
+    let words: Vec<&str> = mark.split_whitespace().collect();
+    words.iter().any(|w| initials(w)).then(|| {
+        (words.iter())
+            .map(|w| if initials(w) { w.replace('.', "") } else { w.to_string() })
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 /// A mark with letters and a number written with a point or a comma

@@ -450,6 +450,32 @@ fn a_word_of_a_mark_in_text_speak() {
     assert!(is_text_speak("Sea to Summit", "Sea 2 Summit") && !is_text_speak("Four Roses", "4 Roses"));
 }
 
+/// Initials written with points are as often run together, and misspelt
+/// so: "LOL Suprise" is the mark L.O.L. Surprise! misspelt.
+#[test]
+fn initials_with_points_run_together() {
+    assert_eq!(
+        initials_run_together("L.O.L. Surprise!").as_deref(),
+        Some("LOL Surprise!")
+    );
+    assert_eq!(
+        initials_run_together("U.S. Polo Assn.").as_deref(),
+        Some("US Polo Assn.")
+    );
+    for mark in ["J.Crew", "Dr. Martens", "5.11 Tactical", "Velora"] {
+        assert_eq!(initials_run_together(mark), None, "{mark}");
+    }
+    let m = TextMatcher::with_words(&[mark("tm-lol", "L.O.L. Surprise!")], ["case", "surprise"]);
+    check(
+        &m,
+        "tm-lol",
+        "LOL Surprise OMG doll",
+        "LOL Surprise",
+        VariantKind::Exact,
+    );
+    check(&m, "tm-lol", "LOL Suprise OMG doll", "LOL Suprise", VariantKind::Typo);
+}
+
 /// Han in its traditional form reads as the simplified: a mark registered
 /// in either form is found in both, exact as registered and styled
 /// otherwise, and the words it is not part of stay apart.
@@ -628,6 +654,8 @@ fn a_thai_mark_glued_among_its_script() {
     // photographer's camera bag; a carpenter), glued or apart.
     none(&m, "tm-chang", "กระเป๋ากล้องช่างภาพ");
     none(&m, "tm-chang", "ช่าง ไม้");
+    // A letter a notch apart (UTS #39): a misspelling by look.
+    check(&m, "tm-chang", "ซ้าง เบียร์ กระป๋อง", "ซ้าง", VariantKind::Typo);
 }
 
 /// Chinese and Japanese titles have no spaces: a mark is a word where the
