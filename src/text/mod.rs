@@ -960,13 +960,12 @@ impl TextMatcher {
                 .collect();
             std::iter::once((form, Box::default())).chain(twins)
         };
-        let words_ref = &words;
         for (mark, text, twin, rewritten) in marks.iter().flat_map(|m| {
             let speak = |form: &str| is_text_speak(&m.text, form).then_some(VariantKind::Leet);
             (forms_of(&m.text).into_iter())
                 .map(move |form| (speak(&form), form))
                 .chain(
-                    name_forms(&m.text, words_ref)
+                    name_forms(&m.text, &words)
                         .into_iter()
                         .map(|(kind, form)| (Some(kind), form)),
                 )
@@ -1005,19 +1004,19 @@ impl TextMatcher {
                 spelt,
                 written: AsWritten::of(twin, &text, rewritten),
             });
-            if doc.tokens.len() > 1 && !own_words {
-                add(solid, index, Form::Solid);
-            } else if doc.tokens.len() > 1 {
-                parts.extend(doc.skel.split(' ').map(str::to_string));
-                let keys: Vec<u64> = doc.skel.split(' ').map(|w| scan::word_key(w.as_bytes())).collect();
-                if edits_for(solid.chars().count()) > 0 {
-                    mark_words.extend(keys.iter().copied());
+            if doc.tokens.len() > 1 {
+                if own_words {
+                    parts.extend(doc.skel.split(' ').map(str::to_string));
+                    let keys: Vec<u64> = doc.skel.split(' ').map(|w| scan::word_key(w.as_bytes())).collect();
+                    if edits_for(solid.chars().count()) > 0 {
+                        mark_words.extend(keys.iter().copied());
+                    }
+                    part_words.extend(keys);
+                    let key = scan::word_key(solid.as_bytes());
+                    split_keys.insert(key);
+                    solid_keys.insert(key);
+                    pieces_of(&solid);
                 }
-                part_words.extend(keys);
-                let key = scan::word_key(solid.as_bytes());
-                split_keys.insert(key);
-                solid_keys.insert(key);
-                pieces_of(&solid);
                 // Run together, a mark with digits folds otherwise than
                 // its words' skeletons joined: a digit beside letters is
                 // read as leet ("511Tactical").
