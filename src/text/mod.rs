@@ -655,22 +655,22 @@ impl CompiledMark {
     /// around it (`glued`, asked only then).
     fn variant_of(&self, matched: &str, disguises: Disguises, glued: impl FnOnce() -> bool) -> VariantKind {
         use unicode_normalization::UnicodeNormalization;
-        let found = disguises.variant();
         let Some(written) = &self.written else {
-            return found;
+            return disguises.variant();
         };
         // Written in the mark's own script throughout, what the fold
         // flagged is that script, not a disguise; the others stand
         // ("Каролева" misspelt, "𝚱𝚶𝚸𝚸𝚬𝚺" styled).
-        let found = match written.script {
+        let disguises = match written.script {
             Some(script)
-                if found == VariantKind::Homoglyph
+                if disguises.flags & HOMOGLYPH != 0
                     && LookalikeScript::of(&matched.nfkc().collect::<String>()) == Some(script) =>
             {
-                disguises.in_own_script()
+                disguises.less(HOMOGLYPH)
             }
-            _ => found,
+            _ => disguises,
         };
+        let found = disguises.variant();
         if let Some(&c) = written.twin.iter().find(|&&c| matched.contains(c)) {
             // A look-alike of the mark's own script (Thai ซ for ช) is a
             // misspelling by look, as a Han one is (周大褔).
@@ -686,15 +686,23 @@ impl CompiledMark {
             rewritten
         } else if matches!(found, VariantKind::Diacritic | VariantKind::Styled)
             && written.faithful.is_some()
-            && written.faithful == as_faithful(matched)
+            && written.faithful.as_deref().map(letters_of) == as_faithful(matched).as_deref().map(letters_of)
         {
-            // Written as the form is, it differs from it in nothing but
-            // where it stands: the accents, which outranked the glue, are
-            // the mark's own.
-            if glued() {
-                VariantKind::Joined
-            } else {
-                VariantKind::Exact
+            // Written as the form is, letter for letter, the accents are
+            // the mark's own; they outranked what else the passes saw,
+            // which stands: the glue, or the spaces ("เถ้าแก่ น้อย").
+            match disguises.less(DIACRITIC | STYLED).variant() {
+                VariantKind::Exact | VariantKind::Joined => {
+                    // Glued to its neighbours as segmentation reads them,
+                    // or a mark of several words written as one.
+                    let as_one = self.spaced() && !matched.chars().any(char::is_whitespace);
+                    if glued() || as_one {
+                        VariantKind::Joined
+                    } else {
+                        VariantKind::Exact
+                    }
+                }
+                v => v,
             }
         } else {
             found
@@ -3233,6 +3241,15 @@ fn as_faithful(text: &str) -> Option<Box<str>> {
         .then(|| text.nfc().flat_map(char::to_lowercase).collect())
 }
 
+/// The letters of `text` and the marks over them, without what parts
+/// them: how a match written apart is compared with its form as written.
+fn letters_of(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    text.chars()
+        .filter(|&c| c.is_alphanumeric() || is_combining_mark(c))
+        .collect()
+}
+
 /// `forms`, then what `other` makes of each of them, where it makes one.
 fn with_each(forms: Vec<String>, other: fn(&str) -> Option<String>) -> Vec<String> {
     let more: Vec<String> = forms.iter().filter_map(|form| other(form)).collect();
@@ -3810,14 +3827,13 @@ impl Disguises {
         }
     }
 
-    /// The variant where the letters folding read as look-alikes of
-    /// another script are the mark's own: the rest of the disguises.
-    fn in_own_script(self) -> VariantKind {
+    /// These but what folding flagged as `flags`, which are the mark's
+    /// own (its script, its accents).
+    fn less(self, flags: u8) -> Disguises {
         Disguises {
-            flags: self.flags & !HOMOGLYPH,
+            flags: self.flags & !flags,
             ..self
         }
-        .variant()
     }
 }
 

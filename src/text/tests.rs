@@ -641,6 +641,47 @@ fn a_mark_in_cyrillic_declined() {
     check(&g, "tm-korres", "𝚱𝚶𝚸𝚸𝚬𝚺 αφρόλουτρο", "𝚱𝚶𝚸𝚸𝚬𝚺", VariantKind::Styled);
 }
 
+/// A mark's own accents (or Thai tone marks) are no disguise: written
+/// apart, or as one, it is reported as that.
+#[test]
+fn a_marks_own_accents_leave_what_else_it_is() {
+    let own = [
+        mark("tm-taokaenoi", "เถ้าแก่น้อย"),
+        mark("tm-lancome", "Lancôme"),
+        mark("tm-bjorn-borg", "Björn Borg"),
+    ];
+    let own = TextMatcher::with_words(&own, ["case"]);
+    check(
+        &own,
+        "tm-taokaenoi",
+        "เถ้าแก่ น้อย สาหร่าย",
+        "เถ้าแก่ น้อย",
+        VariantKind::Spaced,
+    );
+    check(
+        &own,
+        "tm-lancome",
+        "L.A.N.C.Ô.M.E mascara",
+        "L.A.N.C.Ô.M.E",
+        VariantKind::Spaced,
+    );
+    check(&own, "tm-lancome", "Lancôme mascara", "Lancôme", VariantKind::Exact);
+    check(
+        &own,
+        "tm-bjorn-borg",
+        "BjörnBorg tights",
+        "BjörnBorg",
+        VariantKind::Joined,
+    );
+    check(
+        &own,
+        "tm-bjorn-borg",
+        "Björn Borg tights",
+        "Björn Borg",
+        VariantKind::Exact,
+    );
+}
+
 #[test]
 fn a_thai_mark_glued_among_its_script() {
     let marks = [mark("tm-chang", "ช้าง"), mark("tm-singha", "สิงห์")];
