@@ -650,9 +650,12 @@ impl CompiledMark {
 
     /// The variant of a match of this form written `matched`, which the
     /// passes found to combine `disguises`: a homoglyph where it holds a
-    /// look-alike of another script; where it is the form as written,
-    /// accents and all, exact, or joined where it is glued to the word
-    /// around it (`glued`, asked only then).
+    /// look-alike of another script (a typo where of its own, Thai);
+    /// what the form rewrites it as (leet, reordered, initials); where it
+    /// is the form as written letter for letter, accents and all, what
+    /// else it is: exact, joined where it is glued to the word around it
+    /// (`glued`, asked only then) or a mark of several words written as
+    /// one, spaced where written apart.
     fn variant_of(&self, matched: &str, disguises: Disguises, glued: impl FnOnce() -> bool) -> VariantKind {
         use unicode_normalization::UnicodeNormalization;
         let Some(written) = &self.written else {
