@@ -2748,6 +2748,20 @@ impl TextMatcher {
                 if rest.iter().enumerate().rev().all(|(i, w)| doc.token_is(start + i, w)) {
                     return Some(phrase.join(" "));
                 }
+                // An accessory and "do" or "pro" with an adjective between
+                // them, where Polish (and at times Czech) puts it: "uchwyt
+                // rowerowy do", "pasek silikonowy do", "pouzdro kožené
+                // pro". Named as written, so the reviewer finds it.
+                let between = end - 1;
+                if let [accessory, "do" | "pro"] = phrase {
+                    if start > 0
+                        && doc.token_is(start - 1, accessory)
+                        && !doc.breaks_after(start - 1)
+                        && !doc.breaks_after(between)
+                    {
+                        return Some(format!("{accessory} {} {last}", doc.token_string(between)));
+                    }
+                }
             }
             // German "für" (for) written with its umlaut, whatever goods
             // before it ("Ersatzgriffband für"); without it, it may be

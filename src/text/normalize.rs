@@ -446,6 +446,15 @@ impl Doc {
         units.iter().map(|u| u.ch).eq(word.chars())
     }
 
+    /// Token `t` as folded: lower case, accents dropped.
+    pub(crate) fn token_string(&self, t: usize) -> String {
+        let Some(tok) = self.tokens.get(t) else {
+            return String::new();
+        };
+        let units = self.units.get(tok.start as usize..tok.end as usize).unwrap_or(&[]);
+        units.iter().map(|u| u.ch).collect()
+    }
+
     /// Whether token `t` reads as a noun in the plural: four letters or
     /// more, all letters, ending in one "s" ("sleeves", "cartridges"; not
     /// "glass").

@@ -1437,6 +1437,10 @@ fn nominative_cues() {
         ("Tali jam pengganti untuk Arcturo 22mm", "untuk"),
         ("Ốp silicon bảo vệ cho Arcturo", "cho"),
         ("Pasek do Arcturo Sport 2", "pasek do"),
+        // An adjective between the accessory and "do", as Polish puts it.
+        ("Uchwyt rowerowy do Arcturo, aluminiowy", "uchwyt rowerowy do"),
+        ("Szkło hartowane do Arcturo Nord 3", "szklo hartowane do"),
+        ("Pouzdro kožené pro Arcturo", "pouzdro kozene pro"),
         ("Náhradní polštářky kompatibilní s Arcturo", "kompatibilni s"),
         ("Tvrzené sklo pro Arcturo Nord 3", "sklo pro"),
         ("Sac de selle compatible Arcturo", "compatible"),
@@ -1465,6 +1469,10 @@ fn nominative_cues() {
         // "of the".
         "Faux fur Arcturo boots",
         "Camisa do Arcturo",
+        // Only an accessory's adjective: a word between anything else and
+        // "do" is no phrase, nor an accessory a clause before.
+        "Camisa oficial do Arcturo",
+        "Etui. Nowy do Arcturo",
         // "Pro" alone is mostly a model's name, and "s" a plural's.
         "Pro Arcturo Sport 2",
         "men s Arcturo watch",
