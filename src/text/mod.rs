@@ -3831,7 +3831,10 @@ impl Disguises {
             VariantKind::Leet
         } else if flags & STYLED != 0 {
             VariantKind::Styled
-        } else if flags & DIACRITIC != 0 {
+        } else if flags & DIACRITIC != 0 && !typo {
+            // Misspelt, an accent is no disguise of its own: most are a
+            // language's own letters ("çelik", Turkish steel, is no Cello
+            // made up), and what the reader has is a near miss.
             VariantKind::Diacritic
         } else if spaced || flags & INVISIBLE != 0 {
             VariantKind::Spaced

@@ -683,6 +683,19 @@ fn a_marks_own_accents_leave_what_else_it_is() {
 }
 
 #[test]
+fn an_accent_on_a_misspelling_is_no_disguise_of_its_own() {
+    let marks = [mark("tm-cello", "Cello"), mark("tm-lakme", "Lakmé")];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    // "Çelik" is Turkish for steel: a near miss whose accent is its
+    // language's own letter, not a look-alike written to hide the mark.
+    check(&m, "tm-cello", "çelik tencere seti", "çelik", VariantKind::Typo);
+    check(&m, "tm-cello", "Çello case", "Çello", VariantKind::Diacritic);
+    // Misspelt, the mark's own accent where it stands or not.
+    check(&m, "tm-lakme", "Lamké lipstick", "Lamké", VariantKind::Typo);
+    check(&m, "tm-lakme", "Läkmé lipstick", "Läkmé", VariantKind::Diacritic);
+}
+
+#[test]
 fn a_thai_mark_glued_among_its_script() {
     let marks = [mark("tm-chang", "ช้าง"), mark("tm-singha", "สิงห์")];
     let m = TextMatcher::with_words(&marks, ["case"]);
