@@ -244,6 +244,15 @@ const NOMINATIVE: &[&[&str]] = &[
     &["not", "endorsed", "by"],
     &["no", "affiliation", "with"],
     &["unaffiliated", "with"],
+    // The same disclaimers in Portuguese, Spanish and French, and as
+    // Filipino sellers write it ("hindi kami affiliated sa", we are not
+    // affiliated with).
+    &["sem", "afiliacao", "com"],
+    &["nao", "afiliado", "com"],
+    &["sin", "afiliacion", "con"],
+    &["no", "afiliado", "con"],
+    &["sans", "affiliation", "avec"],
+    &["affiliated", "sa"],
     &["for", "use", "with"],
     &["compatible", "with"],
     &["suitable", "for"],
@@ -329,6 +338,7 @@ const NOMINATIVE_ENDS: &[&str] = &[
     "s",
     "se",
     "pro",
+    "sa",
     "compatible",
     "สาหรบ",
 ];
@@ -346,9 +356,25 @@ const NOMINATIVE_AFTER_PLURAL: &str = "fit";
 /// "互換品" (compatible; a compatible part) after the model ("象印 NP-ZG10
 /// 対応 内釜": an inner pot for the Zojirushi rice cooker; these are
 /// compared with the text as written); "için" in Turkish ("Fitbit Charge 6
-/// için kordon": a band for it) and "호환" in Korean (compatible). Not
-/// "replacement": "Rolex with replacement box" sells the watch.
-const NOMINATIVE_AFTER: &[&str] = &["compatible", "kompatibel", "uyumlu", "için", "호환", "対応", "互換品"];
+/// için kordon": a band for it) and "호환" in Korean (compatible); the
+/// postpositions "for" of Hindi ("के लिए", written "लिए" or "लिये"), Urdu
+/// ("کے لیے", "لئے") and Bengali ("জন্য"): "Noise ईयरबड्स के लिए केस", a
+/// case for Noise earbuds. Not "replacement": "Rolex with replacement box"
+/// sells the watch.
+const NOMINATIVE_AFTER: &[&str] = &[
+    "compatible",
+    "kompatibel",
+    "uyumlu",
+    "için",
+    "호환",
+    "対応",
+    "互換品",
+    "लिए",
+    "लिये",
+    "لیے",
+    "لئے",
+    "জন্য",
+];
 
 /// How many words may stand between the mark and a word of
 /// [`NOMINATIVE_AFTER`]: a model name ("Apple *Watch Series 9* compatible",
@@ -3653,7 +3679,9 @@ fn nominative_after(text: &str, end: usize) -> Option<String> {
             Some(&b) if b.is_ascii() => (char::from(b), 1),
             Some(_) => rest[i..].chars().next().map_or((' ', 0), |c| (c, c.len_utf8())),
         };
-        if c.is_alphanumeric() {
+        // A vowel sign, virama or nukta of an Indic script is inside its
+        // word ("ईयरबड्स"), though not a letter.
+        if c.is_alphanumeric() || (len > 1 && unicode_normalization::char::is_combining_mark(c)) {
             word_start.get_or_insert(i);
             i += len;
             continue;

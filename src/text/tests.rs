@@ -1459,6 +1459,11 @@ fn nominative_cues() {
         ("Sac de selle compatible Arcturo", "compatible"),
         ("Arcturo Sport 2 için yedek kordon", "için"),
         ("Arcturo Sport 2 호환 스트랩", "호환"),
+        ("Arcturo ईयरबड्स के लिए सिलिकॉन केस", "लिए"),
+        ("Arcturo ঘড়ির জন্য স্ট্র্যাপ", "জন্য"),
+        ("Arcturo گھڑی کے لیے پٹا", "لیے"),
+        ("Sem afiliação com a Arcturo – camiseta básica", "sem afiliacao com"),
+        ("Hindi kami affiliated sa Arcturo – plain tee", "affiliated sa"),
         // An organiser made for the brand's goods.
         ("Rack holds 60 Arcturo bottles", "holds"),
         // A phrase before the mark is named first.
