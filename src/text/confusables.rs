@@ -300,8 +300,8 @@ const HAN_RADICALS: &[(char, &str)] = &[
 /// mark ー and 一, "one"), and katakana ヘ with hiragana へ: a seller
 /// writes a Chinese mark with the kana ("回カ" for 回力) or a Japanese one
 /// with the Han character ("力ルビー" for カルビー), and the title reads
-/// the same; and Thai letters that UTS #39 pairs likewise ("ซ้าง" for
-/// ช้าง). Folding them in every text would move the word boundaries
+/// the same; and Thai and Arabic-script letters that UTS #39 pairs
+/// likewise ("ซ้าง" for ช้าง, "شيرين" for شیرین). Folding them in every text would move the word boundaries
 /// that a change of script makes ([`super::cjk`]), and read every Thai
 /// word with one as another, so a mark is instead registered in its
 /// twins' spellings too ([`twin_forms`]).
@@ -322,6 +322,14 @@ const TWINS: &[(char, char)] = &[
     ('ช', 'ซ'),
     ('ข', 'ฃ'),
     ('ฎ', 'ฏ'),
+    // Arabic letters and the Persian and Urdu forms of them that UTS #39
+    // draws alike (yeh and Farsi yeh, kaf and keheh), and teh marbuta with
+    // the heh it is drawn as with two dots more: a mark registered in one
+    // is written with the other by whoever types on the other keyboard
+    // ("شيرين" for شیرین), or misspelt so ("جهينه" for جهينة).
+    ('ي', 'ی'),
+    ('ك', 'ک'),
+    ('ة', 'ه'),
 ];
 
 /// The character that looks like `c` in the other script of [`TWINS`].
@@ -335,6 +343,12 @@ fn twin(c: char) -> Option<char> {
             None
         }
     })
+}
+
+/// Whether `c`, of a pair of [`TWINS`], is of the same script as its twin
+/// (Thai, Arabic), rather than kana for Han or one kana for the other.
+pub(crate) fn twin_of_own_script(c: char) -> bool {
+    matches!(c, '\u{0E00}'..='\u{0E7F}' | '\u{0600}'..='\u{06FF}')
 }
 
 /// `mark` spelt with its look-alikes of the other script ([`TWINS`]):

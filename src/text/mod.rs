@@ -701,9 +701,10 @@ impl CompiledMark {
         };
         let found = disguises.variant();
         if let Some(&c) = written.twin.iter().find(|&&c| matched.contains(c)) {
-            // A look-alike of the mark's own script (Thai ซ for ช) is a
-            // misspelling by look, as a Han one is (周大褔).
-            if cjk::in_unspaced_script(c.encode_utf8(&mut [0; 4])) {
+            // A look-alike of the mark's own script (Thai ซ for ช, Persian
+            // ی for Arabic ي) is a misspelling by look, as a Han one is
+            // (周大褔).
+            if confusables::twin_of_own_script(c) {
                 VariantKind::Typo
             } else {
                 VariantKind::Homoglyph
@@ -991,7 +992,12 @@ impl TextMatcher {
         let spellings = |form: String| {
             let twins: Vec<(String, Box<[char]>)> = (confusables::twin_forms(&form).into_iter())
                 .map(|twin| {
-                    let swapped = twin.chars().filter(|&c| !form.contains(c)).collect();
+                    // Where they differ: a look-alike may be a letter the
+                    // mark holds elsewhere too (ه for ة in جهينة).
+                    let swapped = (twin.chars().zip(form.chars()))
+                        .filter(|(t, f)| t != f)
+                        .map(|(t, _)| t)
+                        .collect();
                     (twin, swapped)
                 })
                 .collect();

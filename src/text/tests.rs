@@ -696,6 +696,25 @@ fn an_accent_on_a_misspelling_is_no_disguise_of_its_own() {
 }
 
 #[test]
+fn an_arabic_script_mark_written_with_the_other_keyboards_letters() {
+    let marks = [mark("tm-shirin-asal", "شیرین عسل"), mark("tm-juhayna", "جهينة")];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    // Arabic yeh for Persian yeh, each one where the mark has two.
+    check(
+        &m,
+        "tm-shirin-asal",
+        "شکلات شيرين عسل ۷۲٪",
+        "شيرين عسل",
+        VariantKind::Typo,
+    );
+    check(&m, "tm-shirin-asal", "شکلات شيرین عسل", "شيرین عسل", VariantKind::Typo);
+    check(&m, "tm-shirin-asal", "شکلات شیرین عسل", "شیرین عسل", VariantKind::Exact);
+    // Heh for teh marbuta, though the mark holds a heh already.
+    check(&m, "tm-juhayna", "عصير جهينه مانجو", "جهينه", VariantKind::Typo);
+    check(&m, "tm-juhayna", "عصير جهينة مانجو", "جهينة", VariantKind::Exact);
+}
+
+#[test]
 fn a_thai_mark_glued_among_its_script() {
     let marks = [mark("tm-chang", "ช้าง"), mark("tm-singha", "สิงห์")];
     let m = TextMatcher::with_words(&marks, ["case"]);
