@@ -397,6 +397,50 @@ pub(crate) fn unspaced_marks_agree(mark: &str, written: &str) -> bool {
     marks(written).into_iter().all(|w| own.any(|m| m == w))
 }
 
+/// Whether `c` is of a Brahmic script of India or Sri Lanka (Devanagari
+/// to Sinhala), where a vowel is written as a sign over, under or beside
+/// its consonant, or by a virama's silence.
+fn indic(c: char) -> bool {
+    ('\u{0900}'..='\u{0DFF}').contains(&c)
+}
+
+/// Whether `mark` (a skeleton, or as written) is in one of those scripts.
+pub(crate) fn in_indic_script(mark: &str) -> bool {
+    mark.chars().any(indic)
+}
+
+/// How many of the mark's vowel signs and viramas `written`, a match of
+/// `mark` in one of those scripts, changes, adds or leaves out (0 where
+/// it writes them all, in order): each is a letter there, not an accent,
+/// so a difference is a misspelling ("पतंजली" for पतंजलि) or another word
+/// ("खाद", fertiliser, for खादी). A nukta or a sign of nasalisation
+/// (anusvara, candrabindu; Gurmukhi's tippi and addak) may come or go, as
+/// spellings of a word vary so ("चाँद", "चांद").
+pub(crate) fn indic_sign_edits(mark: &str, written: &str) -> usize {
+    strsim::osa_distance(&indic_signs(mark), &indic_signs(written))
+}
+
+/// The letters of `mark` in one of those scripts, its vowel signs and
+/// viramas counted as letters.
+pub(crate) fn indic_letters(mark: &str) -> usize {
+    use unicode_normalization::char::is_combining_mark;
+    let letters = mark
+        .chars()
+        .filter(|&c| c.is_alphanumeric() && !is_combining_mark(c))
+        .count();
+    letters + indic_signs(mark).chars().count()
+}
+
+fn indic_signs(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    // At the same place in each script's block of 128.
+    let optional =
+        |c: char| matches!((c as u32 - 0x0900) % 0x80, 0x00..=0x02 | 0x3C) || matches!(c, '\u{0A70}' | '\u{0A71}');
+    text.chars()
+        .filter(|&c| indic(c) && is_combining_mark(c) && !optional(c))
+        .collect()
+}
+
 /// ICU's dictionary word segmenter, for the scripts above (its data is
 /// compiled in; built on first use).
 fn segmenter() -> &'static icu_segmenter::WordSegmenterBorrowed<'static> {

@@ -2845,6 +2845,23 @@ impl TextMatcher {
                 return None;
             }
         }
+        // In the scripts of India, a vowel sign is a letter, which folding
+        // drops as an accent: another one, or one left out, misspells the
+        // mark, as far as a mark of its letters may be ("पतंजली" for
+        // पतंजलि), or spells another word ("खाद", fertiliser, for खादी).
+        let mut hit = hit;
+        if cjk::in_indic_script(&mark.skel) {
+            let own = mark.written.as_ref().and_then(|w| w.faithful.as_deref()).unwrap_or("");
+            let d = cjk::indic_sign_edits(own, &matched);
+            if d > 0 {
+                let letters = cjk::indic_letters(own);
+                if hit.disguises.typo || d > edits_for(letters) {
+                    return None;
+                }
+                hit.disguises.typo = true;
+                hit.similarity = 1.0 - d as f32 / letters as f32;
+            }
+        }
         let first = doc.token_at(hit.u0);
         // The words before the match, whichever way the phrase is read.
         text.get(region.context..start)?;

@@ -715,6 +715,28 @@ fn an_arabic_script_mark_written_with_the_other_keyboards_letters() {
 }
 
 #[test]
+fn a_vowel_sign_of_an_indic_script_is_a_letter() {
+    let marks = [
+        mark("tm-khadi", "खादी"),
+        mark("tm-boroplus", "बोरोप्लस"),
+        mark("tm-patanjali", "पतंजलि"),
+    ];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    check(&m, "tm-khadi", "खादी कुर्ता", "खादी", VariantKind::Exact);
+    check(&m, "tm-boroplus", "बोरोप्लस क्रीम", "बोरोप्लस", VariantKind::Exact);
+    // A sign changed, added or left out is a misspelling, where the mark
+    // is long enough to be misspelt.
+    check(&m, "tm-patanjali", "पतंजली शैम्पू", "पतंजली", VariantKind::Typo);
+    check(&m, "tm-boroplus", "बोरोप्लास क्रीम", "बोरोप्लास", VariantKind::Typo);
+    // A sign of nasalisation for another is a spelling of the word.
+    check(&m, "tm-patanjali", "पतँजलि शैम्पू", "पतँजलि", VariantKind::Diacritic);
+    // Two signs off, or another sign than the mark's, is another word:
+    // "खुद" (self); "बरप्लस" drops two.
+    none(&m, "tm-khadi", "खुद से बनाएं");
+    none(&m, "tm-boroplus", "बरप्लस क्रीम");
+}
+
+#[test]
 fn a_thai_mark_glued_among_its_script() {
     let marks = [mark("tm-chang", "ช้าง"), mark("tm-singha", "สิงห์")];
     let m = TextMatcher::with_words(&marks, ["case"]);
