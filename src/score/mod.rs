@@ -14,9 +14,11 @@
 //!   whose goods the mark is registered for (its Nice classes), and goes
 //!   to review when the word after it is a likeness ("kestrel figurine"),
 //!   when it and its neighbour are the name of a thing ("American
-//!   kestrel"), or when the noun after it names goods of other classes
-//!   ("kestrel lamp"): the listing may show or sell the bird, or other
-//!   goods, not the brand (`text::sense`). Where
+//!   kestrel"), when the noun after it names goods of other classes
+//!   ("kestrel lamp"), or when the title writes it in lower case inside a
+//!   phrase of lower-case words though it capitalises ("Vintage wool
+//!   kestrel coat"): the listing may show or sell the bird, or other
+//!   goods, or use the word, not the brand (`text::sense`). Where
 //!   the site profile does not map the listing's category, or there is
 //!   none, the goods the title names stand in for it ([`goods`]: "kestrel
 //!   *mug*" is not clothing).
@@ -338,7 +340,7 @@ impl Scorer<'_> {
         // than the brand, even where the category is of the mark's goods.
         let thing = match (ordinary_word(m), field_text(listing, m.field)) {
             (Some(word), Some(t)) if !backed => {
-                use crate::text::sense::{compound_around, depiction_after, other_goods_after};
+                use crate::text::sense::{compound_around, depiction_after, other_goods_after, small_among_capitals};
                 depiction_after(t, m.end)
                     .map(|w| format!("{w:?} follows it: the listing may show the thing"))
                     .or_else(|| {
@@ -348,6 +350,15 @@ impl Scorer<'_> {
                     .or_else(|| {
                         other_goods_after(t, m.end, &mark.classes).map(|g| {
                             format!("{g:?}, goods outside the mark's classes, follows it: the listing may sell those")
+                        })
+                    })
+                    .or_else(|| {
+                        let as_written = m.field == TextField::Title && m.variant == VariantKind::Exact;
+                        (as_written
+                            && mark.text.chars().any(char::is_uppercase)
+                            && small_among_capitals(t, m.start, m.end))
+                        .then(|| {
+                            "it is written in lower case where the title capitalises: the word, not the name".into()
                         })
                     })
             }

@@ -29,6 +29,55 @@
 
 use std::sync::OnceLock;
 
+/// Whether the match at bytes `start..end` of `text` is written in lower
+/// case inside a phrase of words in lower case, in a text that writes
+/// capitals: a brand is a name, and a seller who capitalises a title
+/// capitalises the brand too, while an ordinary word inside a phrase is
+/// written small as the phrase is ("College campus hoodie", "wool topper
+/// coat", "sabor sublime, frasco"). At least one word beside it, with
+/// nothing but spaces between, is in lower case, and none is capitalised
+/// or holds a digit (the text's first word aside, capitalised as the
+/// sentence's): a model after it ("molten BG5000") or a word written
+/// apart by a dash ("olive green - oryx") names the brand. Nor after
+/// "by", which names a maker ("Jacket … by regatta"). A text in lower
+/// case throughout says nothing.
+pub fn small_among_capitals(text: &str, start: usize, end: usize) -> bool {
+    let (Some(before), Some(word), Some(after)) = (text.get(..start), text.get(start..end), text.get(end..)) else {
+        return false;
+    };
+    let small = |w: &str| w.chars().all(char::is_lowercase);
+    if !word.chars().any(char::is_alphabetic) || !word.chars().all(|c| !c.is_uppercase()) {
+        return false;
+    }
+    if !before.chars().chain(after.chars()).any(char::is_uppercase) {
+        return false;
+    }
+    // The word beside the match with only spaces between, if any, and
+    // whether it is the text's first word.
+    let left = before
+        .strip_suffix(' ')
+        .filter(|b| !b.ends_with(' '))
+        .map(|b| {
+            let from = b
+                .rfind(|c: char| !c.is_alphanumeric())
+                .map_or(0, |p| p + b[p..].chars().next().map_or(1, char::len_utf8));
+            (&b[from..], b[..from].trim().is_empty())
+        })
+        .filter(|(w, _)| !w.is_empty());
+    let right = after
+        .strip_prefix(' ')
+        .filter(|a| !a.starts_with(' '))
+        .map(|a| &a[..a.find(|c: char| !c.is_alphanumeric()).unwrap_or(a.len())])
+        .filter(|w| !w.is_empty());
+    if left.is_some_and(|(w, _)| w.eq_ignore_ascii_case("by")) {
+        return false;
+    }
+    let left_ok = left.map(|(w, first)| small(w) || first);
+    let right_ok = right.map(small);
+    let beside_small = left.is_some_and(|(w, _)| small(w)) || right.is_some_and(small);
+    beside_small && left_ok != Some(false) && right_ok != Some(false)
+}
+
 /// Nouns for a picture, a model or a likeness of a thing, in the singular.
 const DEPICTIONS: &[&str] = &[
     "costume",
@@ -222,6 +271,27 @@ mod tests {
         assert_eq!(depiction_after("apple-shaped cushion", 5), Some("shaped"));
         assert_eq!(depiction_after("Kestrel  FIGURINES set", 7), Some("FIGURINES"));
         assert_eq!(depiction_after("kestrel print", 7), Some("print"));
+    }
+
+    #[test]
+    fn a_word_written_small_inside_a_phrase_is_found() {
+        fn small(text: &str, word: &str) -> bool {
+            let start = text.find(word).unwrap();
+            small_among_capitals(text, start, start + word.len())
+        }
+        assert!(small("College campus hoodie, 'Class of 2027' print", "campus"));
+        assert!(small("Vintage 1960s wool topper coat, swing style", "topper"));
+        assert!(small("Mermelada de fresa, sabor sublime, frasco 350 g", "sublime"));
+        assert!(small("Active noise cancelling headphones", "noise"));
+        // Capitalised, or in a text in lower case throughout.
+        assert!(!small("College Campus hoodie", "Campus"));
+        assert!(!small("college campus hoodie", "campus"));
+        // Written apart from the words beside it, or beside a model, or
+        // after "by": the brand.
+        assert!(!small("Unisex canvas slippers, olive green - oryx", "oryx"));
+        assert!(!small("Official Size 7 Basketball molten BG5000 Ball", "molten"));
+        assert!(!small("Shell Jacket Navy XL by regatta", "regatta"));
+        assert!(!small("Shell Jacket Navy regatta", "regatta"));
     }
 
     #[test]
