@@ -1583,6 +1583,15 @@ impl TextMatcher {
         if let Some(ok) = cjk::cjk_glue(&mark.skel, text(before), text(after)) {
             return ok;
         }
+        // A hashtag glues its words as a rule ("#عصيرجهينة", juice and the
+        // mark; "#ஆச்சிமசாலா"): where no word list here reads the rest, in a
+        // script without case, a mark of three letters or more at either
+        // end of one is a word of it.
+        let caseless = !mark.skel.chars().any(|c| c.is_lowercase() || c.is_ascii_alphanumeric());
+        if caseless && mark.len >= SHORT - 1 && (before.0 == before.1 || after.0 == after.1) && doc.hashtag_at(before.0)
+        {
+            return true;
+        }
         if mark.len < SHORT {
             return self.short_glue_ok(doc, mark, before, after);
         }

@@ -425,6 +425,15 @@ impl Doc {
         }
     }
 
+    /// Whether the token whose skeleton starts at byte `p` is written right
+    /// after a "#": a hashtag.
+    pub(crate) fn hashtag_at(&self, p: usize) -> bool {
+        let unit = self.map.get(p).map(|&(a, _)| a as usize);
+        unit.and_then(|u| u.checked_sub(1))
+            .and_then(|u| self.units.get(u))
+            .is_some_and(|u| u.ch == '#')
+    }
+
     /// Whether the skeleton byte at `p` stands for a leet symbol at the edge
     /// of its word ("@" in "@rcturo").
     pub(crate) fn edge_symbol_at(&self, p: usize) -> bool {

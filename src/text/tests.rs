@@ -737,6 +737,18 @@ fn a_vowel_sign_of_an_indic_script_is_a_letter() {
 }
 
 #[test]
+fn a_mark_in_a_script_without_case_glued_in_a_hashtag() {
+    let marks = [mark("tm-juhayna", "جهينة"), mark("tm-aachi", "ஆச்சி")];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    check(&m, "tm-juhayna", "#عصيرجهينة مانجو 1 لتر", "جهينة", VariantKind::Joined);
+    check(&m, "tm-aachi", "#ஆச்சிமசாலா சாம்பார் பொடி", "ஆச்சி", VariantKind::Joined);
+    // Glued outside a hashtag, or inside one, no word list says what the
+    // rest is.
+    none(&m, "tm-juhayna", "عصيرجهينة مانجو");
+    none(&m, "tm-juhayna", "#عصيرجهينةمانجو");
+}
+
+#[test]
 fn a_thai_mark_glued_among_its_script() {
     let marks = [mark("tm-chang", "ช้าง"), mark("tm-singha", "สิงห์")];
     let m = TextMatcher::with_words(&marks, ["case"]);
