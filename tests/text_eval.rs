@@ -307,6 +307,33 @@ fn a_tenth_set_written_blind_is_held_where_it_stands() {
     }
 }
 
+/// An eleventh, written blind on 2026-12-06 after every rule above, asked
+/// for markets the others covered less (India, Pakistan, Bangladesh, the
+/// Arab world, Iran, Turkey, Latin America, Southeast Asia, Africa; ten
+/// marks in Devanagari, Arabic, Urdu, Persian, Tamil, Bengali, Georgian),
+/// titles in their languages with hashtags, emoji and promotions, and the
+/// newest disguises. Its first run: recall 0.946, 18 of 160 flagged (6
+/// honest references in Hindi, Portuguese and Filipino; 8 ordinary words).
+/// Honest references in those languages ("के लिए", "sem afiliação com"),
+/// Arabic-script twins (ي/ی), an accent on a misspelling no disguise of
+/// its own, ordinary words written small inside a phrase ("College campus
+/// hoodie") and marks at the end of a hashtag in scripts without case
+/// brought it to 0.963 and 9 flagged. It stands below issue 3's floors
+/// and is held where it stands, a guard, not a goal: missed, short marks
+/// glued to words of other languages ("floayakkabi", "mdhmasala"), Indic
+/// and Arabic marks glued outside hashtags or misspelt by a letter of
+/// their script ("डावर", "شاں"), "|\/|DH"; flagged, near misses that are
+/// places or words of other languages ("Ligao City", "Himalayan", Arabic
+/// "الجمل", French "coton"), ordinary words among the marks' goods.
+#[test]
+fn an_eleventh_set_written_blind_is_held_where_it_stands() {
+    let e = evaluate_set("blind11.jsonl", "blind11-registry.toml");
+    assert!(e.overall_recall() >= 0.96, "recall {:.3}", e.overall_recall());
+    for (kind, most) in [("clean", 1.0), ("near_miss", 3.0), ("nominative", 1.0), ("ordinary_word", 4.0)] {
+        assert!(e.flagged_rate(kind) <= most / 40.0, "{kind}: {:?}", e.wrong);
+    }
+}
+
 /// The floors of the later sets written blind: issue 3's (recall, clean
 /// titles, near misses), no honest reference flagged, and ordinary words
 /// held where they stand, a guard rather than a goal: a mark that is an
