@@ -329,7 +329,12 @@ fn a_tenth_set_written_blind_is_held_where_it_stands() {
 fn an_eleventh_set_written_blind_is_held_where_it_stands() {
     let e = evaluate_set("blind11.jsonl", "blind11-registry.toml");
     assert!(e.overall_recall() >= 0.96, "recall {:.3}", e.overall_recall());
-    for (kind, most) in [("clean", 1.0), ("near_miss", 3.0), ("nominative", 1.0), ("ordinary_word", 4.0)] {
+    for (kind, most) in [
+        ("clean", 1.0),
+        ("near_miss", 3.0),
+        ("nominative", 1.0),
+        ("ordinary_word", 4.0),
+    ] {
         assert!(e.flagged_rate(kind) <= most / 40.0, "{kind}: {:?}", e.wrong);
     }
 }

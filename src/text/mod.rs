@@ -2863,7 +2863,13 @@ impl TextMatcher {
             let own = mark.written.as_ref().and_then(|w| w.faithful.as_deref()).unwrap_or("");
             let d = cjk::indic_sign_edits(own, &matched);
             if d > 0 {
-                let letters = cjk::indic_letters(own);
+                // A mark with no sign has no form as written: its letters
+                // are its skeleton's.
+                let letters = if own.is_empty() {
+                    mark.len
+                } else {
+                    cjk::indic_letters(own)
+                };
                 if hit.disguises.typo || d > edits_for(letters) {
                     return None;
                 }
@@ -3711,8 +3717,8 @@ fn nominative_after(text: &str, end: usize) -> Option<String> {
             Some(&b) if b.is_ascii() => (char::from(b), 1),
             Some(_) => rest[i..].chars().next().map_or((' ', 0), |c| (c, c.len_utf8())),
         };
-        // A vowel sign, virama or nukta of an Indic script is inside its
-        // word ("ईयरबड्स"), though not a letter.
+        // A virama or nukta of an Indic script is inside its word
+        // ("ईयरबड्स"), though not alphabetic as its vowel signs are.
         if c.is_alphanumeric() || (len > 1 && unicode_normalization::char::is_combining_mark(c)) {
             word_start.get_or_insert(i);
             i += len;

@@ -720,6 +720,8 @@ fn a_vowel_sign_of_an_indic_script_is_a_letter() {
         mark("tm-khadi", "खादी"),
         mark("tm-boroplus", "बोरोप्लस"),
         mark("tm-patanjali", "पतंजलि"),
+        mark("tm-kamal", "कमल"),
+        mark("tm-kalkal", "कलकल"),
     ];
     let m = TextMatcher::with_words(&marks, ["case"]);
     check(&m, "tm-khadi", "खादी कुर्ता", "खादी", VariantKind::Exact);
@@ -734,6 +736,10 @@ fn a_vowel_sign_of_an_indic_script_is_a_letter() {
     // "खुद" (self); "बरप्लस" drops two.
     none(&m, "tm-khadi", "खुद से बनाएं");
     none(&m, "tm-boroplus", "बरप्लस क्रीम");
+    // A mark written with no sign at all.
+    check(&m, "tm-kamal", "कमल साबुन", "कमल", VariantKind::Exact);
+    none(&m, "tm-kamal", "कोमल साबुन");
+    check(&m, "tm-kalkal", "कलकाल पानी", "कलकाल", VariantKind::Typo);
 }
 
 #[test]
