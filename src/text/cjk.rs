@@ -41,6 +41,12 @@
 //! ช้าง, an elephant) is another word ([`unspaced_marks_agree`]); one left
 //! out (ชาง) is the mark written carelessly or disguised.
 //!
+//! The scripts of India (Devanagari to Sinhala) space their words, but
+//! their vowel signs and viramas are letters too, which folding drops as
+//! accents: "खाद" (fertiliser) read as खादी. A match whose signs differ
+//! from the mark's is a misspelling, as far as a mark of its letters may
+//! be misspelt, else another word ([`indic_sign_edits`]).
+//!
 //! A mark in Hangul spaced out ("설 화 수") is spaced by syllables, each of
 //! which folds to two or three letters: the matcher's pass over runs of
 //! single letters reads a syllable written alone as one letter, and a run

@@ -301,10 +301,11 @@ const HAN_RADICALS: &[(char, &str)] = &[
 /// writes a Chinese mark with the kana ("回カ" for 回力) or a Japanese one
 /// with the Han character ("力ルビー" for カルビー), and the title reads
 /// the same; and Thai and Arabic-script letters that UTS #39 pairs
-/// likewise ("ซ้าง" for ช้าง, "شيرين" for شیرین). Folding them in every text would move the word boundaries
-/// that a change of script makes ([`super::cjk`]), and read every Thai
-/// word with one as another, so a mark is instead registered in its
-/// twins' spellings too ([`twin_forms`]).
+/// likewise ("ซ้าง" for ช้าง, "شيرين" for شیرین). Folding them in every
+/// text would move the word boundaries that a change of script makes
+/// ([`super::cjk`]), and read every Thai word with one as another, so a
+/// mark is instead registered in its twins' spellings too
+/// ([`twin_forms`]).
 const TWINS: &[(char, char)] = &[
     ('カ', '力'),
     ('エ', '工'),
