@@ -2793,14 +2793,14 @@ impl TextMatcher {
                 // them, where Polish (and at times Czech) puts it: "uchwyt
                 // rowerowy do", "pasek silikonowy do", "pouzdro kožené
                 // pro". Named as written, so the reviewer finds it.
-                let between = end - 1;
+                // The adjective stands where the phrase's first word would.
                 if let [accessory, "do" | "pro"] = phrase {
                     if start > 0
                         && doc.token_is(start - 1, accessory)
                         && !doc.breaks_after(start - 1)
-                        && !doc.breaks_after(between)
+                        && !doc.breaks_after(start)
                     {
-                        return Some(format!("{accessory} {} {last}", doc.token_string(between)));
+                        return Some(format!("{accessory} {} {last}", doc.token_string(start)));
                     }
                 }
             }
@@ -2827,7 +2827,7 @@ impl TextMatcher {
         &self,
         field: TextField,
         found: &Found<'_>,
-        hit: Hit,
+        mut hit: Hit,
         facts: &Facts,
         spare: &mut Doc,
     ) -> Option<TextMatch> {
@@ -2845,22 +2845,19 @@ impl TextMatcher {
         if mark.written.as_ref().is_some_and(|w| w.is_measure_written(&matched)) {
             return None;
         }
+        // The mark as written, its vowel signs and tone marks with it.
+        let own = mark.written.as_ref().and_then(|w| w.faithful.as_deref()).unwrap_or("");
         // In Thai and its neighbours, a tone mark the mark lacks makes
         // another word, and a word boundary is where segmentation puts it.
         let unspaced = cjk::in_unspaced_script(&mark.skel);
-        if unspaced {
-            let own = mark.written.as_ref().and_then(|w| w.faithful.as_deref()).unwrap_or("");
-            if !cjk::unspaced_marks_agree(own, &matched) || !cjk::unspaced_word(text, start, end) {
-                return None;
-            }
+        if unspaced && (!cjk::unspaced_marks_agree(own, &matched) || !cjk::unspaced_word(text, start, end)) {
+            return None;
         }
         // In the scripts of India, a vowel sign is a letter, which folding
         // drops as an accent: another one, or one left out, misspells the
         // mark, as far as a mark of its letters may be ("पतंजली" for
         // पतंजलि), or spells another word ("खाद", fertiliser, for खादी).
-        let mut hit = hit;
         if cjk::in_indic_script(&mark.skel) {
-            let own = mark.written.as_ref().and_then(|w| w.faithful.as_deref()).unwrap_or("");
             let d = cjk::indic_sign_edits(own, &matched);
             if d > 0 {
                 // A mark with no sign has no form as written: its letters

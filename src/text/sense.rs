@@ -46,36 +46,28 @@ pub fn small_among_capitals(text: &str, start: usize, end: usize) -> bool {
         return false;
     };
     let small = |w: &str| w.chars().all(char::is_lowercase);
-    if !word.chars().any(char::is_alphabetic) || !word.chars().all(|c| !c.is_uppercase()) {
+    if !word.chars().any(char::is_alphabetic) || word.chars().any(char::is_uppercase) {
         return false;
     }
     if !before.chars().chain(after.chars()).any(char::is_uppercase) {
         return false;
     }
-    // The word beside the match with only spaces between, if any, and
-    // whether it is the text's first word.
-    let left = before
-        .strip_suffix(' ')
-        .filter(|b| !b.ends_with(' '))
-        .map(|b| {
-            let from = b
-                .rfind(|c: char| !c.is_alphanumeric())
-                .map_or(0, |p| p + b[p..].chars().next().map_or(1, char::len_utf8));
-            (&b[from..], b[..from].trim().is_empty())
-        })
-        .filter(|(w, _)| !w.is_empty());
-    let right = after
-        .strip_prefix(' ')
-        .filter(|a| !a.starts_with(' '))
-        .map(|a| &a[..a.find(|c: char| !c.is_alphanumeric()).unwrap_or(a.len())])
-        .filter(|w| !w.is_empty());
+    // The words beside the match with one space between, if any; the one
+    // before with whether it is the text's first word.
+    let left = before.strip_suffix(' ').filter(|b| !b.ends_with(' ')).and_then(|b| {
+        let from = b.trim_end_matches(char::is_alphanumeric).len();
+        (from < b.len()).then(|| (&b[from..], b[..from].trim().is_empty()))
+    });
+    let right = after.strip_prefix(' ').filter(|a| !a.starts_with(' ')).and_then(|a| {
+        let to = a.len() - a.trim_start_matches(char::is_alphanumeric).len();
+        (to > 0).then(|| &a[..to])
+    });
     if left.is_some_and(|(w, _)| w.eq_ignore_ascii_case("by")) {
         return false;
     }
-    let left_ok = left.map(|(w, first)| small(w) || first);
-    let right_ok = right.map(small);
     let beside_small = left.is_some_and(|(w, _)| small(w)) || right.is_some_and(small);
-    beside_small && left_ok != Some(false) && right_ok != Some(false)
+    let none_capitalised = left.is_none_or(|(w, first)| small(w) || first) && right.is_none_or(small);
+    beside_small && none_capitalised
 }
 
 /// Nouns for a picture, a model or a likeness of a thing, in the singular.
