@@ -318,17 +318,18 @@ fn a_tenth_set_written_blind_is_held_where_it_stands() {
 /// Arabic-script twins (ي/ی), an accent on a misspelling no disguise of
 /// its own, ordinary words written small inside a phrase ("College campus
 /// hoodie") and marks at the end of a hashtag in scripts without case
-/// brought it to 0.963 and 9 flagged. It stands below issue 3's floors
-/// and is held where it stands, a guard, not a goal: missed, short marks
-/// glued to words of other languages ("floayakkabi", "mdhmasala"), Indic
-/// and Arabic marks glued outside hashtags or misspelt by a letter of
-/// their script ("डावर", "شاں"), "|\/|DH"; flagged, near misses that are
+/// brought it to 0.963 and 9 flagged; letters of a script a stroke apart
+/// ("डावर" for डाबर, "شاں" for شان) to 0.971, issue 3's recall. Its
+/// flagged titles stand above the floors and are held where they stand,
+/// a guard, not a goal; missed, short marks glued to words of other
+/// languages ("floayakkabi", "mdhmasala"), Indic marks glued outside
+/// hashtags, "|\/|DH"; flagged, near misses that are
 /// places or words of other languages ("Ligao City", "Himalayan", Arabic
 /// "الجمل", French "coton"), ordinary words among the marks' goods.
 #[test]
 fn an_eleventh_set_written_blind_is_held_where_it_stands() {
     let e = evaluate_set("blind11.jsonl", "blind11-registry.toml");
-    assert!(e.overall_recall() >= 0.96, "recall {:.3}", e.overall_recall());
+    assert!(e.overall_recall() >= MIN_RECALL, "recall {:.3}", e.overall_recall());
     for (kind, most) in [
         ("clean", 1.0),
         ("near_miss", 3.0),

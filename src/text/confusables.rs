@@ -301,7 +301,8 @@ const HAN_RADICALS: &[(char, &str)] = &[
 /// writes a Chinese mark with the kana ("回カ" for 回力) or a Japanese one
 /// with the Han character ("力ルビー" for カルビー), and the title reads
 /// the same; and Thai and Arabic-script letters that UTS #39 pairs
-/// likewise ("ซ้าง" for ช้าง, "شيرين" for شیرین). Folding them in every
+/// likewise ("ซ้าง" for ช้าง, "شيرين" for شیرین), and letters of the
+/// scripts of India a stroke apart ("डावर" for डाबर). Folding them in every
 /// text would move the word boundaries that a change of script makes
 /// ([`super::cjk`]), and read every Thai word with one as another, so a
 /// mark is instead registered in its twins' spellings too
@@ -331,6 +332,17 @@ const TWINS: &[(char, char)] = &[
     ('ي', 'ی'),
     ('ك', 'ک'),
     ('ة', 'ه'),
+    // Urdu's noon ghunna, the noon it is drawn as without its dot, which
+    // Urdu search folds into it ("شاں" for شان).
+    ('ں', 'ن'),
+    // Letters of the scripts of India a stroke apart: Devanagari ba and
+    // va ("डावर" for डाबर), and the short a and the long one that is it
+    // with a stroke more, in Devanagari, Bengali and Tamil ("அச்சி" for
+    // ஆச்சி).
+    ('ब', 'व'),
+    ('अ', 'आ'),
+    ('অ', 'আ'),
+    ('அ', 'ஆ'),
 ];
 
 /// The character that looks like `c` in the other script of [`TWINS`].
@@ -347,15 +359,18 @@ fn twin(c: char) -> Option<char> {
 }
 
 /// Whether `c`, of a pair of [`TWINS`], is of the same script as its twin
-/// (Thai, Arabic), rather than kana for Han or one kana for the other.
+/// (Thai, Arabic, the scripts of India), rather than kana for Han or one
+/// kana for the other.
 pub(crate) fn twin_of_own_script(c: char) -> bool {
-    matches!(c, '\u{0E00}'..='\u{0E7F}' | '\u{0600}'..='\u{06FF}')
+    matches!(c, '\u{0900}'..='\u{0DFF}' | '\u{0E00}'..='\u{0E7F}' | '\u{0600}'..='\u{06FF}')
 }
 
 /// `mark` spelt with its look-alikes of the other script ([`TWINS`]):
-/// each one swapped alone, and all at once where there are several. Only
-/// for a mark of two characters or more, each spelling keeping one of
-/// them as registered: a single character swapped is another word.
+/// each one swapped alone, each letter swapped wherever the mark holds it
+/// (as the other keyboard types it: "شيرين" for شیرین, its ن kept), and
+/// all at once where there are several. Only for a mark of two characters
+/// or more, each spelling keeping one of them as registered: a single
+/// character swapped is another word.
 pub(crate) fn twin_forms(mark: &str) -> Vec<String> {
     let chars: Vec<char> = mark.chars().collect();
     let at: Vec<usize> = (0..chars.len()).filter(|&i| twin(chars[i]).is_some()).collect();
@@ -369,6 +384,15 @@ pub(crate) fn twin_forms(mark: &str) -> Vec<String> {
             .collect()
     };
     let mut forms: Vec<String> = at.iter().map(|&i| swapped(&[i])).collect();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &i in &at {
+        match groups.iter_mut().find(|g| chars[g[0]] == chars[i]) {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    groups.retain(|g| g.len() > 1 && g.len() < at.len());
+    forms.extend(groups.iter().map(|g| swapped(g)));
     if at.len() > 1 && at.len() < letters {
         forms.push(swapped(&at));
     }
@@ -483,6 +507,8 @@ mod tests {
         assert_eq!(twin_forms("回力"), ["回カ"]);
         // Each alone, and all at once.
         assert_eq!(twin_forms("カルビー"), ["力ルビー", "カルビ一", "力ルビ一"]);
+        // A letter the mark holds twice swapped in both places too.
+        assert_eq!(twin_forms("شیرین"), ["شيرین", "شیرين", "شیریں", "شيرين", "شيريں"]);
         // Never every character: a single one swapped is another word,
         // and so are two of two.
         assert_eq!(twin_forms("エロ"), ["工ロ", "エ口"]);

@@ -715,6 +715,25 @@ fn an_arabic_script_mark_written_with_the_other_keyboards_letters() {
 }
 
 #[test]
+fn a_letter_drawn_as_another_of_its_script_a_stroke_apart() {
+    let marks = [
+        mark("tm-dabur", "डाबर"),
+        mark("tm-shan", "شان"),
+        mark("tm-aachi", "ஆச்சி"),
+        mark("tm-shirin-asal", "شیرین عسل"),
+    ];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    check(&m, "tm-dabur", "डावर च्यवनप्राश", "डावर", VariantKind::Typo);
+    check(&m, "tm-shan", "شاں مصالحہ", "شاں", VariantKind::Typo);
+    check(&m, "tm-aachi", "அச்சி சாம்பார் பொடி", "அச்சி", VariantKind::Typo);
+    // Each letter swapped wherever the mark holds it, the others kept.
+    check(&m, "tm-shirin-asal", "شکلات شيرين عسل", "شيرين عسل", VariantKind::Typo);
+    check(&m, "tm-shirin-asal", "شکلات شيريں عسل", "شيريں عسل", VariantKind::Typo);
+    // Another letter in its place is another word.
+    none(&m, "tm-dabur", "डालर");
+}
+
+#[test]
 fn a_vowel_sign_of_an_indic_script_is_a_letter() {
     let marks = [
         mark("tm-khadi", "खादी"),
