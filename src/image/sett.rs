@@ -123,6 +123,20 @@ impl Sett {
         })
     }
 
+    /// The sett of `rect` of the picture read at the repeat `period`
+    /// (pixels across and down) rather than at its own, or `None` where
+    /// it shows fewer than two repeats either way: a line whose peaks of
+    /// correlation come near alike (an argyle's, its colours near one
+    /// grey) may read its own repeat at one of them in one picture and at
+    /// another in its copy.
+    pub(crate) fn at(integral: &Integral, rect: Rect, period: (f32, f32)) -> Option<Sett> {
+        let (across, down) = integral.line_means(rect)?;
+        Some(Sett {
+            across: Axis::at(&across, period.0)?,
+            down: Axis::at(&down, period.1)?,
+        })
+    }
+
     /// How well `self`, read from a listing rectangle, agrees with `work`,
     /// a registered pattern's sett; `None` where their periods' ratios
     /// differ, or where it agrees by less than `least` across (then down
@@ -156,8 +170,12 @@ impl Sett {
 
 impl Axis {
     fn of(line: &[f32]) -> Option<Axis> {
-        let period = period(line)?;
-        (period * 2.0 <= line.len() as f32).then(|| Axis {
+        Axis::at(line, period(line)?)
+    }
+
+    /// `line` folded on `period`, where it shows two repeats or more.
+    fn at(line: &[f32], period: f32) -> Option<Axis> {
+        (period >= 1.0 && period * 2.0 <= line.len() as f32).then(|| Axis {
             period,
             fold: fold(line, period),
         })
@@ -368,6 +386,23 @@ mod tests {
         // as its repeats are, each way.
         assert!(a.scaled_as((0.6, 0.6)) && a.scaled_as((0.64, 0.57)));
         assert!(!a.scaled_as((0.6, 0.9)) && !a.scaled_as((0.4, 0.6)));
+    }
+
+    #[test]
+    fn a_sett_is_read_at_the_repeat_it_is_told() {
+        let img = check(256, 52.0, 0.0, LINES);
+        let (integral, rect) = (Integral::new(&img), Rect::from_trim((0, 0, 256, 256)));
+        let work = sett(&img).unwrap();
+        // Read down at another peak of its line, as an argyle's rows may
+        // be in a copy: its repeats are not the work's shape.
+        let misread = Sett::at(&integral, rect, (52.0, 45.7)).unwrap();
+        assert!(misread.agreement(&work, f32::MIN).is_none());
+        // Read at the work's repeat, as a copy at this scale shows it.
+        let told = Sett::at(&integral, rect, work.period()).unwrap();
+        let a = told.agreement(&work, f32::MIN).unwrap();
+        assert!(a.score >= 0.99 && a.scaled_as((1.0, 1.0)), "{a:?}");
+        // Under two repeats either way at the repeat told: none.
+        assert!(Sett::at(&integral, rect, (52.0, 200.0)).is_none());
     }
 
     #[test]

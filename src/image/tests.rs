@@ -1005,6 +1005,49 @@ fn a_pattern_matched_whole_shows_the_works_repeats() {
     }
 }
 
+/// An argyle: diamonds `a` pixels wide and `b` high of `diamond` on
+/// `ground`, crossed by dashed diagonals of `line`.
+fn argyle(side: u32, (a, b): (f32, f32), diamond: [u8; 3], ground: [u8; 3], line: [u8; 3]) -> RgbImage {
+    RgbImage::from_fn(side, side, |x, y| {
+        let (u, v) = ((x as f32 / a).fract(), (y as f32 / b).fract());
+        // Each diagonal of the tile, and how far along it the pixel is.
+        let dashed = [(u - v, u), (u + v - 1.0, u)]
+            .iter()
+            .any(|&(off, along)| (off * a).abs() < 3.0 && (along * 8.0).fract() < 0.56);
+        if dashed {
+            Rgb(line)
+        } else if (u - 0.5).abs() + (v - 0.5).abs() <= 0.5 {
+            Rgb(diamond)
+        } else {
+            Rgb(ground)
+        }
+    })
+}
+
+/// An argyle whose two colours are near one grey (a hold-out drawn apart
+/// from these fixtures, seed 35, 2026-12-06): its rows' brightness
+/// correlates with itself nearly alike at the diamonds' repeat and at a
+/// lag near it, so a copy may read its repeat down at the one and the
+/// work at the other, and copies matched whole (four there, within 65–83
+/// of 512 bits, the limit 128) were refused as repeating otherwise than
+/// the work. A copy matched whole is read at the work's repeat too
+/// (`Sett::at`). Without that, the first of these copies is refused.
+#[test]
+fn an_argyle_of_colours_near_one_grey_is_found_whole() {
+    let mut seen = 0;
+    for (k, (a, ratio)) in [(84.0, 1.63), (120.0, 1.45), (132.0, 1.3)].into_iter().enumerate() {
+        let work = argyle(796, (a, a * ratio), [133, 77, 116], [65, 103, 147], [240, 210, 250]);
+        let (_dir, works) = artwork_works(&[("argyle", work.clone())]);
+        let index = WorkIndex::build(&works).unwrap();
+        seen += usize::from(index.views[0].pattern.is_some());
+        let resized = imageops::resize(&work, 533, 533, imageops::FilterType::Triangle);
+        for copy in [&work, &resized] {
+            assert_eq!(matched_ids(&index, copy), ["fa-argyle"], "argyle {k}");
+        }
+    }
+    assert!(seen > 0, "no argyle was taken for a pattern");
+}
+
 /// A pattern whose repeat the picture read shows only a few pixels wide
 /// (a fine houndstooth pasted small on a photograph): its sett still
 /// agrees, but four repeats are too few pixels for the fine signature, so
