@@ -302,7 +302,8 @@ const HAN_RADICALS: &[(char, &str)] = &[
 /// with the Han character ("力ルビー" for カルビー), and the title reads
 /// the same; and Thai and Arabic-script letters that UTS #39 pairs
 /// likewise ("ซ้าง" for ช้าง, "شيرين" for شیرین), and letters of the
-/// scripts of India a stroke apart ("डावर" for डाबर). Folding them in every
+/// scripts of India a stroke apart ("डावर" for डाबर) or of one sound
+/// ("প্রান" for প্রাণ). Folding them in every
 /// text would move the word boundaries that a change of script makes
 /// ([`super::cjk`]), and read every Thai word with one as another, so a
 /// mark is instead registered in its twins' spellings too
@@ -343,6 +344,11 @@ const TWINS: &[(char, char)] = &[
     ('अ', 'आ'),
     ('অ', 'আ'),
     ('அ', 'ஆ'),
+    // And the dental and the retroflex n of Bengali and Devanagari, one
+    // sound in speech, which spelling confuses as English does doubled
+    // letters ("প্রান" for প্রাণ).
+    ('ন', 'ণ'),
+    ('न', 'ण'),
 ];
 
 /// The character that looks like `c` in the other script of [`TWINS`].

@@ -734,6 +734,17 @@ fn a_letter_drawn_as_another_of_its_script_a_stroke_apart() {
 }
 
 #[test]
+fn an_indic_mark_spelt_with_the_n_of_the_same_sound() {
+    let marks = [mark("tm-pran", "প্রাণ"), mark("tm-pranam", "प्रणाम")];
+    let m = TextMatcher::with_words(&marks, ["case"]);
+    check(&m, "tm-pran", "প্রান আমের জুস", "প্রান", VariantKind::Typo);
+    check(&m, "tm-pran", "প্রাণ আমের জুস", "প্রাণ", VariantKind::Exact);
+    check(&m, "tm-pranam", "प्रनाम चाय", "प्रनाम", VariantKind::Typo);
+    // Another consonant there is another word.
+    none(&m, "tm-pran", "প্রাত আমের জুস");
+}
+
+#[test]
 fn a_vowel_sign_of_an_indic_script_is_a_letter() {
     let marks = [
         mark("tm-khadi", "खादी"),
