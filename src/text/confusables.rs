@@ -351,7 +351,7 @@ const TWINS: &[(char, char)] = &[
     ('न', 'ण'),
 ];
 
-/// The character that looks like `c` in the other script of [`TWINS`].
+/// The twin of `c` in [`TWINS`]: the character a seller writes for it.
 fn twin(c: char) -> Option<char> {
     TWINS.iter().find_map(|&(a, b)| {
         if c == a {
@@ -371,12 +371,12 @@ pub(crate) fn twin_of_own_script(c: char) -> bool {
     matches!(c, '\u{0900}'..='\u{0DFF}' | '\u{0E00}'..='\u{0E7F}' | '\u{0600}'..='\u{06FF}')
 }
 
-/// `mark` spelt with its look-alikes of the other script ([`TWINS`]):
-/// each one swapped alone, each letter swapped wherever the mark holds it
-/// (as the other keyboard types it: "شيرين" for شیرین, its ن kept), and
-/// all at once where there are several. Only for a mark of two characters
-/// or more, each spelling keeping one of them as registered: a single
-/// character swapped is another word.
+/// `mark` spelt with its [`TWINS`]: each one swapped alone, each letter
+/// swapped wherever the mark holds it (as the other keyboard types it:
+/// "شيرين" for شیرین, its ن kept), and all at once where there are
+/// several. Only for a mark of two characters or more, each spelling
+/// keeping one of them as registered: a single character swapped is
+/// another word.
 pub(crate) fn twin_forms(mark: &str) -> Vec<String> {
     let chars: Vec<char> = mark.chars().collect();
     let at: Vec<usize> = (0..chars.len()).filter(|&i| twin(chars[i]).is_some()).collect();

@@ -603,10 +603,11 @@ struct CompiledMark {
 /// How a form of a mark is written, where its skeleton does not say.
 #[derive(Debug)]
 struct AsWritten {
-    /// Where the form is the mark spelt with look-alikes of another
-    /// script ([`confusables::twin_forms`]), the look-alikes: a match
-    /// that holds one is a homoglyph (a misspelling of the form that
-    /// holds none is one of the mark).
+    /// Where the form is the mark spelt with its twins
+    /// ([`confusables::twin_forms`]), the twins: a match that holds one is
+    /// a homoglyph, or a misspelling where the twin is of the mark's own
+    /// script (a misspelling of the form that holds none is one of the
+    /// mark).
     twin: Box<[char]>,
     /// Where folding changes the form's letters beyond their case (accents
     /// or other marks over them, "Hermès", "カルビー": the dakuten; Han in
@@ -701,9 +702,9 @@ impl CompiledMark {
         };
         let found = disguises.variant();
         if let Some(&c) = written.twin.iter().find(|&&c| matched.contains(c)) {
-            // A look-alike of the mark's own script (Thai ซ for ช, Persian
-            // ی for Arabic ي) is a misspelling by look, as a Han one is
-            // (周大褔).
+            // A twin of the mark's own script (Thai ซ for ช, Persian ی for
+            // Arabic ي, Devanagari व for ब, Bengali ন for ণ) is a
+            // misspelling, by look or by sound, as a Han one is (周大褔).
             if confusables::twin_of_own_script(c) {
                 VariantKind::Typo
             } else {
