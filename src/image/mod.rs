@@ -405,8 +405,8 @@
 //! repeat there, and a pattern of another sett folded on a repeat not its
 //! own smears. Asking a second, harmonic check of the repeat itself
 //! (that it correlates again at twice its lag) found those copies too but
-//! lost two others, a houndstooth crossed every fourth repeat read small
-//! on a shirt, whose fourfold repeat is the stronger.
+//! lost two others, houndstooths crossed by a thread every few repeats
+//! printed small on shirts, whose longer repeat is the stronger there.
 //!
 //! # Patterns cut anywhere, at any scale
 //!
