@@ -16,7 +16,8 @@
 //! the simplified ([`cjk::simplified`]), everything is lower-cased, and each
 //! word is written as a *skeleton* in which leet is undone (`0`→`o`, `1`→`i`,
 //! `rn`→`m`; two bars that end a word, "Bu||", are its last letters, where
-//! one is punctuation) and `l` and `i` are one letter; a letter masked with
+//! one is punctuation; a letter drawn with strokes, `|\/|` or `/\/\`, is
+//! that letter) and `l` and `i` are one letter; a letter masked with
 //! `*` ("G*cci"), as words are censored, is kept as a letter no mark has, one
 //! edit from the mark, which pass 3 finds. Every folded byte remembers the
 //! original bytes it came from, so a match is always reported as a span of
@@ -159,7 +160,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::config::registry::Mark;
 use crate::model::{Cue, Listing, TextField, TextMatch, VariantKind};
-use normalize::{Doc, DIACRITIC, HOMOGLYPH, INVISIBLE, STYLED};
+use normalize::{Doc, DIACRITIC, DRAWN, HOMOGLYPH, INVISIBLE, STYLED};
 use typo::DeletionIndex;
 use words::WordList;
 
@@ -3891,7 +3892,7 @@ impl Disguises {
         } = self;
         if flags & HOMOGLYPH != 0 {
             VariantKind::Homoglyph
-        } else if leet {
+        } else if leet || flags & DRAWN != 0 {
             VariantKind::Leet
         } else if flags & STYLED != 0 {
             VariantKind::Styled

@@ -39,6 +39,8 @@ pub(crate) const INVISIBLE: u8 = 8;
 /// The original character was upper case; kept to see "VeloraHoodie" as
 /// two words.
 pub(crate) const UPPER: u8 = 16;
+/// The letter was drawn with slashes and bars (`|\/|` for `m`): leet.
+pub(crate) const DRAWN: u8 = 32;
 
 /// One folded character and the original bytes it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,6 +183,10 @@ impl Doc {
         self.skel.clear();
         self.map.clear();
         fold_into(text, &mut self.units);
+        // Every drawn letter has a backslash, which few listings hold.
+        if text.as_bytes().contains(&b'\\') {
+            join_drawn_letters(&mut self.units);
+        }
     }
 
     fn tokenize(&mut self) {
@@ -780,6 +786,49 @@ fn fold_into(text: &str, units: &mut Vec<Unit>) {
             }
         }
     }
+}
+
+/// Letters drawn with slashes and bars, as leet writes them. Each has a
+/// backslash, which little else in a listing runs into a word. Not the
+/// lone `\/` for `v`: it is also how JSON escapes a slash (`\/velora`
+/// would read "vvelora").
+const DRAWN_LETTERS: [(&str, char); 4] = [("/\\/\\", 'm'), ("|\\/|", 'm'), ("\\/\\/", 'w'), ("|\\|", 'n')];
+
+/// Reads each letter drawn with slashes and bars ([`DRAWN_LETTERS`]) as
+/// the one unit of that letter, spanning the strokes: `|\/|DH` is a word
+/// of three letters, where the strokes alone would part it.
+fn join_drawn_letters(units: &mut Vec<Unit>) {
+    let mut out = 0;
+    let mut k = 0;
+    while k < units.len() {
+        let drawn = DRAWN_LETTERS.iter().find_map(|&(strokes, letter)| {
+            let n = strokes.len();
+            let run = units.get(k..k + n)?;
+            let adjacent = run.windows(2).all(|w| w[0].end == w[1].start);
+            // "://" escaped as JSON writes it (`https:\/\/`) is no `w`.
+            let scheme = out > 0 && units[out - 1].ch == ':';
+            (adjacent && !scheme && run.iter().map(|u| u.ch).eq(strokes.chars())).then_some((n, letter))
+        });
+        let unit = match drawn {
+            Some((n, letter)) => {
+                let unit = Unit {
+                    ch: letter,
+                    start: units[k].start,
+                    end: units[k + n - 1].end,
+                    flags: DRAWN,
+                };
+                k += n;
+                unit
+            }
+            None => {
+                k += 1;
+                units[k - 1]
+            }
+        };
+        units[out] = unit;
+        out += 1;
+    }
+    units.truncate(out);
 }
 
 fn push(units: &mut Vec<Unit>, invisible_from: &mut Option<u32>, ch: char, start: u32, end: u32, flags: u8) {

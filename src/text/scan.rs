@@ -164,10 +164,11 @@ fn is_space(b: u8) -> bool {
 }
 
 /// A byte the byte pass cannot tokenise as the folding does: not ASCII, a
-/// digit (leet or a number) or a leet symbol (a masked letter among them).
+/// digit (leet or a number), a leet symbol (a masked letter among them) or
+/// a backslash (a letter drawn with strokes, `|\/|`).
 #[inline]
 fn is_opaque(b: u8) -> bool {
-    !b.is_ascii() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|' | b'*')
+    !b.is_ascii() || b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'!' | b'|' | b'*' | b'\\')
 }
 
 /// Whether the byte pass reads bytes `start..end` of `text` as words: the

@@ -182,6 +182,26 @@ fn leet_and_lookalike_latin() {
 }
 
 #[test]
+fn letters_drawn_with_strokes_are_leet() {
+    let m = matcher();
+    let m2 = TextMatcher::with_words(&[mark("tm-moro", "Moro"), mark("tm-wavo", "Wavo")], ["bag"]);
+    check(&m2, "tm-moro", "|\\/|oro bag", "|\\/|oro", VariantKind::Leet);
+    check(&m2, "tm-moro", "new /\\/\\ORO bag", "/\\/\\ORO", VariantKind::Leet);
+    check(&m2, "tm-wavo", "\\/\\/avo bag", "\\/\\/avo", VariantKind::Leet);
+    check(m, "tm-nike", "|\\|ike air", "|\\|ike", VariantKind::Leet);
+    // A slash escaped as JSON writes it is no letter: the mark is read as
+    // it stands, beside it.
+    check(
+        m,
+        "tm-velora",
+        "see https:\\/\\/velora.example",
+        "velora",
+        VariantKind::Exact,
+    );
+    check(m, "tm-velora", "bags\\/velora", "velora", VariantKind::Exact);
+}
+
+#[test]
 fn spaced_out_letters() {
     let m = matcher();
     for text in [
