@@ -26,6 +26,11 @@
 //! The matcher asks it too, whether a word glued to a short mark names
 //! goods ("ugg*boots*"): a reading of the text, so it lives here.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::words::folded;
+
 /// Everyday nouns for goods, in the singular, sorted, and their Nice
 /// classes.
 const GOODS: &[(&str, &[u16])] = &[
@@ -324,6 +329,41 @@ const GOODS_GLUED: &[(&str, &[u16])] = &[
     ("향수", &[3]),
 ];
 
+/// The same nouns in the languages of other marketplaces (Spanish,
+/// Portuguese, French, German, Italian, Dutch, Polish, Turkish,
+/// Indonesian, Vietnamese, Russian, Arabic, Hindi), singular and plural,
+/// one a line: the word, its classes, the English noun it translates.
+/// None of them is an English word (a test holds it): "robe" or "sac"
+/// would read an English title otherwise than its writer meant.
+const EMBEDDED_GOODS_ABROAD: &str = include_str!("../../config/words/goods-abroad.tsv");
+
+/// [`EMBEDDED_GOODS_ABROAD`], each noun as the matcher folds a listing's
+/// text (accents dropped: sellers write "ayakkabi" for "ayakkabı" as
+/// often as not), with its classes; a noun two languages share takes the
+/// classes of both.
+fn goods_abroad() -> &'static HashMap<String, Vec<u16>> {
+    static ABROAD: OnceLock<HashMap<String, Vec<u16>>> = OnceLock::new();
+    ABROAD.get_or_init(|| {
+        let mut abroad: HashMap<String, Vec<u16>> = HashMap::new();
+        for line in EMBEDDED_GOODS_ABROAD.lines().filter(|l| !l.starts_with('#')) {
+            let mut fields = line.split('\t');
+            let (Some(word), Some(classes)) = (fields.next(), fields.next()) else {
+                continue;
+            };
+            let word = folded(word.trim());
+            // Shorter folded forms are parts of too many other words.
+            if word.chars().count() < 3 {
+                continue;
+            }
+            let of = abroad.entry(word).or_default();
+            of.extend(classes.split(',').filter_map(|c| c.trim().parse::<u16>().ok()));
+            of.sort_unstable();
+            of.dedup();
+        }
+        abroad
+    })
+}
+
 /// Words that begin a clause naming other goods than the listing's own.
 const OTHER_GOODS: &[&str] = &["compatible", "fits", "for", "with"];
 
@@ -335,6 +375,7 @@ pub(crate) fn classes_of(word: &str) -> Option<&'static [u16]> {
     find(&lower)
         .or_else(|| lower.strip_suffix("es").and_then(find))
         .or_else(|| lower.strip_suffix('s').and_then(find))
+        .or_else(|| goods_abroad().get(&folded(&lower)).map(Vec::as_slice))
 }
 
 /// Whether `word` (any case, singular or plural) names goods: what the
@@ -428,6 +469,27 @@ mod tests {
         assert_eq!(fit_glued("new mugrolex", (7, 12), &[14]), Some((false, "mug")));
         assert_eq!(fit_glued("nike shoes", (0, 4), &[25]), None, "not glued");
         assert_eq!(fit_glued("nike", (0, 9), &[25]), None);
+    }
+
+    #[test]
+    fn goods_named_in_other_languages_are_read() {
+        assert_eq!(fit("Zapatillas deportivas hombre", &[25]), Some((true, "Zapatillas")));
+        assert_eq!(fit("Damen Handtasche Leder", &[18]), Some((true, "Handtasche")));
+        // As sellers write them: without their accents.
+        assert_eq!(fit("kadin ayakkabi beyaz", &[18]), Some((false, "ayakkabi")));
+        assert_eq!(fit("Кроссовки мужские", &[25]), Some((true, "Кроссовки")));
+        assert_eq!(fit("नीम साबुन 125 ग्राम", &[3]), Some((true, "साबुन")));
+    }
+
+    #[test]
+    fn no_noun_abroad_is_an_english_word() {
+        let english = super::super::words::WordList::new(super::super::embedded_words());
+        let clashes: Vec<&String> = goods_abroad().keys().filter(|w| english.contains(w)).collect();
+        assert!(clashes.is_empty(), "{clashes:?}");
+        assert!(goods_abroad().len() > 1_000, "{}", goods_abroad().len());
+        assert!(goods_abroad()
+            .values()
+            .all(|c| !c.is_empty() && c.iter().all(|&c| (1..=45).contains(&c))));
     }
 
     #[test]

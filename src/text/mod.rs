@@ -1608,11 +1608,13 @@ impl TextMatcher {
         // A short mark glued to one word of fewer letters than itself is
         // glued to almost any string of three letters a large word list
         // holds ("mars" + "ala"): that word must name goods ("tumibag").
+        // The word list is English; goods are named in other languages
+        // too ("pınar*süt*").
         let words_ok = |rest: &str, is_word: &dyn Fn(&str) -> bool| {
             if short && rest.chars().count() < SHORT {
                 goods::is_goods(rest)
             } else {
-                words_glued(rest, is_word)
+                words_glued(rest, is_word) || goods::is_goods(rest)
             }
         };
         let rest_ok = |(a, b): (usize, usize), split: usize| {

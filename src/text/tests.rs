@@ -202,6 +202,20 @@ fn letters_drawn_with_strokes_are_leet() {
 }
 
 #[test]
+fn a_mark_glued_to_goods_named_in_another_language_is_found() {
+    let m = matcher();
+    // Five letters: glued to words the English list does not hold, the
+    // goods a Spanish or German seller names.
+    check(m, "tm-zanto", "zantobolsos de cuero", "zanto", VariantKind::Joined);
+    check(m, "tm-zanto", "Zantoschuhe Herren 42", "Zanto", VariantKind::Joined);
+    none(m, "tm-zanto", "zantorino de cuero");
+    // Three letters: at one end of a word, glued to goods.
+    let m3 = TextMatcher::with_words(&[mark("tm-zeb", "Zeb")], ["shoes"]);
+    check(&m3, "tm-zeb", "zebzapatos talla 40", "zeb", VariantKind::Joined);
+    none(&m3, "tm-zeb", "zebrano talla 40");
+}
+
+#[test]
 fn spaced_out_letters() {
     let m = matcher();
     for text in [
@@ -798,9 +812,11 @@ fn a_mark_in_a_script_without_case_glued_in_a_hashtag() {
     let m = TextMatcher::with_words(&marks, ["case"]);
     check(&m, "tm-juhayna", "#عصيرجهينة مانجو 1 لتر", "جهينة", VariantKind::Joined);
     check(&m, "tm-aachi", "#ஆச்சிமசாலா சாம்பார் பொடி", "ஆச்சி", VariantKind::Joined);
-    // Glued outside a hashtag, or inside one, no word list says what the
-    // rest is.
-    none(&m, "tm-juhayna", "عصيرجهينة مانجو");
+    // Outside a hashtag, glued to goods named in the language (juice),
+    // as "juicejuhayna" would be.
+    check(&m, "tm-juhayna", "عصيرجهينة مانجو", "جهينة", VariantKind::Joined);
+    // Glued to a word no list reads (fresh), or inside a hashtag's word.
+    none(&m, "tm-juhayna", "طازججهينة مانجو");
     none(&m, "tm-juhayna", "#عصيرجهينةمانجو");
 }
 

@@ -40,14 +40,7 @@ impl WordList {
             .into_iter()
             .map(str::trim)
             .filter(|w| !w.is_empty() && !w.starts_with('#'))
-            .map(|w| {
-                if w.bytes().all(|b| b.is_ascii_lowercase()) {
-                    w.to_string()
-                } else {
-                    let doc = Doc::new(w);
-                    doc.plain(0, doc.skel.len())
-                }
-            })
+            .map(folded)
             .filter(|w| !w.is_empty())
             .collect();
         all.sort_unstable();
@@ -88,6 +81,17 @@ impl WordList {
     pub(crate) fn heap_bytes(&self) -> usize {
         self.buf.capacity() + self.spans.capacity() * std::mem::size_of::<(u32, u32)>() + self.set.heap_bytes()
     }
+}
+
+/// `word` as the matcher folds a listing's text: lower case, without
+/// diacritics, look-alikes read as the letter they imitate ("Für" as
+/// "fur"); the letters and digits only.
+pub(crate) fn folded(word: &str) -> String {
+    if word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return word.to_string();
+    }
+    let doc = Doc::new(word);
+    doc.plain(0, doc.skel.len())
 }
 
 /// [`hash`], never 0 (an empty slot).
