@@ -40,8 +40,10 @@
 //!    that are, the search reached its edge, the listing is lined up again
 //!    by the marks' shift and they are looked for once more.
 //!
-//! Where the work has at least [`MIN_MARKS`] such marks and fewer than
-//! [`FOUND_SHARE`] of them are found, the match is withdrawn, unless the
+//! Where the work has at least [`MIN_MARKS`] such marks, fewer than
+//! [`FOUND_SHARE`] of them are found in place and fewer than
+//! [`NEARLY_ALL`] near their places (see *Near, not in place* below), the
+//! match is withdrawn, unless the
 //! work's mirror image shows them: a work the same either way round (a
 //! round badge) matches its mirror image's view as well as its own, and
 //! only the letters tell which the listing shows. Where the first
@@ -83,6 +85,24 @@
 //! second look finding a few more letters near). Seeds 13–16, drawn after
 //! all of it and looked at once: look-alikes matched 6 → 1, copies found
 //! 457 → 460 of 480 (three skylines lined up again by their marks).
+//!
+//! *Near, not in place* (2026-12-06): prints on a shirt, in the second
+//! hold-out (`fixtures/blind-images2`), are warped with the cloth's folds,
+//! smoothly but not as one affine map: each mark a few pixels off its own
+//! way, so that a third or fewer lie where the fitted shift says. Those the
+//! check withdrew (within the match's limit otherwise) showed 0.77–1.0 of
+//! their marks near their places; of the 168 look-alikes judged over both
+//! hold-outs' 44 seeds, none showed more than 0.54 near (the marks it
+//! shares, in place, and a few letters that resemble the work's). So a
+//! match stands where [`NEARLY_ALL`] are near, in place or not. Tried
+//! first: marks in place among their four nearest (a local shift, not
+//! one map); the shirts' marks lie some 100 pixels apart, over which the
+//! folds shift them by more than a pixel, and it placed one or two more.
+//! Copies found: second hold-out seeds 1–8 912 → 919 of 960, first
+//! hold-out seed 29 one more, no look-alike matched anew; seeds drawn
+//! after: second hold-out 9–12 446 → 449 of 480, first hold-out 37–40
+//! 466 of 480 either way, look-alikes matched as before (2 of 352, 4 of
+//! 336).
 //!
 //! It costs only pictures that matched (all others are never decoded
 //! again). What is the same for every listing image matched to a work (its
@@ -186,6 +206,16 @@ pub(crate) const MIN_MARKS: usize = 16;
 /// (the stars, the ribbon, the letters two words share) before *in place*.
 pub(crate) const FOUND_SHARE: f32 = 0.4;
 
+/// The share of stable marks that a copy shows near their places, in place
+/// or not, where too few are in place: a print on a shirt, shifted by the
+/// cloth's folds otherwise than one affine map shifts a picture, shows
+/// nearly all (0.77–1.0 of those the second hold-out's shirts lost to the
+/// check), each a few pixels off its own way; a look-alike drawn on the
+/// work's template shows the marks it shares and a few letters that
+/// resemble the work's, half at most (0.54 the most of 168 look-alikes
+/// judged over both hold-outs' 44 seeds).
+pub(crate) const NEARLY_ALL: f32 = 0.75;
+
 /// How much larger than the place shows it the work may turn out lined
 /// up: a work with too few stable marks even so is not lined up at all.
 const LARGER: f64 = 1.25;
@@ -202,15 +232,18 @@ const DEGRADE_QUALITY: u8 = 70;
 pub(crate) struct Marks {
     /// Marks found in place in the listing image.
     pub(crate) found: usize,
+    /// Marks found near their place, in place or not.
+    pub(crate) near: usize,
     /// Stable marks asked for.
     pub(crate) of: usize,
 }
 
 impl Marks {
     /// Whether the listing image lacks the work's marks: enough of them
-    /// asked for, too few found.
+    /// asked for, too few found in place, and not nearly all found near.
     pub(crate) fn missing(&self) -> bool {
-        self.of >= MIN_MARKS && (self.found as f32) < FOUND_SHARE * self.of as f32
+        let share = |n: usize| n as f32 / self.of as f32;
+        self.of >= MIN_MARKS && share(self.found) < FOUND_SHARE && share(self.near) < NEARLY_ALL
     }
 }
 
@@ -650,7 +683,11 @@ pub(crate) fn check(
     // nothing to judge, and no need to line it up.
     let shown = 0.5 * (f64::from(place.w / first.w) + f64::from(place.h / first.h));
     if work.stable(shown * LARGER).len() < MIN_MARKS {
-        return Some(Marks { found: 0, of: 0 });
+        return Some(Marks {
+            found: 0,
+            near: 0,
+            of: 0,
+        });
     }
     let frames = Frames::of(work, listing, place);
     // The best lined up of `starts` (the work's rectangle, the turn, and
@@ -1029,7 +1066,11 @@ fn marks_found(work: &Work, listing: &Listing, m: &Affine) -> Marks {
     let stable = work.stable(scale);
     let (of, found) = looked_for(work, listing, &stable, m);
     let (placed, shift) = in_place(&found);
-    let first = Marks { found: placed, of };
+    let first = Marks {
+        found: placed,
+        near: found.len(),
+        of,
+    };
     // Lined up again only where enough marks say how (twice the three
     // unknowns of the shift each way) and the search reached its edge for
     // some in place: elsewhere each was looked for all round where it
@@ -1052,8 +1093,11 @@ fn marks_found(work: &Work, listing: &Listing, m: &Affine) -> Marks {
         m[3] * c[2] + m[4] * c[5] + m[5],
     ];
     let (of, found) = looked_for(work, listing, &stable, &refined);
+    // Near is as the first look found: the second looks again only to
+    // place them.
     let second = Marks {
         found: in_place(&found).0,
+        near: first.near,
         of,
     };
     // The greater share found.
@@ -1224,7 +1268,14 @@ mod tests {
         let small = imageops::resize(&badge, 48, 48, imageops::FilterType::Triangle);
         let shown = listing(&small, 400, 100);
         let marks = check(&work, &shown, (None, place(48, 100)), 0.0);
-        assert_eq!(marks, Some(Marks { found: 0, of: 0 }));
+        assert_eq!(
+            marks,
+            Some(Marks {
+                found: 0,
+                near: 0,
+                of: 0
+            })
+        );
     }
 
     #[test]
@@ -1238,6 +1289,57 @@ mod tests {
         assert_eq!(work.stable.lock().unwrap().len(), 2);
         // Larger than the work's frame is as large.
         assert!(Arc::ptr_eq(&at(1.0), &at(3.0)));
+    }
+
+    #[test]
+    fn a_print_warped_as_cloth_folds_it_keeps_its_marks_near() {
+        let badge = crate::fixture::artwork::badge(["KESTREL", "MOTORS", "SALON"]);
+        let work = Work::of(&png(DynamicImage::ImageRgb8(badge.clone()))).expect("decoded");
+        // Folds: each pixel moved up to 2.5 pixels of the work's frame,
+        // smoothly, one way here and another a fold away.
+        let (w, h) = badge.dimensions();
+        let k = f64::from(MARK_SIDE) / f64::from(w.max(h));
+        let fold = |t: f64, across: f64| 2.5 / k * (std::f64::consts::TAU * t * k / 120.0 + across).sin();
+        let warped = ::image::RgbImage::from_fn(w, h, |x, y| {
+            let (x, y) = (f64::from(x), f64::from(y));
+            let (sx, sy) = (x + fold(y, 0.0), y + fold(x, 1.0));
+            let at = |v: f64, n: u32| (v.round().max(0.0) as u32).min(n - 1);
+            *badge.get_pixel(at(sx, w), at(sy, h))
+        });
+        // The work's trimmed picture in the listing's pixels.
+        let (t, s) = (work.trim, w as f32 / work.dimensions().0 as f32);
+        let place = Rect {
+            x: 20.0 + t.x * s,
+            y: 20.0 + t.y * s,
+            w: t.w * s,
+            h: t.h * s,
+        };
+        let marks = check(&work, &listing(&warped, w + 40, 20), (None, place), 0.0).expect("lined up");
+        assert!(marks.of >= MIN_MARKS, "{marks:?}");
+        assert!(
+            (marks.found as f32) < FOUND_SHARE * marks.of as f32,
+            "the folds put most out of place: {marks:?}"
+        );
+        assert!(!marks.missing(), "{marks:?}");
+    }
+
+    #[test]
+    fn marks_are_missing_where_few_are_in_place_and_not_nearly_all_near() {
+        let marks = |found, near| Marks { found, near, of: 40 };
+        // A copy lined up: most in place.
+        assert!(!marks(36, 38).missing());
+        // A print warped with the cloth: few in place, nearly all near.
+        assert!(!marks(10, 34).missing());
+        // A look-alike: the marks it shares in place, a few letters near.
+        assert!(marks(10, 21).missing());
+        assert!(marks(15, 29).missing());
+        // Too few asked for to judge.
+        assert!(!Marks {
+            found: 0,
+            near: 0,
+            of: MIN_MARKS - 1
+        }
+        .missing());
     }
 
     #[test]
