@@ -79,8 +79,9 @@
 //!
 //! - A mark of fewer than [`SHORT`] letters is matched only as a whole
 //!   word (folded, leet or spaced): almost every such string is one edit
-//!   from a word, or inside one. The glue it takes: a noun of goods at one
-//!   end of a word no dictionary holds ("uggboots", "jblspeaker"), only
+//!   from a word, or inside one. The glue it takes: a noun of goods (in
+//!   English or another language of [`goods`]'s) at one end of a word no
+//!   dictionary holds ("uggboots", "jblspeaker", "floayakkabi"), only
 //!   where the mark is no ordinary word itself; and written as a word of
 //!   its own, in capitals or by CamelCase ("DJIMini", "LeeJeans",
 //!   "OfficialLeeStore"), as a seller spaces it, an ordinary word too.
@@ -90,13 +91,15 @@
 //!   shorter ("Orx"), it is as weak as a mark of three letters, and the
 //!   scorer drafts it only with other evidence. It may be glued only at
 //!   the start or end of a word, to a dictionary word of [`SHORT`]
-//!   letters or more or a noun of goods ("oryxtoys", "tumibag"; not
+//!   letters or more or a noun of goods ("oryxtoys", "tumibag",
+//!   "tousjoyas"; not
 //!   "mars" in "marsala"), two words run together, each of three letters
 //!   or more ("oryxtoybox"), a number, or at a change of case
 //!   ("OryxHoodie"; not "gl*oryx*box").
 //! - A longer glued hit is accepted when the mark has [`LONG_GLUE`] letters
-//!   or more, or when what is glued to it is a dictionary word (or two), a
-//!   number, at most two letters, or begins at a change of case. A trailing "s" or
+//!   or more, or when what is glued to it is a dictionary word (or two) or
+//!   a noun of goods of another language, a number, at most two letters,
+//!   or begins at a change of case. A trailing "s" or
 //!   "es" is a plural, not glue.
 //! - A near miss or glued word that is itself a dictionary word ("onyx"
 //!   for "Oryx", "dovetail" for "Dove") is still reported, with
@@ -1609,7 +1612,7 @@ impl TextMatcher {
         // glued to almost any string of three letters a large word list
         // holds ("mars" + "ala"): that word must name goods ("tumibag").
         // The word list is English; goods are named in other languages
-        // too ("pınar*süt*").
+        // too ("tous*joyas*", Spanish jewels).
         let words_ok = |rest: &str, is_word: &dyn Fn(&str) -> bool| {
             if short && rest.chars().count() < SHORT {
                 goods::is_goods(rest)

@@ -85,7 +85,7 @@ impl WordList {
 
 /// `word` as the matcher folds a listing's text: lower case, without
 /// diacritics, look-alikes read as the letter they imitate ("Für" as
-/// "fur"); the letters and digits only.
+/// "fur"); its word characters only.
 pub(crate) fn folded(word: &str) -> String {
     if word.bytes().all(|b| b.is_ascii_lowercase()) {
         return word.to_string();
