@@ -300,9 +300,19 @@ fn a_ninth_set_written_blind_holds_the_floors() {
 #[test]
 fn a_tenth_set_written_blind_is_held_where_it_stands() {
     let e = evaluate_set("blind10.jsonl", "blind10-registry.toml");
-    assert!(e.overall_recall() >= MIN_RECALL, "recall {:.3}", e.overall_recall());
     assert!(e.flagged_rate("clean") <= MAX_CLEAN_FLAGGED, "{:?}", e.wrong);
-    for (kind, most) in [("near_miss", 3.0), ("nominative", 0.0), ("ordinary_word", 21.0)] {
+    held_where_it_stands(
+        &e,
+        MIN_RECALL,
+        &[("near_miss", 3.0), ("nominative", 0.0), ("ordinary_word", 21.0)],
+    );
+}
+
+/// A set's recall, and the most of its 40 titles of each kind flagged,
+/// held where they stand: a guard, not a goal.
+fn held_where_it_stands(e: &TextEval, min_recall: f64, most_flagged: &[(&str, f64)]) {
+    assert!(e.overall_recall() >= min_recall, "recall {:.3}", e.overall_recall());
+    for &(kind, most) in most_flagged {
         assert!(e.flagged_rate(kind) <= most / 40.0, "{kind}: {:?}", e.wrong);
     }
 }
@@ -330,15 +340,42 @@ fn a_tenth_set_written_blind_is_held_where_it_stands() {
 #[test]
 fn an_eleventh_set_written_blind_is_held_where_it_stands() {
     let e = evaluate_set("blind11.jsonl", "blind11-registry.toml");
-    assert!(e.overall_recall() >= MIN_RECALL, "recall {:.3}", e.overall_recall());
-    for (kind, most) in [
+    let most_flagged = [
         ("clean", 1.0),
         ("near_miss", 3.0),
         ("nominative", 1.0),
         ("ordinary_word", 4.0),
-    ] {
-        assert!(e.flagged_rate(kind) <= most / 40.0, "{kind}: {:?}", e.wrong);
-    }
+    ];
+    held_where_it_stands(&e, MIN_RECALL, &most_flagged);
+}
+
+/// A twelfth, written blind on 2026-12-06 after *Letters drawn, goods
+/// named abroad*: fifty marks of many markets (Poland, Czechia, Romania,
+/// Greece, Ukraine, the Nordics, Iberia, Italy, Germany, Benelux, Israel,
+/// Egypt, Morocco, Nigeria, Kenya, South Africa, Pakistan, Sri Lanka,
+/// Southeast and East Asia, the Americas), eight in Greek, Cyrillic,
+/// Hebrew, Arabic, Thai, Japanese, Korean and Chinese, most titles in their
+/// languages. Its first run: recall 0.951, 17 of 160 flagged. The Greek
+/// mark ΙΟΝ was explained away as the English "ion" in its Greek titles;
+/// a word written all in another script's look-alikes of Latin letters is
+/// now a word of that script (0.966). Below issue 3's recall, held where
+/// it stands: missed, marks glued to German words ("WMFtopfset",
+/// "Tempotaschentücher", "8x4deospray"), misspellings of short marks
+/// ("F4", "WFM", "森長", Thai "สิงค์"), Han look-alikes (乘乘 for 乖乖),
+/// "ION" in Latin letters in a Greek title; flagged, a mark
+/// that is a word of another language in its ordinary sense ("Botas",
+/// Spanish boots; "Sabon", Tagalog soap; "Tempo 30"), honest references
+/// in Czech and Polish.
+#[test]
+fn a_twelfth_set_written_blind_is_held_where_it_stands() {
+    let e = evaluate_set("blind12.jsonl", "blind12-registry.toml");
+    let most_flagged = [
+        ("clean", 0.0),
+        ("near_miss", 4.0),
+        ("nominative", 4.0),
+        ("ordinary_word", 9.0),
+    ];
+    held_where_it_stands(&e, 338.0 / 350.0, &most_flagged);
 }
 
 /// The floors of the later sets written blind: issue 3's (recall, clean

@@ -2896,7 +2896,11 @@ impl TextMatcher {
         } else {
             self.is_ordinary(&hit.word)
         };
-        let ordinary = ordinary.then_some(hit.word);
+        // The word lists are of Latin letters: a word written all in
+        // another script's look-alikes of them ("ΙΟΝ" in a Greek title,
+        // the Greek mark) is a word of that script, not the Latin word it
+        // looks like ("ion").
+        let ordinary = (ordinary && !doc.in_lookalikes(hit.u0, hit.u1)).then_some(hit.word);
         let cues = cues(nominative, &facts.counterfeit, ordinary);
         // Glued as the passes tell it: to a letter or digit, where no
         // change of script or segmentation parts them ("ドラえもんの", not

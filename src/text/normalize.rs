@@ -384,6 +384,15 @@ impl Doc {
         out
     }
 
+    /// Whether units `u0..u1` have letters and every one of them was
+    /// written in another script's look-alike of a Latin letter ("ΙΟΝ",
+    /// Greek): a word of that script, whatever Latin word it looks like.
+    pub(crate) fn in_lookalikes(&self, u0: u32, u1: u32) -> bool {
+        let units = self.units.get(u0 as usize..u1 as usize).unwrap_or(&[]);
+        let mut letters = units.iter().filter(|u| u.ch.is_alphabetic()).peekable();
+        letters.peek().is_some() && letters.all(|u| u.flags & HOMOGLYPH != 0)
+    }
+
     /// The fold flags of units `u0..u1`, or-ed.
     pub(crate) fn flags(&self, u0: u32, u1: u32) -> u8 {
         self.units

@@ -821,6 +821,18 @@ fn a_mark_in_a_script_without_case_glued_in_a_hashtag() {
 }
 
 #[test]
+fn a_word_in_another_script_is_not_the_latin_word_it_looks_like() {
+    // A Greek mark whose letters all look like Latin ones spelling an
+    // English word.
+    let m = TextMatcher::with_words(&[mark("tm-ion", "ΙΟΝ")], ["ion", "battery"]);
+    let t = check(&m, "tm-ion", "Σοκολάτα ΙΟΝ γάλακτος 100g", "ΙΟΝ", VariantKind::Exact);
+    assert!(t.cues.is_empty(), "a Greek word, not the English one: {t:?}");
+    // The English word, in Latin letters, is the English word.
+    let t = check(&m, "tm-ion", "lithium ion battery", "ion", VariantKind::Exact);
+    assert_eq!(t.cues, vec![Cue::OrdinaryWord("ion".into())]);
+}
+
+#[test]
 fn a_thai_mark_glued_among_its_script() {
     let marks = [mark("tm-chang", "ช้าง"), mark("tm-singha", "สิงห์")];
     let m = TextMatcher::with_words(&marks, ["case"]);
