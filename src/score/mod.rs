@@ -21,7 +21,11 @@
 //!   goods, or use the word, not the brand (`text::sense`). Where
 //!   the site profile does not map the listing's category, or there is
 //!   none, the goods the title names stand in for it ([`goods`]: "kestrel
-//!   *mug*" is not clothing).
+//!   *mug*" is not clothing). Written with letters of another script
+//!   mixed in ("Kеstrel", a Cyrillic е), the word was hidden from an
+//!   alert, which the bird needs no hiding from: it counts unless the
+//!   goods are outside the mark's classes, and none of those readings
+//!   sends it to review.
 //! - Honest references ("strap for …", "not affiliated with …") go to
 //!   review as nominative use, never straight into a complaint, whichever
 //!   mention of the mark the phrase stands before; counterfeit words
@@ -222,6 +226,12 @@ impl Scorer<'_> {
                 .collect()
         };
 
+        // Letters from another script mixed into the word are never a slip
+        // of the keyboard: the seller hid the word from an alert, which the
+        // ordinary word needs no hiding from. That backs it where nothing
+        // says the goods are outside the mark's classes, against every
+        // reading of it as the word.
+        let hidden = |m: &TextMatch| m.variant == VariantKind::Homoglyph && in_class != Some(false);
         let mut best: Option<(f32, &TextMatch, Vec<String>)> = None;
         let mut reasons = Vec::new();
         for m in &matches {
@@ -260,13 +270,7 @@ impl Scorer<'_> {
                 // thing ("trophy replica"); only the holder's own picture
                 // says the brand is meant outside its goods.
                 let phrase = word.contains(' ');
-                // Letters from another script mixed into the word are never
-                // a slip of the keyboard: the seller hid the word from an
-                // alert, which the ordinary word needs no hiding from. That
-                // backs it where nothing says what the goods are, not where
-                // they are outside the mark's classes.
-                let hidden = m.variant == VariantKind::Homoglyph && in_class.is_none();
-                if in_class != Some(true) && !hidden && !(if phrase { image_backing } else { backed }) {
+                if in_class != Some(true) && !hidden(m) && !(if phrase { image_backing } else { backed }) {
                     let why = match in_class {
                         Some(_) => goods_said("is outside the mark's classes"),
                         None if listing.category.trim().is_empty() => {
@@ -339,7 +343,7 @@ impl Scorer<'_> {
         // not registered for ("head torch"), may name the thing rather
         // than the brand, even where the category is of the mark's goods.
         let thing = match (ordinary_word(m), field_text(listing, m.field)) {
-            (Some(word), Some(t)) if !backed => {
+            (Some(word), Some(t)) if !backed && !hidden(m) => {
                 use crate::text::sense::{compound_around, depiction_after, other_goods_after, small_among_capitals};
                 depiction_after(t, m.end)
                     .map(|w| format!("{w:?} follows it: the listing may show the thing"))
@@ -433,18 +437,22 @@ pub(crate) fn letters_of(mark: &str) -> String {
 /// longer word that holds it.
 fn is_the_mark(word: &str, mark: &str) -> bool {
     // The matcher reports the word with its accents folded away ("cafe"
-    // for a mark "Café"): the mark is read the same way.
-    let mark = letters_of(mark);
+    // for a mark "Café"), and in the Latin letters another script's look
+    // like ("ion" for a Greek mark ΙΟΝ written in Latin): the mark is read
+    // both ways.
     let word: String = word
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect();
-    let stem = word
-        .strip_suffix("es")
-        .filter(|s| *s == mark)
-        .or_else(|| word.strip_suffix('s'));
-    word == mark || stem == Some(mark.as_str())
+    let is = |mark: String| {
+        let stem = word
+            .strip_suffix("es")
+            .filter(|s| *s == mark)
+            .or_else(|| word.strip_suffix('s'));
+        word == mark || stem == Some(mark.as_str())
+    };
+    is(letters_of(mark)) || is(letters_of(&crate::text::skeleton(mark)))
 }
 
 /// The listing's text that a match of `field` was found in; `None` for
@@ -717,6 +725,24 @@ mod tests {
     }
 
     #[test]
+    fn an_ordinary_word_written_in_look_alike_letters_is_not_read_as_the_thing() {
+        // "Kеstrel plush" with a Cyrillic е: the seller hid the word, which
+        // the bird needs no hiding from.
+        let hidden = |title: &str| {
+            let (l, [m]) = kestrel_in(title, "Toys");
+            let m = TextMatch {
+                variant: VariantKind::Homoglyph,
+                ..m
+            };
+            (l, [m])
+        };
+        drafted(hidden("kestrel plush toy 20cm"));
+        drafted(hidden("American Kestrel wooden toy 20cm"));
+        // Written plainly, the word after it says a bird may be meant.
+        review_unless_backed(kestrel_in("kestrel plush toy 20cm", "Toys"), "\"plush\"");
+    }
+
+    #[test]
     fn ordinary_word_near_miss_is_suppressed_unless_backed() {
         let near = [hit(
             "tm-velora",
@@ -829,6 +855,11 @@ mod tests {
         assert!(!is_the_mark("kestrelware", "Kestrel"));
         assert!(!is_the_mark("pineapple", "Apple"));
         assert!(is_the_mark("cafe", "Café"));
+        // A Greek mark whose letters look like Latin ones, written in
+        // Latin: the matcher reports the Latin word, which is the mark.
+        assert!(is_the_mark("ion", "ΙΟΝ"));
+        assert!(is_the_mark("ions", "ΙΟΝ"));
+        assert!(!is_the_mark("lion", "ΙΟΝ"));
         // "Kestrel" in a longer dictionary word, in the mark's class.
         let glued = [TextMatch {
             mark_id: "tm-kestrel".into(),

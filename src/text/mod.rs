@@ -80,7 +80,8 @@
 //! - A mark of fewer than [`SHORT`] letters is matched only as a whole
 //!   word (folded, leet or spaced): almost every such string is one edit
 //!   from a word, or inside one. The glue it takes: a noun of goods (in
-//!   English or another language of [`goods`]'s) at one end of a word no
+//!   English or another language of [`goods`]'s), alone or in a compound
+//!   with a word or another ("8x4*deospray*"), at one end of a word no
 //!   dictionary holds ("uggboots", "jblspeaker", "floayakkabi"), only
 //!   where the mark is no ordinary word itself; and written as a word of
 //!   its own, in capitals or by CamelCase ("DJIMini", "LeeJeans",
@@ -98,7 +99,8 @@
 //!   ("OryxHoodie"; not "gl*oryx*box").
 //! - A longer glued hit is accepted when the mark has [`LONG_GLUE`] letters
 //!   or more, or when what is glued to it is a dictionary word (or two) or
-//!   a noun of goods of another language, a number, at most two letters,
+//!   a noun of goods of another language (or such a compound), a number,
+//!   at most two letters,
 //!   or begins at a change of case. A trailing "s" or
 //!   "es" is a plural, not glue.
 //! - A near miss or glued word that is itself a dictionary word ("onyx"
@@ -570,6 +572,12 @@ impl Known {
 /// styled).
 pub fn in_traditional_han(text: &str) -> bool {
     text.chars().any(|c| cjk::simplified(c).is_some())
+}
+
+/// `text` folded as the matcher reads it: case, width, styles, accents
+/// and the look-alikes of other scripts all to plain Latin letters.
+pub fn skeleton(text: &str) -> String {
+    normalize::Doc::new(text).skel
 }
 
 /// A mark, folded.
@@ -1617,7 +1625,7 @@ impl TextMatcher {
             if short && rest.chars().count() < SHORT {
                 goods::is_goods(rest)
             } else {
-                words_glued(rest, is_word) || goods::is_goods(rest)
+                words_glued(rest, is_word) || goods_glued(rest, is_word)
             }
         };
         let rest_ok = |(a, b): (usize, usize), split: usize| {
@@ -1669,7 +1677,7 @@ impl TextMatcher {
         let glue = doc.plain(rest.0, rest.1);
         let apart = doc.written_apart(mark_at, rest == after)
             || (rest == after && doc.capitals_then_small(mark_at) && words_glued(&glue, |w| self.words.contains(w)));
-        (apart || !mark.ordinary && goods::is_goods(&glue)) && !whole_ordinary()
+        (apart || !mark.ordinary && goods_glued(&glue, |w| self.words.contains(w))) && !whole_ordinary()
     }
 
     /// Pass 2: runs of single letters (or syllables of Hangul, see
@@ -3844,12 +3852,28 @@ fn same_letter(doc: &Doc, a: u32, b: u32) -> bool {
 /// "nikeairmax", "bagwomen" in "guccibagwomen"): sellers glue a mark to
 /// the words of a title as readily as to one of them.
 fn words_glued(rest: &str, is_word: impl Fn(&str) -> bool) -> bool {
-    is_word(rest)
-        || rest
-            .char_indices()
-            .skip(GLUED_WORD)
-            .take_while(|&(k, _)| rest[k..].chars().nth(GLUED_WORD - 1).is_some())
-            .any(|(k, _)| is_word(&rest[..k]) && is_word(&rest[k..]))
+    is_word(rest) || halves(rest).any(|(a, b)| is_word(a) && is_word(b))
+}
+
+/// Whether `rest` names goods: a noun of goods ([`goods::is_goods`]), or
+/// one glued to another or to a word, as compounds are written in German
+/// and Dutch and run together by sellers everywhere ("deo*spray*",
+/// "schuh*creme*", "shoe*bag*").
+fn goods_glued(rest: &str, is_word: impl Fn(&str) -> bool) -> bool {
+    goods::is_goods(rest)
+        || halves(rest).any(|(a, b)| {
+            let (ga, gb) = (goods::is_goods(a), goods::is_goods(b));
+            (ga && (gb || is_word(b))) || (gb && is_word(a))
+        })
+}
+
+/// Each way to cut `word` in two, both halves of [`GLUED_WORD`] letters
+/// or more.
+fn halves(word: &str) -> impl Iterator<Item = (&str, &str)> {
+    word.char_indices()
+        .skip(GLUED_WORD)
+        .take_while(|&(k, _)| word[k..].chars().nth(GLUED_WORD - 1).is_some())
+        .map(|(k, _)| word.split_at(k))
 }
 
 /// Whether an honest-reference phrase could end in `text`: folding it is

@@ -216,6 +216,23 @@ fn a_mark_glued_to_goods_named_in_another_language_is_found() {
 }
 
 #[test]
+fn a_mark_glued_to_a_compound_that_names_goods_is_found() {
+    // German writes a noun of goods and what it is sold as in one word
+    // (deodorant spray), sellers elsewhere two nouns of goods.
+    let m = TextMatcher::with_words(
+        &[mark("tm-zeb", "Zeb"), mark("tm-zanto", "Zanto")],
+        ["spray", "set", "mist"],
+    );
+    check(&m, "tm-zeb", "zebdeospray 150ml", "zeb", VariantKind::Joined);
+    check(&m, "tm-zeb", "zebshoebag black", "zeb", VariantKind::Joined);
+    check(&m, "tm-zanto", "Zantodeospray 150ml", "Zanto", VariantKind::Joined);
+    // Words that name no goods; goods glued to what no list holds.
+    none(&m, "tm-zeb", "zebsprayset 150ml");
+    none(&m, "tm-zeb", "zebdeomix 150ml");
+    check(&m, "tm-zeb", "zebdeomist 150ml", "zeb", VariantKind::Joined);
+}
+
+#[test]
 fn spaced_out_letters() {
     let m = matcher();
     for text in [
