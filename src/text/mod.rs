@@ -263,10 +263,15 @@ const NOMINATIVE: &[&[&str]] = &[
     &["compatible", "with"],
     &["suitable", "for"],
     &["works", "with"],
+    &["to", "fit"],
     &["adapter", "for"],
     &["cover", "for"],
     &["case", "for"],
-    // Spanish, French, Italian, Portuguese, German, Dutch.
+    // Spanish, French, Italian, Portuguese, German, Dutch, and the
+    // Scandinavian languages; the adjectives in the plural too.
+    &["compatibles", "con"],
+    &["compatibles", "avec"],
+    &["compatibili", "con"],
     &["compatible", "con"],
     &["compatible", "avec"],
     &["compatibile", "con"],
@@ -278,6 +283,9 @@ const NOMINATIVE: &[&[&str]] = &[
     &["hulle", "fur"],
     &["ersatz", "fur"],
     &["compatibel", "met"],
+    &["kompatibel", "med"],
+    &["passer", "til"],
+    &["passar", "till"],
     // Polish: "for" is "do", which in Portuguese is "of the" ("camisa do
     // Flamengo" is the club's shirt), so only after an accessory: a
     // strap, case, holder, charger, cable, cover, glass, film.
@@ -302,17 +310,20 @@ const NOMINATIVE: &[&[&str]] = &[
     &["pouzdro", "pro"],
     &["nabijecka", "pro"],
     &["reminek", "pro"],
+    &["compatibles"],
     &["compatible"],
     &["fits"],
     &["holds"],
     &["for"],
-    // "For" in Spanish and Portuguese, French, Italian, Dutch, Russian,
-    // Indonesian and Malay, Vietnamese, and Thai (สำหรับ, folded: its vowel
-    // marks over and under the line are dropped as accents are).
+    // "For" in Spanish and Portuguese, French, Italian, Dutch, Norwegian
+    // and Danish, Russian, Indonesian and Malay, Vietnamese, and Thai
+    // (สำหรับ, folded: its vowel marks over and under the line are dropped
+    // as accents are).
     &["para"],
     &["pour"],
     &["per"],
     &["voor"],
+    &["til"],
     &["для"],
     &["untuk"],
     &["cho"],
@@ -346,6 +357,11 @@ const NOMINATIVE_ENDS: &[&str] = &[
     "pro",
     "sa",
     "compatible",
+    "compatibles",
+    "fit",
+    "med",
+    "til",
+    "till",
     "สาหรบ",
 ];
 
@@ -365,8 +381,11 @@ const NOMINATIVE_AFTER_PLURAL: &str = "fit";
 /// için kordon": a band for it) and "호환" in Korean (compatible); the
 /// postpositions "for" of Hindi ("के लिए", written "लिए" or "लिये"), Urdu
 /// ("کے لیے", "لئے") and Bengali ("জন্য"): "Noise ईयरबड्स के लिए केस", a
-/// case for Noise earbuds. Not "replacement": "Rolex with replacement box"
-/// sells the watch.
+/// case for Noise earbuds; "dedicated" in Chinese, simplified and
+/// traditional, Japanese and Korean ("专用", "專用", "専用", "전용":
+/// "Giordano 手錶 專用 替換錶帶", a replacement strap for Giordano
+/// watches), how those marketplaces say "for". Not "replacement":
+/// "Rolex with replacement box" sells the watch.
 const NOMINATIVE_AFTER: &[&str] = &[
     "compatible",
     "kompatibel",
@@ -375,6 +394,10 @@ const NOMINATIVE_AFTER: &[&str] = &[
     "호환",
     "対応",
     "互換品",
+    "专用",
+    "專用",
+    "専用",
+    "전용",
     "लिए",
     "लिये",
     "لیے",
@@ -1075,8 +1098,8 @@ impl TextMatcher {
                 }
                 // Run together, a mark with digits folds otherwise than
                 // its words' skeletons joined: a digit beside letters is
-                // read as leet ("511Tactical").
-                let run = Doc::new(&text.split_whitespace().collect::<String>());
+                // read as leet ("511Tactical", "M150" for M-150).
+                let run = Doc::new(&text.chars().filter(|c| c.is_alphanumeric()).collect::<String>());
                 if run.tokens.len() == 1 && run.skel != solid {
                     add(run.skel, index, Form::Solid);
                 }
@@ -2788,7 +2811,7 @@ impl TextMatcher {
                 if plural {
                     return Some(NOMINATIVE_AFTER_PLURAL.into());
                 }
-                continue;
+                // Else only as a phrase ends with it ("to fit").
             }
             // Most words before a match end no phrase: the word is compared
             // with each phrase's last word once, then the phrases that end

@@ -183,8 +183,10 @@ impl Doc {
         self.skel.clear();
         self.map.clear();
         fold_into(text, &mut self.units);
-        // Every drawn letter has a backslash, which few listings hold.
-        if text.as_bytes().contains(&b'\\') {
+        // Every drawn letter has a backslash or is `|_|`, which few
+        // listings hold.
+        let bytes = text.as_bytes();
+        if bytes.contains(&b'\\') || (bytes.contains(&b'|') && bytes.windows(3).any(|w| w == b"|_|")) {
             join_drawn_letters(&mut self.units);
         }
     }
@@ -798,10 +800,16 @@ fn fold_into(text: &str, units: &mut Vec<Unit>) {
 }
 
 /// Letters drawn with slashes and bars, as leet writes them. Each has a
-/// backslash, which little else in a listing runs into a word. Not the
-/// lone `\/` for `v`: it is also how JSON escapes a slash (`\/velora`
-/// would read "vvelora").
-const DRAWN_LETTERS: [(&str, char); 4] = [("/\\/\\", 'm'), ("|\\/|", 'm'), ("\\/\\/", 'w'), ("|\\|", 'n')];
+/// backslash, which little else in a listing runs into a word, but `|_|`
+/// for `u`, a cup of two bars. Not the lone `\/` for `v`: it is also how
+/// JSON escapes a slash (`\/velora` would read "vvelora").
+const DRAWN_LETTERS: [(&str, char); 5] = [
+    ("/\\/\\", 'm'),
+    ("|\\/|", 'm'),
+    ("\\/\\/", 'w'),
+    ("|\\|", 'n'),
+    ("|_|", 'u'),
+];
 
 /// Reads each letter drawn with slashes and bars ([`DRAWN_LETTERS`]) as
 /// the one unit of that letter, spanning the strokes: `|\/|DH` is a word

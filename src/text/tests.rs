@@ -189,6 +189,11 @@ fn letters_drawn_with_strokes_are_leet() {
     check(&m2, "tm-moro", "new /\\/\\ORO bag", "/\\/\\ORO", VariantKind::Leet);
     check(&m2, "tm-wavo", "\\/\\/avo bag", "\\/\\/avo", VariantKind::Leet);
     check(m, "tm-nike", "|\\|ike air", "|\\|ike", VariantKind::Leet);
+    // A cup of two bars for a u, which needs no backslash; a bar and a
+    // line apart are no letter.
+    let m3 = TextMatcher::with_words(&[mark("tm-pulo", "Pulo")], ["bag"]);
+    check(&m3, "tm-pulo", "P|_|LO bag", "P|_|LO", VariantKind::Leet);
+    none(&m3, "tm-pulo", "P| _|LO bag");
     // A slash escaped as JSON writes it is no letter: the mark is read as
     // it stands, beside it.
     check(
@@ -464,6 +469,10 @@ fn a_number_in_a_mark_written_without_its_point() {
     check(&m, "tm-511", "5.11 Tactical pants", "5.11 Tactical", VariantKind::Exact);
     check(&m, "tm-511", "511 Tactical pants", "511 Tactical", VariantKind::Exact);
     check(&m, "tm-511", "511Tactical pants", "511Tactical", VariantKind::Joined);
+    // So is a mark of a letter and a number written without its hyphen:
+    // its letters as registered.
+    let m = TextMatcher::with_words(&[mark("tm-m150", "M-150")], ["drink"]);
+    check(&m, "tm-m150", "M150 energy drink", "M150", VariantKind::Exact);
     none(&m, "tm-511", "511 pants 5.11 inch Tactical pants");
 }
 
@@ -1613,6 +1622,17 @@ fn nominative_cues() {
         ("Sac de selle compatible Arcturo", "compatible"),
         ("Arcturo Sport 2 için yedek kordon", "için"),
         ("Arcturo Sport 2 호환 스트랩", "호환"),
+        // "Dedicated", how Chinese, Japanese and Korean sellers say "for".
+        ("Arcturo 手表 专用 表带", "专用"),
+        ("Arcturo 手錶 專用 替換錶帶", "專用"),
+        ("Arcturo 専用 ケース", "専用"),
+        ("Arcturo 팔레트 전용 수납함", "전용"),
+        ("Rain cover to fit Arcturo 38L pack", "to fit"),
+        ("Plantillas compatibles con botines Arcturo", "compatibles con"),
+        ("Étui compatibles Arcturo", "compatibles"),
+        ("Reparasjonslapp, passer til Arcturo-jakker", "passer til"),
+        ("Reservdel passar till Arcturo", "passar till"),
+        ("Hetteklips reservedel til Arcturo jakke", "til"),
         ("Arcturo ईयरबड्स के लिए सिलिकॉन केस", "लिए"),
         ("Arcturo ঘড়ির জন্য স্ট্র্যাপ", "জন্য"),
         ("Arcturo گھڑی کے لیے پٹا", "لیے"),
