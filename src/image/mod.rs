@@ -610,8 +610,8 @@
 //! (`ground.rs`) is the print, margin and all, and the cloth's folds and
 //! the light shade the margin, so nothing trims it as the work's trim
 //! took it. So each figure is compared with the views untrimmed too. In
-//! both hold-outs that found 12 shirt copies more of 6,240 (11 on a
-//! shirt, one padded and turned in hue), lying 3 to 28 of their 190 to
+//! both hold-outs that found 12 copies more of 6,240 (11 on a shirt,
+//! one padded and turned in hue), lying 3 to 28 of their 190 to
 //! 320 sure bits from the work; and one look-alike more (a mandala on a
 //! background, 55 of 335): in the first hold-out 33 of 3,360
 //! unregistered pictures (0.98%), from 32; in the second 6 of 1,056, as
