@@ -2227,9 +2227,10 @@ fn a_badge_with_other_words_lacks_the_work_s_marks() {
 /// by the cloth's folds and the light (`fixtures/prints`, from the two
 /// hold-out generators): the figure cut out of the shirt is the print,
 /// margin and all, which the shading keeps from being trimmed as the work
-/// was. All three were missed before the figures were compared with the
-/// works as registered, untrimmed, too (see the module docs, *What the
-/// trim takes*).
+/// was. All three were missed in their hold-outs' runs before the
+/// figures were compared with the works as registered, untrimmed, too
+/// (see the module docs, *What the trim takes*), and the first of them is
+/// here without it.
 #[test]
 fn a_work_printed_with_its_margin_is_compared_untrimmed() {
     let dir = root().join("fixtures/prints");
