@@ -733,7 +733,7 @@ fn listing_words() -> &'static ListingWords {
 }
 
 fn folded(words: &[&str]) -> Vec<String> {
-    words.iter().map(|w| super::normalize::Doc::new(w).skel).collect()
+    words.iter().map(|w| super::skeleton(w)).collect()
 }
 
 /// The segmenter, its dictionary loaded on first use (0.2–0.3 s and about

@@ -3635,7 +3635,7 @@ fn cue_keys() -> typo::FewKeys {
 
 /// The byte pass's key for a word of a text, as folding writes the word.
 fn skeleton_key(word: &str) -> u64 {
-    scan::word_key(Doc::new(word).skel.as_bytes())
+    scan::word_key(skeleton(word).as_bytes())
 }
 
 /// [`TextMatcher::phrase_ends`]: the keys of the honest-reference phrases'
