@@ -235,6 +235,8 @@ fn a_mark_glued_to_a_compound_that_names_goods_is_found() {
     none(&m, "tm-zeb", "zebsprayset 150ml");
     none(&m, "tm-zeb", "zebdeomix 150ml");
     check(&m, "tm-zeb", "zebdeomist 150ml", "zeb", VariantKind::Joined);
+    // Food as sold packed is goods too.
+    check(&m, "tm-zeb", "zebmasala combo pack", "zeb", VariantKind::Joined);
 }
 
 #[test]
