@@ -176,10 +176,37 @@ pub(crate) fn load(bytes: &[u8], limits: &ImageLimits) -> Result<Picture, Refusa
 /// value would be its grey) or cannot be decoded in colour (it was
 /// decoded grey already, so this only skips a stage).
 pub(crate) fn value(bytes: &[u8], limits: &ImageLimits) -> Option<GrayImage> {
+    colour_plane(bytes, limits, brightest, VALUE_SIDE)
+}
+
+/// The picture's chroma, as HSV calls it: at each pixel its largest
+/// channel less its smallest, at the grey picture's size or a little
+/// smaller (as [`value`], resized by [`super::hash::Rect::resized`]). A
+/// turn of hue keeps it, as it keeps the value; where the value shows
+/// the light and dark of a picture, the chroma shows where its colour is
+/// strong: a check's coloured overcheck lines, which are as light as the
+/// threads around them. What the pattern stage's colour check reads (see
+/// the module docs of `image`, *Patterns in colour*); asked only of a
+/// picture a pattern's sett placed, and of the registered patterns.
+/// `None` where the picture is grey or cannot be decoded in colour.
+pub(crate) fn chroma(bytes: &[u8], limits: &ImageLimits) -> Option<GrayImage> {
+    colour_plane(bytes, limits, spread, WORK_SIDE)
+}
+
+/// A plane of the picture in colour, each pixel's `level` of its red,
+/// green and blue, upright, at most [`WORK_SIDE`] on its longer side and
+/// (a JPEG) decoded at the smallest scale that leaves `least` pixels
+/// there. `None` for a grey picture or one that cannot be decoded.
+fn colour_plane(
+    bytes: &[u8],
+    limits: &ImageLimits,
+    level: impl Fn(u8, u8, u8) -> u8 + Copy + std::panic::RefUnwindSafe,
+    least: u32,
+) -> Option<GrayImage> {
     // As in [`load`]: a decoder's panic costs this picture only.
-    let decoded = std::panic::catch_unwind(|| value_stored(bytes, limits).ok().flatten());
-    let (value, orientation) = decoded.ok().flatten()?;
-    let mut picture = DynamicImage::ImageLuma8(value);
+    let decoded = std::panic::catch_unwind(|| colour_stored(bytes, limits, level, least).ok().flatten());
+    let (plane, orientation) = decoded.ok().flatten()?;
+    let mut picture = DynamicImage::ImageLuma8(plane);
     picture.apply_orientation(orientation);
     Some(picture.into_luma8())
 }
@@ -242,9 +269,14 @@ pub(crate) fn planes(bytes: &[u8], limits: &ImageLimits, side: u32) -> Option<(G
 /// [`value`]): three a sample of the 32×32 the hashes take.
 const VALUE_SIDE: u32 = 96;
 
-/// The value as stored, shrunk, and how it is to be turned for showing;
-/// `None` for a grey picture.
-fn value_stored(bytes: &[u8], limits: &ImageLimits) -> Result<Option<(GrayImage, Orientation)>, Refusal> {
+/// A colour plane as stored (see [`colour_plane`]), shrunk, and how it is
+/// to be turned for showing; `None` for a grey picture.
+fn colour_stored(
+    bytes: &[u8],
+    limits: &ImageLimits,
+    level: impl Fn(u8, u8, u8) -> u8 + Copy,
+    least: u32,
+) -> Result<Option<(GrayImage, Orientation)>, Refusal> {
     if ::image::guess_format(bytes).ok() == Some(ImageFormat::Jpeg) {
         let failed = |e: std::io::Error| Refusal::Decode(e.to_string());
         let mut jpeg = Decompress::new_mem(bytes).map_err(failed)?;
@@ -253,8 +285,8 @@ fn value_stored(bytes: &[u8], limits: &ImageLimits) -> Result<Option<(GrayImage,
         match jpeg.color_space() {
             ColorSpace::JCS_GRAYSCALE => return Ok(None),
             ColorSpace::JCS_YCbCr | ColorSpace::JCS_RGB => {
-                // As `dct_scale`, for VALUE_SIDE.
-                jpeg.scale(((VALUE_SIDE - 1) * 8 / width.max(height).max(1) + 1).clamp(1, 8) as u8);
+                // As `dct_scale`, for `least`.
+                jpeg.scale(((least - 1) * 8 / width.max(height).max(1) + 1).clamp(1, 8) as u8);
                 let mut jpeg = jpeg.rgb().map_err(failed)?;
                 let (w, h) = (jpeg.width() as u32, jpeg.height() as u32);
                 let rgb = jpeg.read_scanlines::<u8>().map_err(failed)?;
@@ -264,7 +296,7 @@ fn value_stored(bytes: &[u8], limits: &ImageLimits) -> Result<Option<(GrayImage,
                 }
                 let orientation = jpeg_orientation(bytes).unwrap_or(Orientation::NoTransforms);
                 return Ok(Some((
-                    shrunk_by(DynamicImage::ImageRgb8(rgb), brightest, WORK_SIDE),
+                    shrunk_by(DynamicImage::ImageRgb8(rgb), level, WORK_SIDE),
                     orientation,
                 )));
             }
@@ -276,7 +308,7 @@ fn value_stored(bytes: &[u8], limits: &ImageLimits) -> Result<Option<(GrayImage,
     if !image.color().has_color() || image.as_rgb8().is_some_and(grey_throughout) {
         return Ok(None);
     }
-    Ok(Some((shrunk_by(image, brightest, WORK_SIDE), orientation)))
+    Ok(Some((shrunk_by(image, level, WORK_SIDE), orientation)))
 }
 
 /// Whether every pixel's red, green and blue are within a level or two of
@@ -291,6 +323,13 @@ fn grey_throughout(rgb: &::image::RgbImage) -> bool {
 #[inline(always)]
 fn brightest(r: u8, g: u8, b: u8) -> u8 {
     r.max(g).max(b)
+}
+
+/// The largest of a pixel's red, green and blue less the smallest: its
+/// chroma (see [`chroma`]).
+#[inline(always)]
+fn spread(r: u8, g: u8, b: u8) -> u8 {
+    r.max(g).max(b) - r.min(g).min(b)
 }
 
 /// A grey picture and the size of the image as fetched.

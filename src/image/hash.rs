@@ -590,6 +590,18 @@ fn steps(sample: &[[f32; 17]; 16]) -> [f32; 256] {
     std::array::from_fn(|i| sample[i / 16][i % 16 + 1] - sample[i / 16][i % 16])
 }
 
+/// The mean level of `rect`, and its contrast: how far its darkest and
+/// lightest of the 32×32 cells [`fine`] samples lie apart, however
+/// little.
+pub(crate) fn levels(integral: &Integral, rect: Rect) -> (f32, f32) {
+    let mut sample = [[0f32; 32]; 32];
+    // Sampled whether or not it is featureless: how much is what is asked.
+    let _ = integral.sample(rect, &mut sample);
+    let cells = sample.as_flattened();
+    let (lo, hi) = spread(cells);
+    (cells.iter().sum::<f32>() / cells.len() as f32, hi - lo)
+}
+
 /// The 64-bit hash of `rect`, or `None` when it is featureless.
 pub(crate) fn coarse(integral: &Integral, rect: Rect) -> Option<u64> {
     let mut sample = [[0f32; 16]; 16];

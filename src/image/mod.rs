@@ -505,6 +505,47 @@
 //! takes 209 ms, where lining up its fine rectangles at the picture read
 //! too (for nothing) made it 318 (README, *Image stage*).
 //!
+//! *Patterns in colour.* A check's design is also where its coloured
+//! threads lie: an overcheck one thread wide every third repeat, as light
+//! as the threads around it. The sett, the grey signatures and the profile
+//! cannot see it, and a houndstooth of the work's weave 1.6 times as large
+//! in other colours, without the overcheck, lined up by its grey within
+//! 1–27 bits of some 300 of the work's cut enlarged: 15 of the 33
+//! unregistered pictures the first hold-out matched (seeds 1–40, 3,360
+//! pictures). So a match the sett placed ([`Against::Part`]) is compared
+//! once more, in *chroma* ([`decode::chroma`]: each pixel's largest
+//! channel less its smallest, which a turn of hue keeps, and where an
+//! overcheck is the strongest thing in the picture), where its coloured
+//! lines are: the listing image's rectangle, decoded again in colour
+//! only then, against the part of the pattern lined up, or the part a few
+//! whole repeats away (an overcheck repeats less often than the grey),
+//! hashed alike ([`WorkIndex::lacks_colours`]). The match is withdrawn
+//! where the nearest of those is as far as chance ([`UNRELATED`]: within
+//! three standard deviations of half the bits, as unrelated pictures
+//! lie), or where the rectangle's chroma is the same throughout. Not as
+//! near as the match's limit: chroma is coarser than grey in a JPEG (its
+//! samples are halved each way) and a shirt's folds shade it, and copies
+//! printed on shirts came 193–209 of 512 from their pattern. Nor its
+//! negative: a turn of hue can make the lighter of an argyle's two
+//! colours the darker, and the grey then lines the copy up a diamond
+//! over, where its chroma is the pattern's negative (four copies there,
+//! 350–438). The check is skipped where the pattern's chroma barely
+//! varies there ([`MIN_CHROMA_CONTRAST`], a grey pattern) and where the
+//! rectangle is less colourful on average than two thirds of the
+//! pattern, or more than half as colourful again
+//! ([`SAME_COLOURFULNESS`]): a copy greyed, or printed on a coloured
+//! shirt whose colour tints every thread (the plaid on a blue shirt in
+//! `knockoff fixtures artwork`, about half as colourful there). First
+//! hold-out: 33 → 26 of 3,360 unregistered pictures matched (0.98% →
+//! 0.77%), copies found 4,658 → 4,657 of 4,800 (a houndstooth on a shirt
+//! at 209, lost); the second
+//! hold-out's 6 → 4 of 1,056 (two tessellation look-alikes), its copies
+//! as they were; photographs and flat artwork unchanged. Not told apart:
+//! an overcheck of other colours every fourth of its repeats (the part
+//! lined up shows one line of either), and a tessellation's hexagons
+//! coloured otherwise from the same palette (chroma 116–151 from the
+//! work, its copies 29–89: nearer than chance).
+//!
 //! # Crops
 //!
 //! The crops of a work that are indexed ([`CROP_SIZES`], [`ZOOM_SIZES`])
@@ -840,6 +881,33 @@ const TURNED_PATTERN_AGREEMENT: f32 = 0.8;
 /// signature took for it (the fourth of those 4 of 4,800), by 0.57.
 const SETT_STANDS: f32 = 0.75;
 
+/// The least contrast, in levels of 255, of a pattern's chroma where a
+/// match placed it, for its colours to be checked: coloured lines among
+/// threads of little colour differ by far more; a grey pattern's chroma is
+/// the noise of its file.
+const MIN_CHROMA_CONTRAST: f32 = 24.0;
+
+/// How far, over all [`Signature::BITS`] bits, a listing image's chroma is
+/// from a pattern's where it is unrelated to it: as near chance (half the
+/// bits) as unrelated pictures come, within three of their standard
+/// deviations (256, sd about 17), neither near the pattern's colours nor
+/// near their negative (see the module docs, *Patterns in colour*).
+const UNRELATED: std::ops::Range<u32> = Signature::BITS / 2 - 51..Signature::BITS / 2 + 52;
+
+/// How many repeats of a pattern's sett, each way, a part it placed is
+/// moved by for its colours to be compared (see [`WorkIndex::lacks_colours`]).
+const SHIFTS: i32 = 3;
+
+/// How many times less (or more) colourful than a pattern's a listing
+/// image's chroma may be on average, where the pattern's match lies, for
+/// its colours to be checked. Beyond that the copy was greyed or faded
+/// (chroma gone) or printed on a coloured garment, every thread tinted
+/// with the garment's colour: the plaid printed on a blue shirt
+/// (`knockoff fixtures artwork`, and its test's), its chroma there 0.44
+/// and 0.52 of the plaid's and unrelated to it. The hold-outs' copies on
+/// shirts of paler colours keep 0.64–0.79 of it.
+const SAME_COLOURFULNESS: f32 = 1.5;
+
 /// How many of the rectangles whose setts agree with a pattern's are lined
 /// up with it, best first (see [`WorkIndex::patterns`]).
 const SETTS_LINED_UP: usize = 4;
@@ -1135,6 +1203,10 @@ struct View {
     /// grey picture is, and the bits it is sure of; `None` for a grey
     /// picture (see the module docs, *Recoloured copies*).
     value: Option<(Signature, Signature)>,
+    /// A pattern's chroma ([`decode::chroma`]), at the size of `integral`
+    /// and cut and turned as it is; `None` for a grey pattern or a picture
+    /// that does not repeat (see the module docs, *Patterns in colour*).
+    chroma: Option<Integral>,
 }
 
 /// A view turned by a few degrees and cropped to the largest rectangle of
@@ -1302,9 +1374,15 @@ struct Hashed {
 
 impl Hashed {
     /// The views of the picture `pic` of work `work`: as trimmed, and its
-    /// mirror image; `value` is the picture's value, where it has colour.
+    /// mirror image; `value` is the picture's value, where it has colour,
+    /// and `chroma` gives its chroma, asked only of a pattern.
     /// `None` where it is blank or nearly so.
-    fn views((work, file): (usize, usize), pic: &Picture, value: Option<&GrayImage>) -> Option<Vec<Hashed>> {
+    fn views(
+        (work, file): (usize, usize),
+        pic: &Picture,
+        value: Option<&GrayImage>,
+        chroma: impl FnOnce() -> Option<GrayImage>,
+    ) -> Option<Vec<Hashed>> {
         let (trimmed, whole) = cut_to_trim(pic);
         // Cut as the grey picture is: a listing image's value is cut by the
         // grey picture's trim too.
@@ -1330,6 +1408,19 @@ impl Hashed {
         let views = [(trimmed, false), (mirror, true)].map(|(grey, mirrored)| (Integral::new(&grey), grey, mirrored));
         // A mirror image repeats where the picture does.
         let repeats = repeats(&views[0].0, whole);
+        // A pattern's chroma, cut as the grey picture is and brought to its
+        // size, and its mirror image (see the module docs, *Patterns in
+        // colour*).
+        let chroma = repeats.then(chroma).flatten().map(|chroma| {
+            let at = Rect::from_trim(pic.trim).resized(pic.grey.dimensions(), chroma.dimensions());
+            // Cut to the plane (`crop_imm` clamps), a pixel at least.
+            let [x, y, w, h] = [at.x, at.y, at.w, at.h].map(|v| v.round() as u32);
+            let cut = ::image::imageops::crop_imm(&chroma, x, y, w.max(1), h.max(1)).to_image();
+            let (w, h) = (whole.w as u32, whole.h as u32);
+            let plane = ::image::imageops::resize(&cut, w, h, ::image::imageops::FilterType::Triangle);
+            let mirror = ::image::imageops::flip_horizontal(&plane);
+            [Integral::new(&plane), Integral::new(&mirror)]
+        });
         views
             .into_iter()
             .map(|(integral, grey, mirrored)| {
@@ -1376,6 +1467,7 @@ impl Hashed {
                     integral,
                     untrimmed: untrimmed.and_then(|u| u[usize::from(mirrored)]),
                     value: value.as_ref().and_then(|v| v[usize::from(mirrored)]),
+                    chroma: chroma.as_ref().map(|c| c[usize::from(mirrored)].clone()),
                 };
                 Some(Hashed { view, turned, crops })
             })
@@ -1467,7 +1559,7 @@ impl WorkIndex {
                 })?;
                 let pic = decode::load(&bytes, &limits).map_err(|r| ImageError::from_refusal(culprit(), r))?;
                 let value = decode::value(&bytes, &limits);
-                Hashed::views((i, file), &pic, value.as_ref())
+                Hashed::views((i, file), &pic, value.as_ref(), || decode::chroma(&bytes, &limits))
                     .ok_or_else(|| ImageError::Featureless { culprit: culprit() })
             })
             .collect::<Result<_, ImageError>>()?;
@@ -1633,7 +1725,9 @@ impl WorkIndex {
         // Decoded again, in colour and at full size, only if a match is to
         // have its fine marks checked.
         let listing = std::cell::OnceCell::new();
+        let chroma = std::cell::OnceCell::new();
         let checking = Checking {
+            chroma: &chroma,
             pic: &pic,
             bytes: &image.bytes,
             limits,
@@ -1643,6 +1737,7 @@ impl WorkIndex {
             .into_iter()
             .filter(|f| f.distance <= f.limit)
             .filter(|f| !self.lacks_marks(f, &checking))
+            .filter(|f| !self.lacks_colours(f, &checking))
             .map(|f| {
                 let view = &self.views[f.view];
                 let region = match f.window {
@@ -1715,6 +1810,67 @@ impl WorkIndex {
         // mirror image as well as itself, and only its lettering tells
         // which the listing shows: a copy is kept if either shows its marks.
         check(view.mirrored).is_some_and(|m| m.missing()) && check(!view.mirrored).is_none_or(|m| m.missing())
+    }
+
+    /// Whether a pattern's sett placed `found` where the listing image
+    /// lacks the pattern's colours: its chroma there, lined up as the
+    /// match lined up its grey, is farther from the pattern's chroma than
+    /// the match's limit (see the module docs, *Patterns in colour*).
+    /// `false` wherever the colours cannot tell: a match placed otherwise,
+    /// a pattern whose colours do not vary, a picture without colour there
+    /// (a grey copy) or that cannot be decoded again.
+    fn lacks_colours(&self, found: &Found, checking: &Checking) -> bool {
+        let (Against::Part(part), Some(window)) = (found.against, found.window) else {
+            return false;
+        };
+        let view = &self.views[found.view];
+        let (Some(pattern), Some((pw, ph))) = (view.chroma.as_ref(), view.sett.as_ref().map(Sett::period)) else {
+            return false;
+        };
+        let (mean, contrast) = hash::levels(pattern, part);
+        if contrast < MIN_CHROMA_CONTRAST {
+            return false;
+        }
+        // The grey lines the part up to a repeat of its sett, which a
+        // coloured line may repeat less often than (an overcheck every
+        // third repeat): each part a few whole repeats away, on the view,
+        // is what the listing may show.
+        let (vw, vh) = (pattern.width() as f32, pattern.height() as f32);
+        let parts: Vec<(Signature, Signature)> = (-SHIFTS..=SHIFTS)
+            .flat_map(|i| (-SHIFTS..=SHIFTS).map(move |j| (i as f32, j as f32)))
+            .map(|(i, j)| Rect {
+                x: part.x + i * pw,
+                y: part.y + j * ph,
+                ..part
+            })
+            .filter(|r| r.x >= 0.0 && r.y >= 0.0 && r.x + r.w <= vw + 0.5 && r.y + r.h <= vh + 0.5)
+            .filter_map(|r| hash::fine_sure(pattern, r))
+            .filter(|(_, sure)| *sure != Signature::ALL)
+            .collect();
+        if parts.is_empty() {
+            return false;
+        }
+        let Some(listing) = (checking.chroma)
+            .get_or_init(|| decode::chroma(checking.bytes, checking.limits).map(|c| Integral::new(&c)))
+            .as_ref()
+        else {
+            return false;
+        };
+        let shown = window.resized(checking.pic.grey.dimensions(), (listing.width(), listing.height()));
+        let (shown_mean, _) = hash::levels(listing, shown);
+        // Greyed, faded or tinted there: the colours cannot tell.
+        if !(mean / SAME_COLOURFULNESS..=mean * SAME_COLOURFULNESS).contains(&shown_mean) {
+            return false;
+        }
+        // Colour alike throughout, where the pattern's varies: as unrelated
+        // as colour can be.
+        let Some(signature_shown) = hash::fine(listing, shown) else {
+            return true;
+        };
+        (parts.iter())
+            .map(|(signature, sure)| Signature::as_likely(signature_shown.distance_within(signature, sure)))
+            .min()
+            .is_some_and(|distance| UNRELATED.contains(&distance))
     }
 
     /// How near `pic` came to the work `work_id`, given what [`WorkIndex::find`]
@@ -2574,6 +2730,9 @@ struct Checking<'a> {
     bytes: &'a [u8],
     limits: &'a ImageLimits,
     listing: &'a std::cell::OnceCell<Option<marks::Listing>>,
+    /// The picture's chroma ([`decode::chroma`]), decoded again only if a
+    /// pattern's sett placed a match.
+    chroma: &'a std::cell::OnceCell<Option<Integral>>,
 }
 
 /// What a picture, or a rectangle of it, was compared with: a view as
