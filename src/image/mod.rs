@@ -1421,9 +1421,14 @@ impl Hashed {
             let mirror = ::image::imageops::flip_horizontal(&plane);
             [Integral::new(&plane), Integral::new(&mirror)]
         });
+        let chroma = match chroma {
+            Some([upright, mirror]) => [Some(upright), Some(mirror)],
+            None => [None, None],
+        };
         views
             .into_iter()
-            .map(|(integral, grey, mirrored)| {
+            .zip(chroma)
+            .map(|((integral, grey, mirrored), chroma)| {
                 let (signature, sure) = hash::fine_sure(&integral, whole)?;
                 let coarse = hash::coarse(&integral, whole)?;
                 let mut turned = Vec::new();
@@ -1467,7 +1472,7 @@ impl Hashed {
                     integral,
                     untrimmed: untrimmed.and_then(|u| u[usize::from(mirrored)]),
                     value: value.as_ref().and_then(|v| v[usize::from(mirrored)]),
-                    chroma: chroma.as_ref().map(|c| c[usize::from(mirrored)].clone()),
+                    chroma,
                 };
                 Some(Hashed { view, turned, crops })
             })
