@@ -2275,6 +2275,26 @@ fn a_badge_with_other_words_lacks_the_work_s_marks() {
     }
 }
 
+/// A pattern of two colours of one grey (an argyle in purple and olive,
+/// as the first hold-out's seed 48 drew it: `fixtures/argyle`): its grey
+/// is little but its lines, and a copy's is nothing like the work's once
+/// its hue is turned, which moves each colour's luma. Its value, which the
+/// turn keeps, finds it whole; but the find was then held to the
+/// pattern's profile and sett in grey, which are its lines, and turned
+/// down. Held to those of its value it stands (see the module docs,
+/// *Recoloured copies*): both copies were missed before.
+#[test]
+fn a_pattern_of_two_colours_of_one_grey_is_held_to_its_value() {
+    let dir = root().join("fixtures/argyle");
+    let index = WorkIndex::build(&[work("argyle".into(), dir.join("work.jpg"))]).unwrap();
+    for copy in ["mirrored-and-turned.jpg", "watermarked-and-small.jpg"] {
+        let bytes = std::fs::read(dir.join(copy)).unwrap();
+        let report = index.compare(&[listing(copy, bytes)], &ImageLimits::default());
+        let ids: Vec<&str> = report.matches.iter().map(|m| m.work_id.as_str()).collect();
+        assert_eq!(ids, ["argyle"], "{copy}");
+    }
+}
+
 /// A tessellation and three look-alikes of the second hold-out (seed
 /// 13): hexagons of the work's palette, another size, coloured otherwise
 /// (`fixtures/tessellation`). The grey of a grid of hexagons is mostly
