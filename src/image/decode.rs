@@ -376,7 +376,7 @@ fn yellow_blue(r: u8, g: u8, b: u8) -> u8 {
 }
 
 /// How [`red_green`] and [`yellow_blue`] scale a colour's distance from
-/// grey: the largest that keeps both within a byte.
+/// grey: a round figure that keeps both within a byte (0.43 would just).
 const HUE_SCALE: f32 = 0.4;
 
 /// A grey picture and the size of the image as fetched.

@@ -843,6 +843,7 @@ mod sett;
 mod tests;
 mod turn;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use ::image::{GrayImage, Luma};
@@ -930,10 +931,10 @@ const MIN_CHROMA_CONTRAST: f32 = 24.0;
 
 /// How closely ([`Hues::agreement`]) a listing image's hues must agree
 /// with a pattern's, at some whole repeat from where the grey lined it
-/// up, where its chroma came farther than the match's limit: the
-/// correlation whose square is one half, half the variation of the
-/// listing's colours about their mean in step with the pattern's (see the
-/// module docs, *Patterns in colour*).
+/// up, for a match the pattern's sett placed to stand: the correlation
+/// whose square is one half, half the variation of the listing's colours
+/// about their mean in step with the pattern's (see the module docs,
+/// *Patterns in colour*).
 const HUE_AGREEMENT: f32 = std::f32::consts::FRAC_1_SQRT_2;
 
 /// How many times less (or more) colourful than a pattern's a listing
@@ -1231,7 +1232,7 @@ struct View {
     /// A pattern's profile and sett in its value, where it has colour:
     /// what a match of its value must agree with (see the module docs,
     /// *Recoloured copies*).
-    value_pattern: Option<Held>,
+    value_pattern: Option<Held<'static>>,
     /// A pattern's [`Sett`], where it shows two repeats or more each way:
     /// the last stage looks for the pattern cut and scaled by it.
     sett: Option<Sett>,
@@ -1255,10 +1256,12 @@ struct View {
 /// or its value), as [`WorkIndex::runs_as`] asks: the profile of what it
 /// was compared with, the pattern's sett in that plane, and the size of
 /// the view the sett was read in.
+/// (The grey's sett is the view's own, borrowed; the value's is held
+/// with the view.)
 #[derive(Clone, Debug)]
-struct Held {
+struct Held<'a> {
     profile: Profile,
-    sett: Option<Sett>,
+    sett: Option<Cow<'a, Sett>>,
     side: (f32, f32),
 }
 
@@ -1462,7 +1465,7 @@ impl Hashed {
                 let integral = Integral::new(v);
                 let held = Held {
                     profile: integral.profile(rect),
-                    sett: Sett::of(&integral, rect),
+                    sett: Sett::of(&integral, rect).map(Cow::Owned),
                     side: (rect.w, rect.h),
                 };
                 (hash::fine_sure(&integral, rect), held)
@@ -2096,7 +2099,7 @@ impl WorkIndex {
         };
         let held = held.map(|profile| Held {
             profile,
-            sett: view.sett.clone(),
+            sett: view.sett.as_ref().map(Cow::Borrowed),
             side: (view.integral.width() as f32, view.integral.height() as f32),
         });
         self.runs_as(found, held.as_ref(), integral, found.window.unwrap_or(whole))
@@ -2118,7 +2121,7 @@ impl WorkIndex {
         if integral.profile(rect).agreement(&held.profile) < least {
             return false;
         }
-        match (found.against, Sett::of(integral, rect), held.sett.as_ref()) {
+        match (found.against, Sett::of(integral, rect), held.sett.as_deref()) {
             (Against::View, Some(sett), Some(work)) => {
                 // What of the view the rectangle was compared with, in the
                 // view's pixels: a crop of it, or all of it.
