@@ -1463,14 +1463,10 @@ impl Hashed {
             let mirror = ::image::imageops::flip_horizontal(value);
             [(value, at), (&mirror, at.mirrored(value.width()))].map(|(v, rect)| {
                 let integral = Integral::new(v);
-                let held = Held {
-                    profile: integral.profile(rect),
-                    sett: Sett::of(&integral, rect).map(Cow::Owned),
-                    side: (rect.w, rect.h),
-                };
-                (hash::fine_sure(&integral, rect), held)
+                Some((hash::fine_sure(&integral, rect), integral, rect))
             })
         });
+        let value = value.unwrap_or([None, None]);
         let mirror = ::image::imageops::flip_horizontal(&trimmed);
         // The colour of the ground the trim took off, if it took any.
         let (gw, gh) = pic.grey.dimensions();
@@ -1518,7 +1514,8 @@ impl Hashed {
         views
             .into_iter()
             .zip(colour)
-            .map(|((integral, grey, mirrored), colour)| {
+            .zip(value)
+            .map(|(((integral, grey, mirrored), colour), value)| {
                 let (signature, sure) = hash::fine_sure(&integral, whole)?;
                 let coarse = hash::coarse(&integral, whole)?;
                 let mut turned = Vec::new();
@@ -1561,10 +1558,13 @@ impl Hashed {
                     sett: repeats.then(|| Sett::of(&integral, whole)).flatten(),
                     integral,
                     untrimmed: untrimmed.and_then(|u| u[usize::from(mirrored)]),
-                    value: value.as_ref().and_then(|v| v[usize::from(mirrored)].0),
-                    value_pattern: repeats
-                        .then(|| value.as_ref().map(|v| v[usize::from(mirrored)].1.clone()))
-                        .flatten(),
+                    value: value.as_ref().and_then(|(signature, ..)| *signature),
+                    // Read only of a pattern, the only find held to it.
+                    value_pattern: value.filter(|_| repeats).map(|(_, integral, rect)| Held {
+                        profile: integral.profile(rect),
+                        sett: Sett::of(&integral, rect).map(Cow::Owned),
+                        side: (rect.w, rect.h),
+                    }),
                     colour,
                 };
                 Some(Hashed { view, turned, crops })
